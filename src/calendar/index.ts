@@ -1,0 +1,2 @@
+export * from './london';
+export * from './working-days';

@@ -1,0 +1,137 @@
+/**
+ * London calendar dates and instants. Every EPA date is a London calendar date `YYYY-MM-DD`; a
+ * deadline "by day D" expires at the end of D in London, whatever the UTC offset that day.
+ *
+ * Pure and deterministic: no `Date.now()`, no Node built-ins, so it runs in the workflow sandbox.
+ * Calendar arithmetic uses date-fns on local-noon Dates (immune to the host's DST); London offsets
+ * come from @date-fns/tz.
+ */
+import { addDays as fnsAddDays, addMonths as fnsAddMonths, differenceInCalendarDays, isValid, isWeekend } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
+
+export type LondonDate = string; // YYYY-MM-DD
+export type LondonDateTime = string; // YYYY-MM-DDTHH:mm
+
+export const LONDON = 'Europe/London';
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+export class InvalidDateError extends Error {
+  constructor(value: string, why: string) {
+    super(`${JSON.stringify(value)} is not a valid date: ${why}`);
+    this.name = 'InvalidDateError';
+  }
+}
+
+function parts(value: string): [number, number, number] {
+  const m = DATE_RE.exec(value);
+  if (!m) throw new InvalidDateError(value, 'expected YYYY-MM-DD');
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const local = new Date(y, mo - 1, d, 12);
+  if (!isValid(local) || local.getFullYear() !== y || local.getMonth() !== mo - 1 || local.getDate() !== d) {
+    throw new InvalidDateError(value, 'no such day in the calendar');
+  }
+  return [y, mo, d];
+}
+
+/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+export function isLondonDate(value: string): boolean {
+  try {
+    parts(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isLondonDateTime(value: string): boolean {
+  const m = DATE_TIME_RE.exec(value);
+  if (!m) return false;
+  return isLondonDate(value.slice(0, 10)) && Number(m[4]) < 24 && Number(m[5]) < 60;
+}
+
+function toLocalNoon(date: LondonDate): Date {
+  const [y, m, d] = parts(date);
+  return new Date(y, m - 1, d, 12);
+}
+
+function fromLocal(date: Date): LondonDate {
+  const y = String(date.getFullYear()).padStart(4, '0');
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+export function addDays(date: LondonDate, days: number): LondonDate {
+  return fromLocal(fnsAddDays(toLocalNoon(date), days));
+}
+
+/** "N weeks" = 7·N calendar days. */
+export function addWeeks(date: LondonDate, weeks: number): LondonDate {
+  return addDays(date, 7 * weeks);
+}
+
+/** "N months" = calendar months, clamped at month end: 30 Nov + 3 months = 28 Feb (29 in a leap year). */
+export function addMonths(date: LondonDate, months: number): LondonDate {
+  return fromLocal(fnsAddMonths(toLocalNoon(date), months));
+}
+
+/** Calendar days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: LondonDate, b: LondonDate): number {
+  return differenceInCalendarDays(toLocalNoon(b), toLocalNoon(a));
+}
+
+export function isWeekendDay(date: LondonDate): boolean {
+  return isWeekend(toLocalNoon(date));
+}
+
+export function compareDates(a: LondonDate, b: LondonDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function maxDate(a: LondonDate, b: LondonDate): LondonDate {
+  return a >= b ? a : b;
+}
+
+export function minDate(a: LondonDate, b: LondonDate): LondonDate {
+  return a <= b ? a : b;
+}
+
+/** The instant (epoch ms) of a London wall-clock time on a London date. */
+export function londonInstant(date: LondonDate, time = '00:00'): number {
+  const [y, m, d] = parts(date);
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new TZDate(y, m - 1, d, hh, mm, 0, 0, LONDON).getTime();
+}
+
+/** The instant a London local date-time `YYYY-MM-DDTHH:mm` denotes. */
+export function londonDateTimeInstant(value: LondonDateTime): number {
+  if (!isLondonDateTime(value)) throw new InvalidDateError(value, 'expected a London date-time YYYY-MM-DDTHH:mm');
+  return londonInstant(value.slice(0, 10), value.slice(11, 16));
+}
+
+/** A deadline "by day D" expires at the end of D in London: the first instant of D + 1. */
+export function endOfLondonDay(date: LondonDate): number {
+  return londonInstant(addDays(date, 1));
+}
+
+/** The London calendar date of an instant. */
+export function londonDateOf(instant: number): LondonDate {
+  const z = new TZDate(instant, LONDON);
+  return fromParts(z.getFullYear(), z.getMonth() + 1, z.getDate());
+}
+
+/** The London wall-clock time `HH:mm` of an instant. */
+export function londonTimeOf(instant: number): string {
+  const z = new TZDate(instant, LONDON);
+  return `${String(z.getHours()).padStart(2, '0')}:${String(z.getMinutes()).padStart(2, '0')}`;
+}
+
+/** The London UTC offset in minutes at an instant (0 in GMT, 60 in BST). */
+export function londonOffsetMinutes(instant: number): number {
+  return -new TZDate(instant, LONDON).getTimezoneOffset();
+}
+
+function fromParts(y: number, m: number, d: number): LondonDate {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

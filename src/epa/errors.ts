@@ -1,0 +1,55 @@
+/**
+ * The two ways the core refuses input. Both carry a message fit to show an admin verbatim.
+ * - EpaInputError: malformed input (a field is missing, of the wrong type, an impossible date, an
+ *   unknown standard, EPAO or component). `path` names the offending field.
+ * - EpaTransitionError: well-formed, but impossible now (a grade before the assessment, booking a
+ *   passed component, an event dated before the previous one).
+ */
+import type { z } from 'zod';
+
+export class EpaInputError extends Error {
+  readonly kind = 'invalid_input' as const;
+  constructor(
+    /** What is wrong, without the field name. */
+    readonly detail: string,
+    readonly path: string,
+  ) {
+    super(path ? `${path}: ${detail}` : detail);
+    this.name = 'EpaInputError';
+  }
+}
+
+export class EpaTransitionError extends Error {
+  readonly kind = 'rejected_transition' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EpaTransitionError';
+  }
+}
+
+export type EpaError = EpaInputError | EpaTransitionError;
+
+export function isEpaError(err: unknown): err is EpaError {
+  return err instanceof EpaInputError || err instanceof EpaTransitionError;
+}
+
+function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** Turns the first zod issue into an EpaInputError naming the field, e.g. `events[3].on: …`. */
+export function fromZodError(error: z.ZodError, prefix = ''): EpaInputError {
+  const issue = error.issues[0];
+  if (!issue) return new EpaInputError('invalid input', prefix);
+  let message = issue.message;
+  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+    message = 'unknown event type';
+  }
+  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  return new EpaInputError(message, formatPath(prefix, issue.path));
+}

@@ -1,0 +1,120 @@
+/**
+ * The one entry point to the rules, for `epa plan`, the workflow and the API alike:
+ * a case (standard, EPAO, events) → the derived view (stage, deadlines, grades, findings, what to send).
+ */
+import { z } from 'zod';
+import { endOfLondonDay, isLondonDate } from '../calendar';
+import { epaoIds, getPlan, getPolicy, standardIds } from '../plans';
+import { deriveDeadlines, type Deadline } from './deadlines';
+import { EpaInputError, EpaTransitionError, fromZodError } from './errors';
+import { EpaEvent, type Grade } from './events';
+import { componentGrades, overallGrade } from './grading';
+import { scheduledNotifications, type Notification } from './notifications';
+import { applyEvent, type Applied, type RuleContext } from './reducer';
+import { epaPeriodEndsOn } from './rules';
+import { deriveStage } from './stage';
+import { initialState, type ComponentState, type EpaState, type Finding, type Stage } from './state';
+
+export const CaseSchema = z
+  .object({
+    standard: z.string(),
+    epao: z.string(),
+    events: z.array(z.unknown()),
+    /** Evaluate as of this London date (during that day) or ISO instant; default: now. */
+    asOf: z.string().optional(),
+  })
+  .strict();
+
+export interface EpaView {
+  standard: string;
+  epao: string;
+  stage: Stage;
+  epaStart: string | null;
+  epaPeriodEnds: string | null;
+  deadlines: Deadline[];
+  nextDeadline: Deadline | null;
+  overdue: boolean;
+  grades: Record<string, Grade>;
+  overall: Grade | null;
+  warnings: Finding[];
+  violations: Finding[];
+  components: Record<string, ComponentState>;
+  notifications: Notification[];
+  asOf: string;
+}
+
+/** The plan and EPAO policy for a case; EpaInputError naming the field when unknown or mismatched. */
+export function ruleContext(standard: string, epao: string): RuleContext {
+  const plan = getPlan(standard);
+  if (!plan) throw new EpaInputError(`unknown standard "${standard}" (one of: ${standardIds.join(', ')})`, 'standard');
+  const policy = getPolicy(epao);
+  if (!policy) throw new EpaInputError(`unknown EPAO "${epao}" (one of: ${epaoIds.join(', ')})`, 'epao');
+  if (!policy.standards.includes(standard)) {
+    throw new EpaInputError(`${policy.name} does not assess ${standard} (it assesses ${policy.standards.join(', ')})`, 'epao');
+  }
+  return { plan, policy };
+}
+
+export function newEpa(ctx: RuleContext): EpaState {
+  return initialState(ctx.plan.standard, ctx.policy.id, ctx.plan.components.map((c) => c.id));
+}
+
+/** Validates one raw event and applies it. `index` is its position, `path` prefixes error fields. */
+export function recordEvent(state: EpaState, raw: unknown, ctx: RuleContext, path = 'event'): Applied & { event: EpaEvent } {
+  const parsed = EpaEvent.safeParse(raw);
+  if (!parsed.success) throw fromZodError(parsed.error, path);
+  try {
+    return { event: parsed.data, ...applyEvent(state, parsed.data, state.eventCount, ctx) };
+  } catch (err) {
+    if (err instanceof EpaInputError) throw new EpaInputError(err.detail, `${path}.${err.path}`);
+    if (err instanceof EpaTransitionError) throw new EpaTransitionError(`${path} (${parsed.data.type}): ${err.message}`);
+    throw err;
+  }
+}
+
+export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
+  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now);
+  const open = deadlines.filter((d) => d.status === 'open');
+  return {
+    standard: state.standard,
+    epao: state.epao,
+    stage: deriveStage(state, ctx.plan),
+    epaStart: state.epaStart ?? null,
+    epaPeriodEnds: epaPeriodEndsOn(state, ctx.plan) ?? null,
+    deadlines,
+    nextDeadline: open[0] ?? null,
+    overdue: deadlines.some((d) => d.status === 'missed'),
+    grades: componentGrades(state),
+    overall: overallGrade(state, ctx.plan, ctx.policy),
+    warnings: state.warnings,
+    violations: state.violations,
+    components: state.components,
+    notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
+    asOf: new Date(now).toISOString(),
+  };
+}
+
+/** `asOf` → the instant to evaluate at: a London date means the last moment of that day. */
+export function asOfInstant(asOf: string | undefined, fallbackNow: number): number {
+  if (asOf === undefined) return fallbackNow;
+  if (isLondonDate(asOf)) return endOfLondonDay(asOf) - 1;
+  const t = Date.parse(asOf);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(t)) {
+    throw new EpaInputError('must be a London date YYYY-MM-DD or an ISO 8601 instant', 'asOf');
+  }
+  return t;
+}
+
+/** The whole `epa plan` evaluation. `now` is used when the case has no `asOf`. */
+export function planCase(input: unknown, now: number): EpaView {
+  const parsed = CaseSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  const { standard, epao, events, asOf } = parsed.data;
+  const ctx = ruleContext(standard, epao);
+  const at = asOfInstant(asOf, now);
+  let state = newEpa(ctx);
+  events.forEach((raw, i) => {
+    state = recordEvent(state, raw, ctx, `events[${i}]`).state;
+  });
+  return view(state, ctx, at);
+}

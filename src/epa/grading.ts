@@ -1,0 +1,59 @@
+/** Grades: a component's grade (given, or from criteria counts), the resit cap, and the overall grade. */
+import type { ComponentSpec, Plan, Policy } from '../plans';
+import type { Grade } from './events';
+import type { EpaState } from './state';
+import { latestAttempt } from './state';
+
+/**
+ * ST0072 (seeds 003, 004): Pass = every pass criterion; Distinction = every pass criterion and at
+ * least `required` of the component's `of` distinction criteria (showcase 7/10, observation 4/5,
+ * discussion 3/4).
+ */
+export function gradeFromCriteria(spec: ComponentSpec, passCriteriaMet: boolean, distinctionCriteriaMet: number): Grade {
+  if (!spec.distinctionCriteria) throw new Error(`${spec.id} is not graded from criteria counts`);
+  if (!passCriteriaMet) return 'Fail';
+  return distinctionCriteriaMet >= spec.distinctionCriteria.required ? 'Distinction' : 'Pass';
+}
+
+/**
+ * A resat, reworked or retaken component is graded at most Pass (001 §8, 002, 004), unless the plan
+ * lets exceptional circumstances for the original fail lift the cap (ST0071 only).
+ */
+export function capResitGrade(plan: Plan, attemptNumber: number, raw: Grade, exceptionalCircumstances: boolean): { grade: Grade; capped: boolean } {
+  if (attemptNumber <= 1 || raw !== 'Distinction') return { grade: raw, capped: false };
+  if (exceptionalCircumstances && plan.grading.exceptionalCircumstancesLiftCap) return { grade: raw, capped: false };
+  return { grade: plan.grading.capResitAt, capped: true };
+}
+
+/** The component grades so far: the latest graded attempt of each component. */
+export function componentGrades(state: EpaState): Record<string, Grade> {
+  const grades: Record<string, Grade> = {};
+  for (const [id, component] of Object.entries(state.components)) {
+    const graded = [...component.attempts].reverse().find((a) => a.grade !== undefined);
+    if (graded?.grade) grades[id] = graded.grade;
+  }
+  return grades;
+}
+
+/**
+ * The overall EPA grade once every component has a grade: any Fail → Fail; otherwise Distinction by
+ * the plan's rule (default: a Distinction in every component, 001 §8 / 003 / 004), else Pass. ST0072
+ * caps the overall grade at Pass after any resit (004).
+ */
+export function overallGrade(state: EpaState, plan: Plan, policy: Policy): Grade | null {
+  const grades = componentGrades(state);
+  if (plan.components.some((c) => grades[c.id] === undefined)) return null;
+  if (plan.components.some((c) => latestAttempt(state.components[c.id]!)?.grade === undefined)) return null;
+  if (plan.components.some((c) => grades[c.id] === 'Fail')) return 'Fail';
+  const rule = policy.overallGradeRule ?? plan.grading.overall;
+  let distinction: boolean;
+  if (rule === 'distinctionInEveryComponent') {
+    distinction = plan.components.every((c) => grades[c.id] === 'Distinction');
+  } else {
+    const share = plan.components.filter((c) => grades[c.id] === 'Distinction').reduce((sum, c) => sum + (c.weight ?? 0), 0);
+    distinction = share >= (plan.grading.weightedDistinctionShare ?? 1) - 1e-9;
+  }
+  const resat = plan.components.some((c) => state.components[c.id]!.attempts.some((a) => a.number > 1 && a.grade !== undefined));
+  if (distinction && resat && plan.grading.capOverallAfterResit) return 'Pass';
+  return distinction ? 'Distinction' : 'Pass';
+}

@@ -1,0 +1,161 @@
+/**
+ * What to send, to whom, and when — decided here, from the state; the workflow only sleeps until
+ * the next instant and hands each due notification to an activity.
+ *
+ * Every notification has a stable `key`: the workflow sends each key once, and the email activity
+ * derives the Message-ID from it, so a retry or a replay never sends twice.
+ */
+import { addDays, endOfLondonDay, londonDateTimeInstant, londonInstant, subtractWorkingDays, type LondonDate, type LondonDateTime } from '../calendar';
+import type { Plan, Policy } from '../plans';
+import type { Deadline, Role } from './deadlines';
+import { latestAttempt, type EpaState } from './state';
+
+export type NotificationKind =
+  | 'assessmentReminder'
+  | 'deadlineReminder'
+  | 'deadlineNear'
+  | 'deadlineMissed'
+  | 'epaPeriodEscalation'
+  | 'invite'
+  | 'inviteCancelled';
+
+export interface Notification {
+  key: string;
+  kind: NotificationKind;
+  /** When to send (epoch ms). */
+  at: number;
+  /** Not worth sending from this instant on (epoch ms): a reminder after its event. */
+  expiresAt?: number;
+  to: Role[];
+  deadlineKey?: string;
+  due?: LondonDate;
+  component?: string;
+  componentName?: string;
+  attempt?: number;
+  /** Booked assessment (invites and assessment reminders). */
+  assessmentAt?: LondonDateTime;
+  durationMinutes?: number;
+  location?: string;
+  assessor?: { name: string; email: string };
+  /** Calendar-invite SEQUENCE (RFC 5545) and the stable UID part. */
+  sequence?: number;
+  inviteUid?: string;
+  daysBefore?: number;
+}
+
+const RESULT_OR_CERTIFICATE = /^(resultDue\.|resultsDue$|certificateClaimDue$|certificateReceivedDue$)/;
+const SUBMISSIONS = new Set(['reportDue', 'portfolioDue', 'projectCompletionDue', 'reworkDue']);
+
+/** Every notification the state implies, sent or not, in time order. */
+export function scheduledNotifications(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
+  const out: Notification[] = [];
+  const { daysBefore, at: time, adminAlertWorkingDaysBefore } = policy.reminders;
+
+  for (const spec of plan.components) {
+    const component = state.components[spec.id]!;
+    for (const attempt of component.attempts) {
+      const uid = `${spec.id}-${attempt.number}`;
+      const base = { component: spec.id, componentName: spec.name, attempt: attempt.number, inviteUid: uid, durationMinutes: spec.durationMinutes };
+      if (attempt.booking && state.withdrawn && !attempt.takenOn) {
+        // Withdrawn with an assessment still booked: cancel the invite.
+        out.push({
+          ...base,
+          key: `invite:${uid}:${attempt.inviteSequence + 1}:cancel`,
+          kind: 'inviteCancelled',
+          at: londonInstant(state.withdrawn.on),
+          expiresAt: londonDateTimeInstant(attempt.booking.at),
+          to: ['apprentice', 'employer'],
+          assessmentAt: attempt.booking.at,
+          sequence: attempt.inviteSequence + 1,
+        });
+      } else if (attempt.booking) {
+        const b = attempt.booking;
+        out.push({
+          ...base,
+          key: `invite:${uid}:${attempt.inviteSequence}`,
+          kind: 'invite',
+          at: londonInstant(b.bookedOn),
+          expiresAt: londonDateTimeInstant(b.at),
+          to: b.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
+          assessmentAt: b.at,
+          location: b.location,
+          assessor: b.assessor,
+          sequence: attempt.inviteSequence,
+        });
+        if (attempt === latestAttempt(component) && !attempt.takenOn) {
+          for (const days of daysBefore) {
+            out.push({
+              ...base,
+              key: `assessmentReminder:${uid}:${b.at}:${days}d`,
+              kind: 'assessmentReminder',
+              at: londonInstant(addDays(b.at.slice(0, 10), -days), time),
+              expiresAt: londonDateTimeInstant(b.at),
+              to: ['apprentice', 'employer'],
+              assessmentAt: b.at,
+              location: b.location,
+              daysBefore: days,
+            });
+          }
+        }
+      } else if (attempt.invited) {
+        // Cancelled (or voided by extenuating circumstances) after an invite went out.
+        const on = attempt.cancellations[attempt.cancellations.length - 1]?.on ?? attempt.extenuating[attempt.extenuating.length - 1]?.on ?? state.lastEventOn!;
+        out.push({ ...base, key: `invite:${uid}:${attempt.inviteSequence}:cancel`, kind: 'inviteCancelled', at: londonInstant(on), to: ['apprentice', 'employer'], sequence: attempt.inviteSequence });
+      }
+    }
+  }
+
+  for (const d of deadlines) {
+    if (d.status === 'met') continue;
+    const expires = endOfLondonDay(d.due);
+    if (SUBMISSIONS.has(d.key)) {
+      for (const days of daysBefore) {
+        out.push({
+          key: `deadlineReminder:${d.key}:${d.due}:${days}d`,
+          kind: 'deadlineReminder',
+          at: londonInstant(addDays(d.due, -days), time),
+          expiresAt: expires,
+          to: ['apprentice', 'employer'],
+          deadlineKey: d.key,
+          due: d.due,
+          component: d.component,
+          daysBefore: days,
+        });
+      }
+    }
+    if (RESULT_OR_CERTIFICATE.test(d.key) && adminAlertWorkingDaysBefore > 0) {
+      out.push({
+        key: `deadlineNear:${d.key}:${d.due}`,
+        kind: 'deadlineNear',
+        at: londonInstant(subtractWorkingDays(d.due, adminAlertWorkingDaysBefore), time),
+        expiresAt: expires,
+        to: ['epaoAdmin'],
+        deadlineKey: d.key,
+        due: d.due,
+        component: d.component,
+      });
+    }
+    if (d.key === 'epaPeriodEnds') {
+      out.push({ key: `epaPeriodEscalation:${d.due}`, kind: 'epaPeriodEscalation', at: expires, to: ['epaoAdmin', 'provider', 'employer'], deadlineKey: d.key, due: d.due });
+    } else if (d.key !== 'observationNoticeBy' && d.key !== 'gatewayFormDue') {
+      out.push({ key: `deadlineMissed:${d.key}:${d.due}`, kind: 'deadlineMissed', at: expires, to: ['epaoAdmin'], deadlineKey: d.key, due: d.due, component: d.component });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+}
+
+/** The notifications to send at `now`: due, not expired, not yet sent. */
+export function dueNotifications(all: Notification[], now: number, sent: ReadonlySet<string>): Notification[] {
+  return all.filter((n) => n.at <= now && (n.expiresAt === undefined || now < n.expiresAt) && !sent.has(n.key));
+}
+
+/** The next instant after `now` at which something happens by itself: a notification or a deadline expiring. */
+export function nextWakeUp(all: Notification[], deadlines: Deadline[], now: number): number | undefined {
+  let next: number | undefined;
+  for (const n of all) if (n.at > now && (next === undefined || n.at < next)) next = n.at;
+  for (const d of deadlines) {
+    const t = Date.parse(d.dueAt);
+    if (d.status === 'open' && t > now && (next === undefined || t < next)) next = t;
+  }
+  return next;
+}

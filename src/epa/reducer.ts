@@ -1,0 +1,322 @@
+/**
+ * The reducer: one validated event + the state so far → the next state, with the rules the event
+ * breaks (violations) and the recommendations it ignores (warnings). Pure and deterministic.
+ *
+ * It throws EpaInputError for input that doesn't fit the plan (unknown component, criteria counts
+ * out of range) and EpaTransitionError for events impossible in the current state. Nothing else.
+ */
+import { daysBetween, workingDaysBetween, type LondonDate } from '../calendar';
+import type { ComponentSpec, Plan, Policy } from '../plans';
+import { EpaInputError, EpaTransitionError } from './errors';
+import type { EpaEvent, EventOf } from './events';
+import { capResitGrade, gradeFromCriteria } from './grading';
+import { epaPeriodEndsOn, firstAssessmentOn, resitDeadlineOn, allComponentsPassedAndPublished } from './rules';
+import { isPassed, latestAttempt, type Attempt, type ComponentState, type EpaState, type Finding } from './state';
+import { deriveStage } from './stage';
+
+export interface RuleContext {
+  plan: Plan;
+  policy: Policy;
+}
+
+interface Step {
+  state: EpaState;
+  event: EpaEvent;
+  index: number;
+  ctx: RuleContext;
+  violations: Finding[];
+  warnings: Finding[];
+}
+
+function violation(step: Step, rule: string, message: string, source: string): void {
+  step.violations.push({ rule, message, source, event: step.index, on: step.event.on, overridden: step.event.override?.reason });
+}
+
+function warning(step: Step, rule: string, message: string, source: string): void {
+  step.warnings.push({ rule, message, source, event: step.index, on: step.event.on });
+}
+
+function clone(state: EpaState): EpaState {
+  return JSON.parse(JSON.stringify(state)) as EpaState;
+}
+
+function componentOf(step: Step, id: string): { spec: ComponentSpec; state: ComponentState } {
+  const spec = step.ctx.plan.components.find((c) => c.id === id);
+  const state = step.state.components[id];
+  if (!spec || !state) {
+    const known = step.ctx.plan.components.map((c) => c.id).join(', ');
+    throw new EpaInputError(`unknown component "${id}" for ${step.ctx.plan.standard} (one of: ${known})`, 'component');
+  }
+  return { spec, state };
+}
+
+function requireEpaStarted(step: Step): LondonDate {
+  if (!step.state.epaStart) throw new EpaTransitionError(`${step.event.type} before the gateway has been passed`);
+  return step.state.epaStart;
+}
+
+function currentAttempt(step: Step, component: ComponentState, spec: ComponentSpec): Attempt {
+  const attempt = latestAttempt(component);
+  if (!attempt) throw new EpaTransitionError(`${spec.id} has not been booked`);
+  return attempt;
+}
+
+const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => void } = {
+  GatewaySubmitted(step) {
+    const { state } = step;
+    const stage = deriveStage(state, step.ctx.plan);
+    const failed = Object.values(state.components).some((c) => latestAttempt(c)?.grade === 'Fail');
+    if (!(stage === 'PreGateway' || stage === 'GatewayRejected' || failed)) {
+      throw new EpaTransitionError(
+        stage === 'GatewayReview' ? 'the gateway is already under review' : `the gateway has already been passed (stage ${stage})`,
+      );
+    }
+    state.gateway.submissions.push(step.event.on);
+  },
+  GatewayRejected(step, event) {
+    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview') throw new EpaTransitionError('no gateway submission is under review');
+    step.state.gateway.rejections.push({ on: event.on, reason: event.reason });
+  },
+  GatewayPassed(step, event) {
+    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview') throw new EpaTransitionError('no gateway submission is under review');
+    step.state.gateway.passes.push(event.on);
+    step.state.epaStart ??= event.on;
+  },
+  AssessmentBooked(step, event) {
+    requireEpaStarted(step);
+    const { spec, state: component } = componentOf(step, event.component);
+    const { plan, policy } = step.ctx;
+    const assessmentOn = event.at.slice(0, 10);
+    if (assessmentOn < event.on) throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
+    let attempt = latestAttempt(component);
+    if (attempt && isPassed(attempt)) {
+      throw new EpaTransitionError(`${spec.id} was already passed (${attempt.grade}); there is no resit to improve a pass (${plan.grading.source})`);
+    }
+    if (attempt?.takenOn && attempt.grade === undefined) {
+      throw new EpaTransitionError(`${spec.id} was taken on ${attempt.takenOn}; record its grade before booking again`);
+    }
+    if (attempt?.grade === 'Fail' && spec.reworkWithinMonths && component.reworks.length < attempt.number) {
+      throw new EpaTransitionError(`${spec.id} failed: it is reworked (ReworkSubmitted) before a new interview is booked`);
+    }
+    if (!attempt || attempt.grade === 'Fail') {
+      const retake = attempt !== undefined && step.state.gateway.passes.length > 1;
+      attempt = newAttempt(component, attempt === undefined ? 'first' : retake ? 'retake' : 'resit');
+    } else if (attempt.booking) {
+      attempt.inviteSequence += 1; // a reschedule: same invite UID, higher SEQUENCE
+    } else if (attempt.invited) {
+      attempt.inviteSequence += 1; // rebooked after a cancellation
+    }
+    attempt.booking = { at: event.at, bookedOn: event.on, location: event.location, assessor: event.assessor };
+    attempt.invited = true;
+
+    if (spec.noticeWeeks && daysBetween(event.on, assessmentOn) < 7 * spec.noticeWeeks) {
+      violation(
+        step,
+        'assessmentNotice',
+        `${spec.name} booked on ${event.on} for ${assessmentOn}: less than ${spec.noticeWeeks} weeks' notice`,
+        spec.source,
+      );
+    }
+    if (attempt.number === 1) {
+      const ends = epaPeriodEndsOn(step.state, plan);
+      if (ends && assessmentOn > ends) {
+        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} booked for ${assessmentOn}, after the EPA period ends on ${ends}`, plan.source === '001' ? '001 §5' : '004 Gateway');
+      }
+    } else {
+      const resitBy = resitDeadlineOn(step.state, plan, policy);
+      if (resitBy && assessmentOn > resitBy) {
+        violation(step, 'resitAfterWindow', `${spec.name} resit booked for ${assessmentOn}, after the resit window closes on ${resitBy}`, plan.resits.source);
+      }
+    }
+    const formDays = policy.gatewayFormWorkingDaysBeforeFirstAssessment;
+    const submittedOn = step.state.gateway.submissions[step.state.gateway.submissions.length - 1];
+    if (formDays && submittedOn && firstAssessmentOn(step.state) === assessmentOn && workingDaysBetween(submittedOn, assessmentOn) < formDays) {
+      violation(
+        step,
+        'gatewayFormNotice',
+        `first assessment on ${assessmentOn} is less than ${formDays} working days after the gateway form (${submittedOn})`,
+        policy.source === '004' ? '004 Gateway' : policy.source,
+      );
+    }
+    checkOrder(step, spec, event.at);
+  },
+  AssessmentCancelled(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = currentAttempt(step, component, spec);
+    if (!attempt.booking || attempt.takenOn) throw new EpaTransitionError(`${spec.id} has no booking to cancel`);
+    attempt.booking = undefined;
+    attempt.inviteSequence += 1;
+    attempt.cancellations.push({ on: event.on, reason: event.reason });
+  },
+  ReportSubmitted(step, event) {
+    submission(step, 'ReportSubmitted', { on: event.on, words: event.words });
+  },
+  PortfolioSubmitted(step, event) {
+    submission(step, 'PortfolioSubmitted', { on: event.on, pieces: event.pieces });
+  },
+  ShowcaseSubmitted(step, event) {
+    submission(step, 'ShowcaseSubmitted', { on: event.on, pieces: event.pieces });
+  },
+  ReworkSubmitted(step, event) {
+    const spec = step.ctx.plan.components.find((c) => c.reworkWithinMonths);
+    if (!spec) throw new EpaTransitionError(`${step.ctx.plan.standard} has no component that is reworked`);
+    const component = step.state.components[spec.id]!;
+    const attempt = latestAttempt(component);
+    if (attempt?.grade !== 'Fail' || !attempt.publishedOn) {
+      throw new EpaTransitionError(`rework is for a failed ${spec.id} whose result has been published`);
+    }
+    if (component.reworks.length >= attempt.number) throw new EpaTransitionError(`the ${spec.id} rework was already submitted`);
+    component.reworks.push(event.on);
+    if (event.words !== undefined) checkRange(step, spec, 'words', event.words);
+    newAttempt(component, 'rework');
+  },
+  AssessmentTaken(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = currentAttempt(step, component, spec);
+    if (attempt.takenOn) throw new EpaTransitionError(`${spec.id} was already taken on ${attempt.takenOn}`);
+    if (!attempt.booking) throw new EpaTransitionError(`${spec.id} has not been booked`);
+    const bookedOn = attempt.booking.at.slice(0, 10);
+    if (event.on < bookedOn) throw new EpaTransitionError(`${spec.id} is booked for ${bookedOn}; it cannot be taken on ${event.on}`);
+    if (event.on !== bookedOn) warning(step, 'takenOnOtherDate', `${spec.id} taken on ${event.on}, booked for ${bookedOn}`, spec.source);
+    attempt.takenOn = event.on;
+    if (attempt.number === 1) {
+      const ends = epaPeriodEndsOn(step.state, step.ctx.plan);
+      if (ends && event.on > ends) {
+        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} taken on ${event.on}, after the EPA period ended on ${ends}`, spec.source);
+      }
+    }
+  },
+  GradeRecorded(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = currentAttempt(step, component, spec);
+    if (!attempt.takenOn) throw new EpaTransitionError(`${spec.id} has not been taken: no grade before the assessment`);
+    if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
+    let raw = event.grade;
+    if (event.passCriteriaMet !== undefined) {
+      const criteria = spec.distinctionCriteria;
+      if (!criteria) throw new EpaInputError(`${spec.id} of ${step.ctx.plan.standard} is graded directly: give grade`, 'passCriteriaMet');
+      const met = event.distinctionCriteriaMet ?? 0;
+      if (met > criteria.of) throw new EpaInputError(`${met} exceeds the ${criteria.of} distinction criteria of ${spec.id}`, 'distinctionCriteriaMet');
+      raw = gradeFromCriteria(spec, event.passCriteriaMet, met);
+      attempt.criteria = { passCriteriaMet: event.passCriteriaMet, distinctionCriteriaMet: met, of: criteria.of };
+    }
+    if (raw === undefined) throw new EpaInputError('give either grade, or passCriteriaMet with distinctionCriteriaMet', 'grade');
+    const ec = event.exceptionalCircumstances === true;
+    const { grade, capped } = capResitGrade(step.ctx.plan, attempt.number, raw, ec);
+    Object.assign(attempt, { rawGrade: raw, grade, capped, exceptionalCircumstances: ec, gradedOn: event.on });
+  },
+  ResultPublished(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = currentAttempt(step, component, spec);
+    if (attempt.grade === undefined) throw new EpaTransitionError(`${spec.id} has no grade to publish`);
+    if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
+    attempt.publishedOn = event.on;
+    if (attempt.grade === 'Fail') step.state.firstFailPublishedOn ??= event.on;
+  },
+  CertificateClaimed(step, event) {
+    if (!allComponentsPassedAndPublished(step.state, step.ctx.plan)) {
+      throw new EpaTransitionError('the certificate is claimed once every component has a published pass');
+    }
+    if (step.state.certificate.claimedOn) throw new EpaTransitionError(`the certificate was already claimed on ${step.state.certificate.claimedOn}`);
+    step.state.certificate.claimedOn = event.on;
+  },
+  CertificateReceived(step, event) {
+    if (!step.state.certificate.claimedOn) throw new EpaTransitionError('the certificate has not been claimed');
+    step.state.certificate.receivedOn = event.on;
+  },
+  ExtenuatingCircumstances(step, event) {
+    requireEpaStarted(step);
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = currentAttempt(step, component, spec);
+    if (attempt.grade !== undefined) throw new EpaTransitionError(`${spec.id} has been graded; appeals go to the EPAO`);
+    if (attempt.booking) attempt.inviteSequence += 1; // the booked date is cancelled, to be rearranged
+    attempt.booking = undefined;
+    attempt.takenOn = undefined;
+    attempt.extenuating.push({ on: event.on, reason: event.reason });
+    const ec = step.ctx.policy.extenuatingCircumstances;
+    if (step.state.extensionsUsed < ec.maxExtensions && ec.extendEpaPeriodWeeks > 0) {
+      step.state.extensionsUsed += 1;
+      step.state.extensionWeeks += ec.extendEpaPeriodWeeks;
+    } else {
+      warning(step, 'noFurtherExtension', `the EPA period is not extended again (policy allows ${ec.maxExtensions})`, '001 §8');
+    }
+  },
+  Withdrawn(step, event) {
+    step.state.withdrawn = { on: event.on, reason: event.reason };
+  },
+};
+
+function newAttempt(component: ComponentState, kind: Attempt['kind']): Attempt {
+  const attempt: Attempt = { number: component.attempts.length + 1, kind, inviteSequence: 0, invited: false, cancellations: [], extenuating: [] };
+  component.attempts.push(attempt);
+  return attempt;
+}
+
+function checkRange(step: Step, spec: ComponentSpec, field: 'words' | 'pieces', value: number): void {
+  const range = spec.submission?.[field];
+  if (!range || (value >= range.min && value <= range.max)) return;
+  const what = field === 'words' ? 'report' : spec.id === 'showcase' ? 'showcase' : 'portfolio';
+  const rule = field === 'words' ? 'reportWordCount' : what === 'showcase' ? 'showcaseSize' : 'portfolioSize';
+  violation(step, rule, `${what} of ${value} ${field}: must be ${range.min}–${range.max}`, spec.submission!.source);
+}
+
+function submission(step: Step, type: 'ReportSubmitted' | 'PortfolioSubmitted' | 'ShowcaseSubmitted', value: { on: LondonDate; words?: number; pieces?: number }): void {
+  const spec = step.ctx.plan.components.find((c) => c.submission?.event === type);
+  if (!spec) throw new EpaTransitionError(`${step.ctx.plan.standard} has no ${type.replace('Submitted', '').toLowerCase()} submission`);
+  if (type === 'ShowcaseSubmitted') {
+    if (step.state.gateway.submissions.length === 0) throw new EpaTransitionError('the showcase is submitted with the gateway evidence');
+  } else {
+    requireEpaStarted(step);
+  }
+  const component = step.state.components[spec.id]!;
+  if (isPassed(latestAttempt(component))) throw new EpaTransitionError(`${spec.id} was already passed`);
+  component.submission = value;
+  if (value.words !== undefined) checkRange(step, spec, 'words', value.words);
+  if (value.pieces !== undefined) checkRange(step, spec, 'pieces', value.pieces);
+}
+
+/** Order rules between components (plan) and the observation-order setting (policy). */
+function checkOrder(step: Step, spec: ComponentSpec, at: string): void {
+  const { plan, policy } = step.ctx;
+  const bookedAt = (id: string): string | undefined => {
+    const a = step.state.components[id] ? latestAttempt(step.state.components[id]) : undefined;
+    return a?.takenOn ?? a?.booking?.at;
+  };
+  const rules = [...plan.order];
+  if (policy.observationOrder === 'beforeDiscussion') rules.push({ first: 'observation', then: 'discussion', strength: 'recommended', source: '001 §5' });
+  if (policy.observationOrder === 'notBeforeDiscussion') rules.push({ first: 'discussion', then: 'observation', strength: 'recommended', source: '002' });
+  for (const rule of rules) {
+    const other = spec.id === rule.first ? rule.then : spec.id === rule.then ? rule.first : undefined;
+    if (!other) continue;
+    const otherAt = bookedAt(other);
+    if (!otherAt) continue;
+    const [firstAt, thenAt] = spec.id === rule.first ? [at, otherAt] : [otherAt, at];
+    if (firstAt <= thenAt) continue;
+    const message = `${rule.first} is ${rule.strength === 'required' ? 'required' : 'recommended'} before ${rule.then}: ${rule.first} ${firstAt.slice(0, 16)}, ${rule.then} ${thenAt.slice(0, 16)}`;
+    if (rule.strength === 'required') violation(step, 'componentOrder', message, rule.source);
+    else warning(step, 'componentOrder', message, rule.source);
+  }
+}
+
+export interface Applied {
+  state: EpaState;
+  violations: Finding[];
+  warnings: Finding[];
+}
+
+/** Applies one validated event. `index` is its position in the EPA's event list. */
+export function applyEvent(previous: EpaState, event: EpaEvent, index: number, ctx: RuleContext): Applied {
+  if (previous.withdrawn) throw new EpaTransitionError(`the EPA was withdrawn on ${previous.withdrawn.on}`);
+  if (previous.certificate.receivedOn) throw new EpaTransitionError(`the EPA is complete (certificate received on ${previous.certificate.receivedOn})`);
+  if (previous.lastEventOn && event.on < previous.lastEventOn) {
+    throw new EpaTransitionError(`out of order: ${event.type} on ${event.on} is dated before the previous event (${previous.lastEventOn})`);
+  }
+  const step: Step = { state: clone(previous), event, index, ctx, violations: [], warnings: [] };
+  const handler = handlers[event.type] as (step: Step, event: EpaEvent) => void;
+  handler(step, event);
+  step.state.eventCount = index + 1;
+  step.state.lastEventOn = event.on;
+  step.state.violations.push(...step.violations);
+  step.state.warnings.push(...step.warnings);
+  return { state: step.state, violations: step.violations, warnings: step.warnings };
+}

@@ -1,0 +1,128 @@
+/** The state one EPA's events fold into. Plain JSON: it travels through Temporal payloads unchanged. */
+import type { LondonDate, LondonDateTime } from '../calendar';
+import type { Grade } from './events';
+
+export type Stage =
+  | 'PreGateway'
+  | 'GatewayReview'
+  | 'GatewayRejected'
+  | 'InAssessment'
+  | 'AwaitingResults'
+  | 'Resit'
+  | 'Rework'
+  | 'AwaitingCertificate'
+  | 'CertificateClaimed'
+  | 'Completed'
+  | 'Withdrawn';
+
+export const stages: readonly Stage[] = [
+  'PreGateway',
+  'GatewayReview',
+  'GatewayRejected',
+  'InAssessment',
+  'AwaitingResults',
+  'Resit',
+  'Rework',
+  'AwaitingCertificate',
+  'CertificateClaimed',
+  'Completed',
+  'Withdrawn',
+];
+
+export interface Booking {
+  at: LondonDateTime;
+  bookedOn: LondonDate;
+  location?: string;
+  assessor?: { name: string; email: string };
+}
+
+export type AttemptKind = 'first' | 'resit' | 'rework' | 'retake';
+
+export interface Attempt {
+  number: number;
+  kind: AttemptKind;
+  booking?: Booking;
+  /** Calendar-invite version: 0 for the first REQUEST, +1 for every reschedule or cancellation. */
+  inviteSequence: number;
+  /** Whether an invite was ever sent for this attempt (so a cancellation has something to cancel). */
+  invited: boolean;
+  cancellations: { on: LondonDate; reason: string }[];
+  extenuating: { on: LondonDate; reason?: string }[];
+  takenOn?: LondonDate;
+  rawGrade?: Grade;
+  grade?: Grade;
+  capped?: boolean;
+  exceptionalCircumstances?: boolean;
+  criteria?: { passCriteriaMet: boolean; distinctionCriteriaMet: number; of: number };
+  gradedOn?: LondonDate;
+  publishedOn?: LondonDate;
+}
+
+export interface Submission {
+  on: LondonDate;
+  words?: number;
+  pieces?: number;
+}
+
+export interface ComponentState {
+  id: string;
+  attempts: Attempt[];
+  submission?: Submission;
+  reworks: LondonDate[];
+}
+
+export interface Finding {
+  rule: string;
+  message: string;
+  source: string;
+  /** Index of the event that raised it. */
+  event: number;
+  on: LondonDate;
+  /** An admin accepted the event anyway, with this reason. */
+  overridden?: string;
+}
+
+export interface EpaState {
+  standard: string;
+  epao: string;
+  eventCount: number;
+  lastEventOn?: LondonDate;
+  gateway: {
+    submissions: LondonDate[];
+    rejections: { on: LondonDate; reason: string }[];
+    passes: LondonDate[];
+  };
+  /** EPA period start: the first gateway pass. */
+  epaStart?: LondonDate;
+  extensionsUsed: number;
+  extensionWeeks: number;
+  components: Record<string, ComponentState>;
+  firstFailPublishedOn?: LondonDate;
+  certificate: { claimedOn?: LondonDate; receivedOn?: LondonDate };
+  withdrawn?: { on: LondonDate; reason: string };
+  violations: Finding[];
+  warnings: Finding[];
+}
+
+export function initialState(standard: string, epao: string, componentIds: readonly string[]): EpaState {
+  return {
+    standard,
+    epao,
+    eventCount: 0,
+    gateway: { submissions: [], rejections: [], passes: [] },
+    extensionsUsed: 0,
+    extensionWeeks: 0,
+    components: Object.fromEntries(componentIds.map((id) => [id, { id, attempts: [], reworks: [] }])),
+    certificate: {},
+    violations: [],
+    warnings: [],
+  };
+}
+
+export function latestAttempt(component: ComponentState): Attempt | undefined {
+  return component.attempts[component.attempts.length - 1];
+}
+
+export function isPassed(attempt: Attempt | undefined): boolean {
+  return attempt?.grade === 'Pass' || attempt?.grade === 'Distinction';
+}

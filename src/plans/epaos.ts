@@ -1,0 +1,29 @@
+/** EPAO policies: how each end-point assessment organisation runs the plans it assesses. */
+import type { Policy } from './schema';
+
+export const innovate: Policy = {
+  id: 'innovate',
+  name: 'Innovate Awarding',
+  source: '002',
+  standards: ['ST0071'],
+  gatewayReviewWeeks: 2, // 002 "What Happens During Gateway?"
+  results: { workingDays: 7, from: 'eachAssessment', source: '002 Annex 2' },
+  certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
+  observationOrder: 'notBeforeDiscussion', // 002 (and 000); 001 says the opposite: see the policy schema
+  extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
+};
+
+export const nqual: Policy = {
+  id: 'nqual',
+  name: 'NQual',
+  source: '004',
+  standards: ['ST0072'],
+  gatewayFormWorkingDaysBeforeFirstAssessment: 10, // 004 Gateway
+  results: { workingDays: 10, from: 'finalComponent', source: '004 Grading' },
+  // 004 names no claim period; the ESFA claim window Innovate states (002 Annex 2) is used.
+  certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
+  observationOrder: 'none', // ST0072's plan already requires the observation before the discussion
+  extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
+};

@@ -1,0 +1,129 @@
+/**
+ * Assessment plans (per standard) and EPAO policies as data, validated by zod at load.
+ * A new standard or EPAO is a new data file, not a new code path.
+ */
+import { z } from 'zod';
+
+export const SeedRef = z.string().regex(/^\d{3}/, 'a seed file number such as "001" or "001 §5"');
+
+export const Range = z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }).refine((r) => r.min <= r.max, {
+  message: 'min must not exceed max',
+});
+
+export const SubmissionSpec = z.object({
+  /** Which event delivers it. */
+  event: z.enum(['ReportSubmitted', 'PortfolioSubmitted', 'ShowcaseSubmitted']),
+  /** Deadline key in the derived state, e.g. `reportDue`. */
+  deadlineKey: z.enum(['reportDue', 'portfolioDue']).optional(),
+  /** Due this many weeks before the component's assessment (none: no timing rule). */
+  weeksBeforeAssessment: z.number().int().positive().optional(),
+  words: Range.optional(),
+  pieces: Range.optional(),
+  source: SeedRef,
+});
+
+export const ComponentSpec = z.object({
+  id: z.string().regex(/^[a-z]+$/),
+  name: z.string(),
+  /** The booked event for this component (e.g. the project's interview). */
+  assessment: z.string(),
+  durationMinutes: z.number().int().positive(),
+  /** Reporting weight (ST0072: 65/20/15); not used for grading unless the policy says so. */
+  weight: z.number().min(0).max(1).optional(),
+  /** Minimum notice of the booked date, in weeks (ST0071 observation: 2). */
+  noticeWeeks: z.number().int().positive().optional(),
+  /** The work must be complete within this many months of the EPA period start (ST0071 project: 2). */
+  completeWithinMonths: z.number().int().positive().optional(),
+  submission: SubmissionSpec.optional(),
+  /** Component grade from criteria counts: all pass criteria, and `required` of `of` distinction criteria. */
+  distinctionCriteria: z.object({ of: z.number().int().positive(), required: z.number().int().positive(), percent: z.number() }).optional(),
+  /** A failed component of this kind is reworked (not resat) within this many months of its failing result. */
+  reworkWithinMonths: z.number().int().positive().optional(),
+  source: SeedRef,
+});
+
+export const OrderRule = z.object({
+  /** `first` should come before `then`. */
+  first: z.string(),
+  then: z.string(),
+  /** A recommendation gives a warning; a requirement gives a violation an admin must override. */
+  strength: z.enum(['recommended', 'required']),
+  source: SeedRef,
+});
+
+export const GradeRule = z.enum(['distinctionInEveryComponent', 'weightedDistinctionShare']);
+
+export const PlanSchema = z.object({
+  standard: z.string().regex(/^ST\d{4}$/),
+  title: z.string(),
+  level: z.number().int().min(2).max(7),
+  version: z.string(),
+  source: SeedRef,
+  onProgrammeMinimumMonths: z.number().int().positive(),
+  epaPeriodMonths: z.number().int().positive(),
+  components: z.array(ComponentSpec).min(1),
+  order: z.array(OrderRule),
+  grading: z.object({
+    overall: GradeRule,
+    /** For `weightedDistinctionShare`: Distinction when components graded Distinction carry at least this share of the weight. */
+    weightedDistinctionShare: z.number().min(0).max(1).optional(),
+    /** A resat or retaken component is graded at most Pass. */
+    capResitAt: z.literal('Pass'),
+    /** Whether exceptional circumstances for the original fail lift that cap (ST0071: yes; ST0072: no). */
+    exceptionalCircumstancesLiftCap: z.boolean(),
+    /** Whether any resit caps the overall EPA grade at Pass (ST0072: "maximum EPA grade of Pass"). */
+    capOverallAfterResit: z.boolean(),
+    source: SeedRef,
+  }),
+  resits: z.object({
+    windowMonths: z.number().int().positive(),
+    /** When the window starts. */
+    windowFrom: z.enum(['firstFailPublished', 'gatewayPassed']),
+    source: SeedRef,
+  }),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+export type ComponentSpec = z.infer<typeof ComponentSpec>;
+
+export const PolicySchema = z.object({
+  id: z.string().regex(/^[a-z]+$/),
+  name: z.string(),
+  source: SeedRef,
+  standards: z.array(z.string()),
+  /** Gateway review by the EPAO (Innovate: two weeks). */
+  gatewayReviewWeeks: z.number().int().positive().optional(),
+  /** Gateway form at least N working days before the first assessment (NQual: 10). */
+  gatewayFormWorkingDaysBeforeFirstAssessment: z.number().int().positive().optional(),
+  results: z.object({
+    workingDays: z.number().int().positive(),
+    /** `eachAssessment`: `resultDue.<component>` per assessment; `finalComponent`: one `resultsDue` after the last. */
+    from: z.enum(['eachAssessment', 'finalComponent']),
+    source: SeedRef,
+  }),
+  certificate: z.object({
+    claimWorkingDays: z.number().int().positive(),
+    /** Not in the seeds: when ops should chase a certificate not yet received (working days after the claim). */
+    receiptExpectedWorkingDays: z.number().int().positive(),
+    source: SeedRef,
+  }),
+  /**
+   * Conflict (digest, ST0071 order): seed 001 recommends the observation *before* the discussion;
+   * seeds 000 and 002 recommend it *not before*. The EPAO's own handbook decides; a warning either way.
+   */
+  observationOrder: z.enum(['beforeDiscussion', 'notBeforeDiscussion', 'none']),
+  /** Conflict (digest, ST0072 overall grade): override of the plan's overall grade rule. */
+  overallGradeRule: GradeRule.optional(),
+  /** Resit/retake window override (months); absent: the plan's. */
+  resitWindowMonths: z.number().int().positive().optional(),
+  /** Extenuating circumstances: by how much one case may extend the EPA period, and how often. Not in the seeds. */
+  extenuatingCircumstances: z.object({ extendEpaPeriodWeeks: z.number().int().nonnegative(), maxExtensions: z.number().int().nonnegative() }),
+  reminders: z.object({
+    /** Reminders to apprentice and employer this many days before each submission deadline and assessment. */
+    daysBefore: z.array(z.number().int().positive()),
+    /** London time of day reminders go out. */
+    at: z.string().regex(/^\d{2}:\d{2}$/),
+    /** Alert the EPAO admin this many working days before a results or certificate deadline. */
+    adminAlertWorkingDaysBefore: z.number().int().nonnegative(),
+  }),
+});
+export type Policy = z.infer<typeof PolicySchema>;
