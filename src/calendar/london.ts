@@ -97,8 +97,21 @@ export function minDate(a: LondonDate, b: LondonDate): LondonDate {
   return a <= b ? a : b;
 }
 
+const instants = new Map<string, number>();
+
 /** The instant (epoch ms) of a London wall-clock time on a London date. */
 export function londonInstant(date: LondonDate, time = '00:00'): number {
+  const key = `${date}T${time}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    instant = computeLondonInstant(date, time);
+    if (instants.size > 50_000) instants.clear();
+    instants.set(key, instant);
+  }
+  return instant;
+}
+
+function computeLondonInstant(date: LondonDate, time: string): number {
   const [y, m, d] = parts(date);
   const [hh, mm] = time.split(':').map(Number) as [number, number];
   return new TZDate(y, m - 1, d, hh, mm, 0, 0, LONDON).getTime();

@@ -60,11 +60,11 @@ export function newEpa(ctx: RuleContext): EpaState {
 }
 
 /** Validates one raw event and applies it. `index` is its position, `path` prefixes error fields. */
-export function recordEvent(state: EpaState, raw: unknown, ctx: RuleContext, path = 'event'): Applied & { event: EpaEvent } {
+export function recordEvent(state: EpaState, raw: unknown, ctx: RuleContext, path = 'event', mutate = false): Applied & { event: EpaEvent } {
   const parsed = EpaEvent.safeParse(raw);
   if (!parsed.success) throw fromZodError(parsed.error, path);
   try {
-    return { event: parsed.data, ...applyEvent(state, parsed.data, state.eventCount, ctx) };
+    return { event: parsed.data, ...applyEvent(state, parsed.data, state.eventCount, ctx, mutate) };
   } catch (err) {
     if (err instanceof EpaInputError) throw new EpaInputError(err.detail, `${path}.${err.path}`);
     if (err instanceof EpaTransitionError) throw new EpaTransitionError(`${path} (${parsed.data.type}): ${err.message}`);
@@ -112,9 +112,9 @@ export function planCase(input: unknown, now: number): EpaView {
   const { standard, epao, events, asOf } = parsed.data;
   const ctx = ruleContext(standard, epao);
   const at = asOfInstant(asOf, now);
-  let state = newEpa(ctx);
+  const state = newEpa(ctx); // a private copy: fold in place
   events.forEach((raw, i) => {
-    state = recordEvent(state, raw, ctx, `events[${i}]`).state;
+    recordEvent(state, raw, ctx, `events[${i}]`, true);
   });
   return view(state, ctx, at);
 }

@@ -36,7 +36,7 @@ function warning(step: Step, rule: string, message: string, source: string): voi
   step.warnings.push({ rule, message, source, event: step.index, on: step.event.on });
 }
 
-function clone(state: EpaState): EpaState {
+export function clone(state: EpaState): EpaState {
   return JSON.parse(JSON.stringify(state)) as EpaState;
 }
 
@@ -304,14 +304,17 @@ export interface Applied {
   warnings: Finding[];
 }
 
-/** Applies one validated event. `index` is its position in the EPA's event list. */
-export function applyEvent(previous: EpaState, event: EpaEvent, index: number, ctx: RuleContext): Applied {
+/**
+ * Applies one validated event. `index` is its position in the EPA's event list. The previous state
+ * is left untouched unless `mutate` is set (folding a whole list from a private copy).
+ */
+export function applyEvent(previous: EpaState, event: EpaEvent, index: number, ctx: RuleContext, mutate = false): Applied {
   if (previous.withdrawn) throw new EpaTransitionError(`the EPA was withdrawn on ${previous.withdrawn.on}`);
   if (previous.certificate.receivedOn) throw new EpaTransitionError(`the EPA is complete (certificate received on ${previous.certificate.receivedOn})`);
   if (previous.lastEventOn && event.on < previous.lastEventOn) {
     throw new EpaTransitionError(`out of order: ${event.type} on ${event.on} is dated before the previous event (${previous.lastEventOn})`);
   }
-  const step: Step = { state: clone(previous), event, index, ctx, violations: [], warnings: [] };
+  const step: Step = { state: mutate ? previous : clone(previous), event, index, ctx, violations: [], warnings: [] };
   const handler = handlers[event.type] as (step: Step, event: EpaEvent) => void;
   handler(step, event);
   step.state.eventCount = index + 1;
