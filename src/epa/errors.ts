@@ -27,10 +27,22 @@ export class EpaTransitionError extends Error {
   }
 }
 
-export type EpaError = EpaInputError | EpaTransitionError;
+/** A rule the event breaks (e.g. under 2 weeks' notice): a live EPA takes it only with an admin's override reason. */
+export class EpaRuleViolationError extends Error {
+  readonly kind = 'rule_violation' as const;
+  constructor(
+    message: string,
+    readonly rules: string[],
+  ) {
+    super(message);
+    this.name = 'EpaRuleViolationError';
+  }
+}
+
+export type EpaError = EpaInputError | EpaTransitionError | EpaRuleViolationError;
 
 export function isEpaError(err: unknown): err is EpaError {
-  return err instanceof EpaInputError || err instanceof EpaTransitionError;
+  return err instanceof EpaInputError || err instanceof EpaTransitionError || err instanceof EpaRuleViolationError;
 }
 
 function formatPath(prefix: string, path: readonly PropertyKey[]): string {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { endOfLondonDay, isLondonDate } from '../calendar';
 import { epaoIds, getPlan, getPolicy, standardIds } from '../plans';
 import { deriveDeadlines, type Deadline } from './deadlines';
-import { EpaInputError, EpaTransitionError, fromZodError } from './errors';
+import { EpaInputError, EpaRuleViolationError, EpaTransitionError, fromZodError } from './errors';
 import { EpaEvent, type Grade } from './events';
 import { componentGrades, overallGrade } from './grading';
 import { scheduledNotifications, type Notification } from './notifications';
@@ -92,6 +92,23 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
     asOf: new Date(now).toISOString(),
   };
+}
+
+/**
+ * Admits one admin event into a live EPA: as recordEvent, and also refuses an event dated after
+ * `today` (London) and an event that breaks a rule unless it carries `override.reason`.
+ */
+export function admitEvent(state: EpaState, raw: unknown, ctx: RuleContext, today: string): Applied & { event: EpaEvent } {
+  const applied = recordEvent(state, raw, ctx);
+  if (applied.event.on > today) {
+    throw new EpaTransitionError(`${applied.event.type} is dated ${applied.event.on}, after today (${today})`);
+  }
+  const unaccepted = applied.violations.filter((v) => v.overridden === undefined);
+  if (unaccepted.length > 0) {
+    const what = unaccepted.map((v) => `${v.message} (${v.rule}, seed ${v.source})`).join('; ');
+    throw new EpaRuleViolationError(`${applied.event.type} breaks a rule: ${what}. An admin may accept it with override.reason.`, unaccepted.map((v) => v.rule));
+  }
+  return applied;
 }
 
 /** `asOf` → the instant to evaluate at: a London date means the last moment of that day. */

@@ -8,3 +8,4 @@ export * from './deadlines';
 export * from './notifications';
 export * from './reducer';
 export * from './evaluate';
+export * from './people';

@@ -1,0 +1,30 @@
+/** Who an EPA involves, and what starting one takes (validated at the client, before Temporal). */
+import { z } from 'zod';
+import { LondonDateSchema } from './events';
+
+/** The apprentice's Unique Learner Number: 10 digits, not starting with 0. */
+export const Uln = z.string().regex(/^[1-9]\d{9}$/, 'a Unique Learner Number is 10 digits, not starting with 0');
+
+export const Person = z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).strict();
+export const Organisation = z.object({ organisation: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(200), email: z.email() }).strict();
+
+export const EpaStartSchema = z
+  .object({
+    uln: Uln,
+    apprentice: Person,
+    employer: Organisation,
+    provider: Organisation,
+    /** The EPAO's admin mailbox for alerts and escalations. */
+    epaoAdmin: Person,
+    standard: z.string(),
+    epao: z.string(),
+    /** The gateway submission date that starts the workflow (London). */
+    gatewaySubmittedOn: LondonDateSchema,
+  })
+  .strict();
+export type EpaStart = z.infer<typeof EpaStartSchema>;
+export type People = Pick<EpaStart, 'apprentice' | 'employer' | 'provider' | 'epaoAdmin'>;
+
+export function workflowIdFor(uln: string): string {
+  return `epa-${uln}`;
+}

@@ -1,0 +1,56 @@
+/** A time-skipping test server, a real EPA worker on it, and helpers to walk an EPA through time. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { DeliveryRequest, EpaActivities } from '../../activities/types';
+import { londonInstant } from '../../src/calendar';
+import { createTimeSkippingEnv } from '../../src/temporal/test-env';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
+import { recordingActivities } from './recording-activities';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  epa: EpaClient;
+  deliveries: DeliveryRequest[];
+  worker: Worker;
+  teardown(): Promise<void>;
+}
+
+export async function startHarness(activities?: EpaActivities): Promise<Harness> {
+  const env = await createTimeSkippingEnv();
+  const recording = recordingActivities();
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const worker = await createEpaWorker({ connection: env.nativeConnection, activities: activities ?? recording.activities, workflowBundle, taskQueue: 'epa-test' });
+  const running = worker.run();
+  return {
+    env,
+    epa: new EpaClient(env.client, 'epa-test'),
+    deliveries: recording.deliveries,
+    worker,
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+/** Skips server time forward to a London date and time (never backwards). */
+export async function advanceTo(env: TestWorkflowEnvironment, date: string, time = '12:00'): Promise<void> {
+  const target = londonInstant(date, time);
+  const now = await env.currentTimeMs();
+  if (target > now) await env.sleep(target - now);
+}
+
+/** Polls until `check` passes (the workflow processes timers and activities asynchronously). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() - started > timeoutMs) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * One durable workflow per apprentice's EPA (id `epa-<ULN>`), from gateway to certificate.
+ *
+ * The durable shell only: admin events arrive as Updates, the rules core (src/epa) judges and
+ * applies them, says which deadlines stand and what to send when; this workflow sleeps until the
+ * next of those instants or the next Update, hands due notifications to the delivery activity, and
+ * keeps the search attributes current. It holds no rule of its own.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/types';
+import { londonDateOf } from '../src/calendar/london';
+import type { Role } from '../src/epa/deadlines';
+import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
+import { admitEvent, newEpa, ruleContext, view, type EpaView } from '../src/epa/evaluate';
+import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
+import { workflowIdFor, type EpaStart } from '../src/epa/people';
+import { applyEvent } from '../src/epa/reducer';
+import type { EpaState } from '../src/epa/state';
+import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
+import { eventUpdates, statusQuery, type EpaCarry, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
+
+export * from './definitions';
+
+const { deliverNotification } = proxyActivities<EpaActivities>({
+  startToCloseTimeout: '1 minute',
+  // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
+  // permanent failures are thrown non-retryable by the activity and logged here.
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+});
+
+/** Continue-as-new past this many history events (the server suggests it much later). */
+const HISTORY_LIMIT = 4000;
+const LOG_LIMIT = 500;
+
+export async function epaWorkflow(input: EpaStart, carry?: EpaCarry): Promise<EpaStatus> {
+  const ctx = ruleContext(input.standard, input.epao);
+  const epaId = workflowIdFor(input.uln);
+  let state: EpaState = carry?.state ?? firstState(input);
+  const sent = new Set<string>(carry?.sent ?? []);
+  const log: NotificationLogEntry[] = carry?.log ?? [];
+  let changes = 0;
+  let published: Record<string, unknown> = {};
+
+  const current = (): EpaView => view(state, ctx, Date.now());
+  const status = (v: EpaView = current()): EpaStatus => ({
+    ...v,
+    epaId,
+    uln: input.uln,
+    people: { apprentice: input.apprentice, employer: input.employer, provider: input.provider, epaoAdmin: input.epaoAdmin },
+    eventCount: state.eventCount,
+    overrides: state.violations
+      .filter((x) => x.overridden !== undefined)
+      .map((x) => ({ rule: x.rule, reason: x.overridden!, event: x.event, on: x.on })),
+    log,
+    completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
+  });
+
+  const publish = (v: EpaView): void => {
+    const next: Record<string, unknown> = {
+      stage: v.stage,
+      overdue: v.overdue,
+      nextDeadline: v.nextDeadline?.dueAt ?? null,
+    };
+    const updates: SearchAttributeUpdatePair[] = [];
+    if (published.stage !== next.stage) updates.push({ key: EpaStage, value: v.stage });
+    if (published.overdue !== next.overdue) updates.push({ key: EpaOverdue, value: v.overdue });
+    if (published.nextDeadline !== next.nextDeadline) {
+      updates.push({ key: EpaNextDeadline, value: v.nextDeadline ? new Date(v.nextDeadline.dueAt) : null });
+    }
+    if (Object.keys(published).length === 0) {
+      updates.push({ key: EpaStandard, value: input.standard }, { key: EpaEpao, value: input.epao }, { key: EpaEmployer, value: input.employer.organisation });
+    }
+    if (updates.length > 0) upsertSearchAttributes(updates);
+    published = next;
+  };
+
+  for (const type of Object.keys(eventUpdates) as (keyof typeof eventUpdates)[]) {
+    setHandler(
+      eventUpdates[type],
+      (payload: EventPayload) => {
+        const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
+        state = applied.state;
+        changes++;
+        const v = current();
+        publish(v);
+        return status(v);
+      },
+      {
+        validator: (payload: EventPayload) => {
+          try {
+            if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+              throw new EpaInputError('the event must be a JSON object', 'event');
+            }
+            admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
+          } catch (err) {
+            throw toFailure(err);
+          }
+        },
+      },
+    );
+  }
+  setHandler(statusQuery, () => status());
+
+  for (;;) {
+    const now = Date.now();
+    const v = view(state, ctx, now);
+    publish(v);
+    const due = dueNotifications(v.notifications, now, sent);
+    if (due.length > 0) {
+      await Promise.all(due.map((n) => deliver(n)));
+      continue; // deliveries took time: look again
+    }
+    if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
+      await condition(allHandlersFinished);
+      return status(v);
+    }
+    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof epaWorkflow>(input, { input, state, sent: [...sent], log: log.slice(-LOG_LIMIT) });
+    }
+    const wake = nextWakeUp(v.notifications, v.deadlines, now);
+    const seen = changes;
+    if (wake === undefined) await condition(() => changes !== seen);
+    else await condition(() => changes !== seen, Math.max(1, wake - now));
+  }
+
+  async function deliver(n: Notification): Promise<void> {
+    sent.add(n.key);
+    const request: DeliveryRequest = {
+      epaId,
+      notification: n,
+      recipients: recipients(n.to),
+      context: {
+        standard: ctx.plan.standard,
+        standardTitle: ctx.plan.title,
+        epaoName: ctx.policy.name,
+        epaoEmail: input.epaoAdmin.email,
+        apprenticeName: input.apprentice.name,
+        employerName: input.employer.organisation,
+      },
+      requestedAt: Date.now(),
+    };
+    const entry: NotificationLogEntry = { key: n.key, kind: n.kind, to: request.recipients.map((r) => r.email), at: new Date().toISOString(), status: 'sent' };
+    try {
+      const result = await deliverNotification(request);
+      entry.messageId = result.messageId;
+    } catch (err) {
+      entry.status = 'failed';
+      entry.error = err instanceof ActivityFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+    }
+    log.push(entry);
+    if (log.length > LOG_LIMIT * 2) log.splice(0, log.length - LOG_LIMIT);
+  }
+
+  function recipients(roles: Role[]): Recipient[] {
+    const out: Recipient[] = [];
+    for (const role of roles) {
+      if (role === 'apprentice') out.push({ role, ...input.apprentice });
+      if (role === 'employer') out.push({ role, name: input.employer.name, email: input.employer.email });
+      if (role === 'provider') out.push({ role, name: input.provider.name, email: input.provider.email });
+      if (role === 'epaoAdmin') out.push({ role, ...input.epaoAdmin });
+    }
+    return out;
+  }
+}
+
+/** The state after the gateway submission that starts the workflow. */
+function firstState(input: EpaStart): EpaState {
+  const ctx = ruleContext(input.standard, input.epao);
+  return applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
+}
+
+/** Rejections reach the caller as ApplicationFailures whose type says which kind. */
+function toFailure(err: unknown): Error {
+  if (err instanceof EpaInputError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ path: err.path }] });
+  if (err instanceof EpaTransitionError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true });
+  if (err instanceof EpaRuleViolationError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ rules: err.rules }] });
+  return err instanceof Error ? err : new Error(String(err));
+}

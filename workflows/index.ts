@@ -1,0 +1,2 @@
+/** The workflows the EPA worker registers. */
+export { epaWorkflow } from './epa';
