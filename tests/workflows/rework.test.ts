@@ -1,0 +1,39 @@
+/** A failed work-based project is reworked within one month of the failing result (001 §8, 002). */
+import { advanceTo, startHarness, type Harness } from '../support/lifecycle';
+import { eventually, startWalk } from '../support/walk';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+test('rework due one month after the failing result; missed → overdue, then escalated to the admin', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
+  await w.at('2027-01-11', 'GatewayPassed');
+  await w.at('2027-01-12', 'ReportSubmitted', { words: 2400 });
+  await w.at('2027-01-12', 'AssessmentBooked', { component: 'project', at: '2027-02-09T10:00' });
+  await w.at('2027-02-09', 'AssessmentTaken', { component: 'project' });
+  await w.at('2027-02-10', 'GradeRecorded', { component: 'project', grade: 'Fail' });
+  const failed = await w.at('2027-02-12', 'ResultPublished', { component: 'project' });
+  expect(failed.stage).toBe('Rework');
+  expect(failed.deadlines.find((d) => d.key === 'reworkDue')).toMatchObject({ due: '2027-03-12', status: 'open' });
+  // Booking a new interview before the rework is in is refused.
+  await expect(h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-02-12', component: 'project', at: '2027-03-20T10:00' })).rejects.toMatchObject({
+    kind: 'rejected_transition',
+  });
+
+  await advanceTo(h.env, '2027-03-13', '00:30');
+  await eventually(async () => expect(await w.searchAttributes()).toMatchObject({ overdue: true, stage: 'Rework' }));
+  const missed = await h.epa.status(w.uln);
+  expect(missed.deadlines.find((d) => d.key === 'reworkDue')!.status).toBe('missed');
+  expect(h.deliveries.some((d) => d.epaId === `epa-${w.uln}` && d.notification.key === 'deadlineMissed:reworkDue:2027-03-12')).toBe(true);
+  // The apprentice was reminded 14, 7 and 1 days before.
+  expect(h.deliveries.filter((d) => d.epaId === `epa-${w.uln}` && d.notification.deadlineKey === 'reworkDue' && d.notification.kind === 'deadlineReminder')).toHaveLength(3);
+
+  const reworked = await w.at('2027-03-15', 'ReworkSubmitted', { words: 2600 });
+  expect(reworked.overdue).toBe(false);
+  expect(reworked.components.project!.attempts.map((a) => a.kind)).toEqual(['first', 'rework']);
+});
