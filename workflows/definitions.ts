@@ -32,17 +32,33 @@ export interface EpaStatus extends EpaView {
   overrides: { rule: string; reason: string; event: number; on: string }[];
   log: NotificationLogEntry[];
   completed: boolean;
+  /** How many workflow runs this EPA has used (continue-as-new keeps history short). */
+  runs: number;
+}
+
+/** What an accepted Update returns: the new state, without the bulky parts the status query has. */
+export type EpaSummary = Omit<EpaStatus, 'notifications' | 'log' | 'people'>;
+
+export function summarise(status: EpaStatus): EpaSummary {
+  const { notifications: _n, log: _l, people: _p, ...summary } = status;
+  return summary;
 }
 
 /** What continue-as-new carries over. */
 export interface EpaCarry {
-  input: EpaStart;
   state: EpaState;
   sent: string[];
   log: NotificationLogEntry[];
+  runs: number;
 }
 
-export type EpaWorkflowArgs = [input: EpaStart, carry?: EpaCarry];
+/** Operational settings, not rules: kept across continue-as-new. */
+export interface EpaSettings {
+  /** Continue-as-new once the history passes this many events. */
+  historyLimit?: number;
+}
+
+export type EpaWorkflowArgs = [input: EpaStart, carry?: EpaCarry, settings?: EpaSettings];
 
 export const statusQuery = defineQuery<EpaStatus>('status');
 
@@ -66,7 +82,7 @@ const eventUpdateNames = [
 ] as const satisfies readonly EpaEventType[];
 
 /** One Update per event type, named as the event (`AssessmentBooked`, `GradeRecorded`, …). */
-export const eventUpdates = Object.fromEntries(eventUpdateNames.map((t) => [t, defineUpdate<EpaStatus, [EventPayload]>(t)])) as Record<
+export const eventUpdates = Object.fromEntries(eventUpdateNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)])) as Record<
   EpaEventType,
-  ReturnType<typeof defineUpdate<EpaStatus, [EventPayload]>>
+  ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>
 >;

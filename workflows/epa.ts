@@ -28,7 +28,7 @@ import { workflowIdFor, type EpaStart } from '../src/epa/people';
 import { applyEvent } from '../src/epa/reducer';
 import type { EpaState } from '../src/epa/state';
 import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
-import { eventUpdates, statusQuery, type EpaCarry, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
+import { eventUpdates, statusQuery, summarise, type EpaCarry, type EpaSettings, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
 
 export * from './definitions';
 
@@ -41,10 +41,11 @@ const { deliverNotification } = proxyActivities<EpaActivities>({
 });
 
 /** Continue-as-new past this many history events (the server suggests it much later). */
-const HISTORY_LIMIT = 4000;
+const DEFAULT_HISTORY_LIMIT = 4000;
 const LOG_LIMIT = 500;
 
-export async function epaWorkflow(input: EpaStart, carry?: EpaCarry): Promise<EpaStatus> {
+export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
+  const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const ctx = ruleContext(input.standard, input.epao);
   const epaId = workflowIdFor(input.uln);
   let state: EpaState = carry?.state ?? firstState(input);
@@ -65,6 +66,7 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry): Promise<Ep
       .map((x) => ({ rule: x.rule, reason: x.overridden!, event: x.event, on: x.on })),
     log,
     completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
+    runs: carry?.runs ?? 1,
   });
 
   const publish = (v: EpaView): void => {
@@ -95,7 +97,7 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry): Promise<Ep
         changes++;
         const v = current();
         publish(v);
-        return status(v);
+        return summarise(status(v));
       },
       {
         validator: (payload: EventPayload) => {
@@ -126,9 +128,9 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry): Promise<Ep
       await condition(allHandlersFinished);
       return status(v);
     }
-    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof epaWorkflow>(input, { input, state, sent: [...sent], log: log.slice(-LOG_LIMIT) });
+      await continueAsNew<typeof epaWorkflow>(input, { state, sent: [...sent], log: log.slice(-LOG_LIMIT), runs: (carry?.runs ?? 1) + 1 }, settings);
     }
     const wake = nextWakeUp(v.notifications, v.deadlines, now);
     const seen = changes;

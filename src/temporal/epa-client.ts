@@ -14,7 +14,7 @@ import { EpaStartSchema, Uln, workflowIdFor, type EpaStart } from '../epa/people
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { fromZodError, EpaInputError } from '../epa/errors';
 import { ruleContext } from '../epa/evaluate';
-import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaStatus, type EventPayload } from '../../workflows/definitions';
+import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
 
@@ -87,7 +87,7 @@ export class EpaClient {
   }
 
   /** Records one admin event; resolves with the EPA's new status, or throws EpaRejectedError / EpaNotFoundError. */
-  async recordEvent(uln: string, type: string, payload: EventPayload = {}): Promise<EpaStatus> {
+  async recordEvent(uln: string, type: string, payload: EventPayload = {}): Promise<EpaSummary> {
     const eventType = parseEventType(type);
     const handle = this.handle(uln);
     try {

@@ -1,14 +1,14 @@
 /** Walks one EPA through time on the time-skipping server: each event is sent on its own London date. */
 import type { EpaStart } from '../../src/epa/people';
 import { EpaOverdue, EpaStage } from '../../src/temporal/search-attributes';
-import type { EpaStatus } from '../../workflows/definitions';
+import type { EpaStatus, EpaSummary } from '../../workflows/definitions';
 import { advanceTo, eventually, type Harness } from './lifecycle';
 import { epaStart } from './people';
 
 export interface Walk {
   uln: string;
   /** Advance to `date` (midday London) and record the event dated that day. */
-  at(date: string, type: string, payload?: Record<string, unknown>): Promise<EpaStatus>;
+  at(date: string, type: string, payload?: Record<string, unknown>): Promise<EpaSummary>;
   /** Advance to `date` and `time` London and read the status once the workflow has caught up. */
   statusOn(date: string, time?: string): Promise<EpaStatus>;
   searchAttributes(): Promise<{ stage: string | undefined; overdue: boolean | undefined }>;

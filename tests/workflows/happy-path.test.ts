@@ -3,9 +3,10 @@
  * reminders on the right London dates and times across the October 2027 BST→GMT change (seeds 001, 002).
  */
 import { londonDateOf, londonTimeOf } from '../../src/calendar';
-import type { EpaStatus } from '../../workflows/definitions';
+import type { EpaSummary } from '../../workflows/definitions';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
+import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   await advanceTo(h.env, '2027-07-26', '09:00');
   const { input } = await h.epa.start(epaStart({ gatewaySubmittedOn: '2027-07-26' }));
   const uln = input.uln;
-  const at = async (date: string, type: string, payload: Record<string, unknown> = {}): Promise<EpaStatus> => {
+  const at = async (date: string, type: string, payload: Record<string, unknown> = {}): Promise<EpaSummary> => {
     await advanceTo(h.env, date);
     return await h.epa.recordEvent(uln, type, { on: date, ...payload });
   };
@@ -47,6 +48,7 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   await at('2027-11-24', 'CertificateReceived');
 
   const summary = await h.epa.handle(uln).result();
+  await recordHistoryFixture('happy-path-st0071', h.epa.handle(uln));
   expect(summary).toMatchObject({ stage: 'Completed', overall: 'Distinction', completed: true, overdue: false });
   console.log(`4-month EPA ran in ${Date.now() - started} ms of wall time`);
 

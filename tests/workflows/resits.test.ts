@@ -4,6 +4,7 @@
  */
 import { startHarness, type Harness } from '../support/lifecycle';
 import { startWalk, type Walk } from '../support/walk';
+import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,6 +33,7 @@ async function failThenResit(w: Walk, start: number, exceptionalCircumstances: b
 test('resit Distinction is capped at Pass', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
   const graded = await failThenResit(w, 0, false);
+  await recordHistoryFixture('resit-capped-st0071', h.epa.handle(w.uln));
   expect(graded.grades.observation).toBe('Pass');
   expect(graded.components.observation!.attempts[1]).toMatchObject({ rawGrade: 'Distinction', capped: true });
   // The resit got its own invite (a new UID: attempt 2).

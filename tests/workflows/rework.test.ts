@@ -1,6 +1,7 @@
 /** A failed work-based project is reworked within one month of the failing result (001 §8, 002). */
 import { advanceTo, startHarness, type Harness } from '../support/lifecycle';
 import { eventually, startWalk } from '../support/walk';
+import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,6 +35,7 @@ test('rework due one month after the failing result; missed → overdue, then es
   expect(h.deliveries.filter((d) => d.epaId === `epa-${w.uln}` && d.notification.deadlineKey === 'reworkDue' && d.notification.kind === 'deadlineReminder')).toHaveLength(3);
 
   const reworked = await w.at('2027-03-15', 'ReworkSubmitted', { words: 2600 });
+  await recordHistoryFixture('rework-st0071', h.epa.handle(w.uln));
   expect(reworked.overdue).toBe(false);
   expect(reworked.components.project!.attempts.map((a) => a.kind)).toEqual(['first', 'rework']);
 });

@@ -1,6 +1,7 @@
 /** ST0072 with NQual: criteria counts grade each component; results within 10 working days of the final one (003, 004). */
 import { startHarness, type Harness } from '../support/lifecycle';
 import { startWalk } from '../support/walk';
+import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,5 +40,6 @@ test('gateway form, showcase, observation then discussion, graded from criteria,
   await w.at('2027-02-10', 'CertificateClaimed');
   await w.at('2027-03-01', 'CertificateReceived');
   const summary = await h.epa.handle(w.uln).result();
+  await recordHistoryFixture('happy-path-st0072', h.epa.handle(w.uln));
   expect(summary).toMatchObject({ stage: 'Completed', overall: 'Pass', standard: 'ST0072', epao: 'nqual' });
 });

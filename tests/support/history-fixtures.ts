@@ -1,0 +1,18 @@
+/**
+ * Histories of representative EPAs, recorded from the lifecycle tests and replayed in CI against
+ * the current workflow code (tests/workflows/replay.test.ts). Record again with
+ * `EPA_RECORD_HISTORIES=1 npm test -- tests/workflows` after a deliberate, patched change.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
+
+export async function recordHistoryFixture(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.EPA_RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  mkdirSync(historiesDir, { recursive: true });
+  writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(history) + '\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * Other paths through an EPA: gateway rejected and resubmitted (002), extenuating circumstances
+ * (001 §8), withdrawal with an assessment booked, and continue-as-new over long resit cycles.
+ */
+import { epaStart } from '../support/people';
+import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { startWalk } from '../support/walk';
+import type { epaWorkflow } from '../../workflows/epa';
+import { eventUpdates, statusQuery } from '../../workflows/definitions';
+import { recordHistoryFixture } from '../support/history-fixtures';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+test('gateway rejected with a reason, resubmitted and passed; extenuating circumstances; then withdrawn', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
+  const rejected = await w.at('2027-01-08', 'GatewayRejected', { reason: 'project synopsis needs a clearer scope' });
+  expect(rejected.stage).toBe('GatewayRejected');
+  expect((await w.searchAttributes()).stage).toBe('GatewayRejected');
+  await w.at('2027-01-25', 'GatewaySubmitted');
+  const passed = await w.at('2027-02-01', 'GatewayPassed');
+  expect(passed).toMatchObject({ stage: 'InAssessment', epaStart: '2027-02-01', epaPeriodEnds: '2027-05-01' });
+
+  await w.at('2027-02-02', 'AssessmentBooked', { component: 'observation', at: '2027-03-02T10:00' });
+  const ec = await w.at('2027-03-01', 'ExtenuatingCircumstances', { component: 'observation', reason: 'bereavement' });
+  expect(ec.epaPeriodEnds).toBe('2027-05-29'); // extended by Innovate's 4 weeks
+  await w.at('2027-03-02', 'AssessmentBooked', { component: 'observation', at: '2027-03-23T10:00' });
+  const withdrawn = await w.at('2027-03-10', 'Withdrawn', { reason: 'apprentice left the employer' });
+  expect(withdrawn.stage).toBe('Withdrawn');
+  const summary = await h.epa.handle(w.uln).result();
+  await recordHistoryFixture('withdrawal-st0071', h.epa.handle(w.uln));
+  expect(summary).toMatchObject({ stage: 'Withdrawn', completed: true, overdue: false });
+
+  // Invites: REQUEST seq 0, CANCEL seq 1 (extenuating circumstances), REQUEST seq 2 (rebooked), CANCEL seq 3 (withdrawn).
+  const invites = h.deliveries.filter((d) => d.epaId === `epa-${w.uln}` && d.notification.kind.startsWith('invite'));
+  expect(invites.map((d) => [d.notification.kind, d.notification.inviteUid, d.notification.sequence])).toEqual([
+    ['invite', 'observation-1', 0],
+    ['inviteCancelled', 'observation-1', 1],
+    ['invite', 'observation-1', 2],
+    ['inviteCancelled', 'observation-1', 3],
+  ]);
+});
+
+test('continue-as-new keeps the state, the sent keys and the log across runs', async () => {
+  const input = epaStart({ gatewaySubmittedOn: '2027-06-01' });
+  await advanceTo(h.env, '2027-06-01', '09:00');
+  const handle = await h.env.client.workflow.start<typeof epaWorkflow>('epaWorkflow', {
+    workflowId: `epa-${input.uln}`,
+    taskQueue: 'epa-test',
+    args: [input, undefined, { historyLimit: 40 }],
+  });
+  const firstRun = handle.firstExecutionRunId;
+  const send = async (date: string, type: keyof typeof eventUpdates, payload: Record<string, unknown> = {}) => {
+    await advanceTo(h.env, date);
+    return await handle.executeUpdate(eventUpdates[type], { args: [{ on: date, ...payload }] });
+  };
+  await send('2027-06-07', 'GatewayPassed');
+  // Three fail → resit cycles of the observation.
+  let day = 8;
+  for (let cycle = 0; cycle < 3; cycle++) {
+    const d = (n: number) => `2027-${String(6 + cycle * 2).padStart(2, '0')}-${String(n).padStart(2, '0')}`;
+    await send(d(day), 'AssessmentBooked', { component: 'observation', at: `${d(day + 15)}T10:00` });
+    await send(d(day + 15), 'AssessmentTaken', { component: 'observation' });
+    await send(d(day + 16), 'GradeRecorded', { component: 'observation', grade: 'Fail' });
+    await send(d(day + 17), 'ResultPublished', { component: 'observation' });
+    day = 1;
+  }
+  const status = await eventually(async () => {
+    const s = await h.env.client.workflow.getHandle(`epa-${input.uln}`).query(statusQuery);
+    expect(s.runs).toBeGreaterThan(1);
+    return s;
+  });
+  expect(status.components.observation!.attempts).toHaveLength(3);
+  expect(status.stage).toBe('Resit');
+  const first = await h.env.client.workflow.getHandle(`epa-${input.uln}`, firstRun).describe();
+  expect(first.status.name).toBe('CONTINUED_AS_NEW');
+  const mine = h.deliveries.filter((d) => d.epaId === `epa-${input.uln}`).map((d) => d.notification.key);
+  expect(new Set(mine).size).toBe(mine.length); // nothing sent twice across runs
+  expect(status.log.map((l) => l.key)).toEqual(mine);
+});
