@@ -2,6 +2,7 @@
  * The EPA workflow's public surface: one Update per admin event type, a status query, and the
  * shapes they carry. Imported by the workflow and by clients (CLI, API, tests).
  */
+import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EpaEventType } from '../src/epa/events';
 import type { EpaView } from '../src/epa/evaluate';
@@ -56,6 +57,8 @@ export interface EpaCarry {
 export interface EpaSettings {
   /** Continue-as-new once the history passes this many events. */
   historyLimit?: number;
+  /** How long one delivery attempt may take before Temporal retries it (default 1 minute). */
+  deliveryTimeout?: Duration;
 }
 
 export type EpaWorkflowArgs = [input: EpaStart, carry?: EpaCarry, settings?: EpaSettings];

@@ -20,7 +20,6 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/types';
 import { londonDateOf } from '../src/calendar/london';
-import type { Role } from '../src/epa/deadlines';
 import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { admitEvent, newEpa, ruleContext, view, type EpaView } from '../src/epa/evaluate';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
@@ -32,13 +31,15 @@ import { eventUpdates, statusQuery, summarise, type EpaCarry, type EpaSettings, 
 
 export * from './definitions';
 
-const { deliverNotification } = proxyActivities<EpaActivities>({
-  startToCloseTimeout: '1 minute',
-  // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
-  // permanent failures are thrown non-retryable by the activity and logged here.
-  scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
-});
+function deliveryActivities(settings: EpaSettings): EpaActivities {
+  return proxyActivities<EpaActivities>({
+    startToCloseTimeout: settings.deliveryTimeout ?? '1 minute',
+    // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
+    // permanent failures are thrown non-retryable by the activity and logged here.
+    scheduleToCloseTimeout: '1 day',
+    retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+  });
+}
 
 /** Continue-as-new past this many history events (the server suggests it much later). */
 const DEFAULT_HISTORY_LIMIT = 4000;
@@ -46,6 +47,7 @@ const LOG_LIMIT = 500;
 
 export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const { deliverNotification } = deliveryActivities(settings);
   const ctx = ruleContext(input.standard, input.epao);
   const epaId = workflowIdFor(input.uln);
   let state: EpaState = carry?.state ?? firstState(input);
@@ -143,7 +145,7 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     const request: DeliveryRequest = {
       epaId,
       notification: n,
-      recipients: recipients(n.to),
+      recipients: recipients(n),
       context: {
         standard: ctx.plan.standard,
         standardTitle: ctx.plan.title,
@@ -166,9 +168,10 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     if (log.length > LOG_LIMIT * 2) log.splice(0, log.length - LOG_LIMIT);
   }
 
-  function recipients(roles: Role[]): Recipient[] {
+  function recipients(n: Notification): Recipient[] {
     const out: Recipient[] = [];
-    for (const role of roles) {
+    for (const role of n.to) {
+      if (role === 'assessor' && n.assessor) out.push({ role, ...n.assessor });
       if (role === 'apprentice') out.push({ role, ...input.apprentice });
       if (role === 'employer') out.push({ role, name: input.employer.name, email: input.employer.email });
       if (role === 'provider') out.push({ role, name: input.provider.name, email: input.provider.email });

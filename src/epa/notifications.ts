@@ -64,8 +64,10 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
           kind: 'inviteCancelled',
           at: londonInstant(state.withdrawn.on),
           expiresAt: londonDateTimeInstant(attempt.booking.at),
-          to: ['apprentice', 'employer'],
+          to: attempt.booking.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
           assessmentAt: attempt.booking.at,
+          location: attempt.booking.location,
+          assessor: attempt.booking.assessor,
           sequence: attempt.inviteSequence + 1,
         });
       } else if (attempt.booking) {
@@ -97,10 +99,22 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
             });
           }
         }
-      } else if (attempt.invited) {
+      } else if (attempt.invited && attempt.cancelledBooking) {
         // Cancelled (or voided by extenuating circumstances) after an invite went out.
-        const on = attempt.cancellations[attempt.cancellations.length - 1]?.on ?? attempt.extenuating[attempt.extenuating.length - 1]?.on ?? state.lastEventOn!;
-        out.push({ ...base, key: `invite:${uid}:${attempt.inviteSequence}:cancel`, kind: 'inviteCancelled', at: londonInstant(on), to: ['apprentice', 'employer'], sequence: attempt.inviteSequence });
+        const b = attempt.cancelledBooking;
+        const on = [attempt.cancellations[attempt.cancellations.length - 1]?.on, attempt.extenuating[attempt.extenuating.length - 1]?.on].filter((d): d is string => d !== undefined).sort().pop() ?? b.bookedOn;
+        out.push({
+          ...base,
+          key: `invite:${uid}:${attempt.inviteSequence}:cancel`,
+          kind: 'inviteCancelled',
+          at: londonInstant(on),
+          expiresAt: londonDateTimeInstant(b.at),
+          to: b.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
+          assessmentAt: b.at,
+          location: b.location,
+          assessor: b.assessor,
+          sequence: attempt.inviteSequence,
+        });
       }
     }
   }

@@ -107,6 +107,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       attempt.inviteSequence += 1; // rebooked after a cancellation
     }
     attempt.booking = { at: event.at, bookedOn: event.on, location: event.location, assessor: event.assessor };
+    attempt.cancelledBooking = undefined;
     attempt.invited = true;
 
     if (spec.noticeWeeks && daysBetween(event.on, assessmentOn) < 7 * spec.noticeWeeks) {
@@ -144,6 +145,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const { spec, state: component } = componentOf(step, event.component);
     const attempt = currentAttempt(step, component, spec);
     if (!attempt.booking || attempt.takenOn) throw new EpaTransitionError(`${spec.id} has no booking to cancel`);
+    attempt.cancelledBooking = attempt.booking;
     attempt.booking = undefined;
     attempt.inviteSequence += 1;
     attempt.cancellations.push({ on: event.on, reason: event.reason });
@@ -229,7 +231,10 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const { spec, state: component } = componentOf(step, event.component);
     const attempt = currentAttempt(step, component, spec);
     if (attempt.grade !== undefined) throw new EpaTransitionError(`${spec.id} has been graded; appeals go to the EPAO`);
-    if (attempt.booking) attempt.inviteSequence += 1; // the booked date is cancelled, to be rearranged
+    if (attempt.booking) {
+      attempt.inviteSequence += 1; // the booked date is cancelled, to be rearranged
+      attempt.cancelledBooking = attempt.booking;
+    }
     attempt.booking = undefined;
     attempt.takenOn = undefined;
     attempt.extenuating.push({ on: event.on, reason: event.reason });

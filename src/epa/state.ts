@@ -42,6 +42,8 @@ export interface Attempt {
   number: number;
   kind: AttemptKind;
   booking?: Booking;
+  /** The booking a cancellation (or extenuating circumstances) removed: what the CANCEL invite refers to. */
+  cancelledBooking?: Booking;
   /** Calendar-invite version: 0 for the first REQUEST, +1 for every reschedule or cancellation. */
   inviteSequence: number;
   /** Whether an invite was ever sent for this attempt (so a cancellation has something to cancel). */

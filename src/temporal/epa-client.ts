@@ -14,7 +14,7 @@ import { EpaStartSchema, Uln, workflowIdFor, type EpaStart } from '../epa/people
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { fromZodError, EpaInputError } from '../epa/errors';
 import { ruleContext } from '../epa/evaluate';
-import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
+import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaSettings, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
 
@@ -60,7 +60,7 @@ export class EpaClient {
   }
 
   /** Validates the input (zod, and the standard/EPAO pair), then starts `epa-<ULN>`. */
-  async start(raw: unknown): Promise<{ epaId: string; input: EpaStart }> {
+  async start(raw: unknown, settings?: EpaSettings): Promise<{ epaId: string; input: EpaStart }> {
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
@@ -70,7 +70,7 @@ export class EpaClient {
       await this.client.workflow.start<typeof epaWorkflow>('epaWorkflow', {
         workflowId: epaId,
         taskQueue: this.taskQueue,
-        args: [input],
+        args: settings ? [input, undefined, settings] : [input],
         typedSearchAttributes: [
           { key: EpaStage, value: 'GatewayReview' },
           { key: EpaStandard, value: input.standard },

@@ -1,0 +1,59 @@
+/**
+ * Calendar invites (RFC 5545 / iTIP) for booked assessments, with ical-generator: METHOD:REQUEST
+ * with a stable UID per (EPA, component, attempt) and a SEQUENCE that rises with every reschedule;
+ * METHOD:CANCEL when an assessment is cancelled. Times are Europe/London with a VTIMEZONE.
+ */
+import { TZDate } from '@date-fns/tz';
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { LONDON } from '../src/calendar/london';
+import type { DeliveryRequest } from './types';
+
+export interface Invite {
+  method: 'REQUEST' | 'CANCEL';
+  uid: string;
+  content: string;
+}
+
+export function inviteUid(request: DeliveryRequest): string {
+  return `${request.epaId}-${request.notification.inviteUid}@epa-flow`;
+}
+
+/** The invite for an `invite` or `inviteCancelled` notification; undefined for other kinds. */
+export function buildInvite(request: DeliveryRequest): Invite | undefined {
+  const n = request.notification;
+  if ((n.kind !== 'invite' && n.kind !== 'inviteCancelled') || !n.assessmentAt) return undefined;
+  const method = n.kind === 'invite' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL;
+  const calendar = ical({ prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' }, method });
+  calendar.timezone({ name: LONDON, generator: getVtimezoneComponent });
+  const [date, time] = n.assessmentAt.split('T') as [string, string];
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const start = new TZDate(y, m - 1, d, hh, mm, 0, 0, LONDON);
+  const end = new TZDate(start.getTime() + (n.durationMinutes ?? 60) * 60_000, LONDON);
+  const uid = inviteUid(request);
+  const event = calendar.createEvent({
+    id: uid,
+    sequence: n.sequence ?? 0,
+    start,
+    end,
+    timezone: LONDON,
+    stamp: new Date(request.requestedAt),
+    summary: `EPA ${n.componentName ?? n.component}: ${request.context.apprenticeName} (${request.context.standard})`,
+    description: `${request.context.standard} ${request.context.standardTitle} end-point assessment, ${n.componentName ?? n.component}, attempt ${n.attempt ?? 1}. Booked by ${request.context.epaoName}.`,
+    organizer: { name: request.context.epaoName, email: request.context.epaoEmail },
+    status: method === ICalCalendarMethod.CANCEL ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  if (n.location) {
+    if (/^https?:\/\//.test(n.location)) {
+      event.url(n.location);
+      event.location(n.location);
+    } else {
+      event.location(n.location);
+    }
+  }
+  for (const r of request.recipients) {
+    event.createAttendee({ name: r.name, email: r.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION, rsvp: method === ICalCalendarMethod.REQUEST });
+  }
+  return { method: method === ICalCalendarMethod.REQUEST ? 'REQUEST' : 'CANCEL', uid, content: calendar.toString() };
+}

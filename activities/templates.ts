@@ -1,0 +1,173 @@
+/**
+ * Email templates: data (one per message kind and role) plus small pure render functions. Dates and
+ * times are en-GB in London time ("Tuesday 12 January 2027, 10:00"). Testable without sending.
+ */
+import type { Role } from '../src/epa/deadlines';
+import type { NotificationKind } from '../src/epa/notifications';
+import { londonDateTimeInstant, londonInstant } from '../src/calendar/london';
+import type { DeliveryRequest, Recipient } from './types';
+
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Template {
+  subject: string;
+  /** Paragraphs; `{name}` placeholders are filled from the message's fields. */
+  body: string[];
+}
+
+const SIGN_OFF = 'If anything here looks wrong, reply to this email and the EPA team will put it right.';
+
+/** What each role is asked to do, per kind. A missing role falls back to `default`. */
+export const templates: Record<NotificationKind, Partial<Record<Role | 'default', Template>>> = {
+  invite: {
+    apprentice: {
+      subject: 'Booked: your {component} on {when}',
+      body: ['Dear {recipient},', 'Your {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.', 'The calendar invite is attached: accept it to add it to your calendar. If the date has to change you will receive an updated invite.'],
+    },
+    employer: {
+      subject: 'Booked: {apprentice}\'s {component} on {when}',
+      body: ['Dear {recipient},', "{apprentice}'s {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.", 'Please make sure {apprentice} is released from duties and, for a workplace observation, that the assessor can attend.'],
+    },
+    assessor: {
+      subject: 'Assessment booked: {apprentice}, {component}, {when}',
+      body: ['Dear {recipient},', 'You are booked to assess {apprentice} ({employer}) for the {component} of {standard} on {when} ({duration} minutes){where}.'],
+    },
+  },
+  inviteCancelled: {
+    default: {
+      subject: 'Cancelled: {component} for {apprentice}',
+      body: ['Dear {recipient},', 'The {component} for {apprentice} ({standard}){previously} has been cancelled. The calendar entry is cancelled too; a new date will be sent when it is rebooked.'],
+    },
+  },
+  assessmentReminder: {
+    apprentice: {
+      subject: 'Reminder: your {component} is on {when}',
+      body: ['Dear {recipient},', 'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, in {days}.', 'Check the assessment requirements your training provider gave you, and contact us straight away if you cannot attend.'],
+    },
+    employer: {
+      subject: "Reminder: {apprentice}'s {component} is on {when}",
+      body: ['Dear {recipient},', "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}. Please make sure they are available."],
+    },
+  },
+  deadlineReminder: {
+    apprentice: {
+      subject: 'Due {due}: {deadline}',
+      body: ['Dear {recipient},', 'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), in {days}.', 'Send it to your EPAO before then; if you cannot, tell your employer and training provider now.'],
+    },
+    employer: {
+      subject: "Due {due}: {apprentice}'s {deadline}",
+      body: ['Dear {recipient},', "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), in {days}. Please check they are on track."],
+    },
+  },
+  deadlineNear: {
+    epaoAdmin: {
+      subject: 'Due {due}: {deadline} for {apprentice}',
+      body: ['{deadline} for {apprentice} ({standard}, {employer}) is due by the end of {due}.', 'Act now so it is not missed.'],
+    },
+  },
+  deadlineMissed: {
+    epaoAdmin: {
+      subject: 'OVERDUE: {deadline} for {apprentice} was due {due}',
+      body: ['{deadline} for {apprentice} ({standard}, {employer}) was due by the end of {due} and has not been recorded.', 'The EPA now shows as overdue on the ops dashboard until it is done.'],
+    },
+  },
+  epaPeriodEscalation: {
+    default: {
+      subject: 'Escalation: EPA period for {apprentice} ended {due} with assessments outstanding',
+      body: ['Dear {recipient},', "The {standard} end-point assessment period for {apprentice} ({employer}) ended on {due} and not every assessment has taken place.", 'The EPAO, employer and training provider need to agree the next step (rebooking with the assessor, extenuating circumstances, or a retake).'],
+    },
+  },
+};
+
+/** Human names for deadline keys. */
+export const deadlineNames: Record<string, string> = {
+  gatewayReviewDue: 'gateway review',
+  gatewayFormDue: 'gateway form',
+  epaPeriodEnds: 'end of the EPA period',
+  projectCompletionDue: 'work-based project',
+  observationNoticeBy: 'observation notice',
+  reportDue: 'project report',
+  portfolioDue: 'portfolio of evidence',
+  resultsDue: 'EPA results',
+  certificateClaimDue: 'certificate claim',
+  certificateReceivedDue: 'certificate',
+  reworkDue: 'reworked project',
+  resitDeadline: 'resits and retakes',
+};
+
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** "Tuesday 12 January 2027, 10:00" (London). */
+export function formatLondonDateTime(instant: number): string {
+  const parts = Object.fromEntries(dateTimeFormat.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute}`;
+}
+
+/** "Tuesday 12 January 2027" (London). */
+export function formatLondonDate(date: string): string {
+  const parts = Object.fromEntries(dateFormat.formatToParts(londonInstant(date, '12:00')).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+function deadlineName(key: string | undefined): string {
+  if (!key) return 'deadline';
+  if (key.startsWith('resultDue.')) return `${key.slice('resultDue.'.length)} result`;
+  return deadlineNames[key] ?? key;
+}
+
+export function fields(request: DeliveryRequest, recipient: Recipient): Record<string, string> {
+  const n = request.notification;
+  const where = n.location ? (/^https?:\/\//.test(n.location) ? `, online at ${n.location}` : `, at ${n.location}`) : '';
+  return {
+    recipient: recipient.name,
+    apprentice: request.context.apprenticeName,
+    employer: request.context.employerName,
+    standard: `${request.context.standard} ${request.context.standardTitle}`,
+    epao: request.context.epaoName,
+    component: lowerFirst(n.componentName ?? n.component ?? 'assessment'),
+    when: n.assessmentAt ? formatLondonDateTime(londonDateTimeInstant(n.assessmentAt)) : '',
+    previously: n.assessmentAt ? ` on ${formatLondonDateTime(londonDateTimeInstant(n.assessmentAt))}` : '',
+    duration: String(n.durationMinutes ?? ''),
+    where,
+    due: n.due ? formatLondonDate(n.due) : '',
+    deadline: deadlineName(n.deadlineKey),
+    days: n.daysBefore === 1 ? '1 day' : `${n.daysBefore ?? ''} days`,
+  };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function templateFor(kind: NotificationKind, role: Role): Template {
+  const byRole = templates[kind];
+  const t = byRole[role] ?? byRole.default ?? byRole.employer ?? byRole.epaoAdmin;
+  if (!t) throw new Error(`no template for ${kind}`);
+  return t;
+}
+
+/** Subject, plain text and HTML of one message to one recipient. */
+export function renderMessage(request: DeliveryRequest, recipient: Recipient): RenderedMessage {
+  const t = templateFor(request.notification.kind, recipient.role);
+  const values = fields(request, recipient);
+  const paragraphs = [...t.body.map((p) => fill(p, values)), SIGN_OFF, `${request.context.epaoName}`];
+  const subject = fill(t.subject, values);
+  return {
+    subject: subject.charAt(0).toUpperCase() + subject.slice(1),
+    text: paragraphs.join('\n\n') + '\n',
+    html: `<!doctype html><html lang="en-GB"><body style="font-family:sans-serif;line-height:1.5">${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`,
+  };
+}

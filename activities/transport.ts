@@ -1,0 +1,58 @@
+/**
+ * Mail transports: pooled SMTP (TLS) from SMTP_URL for production; by default an outbox directory
+ * of .eml files that any mail client opens (the embedded default).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import nodemailer, { type Transport, type Transporter } from 'nodemailer';
+
+export function smtpTransport(url: string): Transporter {
+  const u = new URL(url);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL must start with smtp:// or smtps://, got ${u.protocol}`);
+  return nodemailer.createTransport({
+    pool: true,
+    maxConnections: 5,
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 587)),
+    secure: u.protocol === 'smtps:',
+    // Plain smtp:// still upgrades with STARTTLS when the server offers it; require it off loopback.
+    requireTLS: u.protocol === 'smtp:' && !['127.0.0.1', 'localhost', '::1'].includes(u.hostname) && u.searchParams.get('requireTLS') !== 'false',
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+}
+
+/** A nodemailer transport that writes each message as `<outbox>/<time>-<message-id>.eml`. */
+export function outboxTransport(dir: string): Transporter {
+  const transport: Transport = {
+    name: 'epa-outbox',
+    version: '1',
+    send(mail, callback) {
+      mail.message.build((buildError, message) => {
+        if (buildError) return callback(buildError, undefined as never);
+        const messageId = mail.message.messageId();
+        const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.replace(/[<>@/\\]/g, '_')}.eml`;
+        const file = path.join(dir, name);
+        const tmp = path.join(dir, `.${name}.tmp`);
+        fs.mkdir(dir, { recursive: true })
+          .then(() => fs.writeFile(tmp, message))
+          .then(() => fs.rename(tmp, file))
+          .then(
+            () => callback(null, { envelope: mail.message.getEnvelope(), messageId, path: file }),
+            (err: Error) => callback(err, undefined as never),
+          );
+      });
+    },
+  };
+  return nodemailer.createTransport(transport);
+}
+
+export function transportFromConfig(config: { SMTP_URL?: string; outboxDir: string }): { transport: Transporter; describe: string } {
+  if (config.SMTP_URL) {
+    const u = new URL(config.SMTP_URL);
+    return { transport: smtpTransport(config.SMTP_URL), describe: `SMTP ${u.protocol}//${u.hostname}:${u.port}` };
+  }
+  return { transport: outboxTransport(config.outboxDir), describe: `outbox ${config.outboxDir}` };
+}

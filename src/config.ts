@@ -1,0 +1,62 @@
+/**
+ * Configuration from the environment, validated by zod, with the embedded defaults `npm start`
+ * runs on. Production settings are documented in the README.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const tokens = z
+  .string()
+  .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(16, 'API tokens must be at least 16 characters')));
+
+export const ConfigSchema = z.object({
+  /** Where local state lives: the dev server's SQLite file, the outbox, the sent-message record. */
+  EPA_DATA_DIR: z.string().default('.data'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('epa'),
+  /** mTLS to a self-hosted cluster or Temporal Cloud: PEM file paths. */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: z.string().optional(),
+  /** Temporal web UI base URL, for links from the dashboard. */
+  TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+  /** smtp://user:pass@host:587 or smtps://…:465; unset: write .eml files to the outbox. */
+  SMTP_URL: z.string().optional(),
+  EPA_OUTBOX_DIR: z.string().optional(),
+  /** Sender of every email and ORGANIZER of every invite. */
+  EPA_FROM_NAME: z.string().default('EPA Team'),
+  EPA_FROM_EMAIL: z.email().default('epa@epao.example'),
+  /** The EPAO admin mailbox new EPAs alert, unless the start request names one. */
+  EPA_ADMIN_EMAIL: z.email().default('epa-admin@epao.example'),
+  EPA_API_HOST: z.string().default('127.0.0.1'),
+  EPA_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Bearer tokens, comma-separated: admin may write, ops may only read. */
+  EPA_ADMIN_TOKENS: tokens.optional(),
+  EPA_OPS_TOKENS: tokens.optional(),
+  /** Dev mail catcher (npm start): SMTP port on loopback. */
+  EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
+  EPA_START_MAIL_CATCHER: bool.default(true),
+  EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  EPA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { outboxDir: string; sentDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.EPA_DATA_DIR);
+  return { ...c, EPA_DATA_DIR: dataDir, outboxDir: path.resolve(c.EPA_OUTBOX_DIR ?? path.join(dataDir, 'outbox')), sentDir: path.join(dataDir, 'sent') };
+}

@@ -1,0 +1,53 @@
+/** Email templates: one per kind and role, en-GB London dates, nothing left unfilled (002 Assessment Booking). */
+import { formatLondonDate, formatLondonDateTime, renderMessage, templates } from '../../activities/templates';
+import type { DeliveryRequest, Recipient } from '../../activities/types';
+import type { Role } from '../../src/epa/deadlines';
+import type { NotificationKind } from '../../src/epa/notifications';
+
+const people: Record<Role, Recipient> = {
+  apprentice: { role: 'apprentice', name: 'Ada Testwell', email: 'ada@apprentice.example' },
+  employer: { role: 'employer', name: 'Noor Castellan', email: 'noor@brightside.example' },
+  provider: { role: 'provider', name: 'Femi Arkwright', email: 'femi@northgate.example' },
+  assessor: { role: 'assessor', name: 'Priya Lockhart', email: 'priya@assessors.example' },
+  epaoAdmin: { role: 'epaoAdmin', name: 'EPA Admin', email: 'admin@epao.example' },
+};
+
+function request(kind: NotificationKind): DeliveryRequest {
+  return {
+    epaId: 'epa-9123456789',
+    notification: { key: `${kind}:x`, kind, at: 0, to: [], component: 'observation', componentName: 'Practical observation with Q&A', attempt: 1, assessmentAt: '2027-01-12T10:00', durationMinutes: 60, due: '2027-10-31', deadlineKey: 'reportDue', daysBefore: 7, location: 'Head office' },
+    recipients: [],
+    context: { standard: 'ST0071', standardTitle: 'Customer Service Specialist', epaoName: 'Innovate Awarding', epaoEmail: 'admin@epao.example', apprenticeName: 'Ada Testwell', employerName: 'Brightside Lettings Ltd' },
+    requestedAt: 0,
+  };
+}
+
+test('en-GB London date-times, either side of the clocks changing', () => {
+  expect(formatLondonDateTime(Date.parse('2027-01-12T10:00:00Z'))).toBe('Tuesday 12 January 2027, 10:00');
+  expect(formatLondonDateTime(Date.parse('2027-10-30T09:00:00Z'))).toBe('Saturday 30 October 2027, 10:00'); // BST
+  expect(formatLondonDateTime(Date.parse('2027-10-31T09:00:00Z'))).toBe('Sunday 31 October 2027, 09:00'); // GMT
+  expect(formatLondonDate('2027-10-31')).toBe('Sunday 31 October 2027');
+});
+
+describe.each(Object.keys(templates) as NotificationKind[])('%s', (kind) => {
+  test.each(Object.keys(people) as Role[])('renders for the %s with every placeholder filled', (role) => {
+    const m = renderMessage(request(kind), people[role]);
+    for (const part of [m.subject, m.text, m.html]) expect(part).not.toMatch(/\{\w+\}/);
+    expect(m.text).toContain('Innovate Awarding');
+    expect(m.html).toMatch(/^<!doctype html>/);
+  });
+});
+
+test('the apprentice is told what is due, by when, and what to do', () => {
+  const m = renderMessage(request('deadlineReminder'), people.apprentice);
+  expect(m.subject).toBe('Due Sunday 31 October 2027: project report');
+  expect(m.text).toContain('due by the end of Sunday 31 October 2027 (UK time), in 7 days');
+  expect(m.text).toContain('Send it to your EPAO before then');
+  expect(renderMessage(request('assessmentReminder'), people.employer).subject).toBe("Reminder: Ada Testwell's practical observation with Q&A is on Tuesday 12 January 2027, 10:00");
+});
+
+test('HTML is escaped', () => {
+  const r = request('invite');
+  r.context.apprenticeName = 'Ada <script>';
+  expect(renderMessage(r, people.employer).html).toContain('Ada &lt;script&gt;');
+});
