@@ -1,29 +1,93 @@
 /**
- * `npm start`: the main job on embedded defaults. Starts the Temporal dev server on a SQLite file
- * under the data directory (UI on), then waits for Ctrl-C and stops everything cleanly.
+ * `npm start`: the main job on embedded defaults, in one process: the Temporal dev server (SQLite
+ * file under the data directory, web UI on), the dev mail catcher, the EPA worker, and the API with
+ * the ops dashboard. Prints the URLs; Ctrl-C stops everything cleanly; the next start resumes every
+ * EPA from the same file.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { buildApi } from './api/server';
+import { loadConfig } from './config';
+import { startMailCatcher } from './dev/mail-catcher';
 import { startDevServer } from './temporal/dev-server';
+import { EpaClient } from './temporal/epa-client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startWorker } from '../workers/main';
+
+/** Tokens from the configuration, or made once and kept in the data directory. */
+function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
+  if (admin?.length) return { admin, ops: ops ?? [] };
+  const file = path.join(dataDir, 'tokens.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { admin: string[]; ops: string[] };
+  const tokens = { admin: [randomBytes(18).toString('base64url')], ops: [randomBytes(18).toString('base64url')] };
+  writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return tokens;
+}
 
 async function main(): Promise<void> {
-  const dataDir = process.env.EPA_DATA_DIR ?? path.resolve('.data');
+  // This process decides when the worker stops (below), not the SDK's own signal handlers.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const base = loadConfig();
+  mkdirSync(base.EPA_DATA_DIR, { recursive: true });
   const server = await startDevServer({
-    dbFile: path.join(dataDir, 'temporal.db'),
-    port: Number(process.env.EPA_TEMPORAL_PORT ?? 7233),
+    dbFile: path.join(base.EPA_DATA_DIR, 'temporal.db'),
+    port: Number(base.TEMPORAL_ADDRESS.split(':').pop()),
     ui: true,
-    uiPort: Number(process.env.EPA_TEMPORAL_UI_PORT ?? 8233),
+    uiPort: Number(new URL(base.TEMPORAL_UI_URL).port || 8233),
+    namespace: base.TEMPORAL_NAMESPACE,
+    synchronous: base.EPA_SQLITE_SYNCHRONOUS,
   });
-  console.log(`Temporal dev server: ${server.address} (data: ${dataDir})`);
-  console.log(`Temporal UI:         ${server.uiUrl}`);
-  console.log('Press Ctrl-C to stop.');
-  const stop = async (): Promise<void> => {
-    console.log('stopping…');
+  const catcher = !base.SMTP_URL && base.EPA_START_MAIL_CATCHER ? await startMailCatcher(base.outboxDir, base.EPA_MAIL_CATCHER_PORT) : undefined;
+  const config = { ...base, TEMPORAL_ADDRESS: server.address, SMTP_URL: base.SMTP_URL ?? catcher?.url };
+  const { worker, connection: workerConnection, transport } = await startWorker(config);
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
+  const api = buildApi({
+    epa: new EpaClient(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE),
+    adminTokens: tokens.admin,
+    opsTokens: tokens.ops,
+    defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
+    temporalUiUrl: server.uiUrl ?? config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
+
+  console.log(`
+epa-flow is running (data: ${config.EPA_DATA_DIR})
+  Dashboard      ${apiUrl}/dashboard   (sign in with the admin or ops token)
+  API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
+  Temporal       ${server.address}     UI: ${server.uiUrl}
+  Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}
+  Admin token    ${tokens.admin[0]}
+  Ops token      ${tokens.ops[0] ?? '(none)'}
+Load demo EPAs:  npm run demo     Stop: Ctrl-C
+`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await api.close();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => undefined);
+    await workerConnection.close();
+    await connection.close();
+    await catcher?.close();
     await server.stop();
+    console.log('stopped.');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  await server.exited;
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const code = await server.exited;
+  if (!stopping) {
+    console.error(`the Temporal dev server exited unexpectedly (${code})`);
+    process.exit(1);
+  }
 }
 
 void main().catch((err: unknown) => {

@@ -45,6 +45,18 @@ export function summarise(status: EpaStatus): EpaSummary {
   return summary;
 }
 
+/** Kept in the workflow memo, so list views have it without querying each EPA. */
+export interface EpaListingMemo {
+  uln: string;
+  apprentice: string;
+  employer: string;
+  standard: string;
+  epao: string;
+  stage: string;
+  missed: { key: string; due: string; component?: string }[];
+  next: { key: string; due: string } | null;
+}
+
 /** What continue-as-new carries over. */
 export interface EpaCarry {
   state: EpaState;

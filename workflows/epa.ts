@@ -13,7 +13,9 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -27,7 +29,7 @@ import { workflowIdFor, type EpaStart } from '../src/epa/people';
 import { applyEvent } from '../src/epa/reducer';
 import type { EpaState } from '../src/epa/state';
 import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
-import { eventUpdates, statusQuery, summarise, type EpaCarry, type EpaSettings, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
+import { eventUpdates, statusQuery, summarise, type EpaCarry, type EpaListingMemo, type EpaSettings, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
 
 export * from './definitions';
 
@@ -87,6 +89,12 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
       updates.push({ key: EpaStandard, value: input.standard }, { key: EpaEpao, value: input.epao }, { key: EpaEmployer, value: input.employer.organisation });
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
+    // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
+    // views show (who, which deadlines are missed) so ops listings need no per-EPA query.
+    const memo = listingMemo(input, v);
+    const memoJson = JSON.stringify(memo);
+    if (memoJson !== published.memo && patched('epa-memo')) upsertMemo({ ...memo });
+    next.memo = memoJson;
     published = next;
   };
 
@@ -179,6 +187,20 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     }
     return out;
   }
+}
+
+/** What listings show for an EPA without querying it (kept in the workflow memo). */
+function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
+  return {
+    uln: input.uln,
+    apprentice: input.apprentice.name,
+    employer: input.employer.organisation,
+    standard: input.standard,
+    epao: input.epao,
+    stage: v.stage,
+    missed: v.deadlines.filter((d) => d.status === 'missed').map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
+    next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
+  };
 }
 
 /** The state after the gateway submission that starts the workflow. */

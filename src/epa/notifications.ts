@@ -46,6 +46,18 @@ export interface Notification {
 const RESULT_OR_CERTIFICATE = /^(resultDue\.|resultsDue$|certificateClaimDue$|certificateReceivedDue$)/;
 const SUBMISSIONS = new Set(['reportDue', 'portfolioDue', 'projectCompletionDue', 'reworkDue']);
 
+/**
+ * Each reminder (N days before `date`, at `time`) with the instant it goes stale: when the next,
+ * closer reminder is due, or `end`. A late worker sends only the reminder that is still true.
+ */
+function reminderWindows(daysBefore: number[], date: LondonDate, time: string, end: number): [number, number][] {
+  const sorted = [...daysBefore].sort((a, b) => b - a);
+  return sorted.map((days, i) => {
+    const next = sorted[i + 1];
+    return [days, next === undefined ? end : Math.min(end, londonInstant(addDays(date, -next), time))];
+  });
+}
+
 /** Every notification the state implies, sent or not, in time order. */
 export function scheduledNotifications(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
   const out: Notification[] = [];
@@ -85,13 +97,13 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
           sequence: attempt.inviteSequence,
         });
         if (attempt === latestAttempt(component) && !attempt.takenOn) {
-          for (const days of daysBefore) {
+          for (const [days, until] of reminderWindows(daysBefore, b.at.slice(0, 10), time, londonDateTimeInstant(b.at))) {
             out.push({
               ...base,
               key: `assessmentReminder:${uid}:${b.at}:${days}d`,
               kind: 'assessmentReminder',
               at: londonInstant(addDays(b.at.slice(0, 10), -days), time),
-              expiresAt: londonDateTimeInstant(b.at),
+              expiresAt: until,
               to: ['apprentice', 'employer'],
               assessmentAt: b.at,
               location: b.location,
@@ -123,12 +135,12 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
     if (d.status === 'met') continue;
     const expires = endOfLondonDay(d.due);
     if (SUBMISSIONS.has(d.key)) {
-      for (const days of daysBefore) {
+      for (const [days, until] of reminderWindows(daysBefore, d.due, time, expires)) {
         out.push({
           key: `deadlineReminder:${d.key}:${d.due}:${days}d`,
           kind: 'deadlineReminder',
           at: londonInstant(addDays(d.due, -days), time),
-          expiresAt: expires,
+          expiresAt: until,
           to: ['apprentice', 'employer'],
           deadlineKey: d.key,
           due: d.due,

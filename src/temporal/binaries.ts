@@ -190,6 +190,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something already accepts connections on 127.0.0.1:port. */
+export async function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
 export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<number> {
   const started = Date.now();

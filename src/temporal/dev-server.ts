@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { resolveTemporalCli, freePort, waitForPort } from './binaries';
+import { resolveTemporalCli, freePort, waitForPort, portInUse } from './binaries';
 import { epaSearchAttributes, searchAttributeCliType } from './search-attributes';
 
 export interface DevServerOptions {
@@ -119,11 +119,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   mkdirSync(path.dirname(path.resolve(options.dbFile)), { recursive: true });
   const port = options.port ?? (await freePort());
+  if (await portInUse(port)) {
+    throw new Error(`port ${port} is already in use: is another Temporal server (or epa-flow) running? Stop it, or set TEMPORAL_ADDRESS to another port.`);
+  }
   const uiPort = options.ui ? (options.uiPort ?? (await freePort())) : undefined;
   const namespace = options.namespace ?? 'default';
   const args = devServerArgs({ ...options, port, uiPort, namespace });
   const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Never leave the server running behind a parent that died.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   let early: number | null | undefined;
   void exited.then((code) => {
     early = code;

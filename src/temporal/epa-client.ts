@@ -14,7 +14,7 @@ import { EpaStartSchema, Uln, workflowIdFor, type EpaStart } from '../epa/people
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { fromZodError, EpaInputError } from '../epa/errors';
 import { ruleContext } from '../epa/evaluate';
-import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaSettings, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
+import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaListingMemo, type EpaSettings, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
 
@@ -49,6 +49,61 @@ export function parseEventType(type: string): EpaEventType {
   return type as EpaEventType;
 }
 
+/** One EPA in a listing, from visibility (search attributes and memo), without querying the workflow. */
+export interface EpaListing {
+  epaId: string;
+  uln: string;
+  apprentice: string;
+  standard: string;
+  epao: string;
+  employer: string;
+  stage: string;
+  overdue: boolean;
+  running: boolean;
+  nextDeadline: { key: string; due: string } | null;
+  missed: { key: string; due: string; component?: string }[];
+  startedAt: string;
+}
+
+export interface EpaFilter {
+  stage?: string;
+  standard?: string;
+  employer?: string;
+  epao?: string;
+  overdue?: boolean;
+  /** Only EPAs whose next deadline falls in [from, to] (ISO instants). */
+  nextDeadlineFrom?: string;
+  nextDeadlineTo?: string;
+  running?: boolean;
+}
+
+const SAFE_VALUE = /^[\p{L}\p{N} .,&'()\/-]{1,200}$/u;
+
+function quoted(field: string, value: string): string {
+  if (!SAFE_VALUE.test(value)) throw new EpaInputError('letters, digits, spaces and . , & \' ( ) / - only', field);
+  return `"${value}"`;
+}
+
+/** A visibility query for the filter; every value is checked before it goes in. */
+export function visibilityQuery(filter: EpaFilter): string {
+  const parts = ['WorkflowType = "epaWorkflow"'];
+  if (filter.running !== undefined) parts.push(`ExecutionStatus ${filter.running ? '=' : '!='} "Running"`);
+  if (filter.stage) parts.push(`EpaStage = ${quoted('stage', filter.stage)}`);
+  if (filter.standard) parts.push(`EpaStandard = ${quoted('standard', filter.standard)}`);
+  if (filter.employer) parts.push(`EpaEmployer = ${quoted('employer', filter.employer)}`);
+  if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', filter.epao)}`);
+  if (filter.overdue !== undefined) parts.push(`EpaOverdue = ${filter.overdue ? 'true' : 'false'}`);
+  for (const [field, op, value] of [
+    ['nextDeadlineFrom', '>=', filter.nextDeadlineFrom],
+    ['nextDeadlineTo', '<=', filter.nextDeadlineTo],
+  ] as const) {
+    if (value === undefined) continue;
+    if (Number.isNaN(Date.parse(value))) throw new EpaInputError('must be an ISO 8601 instant', field);
+    parts.push(`EpaNextDeadline ${op} "${new Date(value).toISOString()}"`);
+  }
+  return parts.join(' AND ');
+}
+
 export class EpaClient {
   constructor(
     readonly client: Client,
@@ -78,6 +133,16 @@ export class EpaClient {
           { key: EpaEmployer, value: input.employer.organisation },
           { key: EpaOverdue, value: false },
         ],
+        memo: {
+          uln: input.uln,
+          apprentice: input.apprentice.name,
+          employer: input.employer.organisation,
+          standard: input.standard,
+          epao: input.epao,
+          stage: 'GatewayReview',
+          missed: [],
+          next: null,
+        } satisfies EpaListingMemo,
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw new EpaAlreadyExistsError(`an EPA for ULN ${input.uln} already exists (${epaId})`);
@@ -103,6 +168,36 @@ export class EpaClient {
     } catch (err) {
       throw this.translate(err, uln);
     }
+  }
+
+  /** EPAs matching the filter, newest first, from visibility alone (no workflow is queried). */
+  async list(filter: EpaFilter = {}, limit = 10_000): Promise<EpaListing[]> {
+    const out: EpaListing[] = [];
+    for await (const wf of this.client.workflow.list({ query: visibilityQuery(filter), pageSize: 1000 })) {
+      const memo = (wf.memo ?? {}) as Partial<EpaListingMemo>;
+      const sa = wf.typedSearchAttributes;
+      const uln = memo.uln ?? wf.workflowId.replace(/^epa-/, '');
+      out.push({
+        epaId: wf.workflowId,
+        uln,
+        apprentice: memo.apprentice ?? '',
+        standard: sa.get(EpaStandard) ?? memo.standard ?? '',
+        epao: sa.get(EpaEpao) ?? memo.epao ?? '',
+        employer: sa.get(EpaEmployer) ?? memo.employer ?? '',
+        stage: sa.get(EpaStage) ?? memo.stage ?? '',
+        overdue: sa.get(EpaOverdue) ?? false,
+        running: wf.status.name === 'RUNNING',
+        nextDeadline: memo.next ?? null,
+        missed: memo.missed ?? [],
+        startedAt: wf.startTime.toISOString(),
+      });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async count(filter: EpaFilter = {}): Promise<number> {
+    return (await this.client.workflow.count(visibilityQuery(filter))).count;
   }
 
   private translate(err: unknown, uln: string): Error {

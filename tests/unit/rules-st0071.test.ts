@@ -247,3 +247,15 @@ describe('withdrawal and events out of order', () => {
     expect(() => plan('ST0071', [{ type: 'GatewaySubmitted', on: '2026-11-02' }, { type: 'GatewayPassed', on: '2026-11-01' }], '2026-11-03')).toThrow(/out of order/);
   });
 });
+
+describe('reminders (002: apprentice and employer reminded before submissions and assessments)', () => {
+  test('14, 7 and 1 days before the report deadline at 09:00 London, each stale once the next is due', () => {
+    const v = plan('ST0071', [...st0071Gateway, booked('project', '2026-11-20', '2027-02-02T10:00')], '2026-11-21');
+    const reminders = v.notifications.filter((n) => n.kind === 'deadlineReminder' && n.deadlineKey === 'reportDue');
+    expect(reminders.map((n) => [new Date(n.at).toISOString(), new Date(n.expiresAt!).toISOString(), n.to])).toEqual([
+      ['2027-01-05T09:00:00.000Z', '2027-01-12T09:00:00.000Z', ['apprentice', 'employer']],
+      ['2027-01-12T09:00:00.000Z', '2027-01-18T09:00:00.000Z', ['apprentice', 'employer']],
+      ['2027-01-18T09:00:00.000Z', '2027-01-20T00:00:00.000Z', ['apprentice', 'employer']],
+    ]);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * `epa start | event | status | list | overdue`: live EPAs through Temporal (TEMPORAL_ADDRESS etc.).
+ * Each prints a readable table, or JSON with --json. Refusals from the workflow's Update validators
+ * reach the user verbatim.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { daysBetween, londonDateOf } from '../calendar';
+import { loadConfig } from '../config';
+import { EpaInputError } from '../epa/errors';
+import { connectClient } from '../temporal/connection';
+import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
+import { CliError, EXIT, type Io } from './main';
+import { demo } from './demo';
+
+export function table(rows: Record<string, unknown>[], columns?: string[]): string {
+  if (rows.length === 0) return '(none)\n';
+  const cols = columns ?? Object.keys(rows[0]!);
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n';
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${what} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, EXIT.invalid);
+  }
+}
+
+async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  let client;
+  try {
+    client = await connectClient(config);
+  } catch (err) {
+    throw new CliError(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err instanceof Error ? err.message : String(err)}`, EXIT.failure);
+  }
+  try {
+    return await fn(new EpaClient(client, config.TEMPORAL_TASK_QUEUE));
+  } catch (err) {
+    if (err instanceof EpaNotFoundError) throw new CliError(err.message, EXIT.notFound);
+    if (err instanceof EpaRejectedError) throw new CliError(`refused (${err.kind}): ${err.message}`, EXIT.invalid);
+    if (err instanceof EpaAlreadyExistsError) throw new CliError(err.message, EXIT.failure);
+    if (err instanceof EpaInputError) throw new CliError(err.message, EXIT.invalid);
+    throw err;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+function listingRows(rows: EpaListing[]): Record<string, unknown>[] {
+  return rows.map((r) => ({ uln: r.uln, apprentice: r.apprentice, standard: r.standard, employer: r.employer, stage: r.stage, overdue: r.overdue ? 'yes' : '', next: r.nextDeadline ? `${r.nextDeadline.key} ${r.nextDeadline.due}` : '' }));
+}
+
+export function addLiveCommands(program: Command, io: Io): void {
+  const out = (json: boolean | undefined, value: unknown, text: () => string) => io.stdout(json ? JSON.stringify(value, null, 2) + '\n' : text());
+
+  program
+    .command('start')
+    .description('start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn)')
+    .option('-d, --data <json>', 'the EPA as JSON')
+    .option('-f, --file <path>', 'read the EPA from a file (default: standard input)')
+    .option('--json', 'JSON output')
+    .action(async (opts: { data?: string; file?: string; json?: boolean }) => {
+      const text = opts.data ?? (opts.file ? readFileSync(opts.file, 'utf8') : io.readStdin());
+      const raw = parseJson(text, 'the EPA') as Record<string, unknown>;
+      const config = loadConfig();
+      const input = raw && typeof raw === 'object' ? { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw } : raw;
+      const started = await withClient((epa) => epa.start(input));
+      out(opts.json, { epaId: started.epaId, uln: started.input.uln }, () => `started ${started.epaId} (${started.input.standard}, ${started.input.epao})\n`);
+    });
+
+  program
+    .command('event <uln> <type>')
+    .description('record an admin event, e.g. epa event 1234567890 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'')
+    .option('-d, --data <json>', 'the event fields as JSON (on, component, at, grade, override: {reason}, …)')
+    .option('--json', 'JSON output')
+    .action(async (uln: string, type: string, opts: { data?: string; json?: boolean }) => {
+      const payload = opts.data ? parseJson(opts.data, '--data') : {};
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new CliError('--data must be a JSON object', EXIT.invalid);
+      const summary = await withClient((epa) => epa.recordEvent(uln, type, payload as Record<string, unknown>));
+      out(opts.json, summary, () => `${type} recorded for ${uln}: stage ${summary.stage}${summary.overdue ? ' (OVERDUE)' : ''}\n` + table(summary.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status }))));
+    });
+
+  program
+    .command('status <uln>')
+    .description('where an EPA stands: stage, deadlines, grades, notifications')
+    .option('--json', 'JSON output')
+    .action(async (uln: string, opts: { json?: boolean }) => {
+      const s = await withClient((epa) => epa.status(uln));
+      out(opts.json, s, () =>
+        [
+          `${s.epaId}  ${s.people.apprentice.name}  ${s.standard}/${s.epao}  ${s.people.employer.organisation}`,
+          `stage ${s.stage}${s.overdue ? '  OVERDUE' : ''}   grades ${JSON.stringify(s.grades)}   overall ${s.overall ?? '-'}`,
+          '',
+          table(s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source }))),
+          s.overrides.length ? `overrides:\n${table(s.overrides.map((o) => ({ rule: o.rule, on: o.on, reason: o.reason })))}` : '',
+          `notifications sent: ${s.log.filter((l) => l.status === 'sent').length}, failed: ${s.log.filter((l) => l.status === 'failed').length}`,
+          '',
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('list')
+    .description('list EPAs')
+    .option('--stage <stage>')
+    .option('--standard <standard>')
+    .option('--employer <employer>')
+    .option('--epao <epao>')
+    .option('--json', 'JSON output')
+    .action(async (opts: { stage?: string; standard?: string; employer?: string; epao?: string; json?: boolean }) => {
+      const { json, ...filter } = opts;
+      const rows = await withClient((epa) => epa.list(filter));
+      out(json, rows, () => table(listingRows(rows)));
+    });
+
+  program
+    .command('overdue')
+    .description('EPAs with a missed deadline, most overdue first')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }) => {
+      const today = londonDateOf(io.now());
+      const rows = (await withClient((epa) => epa.list({ overdue: true, running: true })))
+        .map((r) => {
+          const first = [...r.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
+          return { ...r, missedDeadline: r.missed.map((m) => m.key).join(', '), missedDue: first?.due ?? '', daysOverdue: first ? daysBetween(first.due, today) : 0 };
+        })
+        .sort((a, b) => b.daysOverdue - a.daysOverdue);
+      out(opts.json, rows, () => table(rows.map((r) => ({ uln: r.uln, apprentice: r.apprentice, standard: r.standard, employer: r.employer, stage: r.stage, missed: r.missedDeadline, due: r.missedDue, days: r.daysOverdue }))));
+    });
+
+  program
+    .command('demo')
+    .description('load a handful of invented apprentices in varied stages (dates relative to today)')
+    .action(async () => {
+      const started = await withClient((epa) => demo(epa, io.now()));
+      io.stdout(`loaded ${started.length} demo EPAs: ${started.join(', ')}\n`);
+    });
+}
