@@ -190,8 +190,8 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   },
   GradeRecorded(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(step, component, spec);
-    if (!attempt.takenOn) throw new EpaTransitionError(`${spec.id} has not been taken: no grade before the assessment`);
+    const attempt = latestAttempt(component);
+    if (!attempt?.takenOn) throw new EpaTransitionError(`${spec.id} has not been taken: no grade before the assessment`);
     if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
     let raw = event.grade;
     if (event.passCriteriaMet !== undefined) {

@@ -77,7 +77,7 @@ export interface EpaFilter {
   running?: boolean;
 }
 
-const SAFE_VALUE = /^[\p{L}\p{N} .,&'()\/-]{1,200}$/u;
+const SAFE_VALUE = /^[\p{L}\p{N} .,&'()/-]{1,200}$/u;
 
 function quoted(field: string, value: string): string {
   if (!SAFE_VALUE.test(value)) throw new EpaInputError('letters, digits, spaces and . , & \' ( ) / - only', field);

@@ -27,7 +27,7 @@ test.each([
   ['unknown type', { type: 'ObservationDone', on: '2027-01-01' }, /events\[0\]\.type: unknown event type/],
   ['impossible date', { type: 'GatewaySubmitted', on: '2026-02-30' }, /events\[0\]\.on: must be a real calendar date/],
   ['unknown component', null, /events\[2\]\.component: unknown component "showcase" for ST0071/],
-  ['grade before assessment', null, /events\[2\] \(GradeRecorded\): observation has not been booked/],
+  ['grade before assessment', null, /events\[2\] \(GradeRecorded\): observation has not been taken: no grade before the assessment/],
 ])('exit 2 with a message naming the field: %s', async (_name, bad, message) => {
   const gw = [
     { type: 'GatewaySubmitted', on: '2026-11-02' },

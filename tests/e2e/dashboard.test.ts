@@ -1,0 +1,79 @@
+/**
+ * The ops dashboard in headless Chromium (Debian's chromium driven by playwright-core): sign in,
+ * see the overdue rows this test created (002 two-week gateway review missed), follow the CSV export.
+ * A screenshot is saved to test-artifacts/dashboard.png.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApi } from '../../src/api/server';
+import { addDays, londonDateOf } from '../../src/calendar';
+import { eventually } from '../support/lifecycle';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { epaStart } from '../support/people';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OPS = 'ops-token-for-the-browser-test';
+const artifacts = path.resolve(__dirname, '../../test-artifacts');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
+const maybe = haveChromium ? test : test.skip;
+
+let stack: DevStack;
+let api: FastifyInstance;
+let browser: Browser | undefined;
+let baseUrl: string;
+const today = londonDateOf(Date.now());
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  stack = await startDevStack({ taskQueue: 'epa-dashboard' });
+  api = buildApi({ epa: stack.epa, adminTokens: ['admin-token-for-the-browser-test'], opsTokens: [OPS], defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+  baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await stack?.teardown();
+});
+
+maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
+  const late = epaStart({ gatewaySubmittedOn: addDays(today, -25), apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' }, employer: { organisation: 'Harbour Mutual', name: 'Lena Fairweather', email: 'lena@harbour.example' } });
+  const fine = epaStart({ gatewaySubmittedOn: addDays(today, -2), apprentice: { name: 'Cleo Marchetti', email: 'cleo@apprentice.example' } });
+  await stack.epa.start(late);
+  await stack.epa.start(fine);
+  await eventually(async () => expect((await stack.epa.list({ overdue: true })).map((e) => e.uln)).toContain(late.uln));
+
+  const context = await browser!.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/dashboard`);
+  expect(page.url()).toBe(`${baseUrl}/login`); // not signed in: sent to the sign-in form
+  await page.fill('input[name="token"]', OPS);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${baseUrl}/dashboard`);
+
+  const row = page.locator(`tr[data-uln="${late.uln}"]`);
+  await expect(row.count()).resolves.toBe(1);
+  const cells = await row.locator('td').allInnerTexts();
+  expect(cells.slice(0, 7)).toEqual([`Bram Okafor\n${late.uln}`, 'ST0071', 'Harbour Mutual', 'GatewayReview', 'gatewayReviewDue', addDays(today, -11), '11']);
+  expect(await row.locator('a').getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/epa-${late.uln}`);
+  expect(await page.locator(`tr[data-uln="${fine.uln}"]`).count()).toBe(0);
+  expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-export')]);
+  expect(download.suggestedFilename()).toBe('overdue-epas.csv');
+  const file = path.join(artifacts, 'overdue-epas.csv');
+  await download.saveAs(file);
+  const csv = readFileSync(file, 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Temporal"');
+  expect(csv).toContain(`"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11"`);
+  await context.close();
+});

@@ -1,0 +1,50 @@
+/** The real Temporal CLI dev server (SQLite file) with an in-process EPA worker, for e2e tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
+import type { DeliveryRequest, EpaActivities } from '../../activities/types';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
+import { recordingActivities } from './recording-activities';
+
+export interface DevStack {
+  dir: string;
+  server: DevServer;
+  client: Client;
+  epa: EpaClient;
+  taskQueue: string;
+  deliveries: DeliveryRequest[];
+  teardown(): Promise<void>;
+}
+
+export async function startDevStack(options: { taskQueue?: string; activities?: EpaActivities } = {}): Promise<DevStack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-e2e-'));
+  const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
+  const taskQueue = options.taskQueue ?? 'epa-e2e';
+  const recording = recordingActivities();
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const worker: Worker = await createEpaWorker({ connection: nativeConnection, taskQueue, workflowBundle, activities: options.activities ?? recording.activities });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  return {
+    dir,
+    server,
+    client,
+    epa: new EpaClient(client, taskQueue),
+    taskQueue,
+    deliveries: recording.deliveries,
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
