@@ -71,6 +71,8 @@ export interface EpaSettings {
   historyLimit?: number;
   /** How long one delivery attempt may take before Temporal retries it (default 1 minute). */
   deliveryTimeout?: Duration;
+  /** First retry delay after a transient delivery failure, doubling up to 30 minutes (default 10 seconds). */
+  deliveryRetryInterval?: Duration;
 }
 
 export type EpaWorkflowArgs = [input: EpaStart, carry?: EpaCarry, settings?: EpaSettings];

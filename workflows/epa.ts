@@ -39,7 +39,7 @@ function deliveryActivities(settings: EpaSettings): EpaActivities {
     // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
     // permanent failures are thrown non-retryable by the activity and logged here.
     scheduleToCloseTimeout: '1 day',
-    retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+    retry: { initialInterval: settings.deliveryRetryInterval ?? '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
   });
 }
 

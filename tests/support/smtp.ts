@@ -16,13 +16,26 @@ export interface TestSmtp {
   refused: number;
   /** Refuse the next N messages with this reply (e.g. 421 twice). */
   failNext(count: number, code: number, message: string): void;
+  /**
+   * Hold the reply to the next message's DATA (the sender waits for the 250); resolves when one is
+   * held. `release(false)` drops it unaccepted, `release(true)` accepts it.
+   */
+  holdNext(): Promise<{ release(accept: boolean): void }>;
+  /** Hold the reply to every message from now on, until `releaseAll`. */
+  holdAll(): void;
+  /** Answer every held message (accept, or drop unaccepted) and stop holding. Returns how many were held. */
+  releaseAll(accept: boolean): number;
   /** Answer RCPT TO for these addresses with 550. */
   rejectRecipients: Set<string>;
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+export async function startSmtp(port = 0): Promise<TestSmtp> {
   let failures: { left: number; code: number; message: string } | undefined;
+  let hold: ((held: { release(accept: boolean): void }) => void) | undefined;
+  const closed = new Set<string>();
+  let holdingAll = false;
+  const heldAll: ((accept: boolean) => void)[] = [];
   const state: TestSmtp = {
     port: 0,
     url: '',
@@ -32,12 +45,29 @@ export async function startSmtp(): Promise<TestSmtp> {
     failNext(count, code, message) {
       failures = { left: count, code, message };
     },
+    holdAll() {
+      holdingAll = true;
+    },
+    releaseAll(accept) {
+      holdingAll = false;
+      const held = heldAll.splice(0);
+      for (const release of held) release(accept);
+      return held.length;
+    },
+    holdNext() {
+      return new Promise((resolve) => {
+        hold = resolve;
+      });
+    },
     close: async () => {},
   };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onClose(session) {
+      closed.add(session.id);
+    },
     onRcptTo(address, _session, callback) {
       if (state.rejectRecipients.has(address.address)) {
         const err = Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 });
@@ -55,17 +85,43 @@ export async function startSmtp(): Promise<TestSmtp> {
           return callback(Object.assign(new Error(failures.message), { responseCode: failures.code }));
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then(
-          (parsed) => {
-            state.received.push({ raw, parsed, to: session.envelope.rcptTo.map((r) => r.address) });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
+        const accept = () =>
+          simpleParser(raw).then(
+            (parsed) => {
+              // Counted only when the 250 goes out on a live connection: what the sender saw accepted.
+              // (A sender that died before the reply never learnt of it: RFC 1047's duplicate window.)
+              if (closed.has(session.id)) return callback(new Error('connection closed'));
+              callback();
+              state.received.push({ raw, parsed, to: session.envelope.rcptTo.map((r) => r.address) });
+            },
+            (err: Error) => callback(err),
+          );
+        if (holdingAll) {
+          heldAll.push((ok) => {
+            if (ok) void accept();
+            else callback(Object.assign(new Error('dropped'), { responseCode: 451 }));
+          });
+          return;
+        }
+        if (hold) {
+          const notify = hold;
+          hold = undefined;
+          notify({
+            release: (ok) => {
+              if (ok) void accept();
+              else callback(Object.assign(new Error('dropped'), { responseCode: 451 }));
+            },
+          });
+          return;
+        }
+        void accept();
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
   const address = server.server.address();
   state.port = typeof address === 'object' && address ? address.port : 0;
   state.url = `smtp://127.0.0.1:${state.port}`;
