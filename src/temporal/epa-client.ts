@@ -158,6 +158,13 @@ export class EpaClient {
     try {
       return await handle.executeUpdate(eventUpdates[eventType], { args: [payload] });
     } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        // Not running: either there is no such EPA, or it has finished (completed or withdrawn).
+        const finished = await handle.describe().catch(() => undefined);
+        if (finished) {
+          throw new EpaRejectedError(`the EPA for ULN ${uln} has finished (${finished.status.name.toLowerCase()}); it takes no more events`, 'rejected_transition');
+        }
+      }
       throw this.translate(err, uln);
     }
   }

@@ -1,0 +1,128 @@
+/**
+ * Input hardening against a running EPA on the dev server: random and malformed Updates (through
+ * the client) and API bodies (through the HTTP API) are either accepted or refused cleanly; a
+ * refusal never changes the history, no workflow task ever fails, and the EPA keeps answering.
+ */
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../src/api/server';
+import { addDays, londonDateOf } from '../../src/calendar';
+import { EpaInputError } from '../../src/epa/errors';
+import { eventTypes } from '../../src/epa/events';
+import { EpaRejectedError } from '../../src/temporal/epa-client';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { epaStart } from '../support/people';
+
+let stack: DevStack;
+let api: FastifyInstance;
+const ADMIN = 'admin-token-for-the-fuzz-test';
+const today = londonDateOf(Date.now());
+const input = epaStart({ gatewaySubmittedOn: addDays(today, -20) });
+
+beforeAll(async () => {
+  stack = await startDevStack({ taskQueue: 'epa-fuzz' });
+  api = buildApi({ epa: stack.epa, adminTokens: [ADMIN], opsTokens: [], defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+  await stack.epa.start(input);
+});
+afterAll(async () => {
+  await api?.close();
+  await stack?.teardown();
+});
+
+const day = fc.integer({ min: -25, max: 5 }).map((n) => addDays(today, n));
+const value = fc.oneof(fc.anything(), day, fc.constantFrom('observation', 'project', 'discussion', 'showcase', 'Pass', 'Distinction', 'Fail', '2026-02-30', `${addDays(today, 20)}T10:00`));
+const payload = fc.oneof(
+  { weight: 6, arbitrary: fc.dictionary(fc.constantFrom('on', 'component', 'at', 'grade', 'words', 'pieces', 'reason', 'override', 'passCriteriaMet', 'distinctionCriteriaMet', 'extra'), value) },
+  { weight: 1, arbitrary: fc.anything() },
+);
+const type = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...eventTypes) }, { weight: 1, arbitrary: fc.string() });
+/** Well-formed-looking events of each type, so some are accepted and the EPA moves on while fuzzed. */
+const plausible = fc.record(
+  {
+    on: day,
+    component: fc.constantFrom('observation', 'project', 'discussion'),
+    at: fc.integer({ min: 1, max: 40 }).map((n) => `${addDays(today, n)}T10:00`),
+    grade: fc.constantFrom('Fail', 'Pass', 'Distinction'),
+    words: fc.integer({ min: 2000, max: 3000 }),
+    pieces: fc.integer({ min: 8, max: 16 }),
+    reason: fc.constantFrom('illness', 'assessor unavailable'),
+    override: fc.constant({ reason: 'fuzz override' }),
+  },
+  { requiredKeys: ['on'] },
+);
+const fieldsOf: Record<string, string[]> = {
+  GatewayRejected: ['reason'],
+  AssessmentBooked: ['component', 'at', 'override'],
+  AssessmentCancelled: ['component', 'reason'],
+  ReportSubmitted: ['words'],
+  PortfolioSubmitted: ['pieces', 'override'],
+  ShowcaseSubmitted: ['pieces'],
+  AssessmentTaken: ['component'],
+  GradeRecorded: ['component', 'grade'],
+  ResultPublished: ['component'],
+  ExtenuatingCircumstances: ['component'],
+  Withdrawn: ['reason'],
+};
+const typedEvent = fc.tuple(fc.constantFrom(...eventTypes.filter((t) => t !== 'Withdrawn')), plausible).map(([t, p]): [string, Record<string, unknown>] => {
+  const keep = new Set(['on', ...(fieldsOf[t] ?? [])]);
+  return [t, Object.fromEntries(Object.entries(p).filter(([k]) => keep.has(k)))];
+});
+const event = fc.oneof({ weight: 1, arbitrary: fc.tuple(type, payload) }, { weight: 1, arbitrary: typedEvent });
+
+async function history() {
+  return (await stack.client.workflow.getHandle(`epa-${input.uln}`).fetchHistory()).events ?? [];
+}
+
+/** Waits until the workflow has finished what an accepted event set off (deliveries, search attributes). */
+async function quiet(): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const n = (await history()).length;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test('random Updates: accepted or refused cleanly; refusals leave the history unchanged; no workflow task fails', async () => {
+  let accepted = 0;
+  let refused = 0;
+  let before = await quiet();
+  await fc.assert(
+    fc.asyncProperty(event, async ([t, p]) => {
+      try {
+        await stack.epa.recordEvent(input.uln, t, p as Record<string, unknown>);
+        accepted++;
+        before = await quiet();
+      } catch (err) {
+        if (!(err instanceof EpaRejectedError || err instanceof EpaInputError)) throw err;
+        refused++;
+        expect((await history()).length).toBe(before);
+      }
+    }),
+    { numRuns: 150 },
+  );
+  console.log(`fuzzed Updates: ${accepted} accepted, ${refused} refused`);
+  expect(refused).toBeGreaterThan(75);
+  const events = await history();
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+  expect((await stack.epa.status(input.uln)).uln).toBe(input.uln);
+});
+
+test('random API bodies: 200/400/404/409 with a JSON error, never a 5xx', async () => {
+  const statuses = new Map<number, number>();
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(fc.jsonValue(), event.map(([t, p]) => (p && typeof p === 'object' && !Array.isArray(p) ? { ...p, type: t } : p))), fc.constantFrom(`/api/epas/${input.uln}/events`, '/api/epas', '/api/epas/1999999999/events', `/api/epas/${input.uln}x/events`), async (body, url) => {
+      const res = await api.inject({ method: 'POST', url, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      expect([200, 201, 400, 404, 409]).toContain(res.statusCode);
+      if (res.statusCode >= 400) expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    }),
+    { numRuns: 150 },
+  );
+  console.log(`API statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
+  const malformed = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, payload: '{"type": "GatewayPassed", ' });
+  expect(malformed.statusCode).toBe(400);
+  const events = await history();
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+});
