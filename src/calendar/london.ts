@@ -6,7 +6,12 @@
  * Calendar arithmetic uses date-fns on local-noon Dates (immune to the host's DST); London offsets
  * come from @date-fns/tz.
  */
-import { addDays as fnsAddDays, addMonths as fnsAddMonths, differenceInCalendarDays, isValid, isWeekend } from 'date-fns';
+// Subpath imports keep the workflow bundle to the five functions used.
+import { addDays as fnsAddDays } from 'date-fns/addDays';
+import { addMonths as fnsAddMonths } from 'date-fns/addMonths';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { isValid } from 'date-fns/isValid';
+import { isWeekend } from 'date-fns/isWeekend';
 import { TZDate } from '@date-fns/tz';
 
 export type LondonDate = string; // YYYY-MM-DD
