@@ -7,9 +7,11 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createDeliveryActivities, SentStore, transportFromConfig } from '../activities';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions } from '../src/temporal/connection';
+import { validatePlans } from '../src/plans/validate';
 import { createEpaWorker } from './epa-worker';
 
 export async function startWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection; transport: string }> {
+  validatePlans();
   const { transport, describe } = transportFromConfig(config);
   const opts = connectionOptions(config);
   const connection = await NativeConnection.connect({ address: opts.address, tls: opts.tls, apiKey: typeof opts.apiKey === 'string' ? opts.apiKey : undefined });

@@ -14,6 +14,7 @@ import { stages } from '../epa/state';
 import { EpaAlreadyExistsError, EpaNotFoundError, EpaRejectedError, type EpaClient, type EpaFilter, type EpaListing } from '../temporal/epa-client';
 import { renderDashboard, renderLogin } from './dashboard';
 import { openApiDocument } from './openapi';
+import { validatePlans } from '../plans/validate';
 
 export type Role = 'admin' | 'ops';
 
@@ -56,6 +57,7 @@ const FilterQuery = z
   .strict();
 
 export function buildApi(options: ApiOptions): FastifyInstance {
+  validatePlans();
   const app = Fastify({ logger: options.logger ?? false });
   const now = options.now ?? (() => Date.now());
   const roleOf = (token: string | undefined): Role | undefined => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
+import { validatePlans } from '../plans/validate';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3 } as const;
 
@@ -73,6 +74,7 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
 export async function main(argv: string[], io: Io = defaultIo, extend?: (program: Command, io: Io) => void): Promise<number> {
   const program = buildProgram(io, extend);
   try {
+    validatePlans();
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (err) {

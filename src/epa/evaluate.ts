@@ -2,28 +2,18 @@
  * The one entry point to the rules, for `epa plan`, the workflow and the API alike:
  * a case (standard, EPAO, events) → the derived view (stage, deadlines, grades, findings, what to send).
  */
-import { z } from 'zod';
 import { endOfLondonDay, isLondonDate } from '../calendar';
 import { epaoIds, getPlan, getPolicy, standardIds } from '../plans';
 import { deriveDeadlines, type Deadline } from './deadlines';
-import { EpaInputError, EpaRuleViolationError, EpaTransitionError, fromZodError } from './errors';
-import { EpaEvent, type Grade } from './events';
+import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from './errors';
+import { parseEvent } from './event-check';
+import type { EpaEvent, Grade } from './events';
 import { componentGrades, overallGrade } from './grading';
 import { scheduledNotifications, type Notification } from './notifications';
 import { applyEvent, type Applied, type RuleContext } from './reducer';
 import { epaPeriodEndsOn } from './rules';
 import { deriveStage } from './stage';
 import { initialState, type ComponentState, type EpaState, type Finding, type Stage } from './state';
-
-export const CaseSchema = z
-  .object({
-    standard: z.string(),
-    epao: z.string(),
-    events: z.array(z.unknown()),
-    /** Evaluate as of this London date (during that day) or ISO instant; default: now. */
-    asOf: z.string().optional(),
-  })
-  .strict();
 
 export interface EpaView {
   standard: string;
@@ -61,13 +51,12 @@ export function newEpa(ctx: RuleContext): EpaState {
 
 /** Validates one raw event and applies it. `index` is its position, `path` prefixes error fields. */
 export function recordEvent(state: EpaState, raw: unknown, ctx: RuleContext, path = 'event', mutate = false): Applied & { event: EpaEvent } {
-  const parsed = EpaEvent.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error, path);
+  const event = parseEvent(raw, path);
   try {
-    return { event: parsed.data, ...applyEvent(state, parsed.data, state.eventCount, ctx, mutate) };
+    return { event, ...applyEvent(state, event, state.eventCount, ctx, mutate) };
   } catch (err) {
     if (err instanceof EpaInputError) throw new EpaInputError(err.detail, `${path}.${err.path}`);
-    if (err instanceof EpaTransitionError) throw new EpaTransitionError(`${path} (${parsed.data.type}): ${err.message}`);
+    if (err instanceof EpaTransitionError) throw new EpaTransitionError(`${path} (${event.type}): ${err.message}`);
     throw err;
   }
 }
@@ -122,16 +111,3 @@ export function asOfInstant(asOf: string | undefined, fallbackNow: number): numb
   return t;
 }
 
-/** The whole `epa plan` evaluation. `now` is used when the case has no `asOf`. */
-export function planCase(input: unknown, now: number): EpaView {
-  const parsed = CaseSchema.safeParse(input);
-  if (!parsed.success) throw fromZodError(parsed.error);
-  const { standard, epao, events, asOf } = parsed.data;
-  const ctx = ruleContext(standard, epao);
-  const at = asOfInstant(asOf, now);
-  const state = newEpa(ctx); // a private copy: fold in place
-  events.forEach((raw, i) => {
-    recordEvent(state, raw, ctx, `events[${i}]`, true);
-  });
-  return view(state, ctx, at);
-}

@@ -8,4 +8,6 @@ export * from './deadlines';
 export * from './notifications';
 export * from './reducer';
 export * from './evaluate';
+export * from './plan-case';
+export * from './event-check';
 export * from './people';

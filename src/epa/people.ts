@@ -25,6 +25,4 @@ export const EpaStartSchema = z
 export type EpaStart = z.infer<typeof EpaStartSchema>;
 export type People = Pick<EpaStart, 'apprentice' | 'employer' | 'provider' | 'epaoAdmin'>;
 
-export function workflowIdFor(uln: string): string {
-  return `epa-${uln}`;
-}
+export { workflowIdFor } from './ids';

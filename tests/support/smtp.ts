@@ -91,8 +91,9 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
               // Counted only when the 250 goes out on a live connection: what the sender saw accepted.
               // (A sender that died before the reply never learnt of it: RFC 1047's duplicate window.)
               if (closed.has(session.id)) return callback(new Error('connection closed'));
+              const to = session.envelope.rcptTo.map((r) => r.address); // before the reply resets the envelope
               callback();
-              state.received.push({ raw, parsed, to: session.envelope.rcptTo.map((r) => r.address) });
+              state.received.push({ raw, parsed, to });
             },
             (err: Error) => callback(err),
           );

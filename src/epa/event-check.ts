@@ -1,0 +1,113 @@
+/**
+ * Checks a raw admin event without zod, for the workflow sandbox: every cached workflow carries its
+ * own copy of the modules it imports, and zod alone costs ~3 MB and ~80 ms per workflow. The zod
+ * schemas in events.ts stay the public contract (API, OpenAPI, `epa plan`);
+ * tests/unit/event-check.test.ts proves both accept and refuse the same payloads, at the same field.
+ */
+import { isLondonDate, isLondonDateTime } from '../calendar/london';
+import { EpaInputError } from './errors';
+import type { EpaEvent, EpaEventType } from './events';
+
+type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
+
+const ok = (value: unknown) => ({ ok: true as const, value });
+const fail = (message: string) => ({ ok: false as const, message });
+
+// The email pattern zod's z.email() uses by default.
+const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+
+const date: Check = (v) => (typeof v === 'string' && isLondonDate(v) ? ok(v) : fail('must be a real calendar date written YYYY-MM-DD (London)'));
+const dateTime: Check = (v) => (typeof v === 'string' && isLondonDateTime(v) ? ok(v) : fail('must be a real London local date-time written YYYY-MM-DDTHH:mm'));
+const component: Check = (v) => (typeof v === 'string' && /^[a-z]+$/.test(v) ? ok(v) : fail('a component id such as "observation"'));
+const reason: Check = (v) => {
+  if (typeof v !== 'string') return fail('expected a string');
+  const t = v.trim();
+  if (t.length < 3) return fail('give a reason of at least 3 characters');
+  return t.length > 2000 ? fail('at most 2000 characters') : ok(t);
+};
+/** A string of `min` to `max` characters, as given. */
+const text =
+  (max: number, min = 0): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max && v.length >= min ? ok(v) : fail(`a text of ${min ? `${min} to ` : 'at most '}${max} characters`);
+const positiveInt: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? ok(v) : fail('a whole number above 0'));
+const nonNegativeInt: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? ok(v) : fail('a whole number, 0 or more'));
+const bool: Check = (v) => (typeof v === 'boolean' ? ok(v) : fail('true or false'));
+const grade: Check = (v) => (v === 'Fail' || v === 'Pass' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Distinction'));
+
+function object(fields: Record<string, Check>, optional: readonly string[] = []): (v: unknown, path: string) => Record<string, unknown> {
+  return (v, path) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new EpaInputError('expected an object', path);
+    const input = v as Record<string, unknown>;
+    const unknown = Object.keys(input).filter((k) => !(k in fields));
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(fields)) {
+      if (input[key] === undefined) {
+        if (optional.includes(key)) continue;
+        throw new EpaInputError('required', `${path}.${key}`);
+      }
+      const r = check(input[key]);
+      if (!r.ok) throw new EpaInputError(r.message, `${path}.${key}`);
+      out[key] = r.value;
+    }
+    if (unknown.length > 0) throw new EpaInputError(`unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}`, path);
+    return out;
+  };
+}
+
+const nested = (parse: (v: unknown, path: string) => Record<string, unknown>): Check => (v) => {
+  try {
+    return ok(parse(v, '$'));
+  } catch (err) {
+    if (err instanceof EpaInputError) return fail(err.path === '$' ? err.detail : `${err.path.slice(2)}: ${err.detail}`);
+    throw err;
+  }
+};
+const override = nested(object({ reason }));
+const assessor = nested(object({ name: text(200, 1), email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')) }));
+
+const common = { on: date, override, by: text(200) };
+const commonOptional = ['override', 'by'];
+
+const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: string[] }> = {
+  GatewaySubmitted: { fields: {} },
+  GatewayRejected: { fields: { reason } },
+  GatewayPassed: { fields: {} },
+  AssessmentBooked: { fields: { component, at: dateTime, location: text(500), assessor }, optional: ['location', 'assessor'] },
+  AssessmentCancelled: { fields: { component, reason } },
+  ReportSubmitted: { fields: { words: positiveInt } },
+  PortfolioSubmitted: { fields: { pieces: positiveInt } },
+  ShowcaseSubmitted: { fields: { pieces: positiveInt } },
+  ReworkSubmitted: { fields: { words: positiveInt }, optional: ['words'] },
+  AssessmentTaken: { fields: { component } },
+  GradeRecorded: {
+    fields: { component, grade, passCriteriaMet: bool, distinctionCriteriaMet: nonNegativeInt, exceptionalCircumstances: bool },
+    optional: ['grade', 'passCriteriaMet', 'distinctionCriteriaMet', 'exceptionalCircumstances'],
+  },
+  ResultPublished: { fields: { component } },
+  CertificateClaimed: { fields: {} },
+  CertificateReceived: { fields: {} },
+  ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
+  Withdrawn: { fields: { reason } },
+};
+
+const parsers = Object.fromEntries(
+  Object.entries(shapes).map(([type, s]) => [type, object({ type: (v) => ok(v), ...common, ...s.fields }, [...commonOptional, ...(s.optional ?? [])])]),
+) as Record<EpaEventType, (v: unknown, path: string) => Record<string, unknown>>;
+
+/** The event, checked; EpaInputError naming the field (`event.at`, `events[3].on`) otherwise. */
+export function parseEvent(raw: unknown, path = 'event'): EpaEvent {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new EpaInputError('expected an object', path);
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(parsers, type)) throw new EpaInputError('unknown event type', `${path}.type`);
+  const event = parsers[type as EpaEventType](raw, path);
+  if (type === 'GradeRecorded') {
+    if ((event.grade !== undefined) === (event.passCriteriaMet !== undefined)) {
+      throw new EpaInputError('give either grade, or passCriteriaMet with distinctionCriteriaMet', `${path}.grade`);
+    }
+    if (event.passCriteriaMet !== undefined && event.distinctionCriteriaMet === undefined) {
+      throw new EpaInputError('distinctionCriteriaMet is required with passCriteriaMet', `${path}.distinctionCriteriaMet`);
+    }
+  }
+  return event as EpaEvent;
+}

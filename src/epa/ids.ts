@@ -1,0 +1,4 @@
+/** Workflow ids: one EPA per apprentice, `epa-<ULN>`. */
+export function workflowIdFor(uln: string): string {
+  return `epa-${uln}`;
+}

@@ -1,0 +1,29 @@
+/** `epa plan`: a whole case (standard, EPAO, events) → the derived view, with the same code the workflow runs. */
+import { z } from 'zod';
+import { fromZodError } from './errors';
+import { asOfInstant, newEpa, recordEvent, ruleContext, view, type EpaView } from './evaluate';
+
+export const CaseSchema = z
+  .object({
+    standard: z.string(),
+    epao: z.string(),
+    events: z.array(z.unknown()),
+    /** Evaluate as of this London date (during that day) or ISO instant; default: now. */
+    asOf: z.string().optional(),
+  })
+  .strict();
+
+
+/** The whole `epa plan` evaluation. `now` is used when the case has no `asOf`. */
+export function planCase(input: unknown, now: number): EpaView {
+  const parsed = CaseSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  const { standard, epao, events, asOf } = parsed.data;
+  const ctx = ruleContext(standard, epao);
+  const at = asOfInstant(asOf, now);
+  const state = newEpa(ctx); // a private copy: fold in place
+  events.forEach((raw, i) => {
+    recordEvent(state, raw, ctx, `events[${i}]`, true);
+  });
+  return view(state, ctx, at);
+}

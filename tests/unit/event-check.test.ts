@@ -1,0 +1,57 @@
+/**
+ * The zod-free event check the workflow uses agrees with the zod schemas the API and `epa plan`
+ * publish: same accept/refuse decision, same field named, same parsed event.
+ */
+import fc from 'fast-check';
+import { EpaEvent, eventTypes } from '../../src/epa/events';
+import { EpaInputError, parseEvent } from '../../src/epa';
+
+function zodVerdict(raw: unknown): { ok: true; value: unknown } | { ok: false; path: string } {
+  const r = EpaEvent.safeParse(raw);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0]!;
+  const path = issue.code === 'unrecognized_keys' ? '' : issue.path.map(String).join('.');
+  return { ok: false, path };
+}
+
+function checkVerdict(raw: unknown): { ok: true; value: unknown } | { ok: false; path: string } {
+  try {
+    return { ok: true, value: parseEvent(raw, '$') };
+  } catch (err) {
+    if (!(err instanceof EpaInputError)) throw err;
+    return { ok: false, path: err.path.replace(/^\$\.?/, '') };
+  }
+}
+
+const value = fc.oneof(
+  fc.anything(),
+  fc.constantFrom('2027-01-12', '2027-02-30', '2027-01-12T10:00', '2027-01-12T25:00', 'observation', 'Observation', 'Pass', 'Merit', '  ok  ', 'no', 'x'.repeat(250)),
+  fc.integer({ min: -2, max: 30 }),
+  fc.double(),
+  fc.boolean(),
+  fc.constantFrom({ reason: 'agreed' }, { reason: ' ' }, { reason: 'agreed', extra: 1 }, { name: 'Priya', email: 'priya@assessors.example' }, { name: 'Priya', email: 'not-an-email' }, { name: '', email: 'a@b.co' }),
+);
+const keys = fc.constantFrom('type', 'on', 'component', 'at', 'grade', 'words', 'pieces', 'reason', 'override', 'by', 'location', 'assessor', 'passCriteriaMet', 'distinctionCriteriaMet', 'exceptionalCircumstances', 'colour');
+const raw = fc.tuple(fc.oneof(fc.constantFrom(...eventTypes), fc.string()), fc.dictionary(keys, value, { maxKeys: 5 }), fc.constantFrom('2027-01-12', '2027-13-01', undefined)).map(([type, fields, on]) => ({ ...fields, type, ...(on !== undefined && { on }) }));
+
+test('property: the zod-free check and the zod schema agree on every payload', () => {
+  fc.assert(
+    fc.property(raw, (r) => {
+      const a = zodVerdict(r);
+      const b = checkVerdict(r);
+      expect(b.ok).toBe(a.ok);
+      if (a.ok && b.ok) expect(b.value).toEqual(a.value);
+      if (!a.ok && !b.ok && a.path !== '' && !a.path.startsWith('type')) expect(b.path.split('.')[0]).toBe(a.path.split('.')[0]);
+    }),
+    { numRuns: Number(process.env.EPA_FUZZ_RUNS ?? 5000) },
+  );
+});
+
+test('well-formed events of every type pass both', () => {
+  const examples = [
+    { type: 'AssessmentBooked', on: '2027-01-05', component: 'observation', at: '2027-01-26T10:00', location: 'Head office', assessor: { name: ' Priya Lockhart ', email: 'priya@assessors.example' }, override: { reason: ' agreed by phone ' } },
+    { type: 'GradeRecorded', on: '2027-01-27', component: 'showcase', passCriteriaMet: true, distinctionCriteriaMet: 7 },
+    { type: 'Withdrawn', on: '2027-02-01', reason: '  left employment ', by: 'admin' },
+  ];
+  for (const e of examples) expect(checkVerdict(e)).toEqual(zodVerdict(e));
+});
