@@ -13,4 +13,5 @@ module.exports = {
   // Real servers (Temporal, SMTP, Chromium) are started per test file; run files one at a time on 2 cores.
   maxWorkers: 1,
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };

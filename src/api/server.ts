@@ -6,12 +6,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { daysBetween, londonDateOf } from '../calendar';
+import { londonDateOf } from '../calendar';
 import { EpaInputError, fromZodError, isEpaError } from '../epa/errors';
 import { eventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { stages } from '../epa/state';
-import { EpaAlreadyExistsError, EpaNotFoundError, EpaRejectedError, type EpaClient, type EpaFilter, type EpaListing } from '../temporal/epa-client';
+import { EpaAlreadyExistsError, EpaNotFoundError, EpaRejectedError, type EpaClient, type EpaFilter, type EpaListing, type OverdueEpa } from '../temporal/epa-client';
 import { renderDashboard, renderLogin } from './dashboard';
 import { openApiDocument } from './openapi';
 import { validatePlans } from '../plans/validate';
@@ -39,10 +39,7 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface OverdueRow extends EpaListing {
-  missedDeadline: string;
-  missedDue: string;
-  daysOverdue: number;
+export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;
 }
 
@@ -118,20 +115,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   const temporalUrl = (epaId: string) => `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
 
-  const overdueRows = async (): Promise<OverdueRow[]> => {
-    const today = londonDateOf(now());
-    const rows = (await options.epa.list({ overdue: true, running: true })).map((e) => {
-      const first = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
-      return {
-        ...e,
-        missedDeadline: e.missed.map((m) => m.key).join(', ') || 'deadline',
-        missedDue: first?.due ?? '',
-        daysOverdue: first ? daysBetween(first.due, today) : 0,
-        temporalUrl: temporalUrl(e.epaId),
-      };
-    });
-    return rows.sort((a, b) => b.daysOverdue - a.daysOverdue || a.apprentice.localeCompare(b.apprentice));
-  };
+  const overdueRows = async (): Promise<OverdueRow[]> =>
+    (await options.epa.overdue(londonDateOf(now()))).map((e) => ({ ...e, temporalUrl: temporalUrl(e.epaId) }));
 
   const stageCounts = async (): Promise<Record<string, number>> => {
     const counts = await Promise.all(stages.map(async (stage) => [stage, await options.epa.count({ stage })] as const));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { daysBetween, londonDateOf } from '../calendar';
+import { londonDateOf } from '../calendar';
 import { loadConfig } from '../config';
 import { EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
@@ -123,13 +123,7 @@ export function addLiveCommands(program: Command, io: Io): void {
     .description('EPAs with a missed deadline, most overdue first')
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
-      const today = londonDateOf(io.now());
-      const rows = (await withClient((epa) => epa.list({ overdue: true, running: true })))
-        .map((r) => {
-          const first = [...r.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
-          return { ...r, missedDeadline: r.missed.map((m) => m.key).join(', '), missedDue: first?.due ?? '', daysOverdue: first ? daysBetween(first.due, today) : 0 };
-        })
-        .sort((a, b) => b.daysOverdue - a.daysOverdue);
+      const rows = await withClient((epa) => epa.overdue(londonDateOf(io.now())));
       out(opts.json, rows, () => table(rows.map((r) => ({ uln: r.uln, apprentice: r.apprentice, standard: r.standard, employer: r.employer, stage: r.stage, missed: r.missedDeadline, due: r.missedDue, days: r.daysOverdue }))));
     });
 

@@ -4,7 +4,7 @@
  * - `met`: done (with `late: true` when done after the due day);
  * - `missed`: not met, and the due day has ended. An EPA with a missed deadline is overdue.
  */
-import { endOfLondonDay, type LondonDate } from '../calendar';
+import { daysBetween, endOfLondonDay, type LondonDate } from '../calendar';
 import type { Plan, Policy } from '../plans';
 import {
   certificateClaimDueOn,
@@ -227,4 +227,10 @@ export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now
     deadlines.push(d);
   }
   return deadlines.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.key.localeCompare(b.key)));
+}
+
+/** How overdue an EPA is on `today`: its earliest missed deadline and the calendar days since it was due. */
+export function overdueBy(missed: readonly { key: string; due: LondonDate }[], today: LondonDate): { keys: string; due: LondonDate | ''; days: number } {
+  const earliest = [...missed].sort((a, b) => a.due.localeCompare(b.due))[0];
+  return { keys: missed.map((m) => m.key).join(', '), due: earliest?.due ?? '', days: earliest ? daysBetween(earliest.due, today) : 0 };
 }

@@ -8,7 +8,7 @@
 import { addDays, endOfLondonDay, londonDateTimeInstant, londonInstant, subtractWorkingDays, type LondonDate, type LondonDateTime } from '../calendar';
 import type { Plan, Policy } from '../plans';
 import type { Deadline, Role } from './deadlines';
-import { latestAttempt, type EpaState } from './state';
+import { latestAttempt, type Booking, type EpaState } from './state';
 
 export type NotificationKind =
   | 'assessmentReminder'
@@ -68,34 +68,26 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
     for (const attempt of component.attempts) {
       const uid = `${spec.id}-${attempt.number}`;
       const base = { component: spec.id, componentName: spec.name, attempt: attempt.number, inviteUid: uid, durationMinutes: spec.durationMinutes };
+      /** An invite (or its cancellation) about a booking, to everyone the booking concerns. */
+      const invite = (b: Booking, kind: 'invite' | 'inviteCancelled', key: string, on: LondonDate, sequence: number): Notification => ({
+        ...base,
+        key,
+        kind,
+        at: londonInstant(on),
+        expiresAt: londonDateTimeInstant(b.at),
+        to: b.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
+        assessmentAt: b.at,
+        location: b.location,
+        assessor: b.assessor,
+        sequence,
+      });
       if (attempt.booking && state.withdrawn && !attempt.takenOn) {
         // Withdrawn with an assessment still booked: cancel the invite.
-        out.push({
-          ...base,
-          key: `invite:${uid}:${attempt.inviteSequence + 1}:cancel`,
-          kind: 'inviteCancelled',
-          at: londonInstant(state.withdrawn.on),
-          expiresAt: londonDateTimeInstant(attempt.booking.at),
-          to: attempt.booking.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
-          assessmentAt: attempt.booking.at,
-          location: attempt.booking.location,
-          assessor: attempt.booking.assessor,
-          sequence: attempt.inviteSequence + 1,
-        });
+        const sequence = attempt.inviteSequence + 1;
+        out.push(invite(attempt.booking, 'inviteCancelled', `invite:${uid}:${sequence}:cancel`, state.withdrawn.on, sequence));
       } else if (attempt.booking) {
         const b = attempt.booking;
-        out.push({
-          ...base,
-          key: `invite:${uid}:${attempt.inviteSequence}`,
-          kind: 'invite',
-          at: londonInstant(b.bookedOn),
-          expiresAt: londonDateTimeInstant(b.at),
-          to: b.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
-          assessmentAt: b.at,
-          location: b.location,
-          assessor: b.assessor,
-          sequence: attempt.inviteSequence,
-        });
+        out.push(invite(b, 'invite', `invite:${uid}:${attempt.inviteSequence}`, b.bookedOn, attempt.inviteSequence));
         if (attempt === latestAttempt(component) && !attempt.takenOn) {
           for (const [days, until] of reminderWindows(daysBefore, b.at.slice(0, 10), time, londonDateTimeInstant(b.at))) {
             out.push({
@@ -115,18 +107,7 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         // Cancelled (or voided by extenuating circumstances) after an invite went out.
         const b = attempt.cancelledBooking;
         const on = [attempt.cancellations[attempt.cancellations.length - 1]?.on, attempt.extenuating[attempt.extenuating.length - 1]?.on].filter((d): d is string => d !== undefined).sort().pop() ?? b.bookedOn;
-        out.push({
-          ...base,
-          key: `invite:${uid}:${attempt.inviteSequence}:cancel`,
-          kind: 'inviteCancelled',
-          at: londonInstant(on),
-          expiresAt: londonDateTimeInstant(b.at),
-          to: b.assessor ? ['apprentice', 'employer', 'assessor'] : ['apprentice', 'employer'],
-          assessmentAt: b.at,
-          location: b.location,
-          assessor: b.assessor,
-          sequence: attempt.inviteSequence,
-        });
+        out.push(invite(b, 'inviteCancelled', `invite:${uid}:${attempt.inviteSequence}:cancel`, on, attempt.inviteSequence));
       }
     }
   }

@@ -14,6 +14,7 @@ import { EpaStartSchema, Uln, workflowIdFor, type EpaStart } from '../epa/people
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { fromZodError, EpaInputError } from '../epa/errors';
 import { ruleContext } from '../epa/evaluate';
+import { overdueBy } from '../epa/deadlines';
 import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaListingMemo, type EpaSettings, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
@@ -63,6 +64,12 @@ export interface EpaListing {
   nextDeadline: { key: string; due: string } | null;
   missed: { key: string; due: string; component?: string }[];
   startedAt: string;
+}
+
+export interface OverdueEpa extends EpaListing {
+  missedDeadline: string;
+  missedDue: string;
+  daysOverdue: number;
 }
 
 export interface EpaFilter {
@@ -201,6 +208,15 @@ export class EpaClient {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** Running EPAs with a missed deadline, most overdue first, as of the London date `today`. */
+  async overdue(today: string): Promise<OverdueEpa[]> {
+    const rows = (await this.list({ overdue: true, running: true })).map((e) => {
+      const by = overdueBy(e.missed, today);
+      return { ...e, missedDeadline: by.keys || 'deadline', missedDue: by.due, daysOverdue: by.days };
+    });
+    return rows.sort((a, b) => b.daysOverdue - a.daysOverdue || a.apprentice.localeCompare(b.apprentice));
   }
 
   async count(filter: EpaFilter = {}): Promise<number> {

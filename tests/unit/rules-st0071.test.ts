@@ -1,6 +1,6 @@
 /** ST0071 Customer Service Specialist rules with Innovate's policy (seeds 000, 001, 002). */
 import { innovate } from '../../src/plans/epaos';
-import { newEpa, recordEvent, ruleContext, view, EpaTransitionError, type EpaState } from '../../src/epa';
+import { newEpa, overdueBy, recordEvent, ruleContext, view, EpaTransitionError, type EpaState } from '../../src/epa';
 import { plans } from '../../src/plans';
 import { deadline, plan, st0071Component, st0071Gateway, type RawEvent } from '../support/cases';
 
@@ -257,5 +257,41 @@ describe('reminders (002: apprentice and employer reminded before submissions an
       ['2027-01-12T09:00:00.000Z', '2027-01-18T09:00:00.000Z', ['apprentice', 'employer']],
       ['2027-01-18T09:00:00.000Z', '2027-01-20T00:00:00.000Z', ['apprentice', 'employer']],
     ]);
+  });
+});
+
+describe('retake (001 §8: further learning, so the apprentice goes through gateway again)', () => {
+  test('after a fail, a new gateway submission and pass open a retake attempt, capped at Pass', () => {
+    const v = plan(
+      'ST0071',
+      [
+        ...st0071Gateway,
+        ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', 'Fail', '2027-01-13', '2027-01-15'),
+        { type: 'GatewaySubmitted', on: '2027-03-01' },
+        { type: 'GatewayPassed', on: '2027-03-08' },
+        ...st0071Component('observation', '2027-03-08', '2027-04-06T10:00', 'Distinction', '2027-04-07', '2027-04-08'),
+      ],
+      '2027-04-09',
+    );
+    expect(v.components.observation!.attempts.map((a) => [a.kind, a.grade])).toEqual([
+      ['first', 'Fail'],
+      ['retake', 'Pass'],
+    ]);
+    expect(v.epaStart).toBe('2026-11-16'); // the EPA period still dates from the first gateway
+    expect(deadline(v, 'resitDeadline')).toMatchObject({ due: '2028-01-15', status: 'open' });
+  });
+  test('a second gateway submission without a fail is refused', () => {
+    expect(() => plan('ST0071', [...st0071Gateway, { type: 'GatewaySubmitted', on: '2026-11-20' }], '2026-11-21')).toThrow(/already been passed/);
+  });
+});
+
+describe('how overdue an EPA is (the overdue views)', () => {
+  test('calendar days since its earliest missed deadline', () => {
+    expect(overdueBy([{ key: 'projectCompletionDue', due: '2027-01-16' }, { key: 'resultDue.observation', due: '2027-01-11' }], '2027-01-20')).toEqual({
+      keys: 'projectCompletionDue, resultDue.observation',
+      due: '2027-01-11',
+      days: 9,
+    });
+    expect(overdueBy([], '2027-01-20')).toEqual({ keys: '', due: '', days: 0 });
   });
 });
