@@ -44,7 +44,8 @@ export const ConfigSchema = z.object({
   /** Dev mail catcher (npm start): SMTP port on loopback. */
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),
-  EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  /** Worker workflow cache: 1,000 keeps 10,000 running EPAs under 1 GiB (README, Scale). */
+  EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   EPA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 
