@@ -35,6 +35,18 @@ export async function startHarness(activities?: EpaActivities): Promise<Harness>
   };
 }
 
+/** Starts a harness before the file's tests and tears it down after them; `set` receives it. */
+export function useHarness(set: (harness: Harness) => void, activities?: () => EpaActivities): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(activities?.());
+    set(harness);
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+}
+
 /** Skips server time forward to a London date and time (never backwards). */
 export async function advanceTo(env: TestWorkflowEnvironment, date: string, time = '12:00'): Promise<void> {
   const target = londonInstant(date, time);

@@ -4,17 +4,12 @@
  */
 import { londonDateOf, londonTimeOf } from '../../src/calendar';
 import type { EpaSummary } from '../../workflows/definitions';
-import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, eventually, useHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 test('happy path to Distinction; reminders at 09:00 London either side of the clocks going back', async () => {
   const started = Date.now();

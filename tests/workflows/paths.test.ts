@@ -3,19 +3,14 @@
  * (001 §8), withdrawal with an assessment booked, and continue-as-new over long resit cycles.
  */
 import { epaStart } from '../support/people';
-import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, eventually, useHarness, type Harness } from '../support/lifecycle';
 import { startWalk } from '../support/walk';
 import type { epaWorkflow } from '../../workflows/epa';
 import { eventUpdates, statusQuery } from '../../workflows/definitions';
 import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 test('gateway rejected with a reason, resubmitted and passed; extenuating circumstances; then withdrawn', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });

@@ -2,17 +2,12 @@
  * A failed observation → resit about 5 months later → Distinction capped at Pass; with exceptional
  * circumstances for the original fail the Distinction stands (001 §8, 002 Annex 2).
  */
-import { startHarness, type Harness } from '../support/lifecycle';
+import { useHarness, type Harness } from '../support/lifecycle';
 import { startWalk, type Walk } from '../support/walk';
 import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 async function failThenResit(w: Walk, start: number, exceptionalCircumstances: boolean) {
   const y = 2027 + start;

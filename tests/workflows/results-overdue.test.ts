@@ -2,16 +2,11 @@
  * Results not published within 7 working days (002 Annex 2) → EpaOverdue true and an EPAO-admin
  * alert; published later → EpaOverdue false. Time-skipping server, real durations.
  */
-import { advanceTo, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, useHarness, type Harness } from '../support/lifecycle';
 import { eventually, startWalk } from '../support/walk';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 test('a late result turns the EPA overdue, alerts the EPAO admin, and clears once published', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });

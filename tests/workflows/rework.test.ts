@@ -1,15 +1,10 @@
 /** A failed work-based project is reworked within one month of the failing result (001 §8, 002). */
-import { advanceTo, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, useHarness, type Harness } from '../support/lifecycle';
 import { eventually, startWalk } from '../support/walk';
 import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 test('rework due one month after the failing result; missed → overdue, then escalated to the admin', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });

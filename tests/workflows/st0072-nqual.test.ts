@@ -1,15 +1,10 @@
 /** ST0072 with NQual: criteria counts grade each component; results within 10 working days of the final one (003, 004). */
-import { startHarness, type Harness } from '../support/lifecycle';
+import { useHarness, type Harness } from '../support/lifecycle';
 import { startWalk } from '../support/walk';
 import { recordHistoryFixture } from '../support/history-fixtures';
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+useHarness((harness) => (h = harness));
 
 test('gateway form, showcase, observation then discussion, graded from criteria, certificate', async () => {
   const w = await startWalk(h, { standard: 'ST0072', epao: 'nqual', gatewaySubmittedOn: '2027-01-04' });
