@@ -3,7 +3,7 @@
  * server, mail catcher, worker, API and dashboard and prints their URLs; the API answers and the
  * worker runs EPAs; Ctrl-C (SIGINT) stops everything; the next start resumes the EPAs from the file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,17 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
   expect((await fetch(`${api}/api/epas`, { method: 'POST', headers: auth, body: JSON.stringify(input) })).status).toBe(201);
   const booked = await fetch(`${api}/api/epas/${input.uln}/events`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'GatewayPassed', on: today }) });
   expect(booked.status).toBe(200);
+  // `npm run demo` loads the invented apprentices into the running job; a second run adds nothing.
+  const demo = spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' });
+  expect(demo.status).toBe(0);
+  expect(demo.stdout).toContain('loaded 6 demo EPAs');
+  expect(spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' }).stdout).toContain('loaded 0 demo EPAs');
+  const overdue = await eventually(async () => {
+    const rows = (await (await fetch(`${api}/api/epas/overdue`, { headers: auth })).json()) as { epas: { apprentice: string }[] };
+    expect(rows.epas.length).toBeGreaterThanOrEqual(3);
+    return rows.epas;
+  });
+  expect(overdue.map((e) => e.apprentice)).toContain('Bram Okafor');
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(0);
   expect(run.output()).toContain('stopped.');
