@@ -4,9 +4,10 @@
  */
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { eventTypeNames } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
 import type { EpaView } from '../src/epa/evaluate';
-import type { EpaStart, People } from '../src/epa/people';
+import type { People } from '../src/epa/people';
 import type { EpaState } from '../src/epa/state';
 
 export const EPA_TASK_QUEUE = 'epa';
@@ -75,31 +76,11 @@ export interface EpaSettings {
   deliveryRetryInterval?: Duration;
 }
 
-export type EpaWorkflowArgs = [input: EpaStart, carry?: EpaCarry, settings?: EpaSettings];
 
 export const statusQuery = defineQuery<EpaStatus>('status');
 
-const eventUpdateNames = [
-  'GatewaySubmitted',
-  'GatewayRejected',
-  'GatewayPassed',
-  'AssessmentBooked',
-  'AssessmentCancelled',
-  'ReportSubmitted',
-  'PortfolioSubmitted',
-  'ShowcaseSubmitted',
-  'ReworkSubmitted',
-  'AssessmentTaken',
-  'GradeRecorded',
-  'ResultPublished',
-  'CertificateClaimed',
-  'CertificateReceived',
-  'ExtenuatingCircumstances',
-  'Withdrawn',
-] as const satisfies readonly EpaEventType[];
-
 /** One Update per event type, named as the event (`AssessmentBooked`, `GradeRecorded`, …). */
-export const eventUpdates = Object.fromEntries(eventUpdateNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)])) as Record<
+export const eventUpdates = Object.fromEntries(eventTypeNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)])) as Record<
   EpaEventType,
   ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>
 >;

@@ -90,18 +90,6 @@ export function isWeekendDay(date: LondonDate): boolean {
   return isWeekend(toLocalNoon(date));
 }
 
-export function compareDates(a: LondonDate, b: LondonDate): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function maxDate(a: LondonDate, b: LondonDate): LondonDate {
-  return a >= b ? a : b;
-}
-
-export function minDate(a: LondonDate, b: LondonDate): LondonDate {
-  return a <= b ? a : b;
-}
-
 const instants = new Map<string, number>();
 
 /** The instant (epoch ms) of a London wall-clock time on a London date. */

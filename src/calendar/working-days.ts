@@ -40,7 +40,7 @@ export function addWorkingDays(date: LondonDate, n: number): LondonDate {
   return day;
 }
 
-/** The Nth working day before `date`: the latest day D with addWorkingDays(D, n) ≤ date's working-day position. */
+/** The Nth working day before `date` (N ≥ 0; N = 0 gives `date` itself). */
 export function subtractWorkingDays(date: LondonDate, n: number): LondonDate {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
   let day = date;

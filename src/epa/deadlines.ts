@@ -68,7 +68,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       due: gatewayReviewDueOn(lastSubmitted, policy),
       metOn: decided,
       owner: 'epaoAdmin',
-      source: '002 Gateway',
+      source: policy.gatewaySource,
       rule: `the EPAO reviews the gateway within ${policy.gatewayReviewWeeks ?? 0} weeks`,
     });
   }
@@ -79,7 +79,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       due: gatewayFormDueOn(firstOn, policy),
       metOn: submissions[0],
       owner: 'provider',
-      source: '004 Gateway',
+      source: policy.gatewaySource,
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
     });
   }
@@ -91,7 +91,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       due: ends,
       metOn: max(firstTaken),
       owner: 'epaoAdmin',
-      source: plan.standard === 'ST0071' ? '001 §5' : '004 Gateway',
+      source: plan.epaPeriodSource,
       rule: `every assessment method within ${plan.epaPeriodMonths} months of gateway${state.extensionWeeks ? ` (+${state.extensionWeeks} weeks for extenuating circumstances)` : ''}`,
     });
   }

@@ -91,6 +91,9 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   Withdrawn: { fields: { reason } },
 };
 
+/** Every event type, zod-free (the Record above forces the list to be complete). */
+export const eventTypeNames = Object.keys(shapes) as EpaEventType[];
+
 const parsers = Object.fromEntries(
   Object.entries(shapes).map(([type, s]) => [type, object({ type: (v) => ok(v), ...common, ...s.fields }, [...commonOptional, ...(s.optional ?? [])])]),
 ) as Record<EpaEventType, (v: unknown, path: string) => Record<string, unknown>>;

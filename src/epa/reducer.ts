@@ -55,7 +55,7 @@ function requireEpaStarted(step: Step): LondonDate {
   return step.state.epaStart;
 }
 
-function currentAttempt(step: Step, component: ComponentState, spec: ComponentSpec): Attempt {
+function currentAttempt(component: ComponentState, spec: ComponentSpec): Attempt {
   const attempt = latestAttempt(component);
   if (!attempt) throw new EpaTransitionError(`${spec.id} has not been booked`);
   return attempt;
@@ -121,7 +121,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (attempt.number === 1) {
       const ends = epaPeriodEndsOn(step.state, plan);
       if (ends && assessmentOn > ends) {
-        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} booked for ${assessmentOn}, after the EPA period ends on ${ends}`, plan.source === '001' ? '001 §5' : '004 Gateway');
+        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} booked for ${assessmentOn}, after the EPA period ends on ${ends}`, plan.epaPeriodSource);
       }
     } else {
       const resitBy = resitDeadlineOn(step.state, plan, policy);
@@ -136,14 +136,14 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
         step,
         'gatewayFormNotice',
         `first assessment on ${assessmentOn} is less than ${formDays} working days after the gateway form (${submittedOn})`,
-        policy.source === '004' ? '004 Gateway' : policy.source,
+        policy.gatewaySource,
       );
     }
     checkOrder(step, spec, event.at);
   },
   AssessmentCancelled(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(step, component, spec);
+    const attempt = currentAttempt(component, spec);
     if (!attempt.booking || attempt.takenOn) throw new EpaTransitionError(`${spec.id} has no booking to cancel`);
     attempt.cancelledBooking = attempt.booking;
     attempt.booking = undefined;
@@ -174,7 +174,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   },
   AssessmentTaken(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(step, component, spec);
+    const attempt = currentAttempt(component, spec);
     if (attempt.takenOn) throw new EpaTransitionError(`${spec.id} was already taken on ${attempt.takenOn}`);
     if (!attempt.booking) throw new EpaTransitionError(`${spec.id} has not been booked`);
     const bookedOn = attempt.booking.at.slice(0, 10);
@@ -184,7 +184,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (attempt.number === 1) {
       const ends = epaPeriodEndsOn(step.state, step.ctx.plan);
       if (ends && event.on > ends) {
-        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} taken on ${event.on}, after the EPA period ended on ${ends}`, spec.source);
+        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} taken on ${event.on}, after the EPA period ended on ${ends}`, step.ctx.plan.epaPeriodSource);
       }
     }
   },
@@ -209,7 +209,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   },
   ResultPublished(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(step, component, spec);
+    const attempt = currentAttempt(component, spec);
     if (attempt.grade === undefined) throw new EpaTransitionError(`${spec.id} has no grade to publish`);
     if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
     attempt.publishedOn = event.on;
@@ -229,7 +229,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   ExtenuatingCircumstances(step, event) {
     requireEpaStarted(step);
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(step, component, spec);
+    const attempt = currentAttempt(component, spec);
     if (attempt.grade !== undefined) throw new EpaTransitionError(`${spec.id} has been graded; appeals go to the EPAO`);
     if (attempt.booking) {
       attempt.inviteSequence += 1; // the booked date is cancelled, to be rearranged

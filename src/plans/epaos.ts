@@ -6,6 +6,7 @@ export const innovate: Policy = {
   name: 'Innovate Awarding',
   source: '002',
   standards: ['ST0071'],
+  gatewaySource: '002 Gateway',
   gatewayReviewWeeks: 2, // 002 "What Happens During Gateway?"
   results: { workingDays: 7, from: 'eachAssessment', source: '002 Annex 2' },
   certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
@@ -19,6 +20,7 @@ export const nqual: Policy = {
   name: 'NQual',
   source: '004',
   standards: ['ST0072'],
+  gatewaySource: '004 Gateway',
   gatewayFormWorkingDaysBeforeFirstAssessment: 10, // 004 Gateway
   results: { workingDays: 10, from: 'finalComponent', source: '004 Grading' },
   // 004 names no claim period; the ESFA claim window Innovate states (002 Annex 2) is used.

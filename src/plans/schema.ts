@@ -61,6 +61,8 @@ export const PlanSchema = z.object({
   source: SeedRef,
   onProgrammeMinimumMonths: z.number().int().positive(),
   epaPeriodMonths: z.number().int().positive(),
+  /** Where the EPA-period rule is stated. */
+  epaPeriodSource: SeedRef,
   components: z.array(ComponentSpec).min(1),
   order: z.array(OrderRule),
   grading: z.object({
@@ -90,6 +92,8 @@ export const PolicySchema = z.object({
   name: z.string(),
   source: SeedRef,
   standards: z.array(z.string()),
+  /** Where this EPAO states its gateway rules (review period, gateway form). */
+  gatewaySource: SeedRef,
   /** Gateway review by the EPAO (Innovate: two weeks). */
   gatewayReviewWeeks: z.number().int().positive().optional(),
   /** Gateway form at least N working days before the first assessment (NQual: 10). */

@@ -9,6 +9,7 @@ export const ST0071: Plan = {
   source: '001',
   onProgrammeMinimumMonths: 12, // 001 §2 "typically 15 months"; 002 "typically at least 12 months"
   epaPeriodMonths: 3, // 001 §5: all methods within 3 months of the EPA period start
+  epaPeriodSource: '001 §5',
   components: [
     {
       id: 'observation',

@@ -9,6 +9,7 @@ export const ST0072: Plan = {
   source: '003',
   onProgrammeMinimumMonths: 12, // 003, 004
   epaPeriodMonths: 3, // 004 Gateway: all EPA activity within 3 months of gateway
+  epaPeriodSource: '004 Gateway',
   components: [
     {
       id: 'showcase',

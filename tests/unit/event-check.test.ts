@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { EpaEvent, eventTypes } from '../../src/epa/events';
-import { EpaInputError, parseEvent } from '../../src/epa';
+import { EpaInputError, eventTypeNames, parseEvent } from '../../src/epa';
 
 function zodVerdict(raw: unknown): { ok: true; value: unknown } | { ok: false; path: string } {
   const r = EpaEvent.safeParse(raw);
@@ -54,4 +54,8 @@ test('well-formed events of every type pass both', () => {
     { type: 'Withdrawn', on: '2027-02-01', reason: '  left employment ', by: 'admin' },
   ];
   for (const e of examples) expect(checkVerdict(e)).toEqual(zodVerdict(e));
+});
+
+test('the workflow offers an Update for exactly the event types the zod vocabulary has', () => {
+  expect([...eventTypeNames].sort()).toEqual([...eventTypes].sort());
 });
