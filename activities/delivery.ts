@@ -1,31 +1,46 @@
 /**
- * The delivery activity: renders one email per recipient (with the calendar invite when there is
- * one) and hands it to a nodemailer transport, exactly once per (EPA, notification key, recipient).
+ * The delivery activity: renders one email for one recipient (with the calendar invite when there
+ * is one) and hands it to a nodemailer transport, exactly once per (EPA, notification key, recipient).
  *
- * Exactly once: every message has a key; its Message-ID is derived from the key, and a sent record
- * is written durably (fsync, atomic rename) the moment the transport accepts the message. A retried
- * activity, a worker restarted after sending, or a replay finds the record and does not send again.
- * The one window left is between the SMTP server's 250 and the record's fsync (well under a
- * millisecond); a duplicate from it would carry the same Message-ID, which mail clients collapse.
+ * Exactly once, even when the mail server is slow:
+ * 1. The message is claimed in the sent store (owner: this activity attempt, with a lease) before
+ *    the SMTP server is spoken to. An attempt that finds the message `sent` returns; one that finds
+ *    another attempt's live claim sends nothing and is retried later (`delivery_in_progress`).
+ * 2. While it sends, the attempt heartbeats to Temporal and renews its lease, so Temporal does not
+ *    give up on a live attempt and start another (the activity's timeouts are set for one message,
+ *    and the worker runs no more deliveries at once than the SMTP pool has connections, so no time
+ *    is spent queued inside the pool).
+ * 3. The sent record is written (fsync, atomic rename) the moment the server answers 250.
+ * The one window left is a worker killed between the 250 and that record: the retry resends that
+ * one message, with the same Message-ID (derived from the key), which mail systems collapse.
  *
  * Failures: SMTP 5xx (e.g. 550 unknown recipient) is permanent → a non-retryable failure that the
  * workflow logs; 4xx and connection errors are transient → retried by Temporal with backoff.
+ * Error messages never carry the recipient's address (they reach logs and the EPA's status).
  */
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
+import { withoutPersonalData } from '../src/redact';
 import { buildInvite } from './invite';
-import { SentStore } from './sent-store';
+import type { SentRecordStore } from './sent-store';
 import { renderMessage } from './templates';
-import type { DeliveryRequest, DeliveryResult, EpaActivities, Recipient } from './types';
+import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
 
 export interface DeliverySettings {
   transport: Transporter;
   from: { name: string; email: string };
-  sent: SentStore;
+  sent: SentRecordStore;
+  /** How long a claim holds without renewal (default 30 s); renewed every `heartbeatEveryMs`. */
+  leaseMs?: number;
+  /** Heartbeat and lease renewal interval while sending (default 5 s). */
+  heartbeatEveryMs?: number;
   /** Test hook: runs after a message is accepted and recorded, before the activity returns. */
   afterSend?: (messageKey: string) => Promise<void> | void;
+  /** Clock (tests). */
+  now?: () => number;
 }
 
 export function messageKey(request: DeliveryRequest, recipient: Recipient): string {
@@ -47,55 +62,115 @@ function isPermanent(err: SmtpError): boolean {
   return typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
 }
 
+/** Who this attempt is, in the sent store's claims: one activity attempt of one workflow. */
+function attemptOwner(): string {
+  try {
+    const info = Context.current().info;
+    return `${info.workflowExecution?.workflowId ?? info.workflowType}/${info.activityId}/${info.attempt}`;
+  } catch {
+    return `local/${process.pid}/${Date.now()}`; // called outside an activity (tests of the legacy path)
+  }
+}
+
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // outside an activity context: nothing to tell
+  }
+}
+
+type Outcome = MessageResult | { status: 'permanent' | 'transient'; error: SmtpError; messageId: string };
+
 export function createDeliveryActivities(settings: DeliverySettings): EpaActivities {
+  const leaseMs = settings.leaseMs ?? 30_000;
+  const every = settings.heartbeatEveryMs ?? 5_000;
+  const now = settings.now ?? (() => Date.now());
+
+  async function sendOne(request: DeliveryRequest, recipient: Recipient, owner: string): Promise<Outcome> {
+    const key = messageKey(request, recipient);
+    const messageId = messageIdFor(key, settings.from.email);
+    const expiresAt = request.notification.expiresAt;
+    if (expiresAt !== undefined && now() >= expiresAt && !(await settings.sent.has(key))) return { status: 'expired', messageId };
+    const claim = await settings.sent.claim(key, owner, leaseMs);
+    if (claim.outcome === 'sent') return { status: 'duplicate', messageId };
+    if (claim.outcome === 'busy') {
+      throw ApplicationFailure.retryable(
+        `another attempt is sending this message (lease until ${new Date(claim.until).toISOString()})`,
+        'delivery_in_progress',
+      );
+    }
+    const invite = buildInvite(request);
+    const rendered = renderMessage(request, recipient);
+    const mail: Mail.Options = {
+      from: { name: settings.from.name, address: settings.from.email },
+      to: { name: recipient.name, address: recipient.email },
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId,
+      date: new Date(request.requestedAt),
+      headers: { 'X-EPA-Key': key, 'X-EPA-Kind': request.notification.kind },
+      ...(invite && {
+        icalEvent: {
+          method: invite.method,
+          filename: invite.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+          content: invite.content,
+        },
+      }),
+    };
+    heartbeat();
+    const ticker = setInterval(() => {
+      heartbeat();
+      settings.sent.renew(key, owner, leaseMs).catch(() => undefined);
+    }, every);
+    try {
+      await settings.transport.sendMail(mail);
+    } catch (err) {
+      clearInterval(ticker);
+      await settings.sent.release(key, owner).catch(() => undefined);
+      const e = err as SmtpError;
+      return { status: isPermanent(e) ? 'permanent' : 'transient', error: e, messageId };
+    }
+    clearInterval(ticker);
+    await settings.sent.record(key, owner, { messageId, role: recipient.role, kind: request.notification.kind });
+    await settings.afterSend?.(key);
+    return { status: 'sent', messageId };
+  }
+
+  const describe = (e: SmtpError): string => `${e.responseCode ?? e.code ?? 'error'} ${withoutPersonalData(e.message, 300)}`;
+
   return {
+    async deliverMessage(request: MessageRequest): Promise<MessageResult> {
+      const outcome = await sendOne(request, request.recipient, attemptOwner());
+      if (outcome.status === 'permanent') {
+        throw ApplicationFailure.nonRetryable(`rejected by the mail server: ${describe(outcome.error)}`, 'smtp_permanent');
+      }
+      if (outcome.status === 'transient')
+        throw ApplicationFailure.retryable(`SMTP unavailable: ${describe(outcome.error)}`, 'smtp_transient');
+      return { status: outcome.status, messageId: outcome.messageId };
+    },
+
     async deliverNotification(request: DeliveryRequest): Promise<DeliveryResult> {
-      const invite = buildInvite(request);
+      const owner = attemptOwner();
       const to: string[] = [];
       const permanent: string[] = [];
       let transient: SmtpError | undefined;
       let status: DeliveryResult['status'] = 'duplicate';
       let firstId = '';
       for (const recipient of request.recipients) {
-        const key = messageKey(request, recipient);
-        const messageId = messageIdFor(key, settings.from.email);
-        firstId ||= messageId;
-        if (await settings.sent.has(key)) {
+        const outcome = await sendOne(request, recipient, `${owner}/${recipient.role}`);
+        firstId ||= outcome.messageId;
+        if (outcome.status === 'permanent') permanent.push(`${recipient.role}: ${describe(outcome.error)}`);
+        else if (outcome.status === 'transient') transient ??= outcome.error;
+        else if (outcome.status !== 'expired') {
+          if (outcome.status === 'sent') status = 'sent';
           to.push(recipient.email);
-          continue;
         }
-        const rendered = renderMessage(request, recipient);
-        const mail: Mail.Options = {
-          from: { name: settings.from.name, address: settings.from.email },
-          to: { name: recipient.name, address: recipient.email },
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          messageId,
-          date: new Date(request.requestedAt),
-          headers: { 'X-EPA-Key': key, 'X-EPA-Kind': request.notification.kind },
-          ...(invite && { icalEvent: { method: invite.method, filename: invite.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: invite.content } }),
-        };
-        try {
-          await settings.transport.sendMail(mail);
-        } catch (err) {
-          const e = err as SmtpError;
-          if (isPermanent(e)) permanent.push(`${recipient.email}: ${e.responseCode} ${e.message}`);
-          else transient ??= e;
-          continue;
-        }
-        await settings.sent.record(key, { messageId, to: recipient.email, kind: request.notification.kind });
-        status = 'sent';
-        to.push(recipient.email);
-        await settings.afterSend?.(key);
       }
-      if (transient) {
-        // Retryable: what was sent is recorded and will not be sent again.
-        throw new Error(`SMTP unavailable (${transient.code ?? transient.responseCode ?? 'error'}): ${transient.message}`);
-      }
-      if (permanent.length > 0) {
+      if (transient) throw ApplicationFailure.retryable(`SMTP unavailable: ${describe(transient)}`, 'smtp_transient');
+      if (permanent.length > 0)
         throw ApplicationFailure.nonRetryable(`rejected by the mail server: ${permanent.join('; ')}`, 'smtp_permanent');
-      }
       return { status, messageId: firstId, to };
     },
   };

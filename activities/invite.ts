@@ -15,6 +15,19 @@ export interface Invite {
   content: string;
 }
 
+/**
+ * A value fit for an iCalendar parameter such as CN (RFC 5545 §3.1: QSAFE-CHAR is any character but
+ * a control character or DQUOTE): double quotes become single ones and control characters spaces,
+ * so a name can never close the quoted value and add parameters or attendees of its own.
+ */
+export function parameterValue(value: string): string {
+  return value
+    .replace(/"/g, "'")
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
+}
+
 export function inviteUid(request: DeliveryRequest): string {
   return `${request.epaId}-${request.notification.inviteUid}@epa-flow`;
 }
@@ -41,7 +54,7 @@ export function buildInvite(request: DeliveryRequest): Invite | undefined {
     stamp: new Date(request.requestedAt),
     summary: `EPA ${n.componentName ?? n.component}: ${request.context.apprenticeName} (${request.context.standard})`,
     description: `${request.context.standard} ${request.context.standardTitle} end-point assessment, ${n.componentName ?? n.component}, attempt ${n.attempt ?? 1}. Booked by ${request.context.epaoName}.`,
-    organizer: { name: request.context.epaoName, email: request.context.epaoEmail },
+    organizer: { name: parameterValue(request.context.epaoName), email: request.context.epaoEmail },
     status: method === ICalCalendarMethod.CANCEL ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   if (n.location) {
@@ -53,7 +66,13 @@ export function buildInvite(request: DeliveryRequest): Invite | undefined {
     }
   }
   for (const r of request.recipients) {
-    event.createAttendee({ name: r.name, email: r.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION, rsvp: method === ICalCalendarMethod.REQUEST });
+    event.createAttendee({
+      name: parameterValue(r.name),
+      email: r.email,
+      role: ICalAttendeeRole.REQ,
+      status: ICalAttendeeStatus.NEEDSACTION,
+      rsvp: method === ICalCalendarMethod.REQUEST,
+    });
   }
   return { method: method === ICalCalendarMethod.REQUEST ? 'REQUEST' : 'CANCEL', uid, content: calendar.toString() };
 }

@@ -1,40 +1,167 @@
 /**
- * The durable record of sent messages: one small file per message key, written to a temporary name,
- * fsynced and renamed into place, so it exists whole or not at all, and survives kill -9.
+ * The durable record of sent messages, and the claims that stop two attempts sending one message.
+ *
+ * Contract (any store, this file one or a shared database later):
+ * - `claim(key, owner, leaseMs)` before talking to SMTP: `claimed` (send it), `sent` (an earlier
+ *   attempt already did), or `busy` (another attempt holds a live lease: do not send, retry later).
+ *   The owner is one activity attempt (workflow, activity id, attempt number).
+ * - `renew` while sending (the activity renews as it heartbeats); a lease that is not renewed
+ *   lapses, so a worker that died mid-send does not block the message for ever.
+ * - `record` the moment the SMTP server answers 250; `release` after a failed send.
+ *
+ * Files: `<dir>/<h2>/<hash>.json` is the sent record, written to a temporary name, fsynced and
+ * renamed into place, so it exists whole or not at all and survives kill -9. Claims live in
+ * `<dir>/<h2>/<hash>.claims/<generation>`: a new claim is a hard link to the next generation number,
+ * which the file system lets exactly one contender create, so two attempts never both hold one.
  * Workers on several machines must share the directory (or use a store with the same contract).
+ * Everything is created owner-only (0700 directories, 0600 files): it names recipients.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-export class SentStore {
-  constructor(readonly dir: string) {}
+export type ClaimResult = { outcome: 'claimed' } | { outcome: 'sent' } | { outcome: 'busy'; owner: string; until: number };
 
-  private file(key: string): string {
+export interface SentRecordStore {
+  has(key: string): Promise<boolean>;
+  claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  renew(key: string, owner: string, leaseMs: number): Promise<boolean>;
+  record(key: string, owner: string, details: Record<string, string>): Promise<void>;
+  release(key: string, owner: string): Promise<void>;
+}
+
+interface Claim {
+  owner: string;
+  until: number;
+}
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+function isCode(err: unknown, code: string): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+export class SentStore implements SentRecordStore {
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  private paths(key: string): { record: string; claims: string } {
     const h = createHash('sha256').update(key).digest('hex');
-    return path.join(this.dir, h.slice(0, 2), `${h}.json`);
+    const shard = path.join(this.dir, h.slice(0, 2));
+    return { record: path.join(shard, `${h}.json`), claims: path.join(shard, `${h}.claims`) };
   }
 
   async has(key: string): Promise<boolean> {
     try {
-      await fs.access(this.file(key));
+      await fs.access(this.paths(key).record);
       return true;
     } catch {
       return false;
     }
   }
 
-  async record(key: string, details: Record<string, string>): Promise<void> {
-    const file = this.file(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await fs.open(tmp, 'w');
+  /** The newest claim generation and what it says, if any. */
+  private async top(claims: string): Promise<{ generation: number; claim: Claim | undefined } | undefined> {
+    let names: string[];
     try {
-      await handle.writeFile(JSON.stringify({ key, ...details, sentAt: new Date().toISOString() }));
+      names = await fs.readdir(claims);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+    const generations = names
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => b - a);
+    const generation = generations[0];
+    if (generation === undefined) return undefined;
+    try {
+      return { generation, claim: JSON.parse(await fs.readFile(path.join(claims, String(generation)), 'utf8')) as Claim };
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return { generation, claim: undefined }; // released meanwhile: free
+      throw err;
+    }
+  }
+
+  private async writeAtomically(file: string, content: string, create: boolean): Promise<boolean> {
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await fs.open(tmp, 'wx', FILE_MODE);
+    try {
+      await handle.writeFile(content);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await fs.rename(tmp, file);
+    if (!create) {
+      await fs.rename(tmp, file);
+      return true;
+    }
+    try {
+      await fs.link(tmp, file); // fails if the name exists: exactly one contender creates it
+      return true;
+    } catch (err) {
+      if (isCode(err, 'EEXIST')) return false;
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+    if (await this.has(key)) return { outcome: 'sent' };
+    const { claims } = this.paths(key);
+    await fs.mkdir(claims, { recursive: true, mode: DIR_MODE });
+    const current = await this.top(claims);
+    const claim: Claim = { owner, until: this.now() + leaseMs };
+    if (current?.claim) {
+      if (current.claim.owner === owner) {
+        await this.writeAtomically(path.join(claims, String(current.generation)), JSON.stringify(claim), false);
+        return { outcome: 'claimed' };
+      }
+      if (current.claim.until > this.now()) return { outcome: 'busy', owner: current.claim.owner, until: current.claim.until };
+    }
+    const generation = (current?.generation ?? 0) + 1;
+    if (!(await this.writeAtomically(path.join(claims, String(generation)), JSON.stringify(claim), true))) {
+      const winner = await this.top(claims);
+      return {
+        outcome: 'busy',
+        owner: winner?.claim?.owner ?? 'another attempt',
+        until: winner?.claim?.until ?? this.now() + leaseMs,
+      };
+    }
+    // An attempt whose lease lapsed may have recorded the message after our first look.
+    if (await this.has(key)) {
+      await this.release(key, owner);
+      return { outcome: 'sent' };
+    }
+    return { outcome: 'claimed' };
+  }
+
+  async renew(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    const { claims } = this.paths(key);
+    const current = await this.top(claims);
+    if (current?.claim?.owner !== owner) return false;
+    await this.writeAtomically(
+      path.join(claims, String(current.generation)),
+      JSON.stringify({ owner, until: this.now() + leaseMs }),
+      false,
+    );
+    return true;
+  }
+
+  async record(key: string, _owner: string, details: Record<string, string>): Promise<void> {
+    const { record, claims } = this.paths(key);
+    await fs.mkdir(path.dirname(record), { recursive: true, mode: DIR_MODE });
+    await this.writeAtomically(record, JSON.stringify({ key, ...details, sentAt: new Date(this.now()).toISOString() }), false);
+    await fs.rm(claims, { recursive: true, force: true });
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    const { claims } = this.paths(key);
+    const current = await this.top(claims);
+    if (current?.claim?.owner === owner) await fs.rm(path.join(claims, String(current.generation)), { force: true });
   }
 }

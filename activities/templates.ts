@@ -26,41 +26,69 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
   invite: {
     apprentice: {
       subject: 'Booked: your {component} on {when}',
-      body: ['Dear {recipient},', 'Your {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.', 'The calendar invite is attached: accept it to add it to your calendar. If the date has to change you will receive an updated invite.'],
+      body: [
+        'Dear {recipient},',
+        'Your {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.',
+        'The calendar invite is attached: accept it to add it to your calendar. If the date has to change you will receive an updated invite.',
+      ],
     },
     employer: {
-      subject: 'Booked: {apprentice}\'s {component} on {when}',
-      body: ['Dear {recipient},', "{apprentice}'s {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.", 'Please make sure {apprentice} is released from duties and, for a workplace observation, that the assessor can attend.'],
+      subject: "Booked: {apprentice}'s {component} on {when}",
+      body: [
+        'Dear {recipient},',
+        "{apprentice}'s {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.",
+        'Please make sure {apprentice} is released from duties and, for a workplace observation, that the assessor can attend.',
+      ],
     },
     assessor: {
       subject: 'Assessment booked: {apprentice}, {component}, {when}',
-      body: ['Dear {recipient},', 'You are booked to assess {apprentice} ({employer}) for the {component} of {standard} on {when} ({duration} minutes){where}.'],
+      body: [
+        'Dear {recipient},',
+        'You are booked to assess {apprentice} ({employer}) for the {component} of {standard} on {when} ({duration} minutes){where}.',
+      ],
     },
   },
   inviteCancelled: {
     default: {
       subject: 'Cancelled: {component} for {apprentice}',
-      body: ['Dear {recipient},', 'The {component} for {apprentice} ({standard}){previously} has been cancelled. The calendar entry is cancelled too; a new date will be sent when it is rebooked.'],
+      body: [
+        'Dear {recipient},',
+        'The {component} for {apprentice} ({standard}){previously} has been cancelled. The calendar entry is cancelled too; a new date will be sent when it is rebooked.',
+      ],
     },
   },
   assessmentReminder: {
     apprentice: {
       subject: 'Reminder: your {component} is on {when}',
-      body: ['Dear {recipient},', 'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, in {days}.', 'Check the assessment requirements your training provider gave you, and contact us straight away if you cannot attend.'],
+      body: [
+        'Dear {recipient},',
+        'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, in {days}.',
+        'Check the assessment requirements your training provider gave you, and contact us straight away if you cannot attend.',
+      ],
     },
     employer: {
       subject: "Reminder: {apprentice}'s {component} is on {when}",
-      body: ['Dear {recipient},', "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}. Please make sure they are available."],
+      body: [
+        'Dear {recipient},',
+        "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}. Please make sure they are available.",
+      ],
     },
   },
   deadlineReminder: {
     apprentice: {
       subject: 'Due {due}: {deadline}',
-      body: ['Dear {recipient},', 'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), in {days}.', 'Send it to your EPAO before then; if you cannot, tell your employer and training provider now.'],
+      body: [
+        'Dear {recipient},',
+        'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), in {days}.',
+        'Send it to your EPAO before then; if you cannot, tell your employer and training provider now.',
+      ],
     },
     employer: {
       subject: "Due {due}: {apprentice}'s {deadline}",
-      body: ['Dear {recipient},', "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), in {days}. Please check they are on track."],
+      body: [
+        'Dear {recipient},',
+        "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), in {days}. Please check they are on track.",
+      ],
     },
   },
   deadlineNear: {
@@ -72,13 +100,20 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
   deadlineMissed: {
     epaoAdmin: {
       subject: 'OVERDUE: {deadline} for {apprentice} was due {due}',
-      body: ['{deadline} for {apprentice} ({standard}, {employer}) was due by the end of {due} and has not been recorded.', 'The EPA now shows as overdue on the ops dashboard until it is done.'],
+      body: [
+        '{deadline} for {apprentice} ({standard}, {employer}) was due by the end of {due} and has not been recorded.',
+        'The EPA now shows as overdue on the ops dashboard until it is done.',
+      ],
     },
   },
   epaPeriodEscalation: {
     default: {
       subject: 'Escalation: EPA period for {apprentice} ended {due} with assessments outstanding',
-      body: ['Dear {recipient},', "The {standard} end-point assessment period for {apprentice} ({employer}) ended on {due} and not every assessment has taken place.", 'The EPAO, employer and training provider need to agree the next step (rebooking with the assessor, extenuating circumstances, or a retake).'],
+      body: [
+        'Dear {recipient},',
+        'The {standard} end-point assessment period for {apprentice} ({employer}) ended on {due} and not every assessment has taken place.',
+        'The EPAO, employer and training provider need to agree the next step (rebooking with the assessor, extenuating circumstances, or a retake).',
+      ],
     },
   },
 };
@@ -99,8 +134,23 @@ export const deadlineNames: Record<string, string> = {
   resitDeadline: 'resits and retakes',
 };
 
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
 
 /** "Tuesday 12 January 2027, 10:00" (London). */
 export function formatLondonDateTime(instant: number): string {

@@ -14,7 +14,14 @@ export interface DeliveryRequest {
   notification: Notification;
   recipients: Recipient[];
   /** Who sends (the EPAO) and what about, for templates. */
-  context: { standard: string; standardTitle: string; epaoName: string; epaoEmail: string; apprenticeName: string; employerName: string };
+  context: {
+    standard: string;
+    standardTitle: string;
+    epaoName: string;
+    epaoEmail: string;
+    apprenticeName: string;
+    employerName: string;
+  };
   /** Workflow time at which the workflow asked for delivery (epoch ms). */
   requestedAt: number;
 }
@@ -25,6 +32,23 @@ export interface DeliveryResult {
   to: string[];
 }
 
+/** One message: one notification to one recipient (`recipients` are everyone it concerns, for invite attendees). */
+export interface MessageRequest extends DeliveryRequest {
+  recipient: Recipient;
+}
+
+export interface MessageResult {
+  /** `duplicate`: an earlier attempt had already sent it; `expired`: its moment passed before it could go. */
+  status: 'sent' | 'duplicate' | 'expired';
+  messageId: string;
+}
+
 export interface EpaActivities {
+  /** One message to one recipient, exactly once (the current workflow code schedules this). */
+  deliverMessage(request: MessageRequest): Promise<MessageResult>;
+  /**
+   * Every recipient of a notification in one activity: what workflows scheduled before per-recipient
+   * delivery (patch `per-recipient-delivery`). Kept so that running EPAs started on older code finish.
+   */
   deliverNotification(request: DeliveryRequest): Promise<DeliveryResult>;
 }

@@ -5,12 +5,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 const tokens = z
   .string()
-  .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().min(16, 'API tokens must be at least 16 characters')));
 
 export const ConfigSchema = z.object({
@@ -31,6 +34,10 @@ export const ConfigSchema = z.object({
   /** smtp://user:pass@host:587 or smtps://…:465; unset: write .eml files to the outbox. */
   SMTP_URL: z.string().optional(),
   EPA_OUTBOX_DIR: z.string().optional(),
+  /** SMTP pool size; the worker runs no more deliveries at once, so none waits inside the pool. */
+  EPA_SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long a message's claim holds without renewal (renewed every 5 s while sending). */
+  EPA_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   /** Sender of every email and ORGANIZER of every invite. */
   EPA_FROM_NAME: z.string().default('EPA Team'),
   EPA_FROM_EMAIL: z.email().default('epa@epao.example'),
@@ -47,6 +54,8 @@ export const ConfigSchema = z.object({
   /** Worker workflow cache: 1,000 keeps 10,000 running EPAs under 1 GiB (README, Scale). */
   EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   EPA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** API log level (structured JSON lines without personal data; 500s are logged at error). */
+  EPA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { outboxDir: string; sentDir: string };
@@ -59,5 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.EPA_DATA_DIR);
-  return { ...c, EPA_DATA_DIR: dataDir, outboxDir: path.resolve(c.EPA_OUTBOX_DIR ?? path.join(dataDir, 'outbox')), sentDir: path.join(dataDir, 'sent') };
+  return {
+    ...c,
+    EPA_DATA_DIR: dataDir,
+    outboxDir: path.resolve(c.EPA_OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
+    sentDir: path.join(dataDir, 'sent'),
+  };
 }

@@ -5,7 +5,7 @@
  * EPA from the same file.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api/server';
@@ -30,16 +30,22 @@ async function main(): Promise<void> {
   // This process decides when the worker stops (below), not the SDK's own signal handlers.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const base = loadConfig();
-  mkdirSync(base.EPA_DATA_DIR, { recursive: true });
+  // Owner-only: the data directory holds people's names and addresses (database, outbox, sent record).
+  mkdirSync(base.EPA_DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(base.EPA_DATA_DIR, 0o700);
   const server = await startDevServer({
     dbFile: path.join(base.EPA_DATA_DIR, 'temporal.db'),
+    pidFile: path.join(base.EPA_DATA_DIR, 'temporal.pid'),
     port: Number(base.TEMPORAL_ADDRESS.split(':').pop()),
     ui: true,
     uiPort: Number(new URL(base.TEMPORAL_UI_URL).port || 8233),
     namespace: base.TEMPORAL_NAMESPACE,
     synchronous: base.EPA_SQLITE_SYNCHRONOUS,
   });
-  const catcher = !base.SMTP_URL && base.EPA_START_MAIL_CATCHER ? await startMailCatcher(base.outboxDir, base.EPA_MAIL_CATCHER_PORT) : undefined;
+  const catcher =
+    !base.SMTP_URL && base.EPA_START_MAIL_CATCHER
+      ? await startMailCatcher(base.outboxDir, base.EPA_MAIL_CATCHER_PORT)
+      : undefined;
   const config = { ...base, TEMPORAL_ADDRESS: server.address, SMTP_URL: base.SMTP_URL ?? catcher?.url };
   const { worker, connection: workerConnection, transport } = await startWorker(config);
   const running = worker.run();
@@ -52,6 +58,7 @@ async function main(): Promise<void> {
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
     temporalUiUrl: server.uiUrl ?? config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
+    logger: { level: config.EPA_LOG_LEVEL },
   });
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 

@@ -25,7 +25,11 @@ export async function createEpaWorker(options: EpaWorkerOptions): Promise<Worker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: options.activities,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
-    ...(options.maxConcurrentWorkflowTaskExecutions !== undefined && { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }),
-    ...(options.maxConcurrentActivityTaskExecutions !== undefined && { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }),
+    ...(options.maxConcurrentWorkflowTaskExecutions !== undefined && {
+      maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,
+    }),
+    ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    }),
   });
 }

@@ -12,14 +12,19 @@ import { createEpaWorker } from './epa-worker';
 
 export async function startWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection; transport: string }> {
   validatePlans();
-  const { transport, describe } = transportFromConfig(config);
+  const { transport, describe, concurrency } = transportFromConfig(config);
   const opts = connectionOptions(config);
-  const connection = await NativeConnection.connect({ address: opts.address, tls: opts.tls, apiKey: typeof opts.apiKey === 'string' ? opts.apiKey : undefined });
+  const connection = await NativeConnection.connect({
+    address: opts.address,
+    tls: opts.tls,
+    apiKey: typeof opts.apiKey === 'string' ? opts.apiKey : undefined,
+  });
   const faultMarker = process.env.EPA_FAULT_KILL_AFTER_SEND;
   const activities = createDeliveryActivities({
     transport,
     from: { name: config.EPA_FROM_NAME, email: config.EPA_FROM_EMAIL },
     sent: new SentStore(config.sentDir),
+    leaseMs: config.EPA_DELIVERY_LEASE_SECONDS * 1000,
     // Fault injection for the durability tests: die (kill -9) once, right after the first message
     // is accepted and recorded, before the activity completes.
     ...(faultMarker && {
@@ -36,6 +41,9 @@ export async function startWorker(config: Config): Promise<{ worker: Worker; con
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
     maxCachedWorkflows: config.EPA_MAX_CACHED_WORKFLOWS,
+    // As many deliveries at once as the transport has connections: time spent queued inside the
+    // SMTP pool would count against an attempt's timeout (and once made Temporal retry live sends).
+    maxConcurrentActivityTaskExecutions: concurrency,
   });
   return { worker, connection, transport: describe };
 }
@@ -44,7 +52,9 @@ if (require.main === module) {
   const config = loadConfig();
   startWorker(config)
     .then(async ({ worker, transport }) => {
-      console.log(`epa worker on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}`);
+      console.log(
+        `epa worker on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}`,
+      );
       await worker.run();
     })
     .catch((err: unknown) => {

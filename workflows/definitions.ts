@@ -7,8 +7,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
 import type { EpaView } from '../src/epa/evaluate';
-import type { People } from '../src/epa/people';
-import type { EpaState } from '../src/epa/state';
+import type { People, RestartNote } from '../src/epa/people';
+import type { EpaState, Finding } from '../src/epa/state';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -18,9 +18,12 @@ export type EventPayload = Record<string, unknown>;
 export interface NotificationLogEntry {
   key: string;
   kind: string;
+  /** The recipient's role (one entry per recipient since per-recipient delivery). */
+  role?: string;
   to: string[];
   at: string;
-  status: 'sent' | 'failed';
+  /** `expired`: still undelivered when its moment had passed (a reminder after the event), so not sent. */
+  status: 'sent' | 'failed' | 'expired';
   error?: string;
   messageId?: string;
 }
@@ -36,14 +39,36 @@ export interface EpaStatus extends EpaView {
   completed: boolean;
   /** How many workflow runs this EPA has used (continue-as-new keeps history short). */
   runs: number;
+  /** When this EPA was started again after an earlier run finished: which run, and why. */
+  restartOf?: RestartNote;
 }
 
-/** What an accepted Update returns: the new state, without the bulky parts the status query has. */
-export type EpaSummary = Omit<EpaStatus, 'notifications' | 'log' | 'people'>;
+/**
+ * What an accepted Update returns: where the EPA stands now, and what this event raised. Bounded
+ * whatever the EPA's length: the accumulated findings, overrides, notifications and log are in
+ * the status query, not here (they once grew every result until the server refused it).
+ */
+export type EpaSummary = Omit<
+  EpaStatus,
+  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf'
+> & {
+  /** The violations (accepted with an override) and warnings this event raised. */
+  violations: Finding[];
+  warnings: Finding[];
+};
 
-export function summarise(status: EpaStatus): EpaSummary {
-  const { notifications: _n, log: _l, people: _p, ...summary } = status;
-  return summary;
+export function summarise(status: EpaStatus, raised: { violations: Finding[]; warnings: Finding[] }): EpaSummary {
+  const {
+    notifications: _n,
+    log: _l,
+    people: _p,
+    overrides: _o,
+    violations: _v,
+    warnings: _w,
+    restartOf: _r,
+    ...summary
+  } = status;
+  return { ...summary, violations: raised.violations, warnings: raised.warnings };
 }
 
 /** Kept in the workflow memo, so list views have it without querying each EPA. */
@@ -58,6 +83,10 @@ export interface EpaListingMemo {
   next: { key: string; due: string } | null;
 }
 
+/** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
+export const SENT_KEYS_CARRIED = 2000;
+export const LOG_ENTRIES_KEPT = 500;
+
 /** What continue-as-new carries over. */
 export interface EpaCarry {
   state: EpaState;
@@ -70,17 +99,19 @@ export interface EpaCarry {
 export interface EpaSettings {
   /** Continue-as-new once the history passes this many events. */
   historyLimit?: number;
-  /** How long one delivery attempt may take before Temporal retries it (default 1 minute). */
+  /**
+   * How long one attempt at one message may take before Temporal retries it (default 5 minutes). A
+   * retry never sends twice while the first attempt lives: each message is claimed in the sent
+   * record (with a lease the attempt renews while it heartbeats) before the SMTP server is spoken to.
+   */
   deliveryTimeout?: Duration;
   /** First retry delay after a transient delivery failure, doubling up to 30 minutes (default 10 seconds). */
   deliveryRetryInterval?: Duration;
 }
 
-
 export const statusQuery = defineQuery<EpaStatus>('status');
 
 /** One Update per event type, named as the event (`AssessmentBooked`, `GradeRecorded`, …). */
-export const eventUpdates = Object.fromEntries(eventTypeNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)])) as Record<
-  EpaEventType,
-  ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>
->;
+export const eventUpdates = Object.fromEntries(
+  eventTypeNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)]),
+) as Record<EpaEventType, ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>>;

@@ -26,37 +26,83 @@ import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src
 import { admitEvent, newEpa, ruleContext, view, type EpaView } from '../src/epa/evaluate';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
 import { workflowIdFor } from '../src/epa/ids';
-import type { EpaStart } from '../src/epa/people';
-import { applyEvent } from '../src/epa/reducer';
+import type { EpaStart, EpaWorkflowInput } from '../src/epa/people';
+import { applyEvent, type RuleContext } from '../src/epa/reducer';
 import type { EpaState } from '../src/epa/state';
 import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
-import { eventUpdates, statusQuery, summarise, type EpaCarry, type EpaListingMemo, type EpaSettings, type EpaStatus, type EventPayload, type NotificationLogEntry } from './definitions';
+import {
+  eventUpdates,
+  LOG_ENTRIES_KEPT,
+  SENT_KEYS_CARRIED,
+  statusQuery,
+  summarise,
+  type EpaCarry,
+  type EpaListingMemo,
+  type EpaSettings,
+  type EpaStatus,
+  type EventPayload,
+  type NotificationLogEntry,
+} from './definitions';
 
 export * from './definitions';
 
 function deliveryActivities(settings: EpaSettings): EpaActivities {
   return proxyActivities<EpaActivities>({
-    startToCloseTimeout: settings.deliveryTimeout ?? '1 minute',
+    // One attempt at one message (the legacy activity: one notification to every recipient). The
+    // attempt heartbeats while it sends, so a dead worker is noticed in 30 s, not at the timeout.
+    startToCloseTimeout: settings.deliveryTimeout ?? '5 minutes',
+    heartbeatTimeout: '30 seconds',
     // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
     // permanent failures are thrown non-retryable by the activity and logged here.
     scheduleToCloseTimeout: '1 day',
-    retry: { initialInterval: settings.deliveryRetryInterval ?? '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+    retry: {
+      initialInterval: settings.deliveryRetryInterval ?? '10 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 minutes',
+    },
+  });
+}
+
+/** The legacy activity's options, unchanged, for histories recorded before per-recipient delivery. */
+function legacyDeliveryActivities(settings: EpaSettings): EpaActivities {
+  return proxyActivities<EpaActivities>({
+    startToCloseTimeout: settings.deliveryTimeout ?? '1 minute',
+    scheduleToCloseTimeout: '1 day',
+    retry: {
+      initialInterval: settings.deliveryRetryInterval ?? '10 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 minutes',
+    },
   });
 }
 
 /** Continue-as-new past this many history events (the server suggests it much later). */
 const DEFAULT_HISTORY_LIMIT = 4000;
-const LOG_LIMIT = 500;
 
-export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
+export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
-  const { deliverNotification } = deliveryActivities(settings);
-  const ctx = ruleContext(input.standard, input.epao);
+  const { deliverMessage } = deliveryActivities(settings);
+  const { deliverNotification } = legacyDeliveryActivities(settings);
   const epaId = workflowIdFor(input.uln);
-  let state: EpaState = carry?.state ?? firstState(input);
+  let ctx: RuleContext;
+  let state: EpaState;
+  try {
+    ctx = ruleContext(input.standard, input.epao);
+    state = carry?.state ?? firstState(input, ctx);
+    view(state, ctx, Date.now()); // every date the rules derive must be computable
+  } catch (err) {
+    // Input the client would have refused (started around it): end cleanly with the reason rather
+    // than fail every workflow task for ever.
+    throw ApplicationFailure.nonRetryable(
+      `cannot start this EPA: ${err instanceof Error ? err.message : String(err)}`,
+      'invalid_start',
+    );
+  }
   const sent = new Set<string>(carry?.sent ?? []);
   const log: NotificationLogEntry[] = carry?.log ?? [];
   let changes = 0;
+  /** Deliveries under way (per-recipient delivery runs them beside the loop, never blocking it). */
+  let inFlight = 0;
   let published: Record<string, unknown> = {};
 
   const current = (): EpaView => view(state, ctx, Date.now());
@@ -72,6 +118,7 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     log,
     completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
     runs: carry?.runs ?? 1,
+    ...(input.restartOf && { restartOf: input.restartOf }),
   });
 
   const publish = (v: EpaView): void => {
@@ -87,7 +134,11 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
       updates.push({ key: EpaNextDeadline, value: v.nextDeadline ? new Date(v.nextDeadline.dueAt) : null });
     }
     if (Object.keys(published).length === 0) {
-      updates.push({ key: EpaStandard, value: input.standard }, { key: EpaEpao, value: input.epao }, { key: EpaEmployer, value: input.employer.organisation });
+      updates.push(
+        { key: EpaStandard, value: input.standard },
+        { key: EpaEpao, value: input.epao },
+        { key: EpaEmployer, value: input.employer.organisation },
+      );
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
     // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
@@ -108,7 +159,7 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
         changes++;
         const v = current();
         publish(v);
-        return summarise(status(v));
+        return summarise(status(v), applied);
       },
       {
         validator: (payload: EventPayload) => {
@@ -116,7 +167,9 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
             if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
               throw new EpaInputError('the event must be a JSON object', 'event');
             }
-            admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
+            const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
+            // Every date the rules derive from the new state must be computable, or the event is refused here.
+            view(applied.state, ctx, Date.now());
           } catch (err) {
             throw toFailure(err);
           }
@@ -132,16 +185,26 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     publish(v);
     const due = dueNotifications(v.notifications, now, sent);
     if (due.length > 0) {
-      await Promise.all(due.map((n) => deliver(n)));
-      continue; // deliveries took time: look again
+      if (patched('per-recipient-delivery')) {
+        // One activity per recipient, started beside the loop: a slow or refusing mailbox holds up
+        // nobody else's mail, and timers and events are handled while mail is on its way.
+        for (const n of due) startDelivery(n);
+      } else {
+        await Promise.all(due.map((n) => deliverLegacy(n)));
+        continue; // deliveries took time: look again
+      }
     }
     if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
-      await condition(allHandlersFinished);
+      await condition(() => inFlight === 0 && allHandlersFinished());
       return status(v);
     }
     if (workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof epaWorkflow>(input, { state, sent: [...sent], log: log.slice(-LOG_LIMIT), runs: (carry?.runs ?? 1) + 1 }, settings);
+      await condition(() => inFlight === 0 && allHandlersFinished());
+      await continueAsNew<typeof epaWorkflow>(
+        input,
+        { state, sent: carriedSentKeys(v.notifications), log: log.slice(-LOG_ENTRIES_KEPT), runs: (carry?.runs ?? 1) + 1 },
+        settings,
+      );
     }
     const wake = nextWakeUp(v.notifications, v.deadlines, now);
     const seen = changes;
@@ -149,9 +212,16 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
     else await condition(() => changes !== seen, Math.max(1, wake - now));
   }
 
-  async function deliver(n: Notification): Promise<void> {
-    sent.add(n.key);
-    const request: DeliveryRequest = {
+  /** Keys still in the schedule, and the most recent others, so a carried set stays bounded. */
+  function carriedSentKeys(scheduled: Notification[]): string[] {
+    const inSchedule = new Set(scheduled.map((n) => n.key));
+    const all = [...sent];
+    const recent = all.slice(-SENT_KEYS_CARRIED);
+    return [...new Set([...all.filter((k) => inSchedule.has(k)), ...recent])];
+  }
+
+  function deliveryRequest(n: Notification): DeliveryRequest {
+    return {
       epaId,
       notification: n,
       recipients: recipients(n),
@@ -165,16 +235,67 @@ export async function epaWorkflow(input: EpaStart, carry?: EpaCarry, settings: E
       },
       requestedAt: Date.now(),
     };
-    const entry: NotificationLogEntry = { key: n.key, kind: n.kind, to: request.recipients.map((r) => r.email), at: new Date().toISOString(), status: 'sent' };
+  }
+
+  function appendLog(entry: NotificationLogEntry): void {
+    log.push(entry);
+    if (log.length > LOG_ENTRIES_KEPT * 2) log.splice(0, log.length - LOG_ENTRIES_KEPT);
+  }
+
+  function failureMessage(err: unknown): string {
+    return err instanceof ActivityFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+  }
+
+  function startDelivery(n: Notification): void {
+    sent.add(n.key);
+    const request = deliveryRequest(n);
+    for (const recipient of request.recipients) {
+      inFlight++;
+      const entry: NotificationLogEntry = {
+        key: n.key,
+        kind: n.kind,
+        role: recipient.role,
+        to: [recipient.email],
+        at: new Date().toISOString(),
+        status: 'sent',
+      };
+      void deliverMessage({ ...request, recipient })
+        .then(
+          (result) => {
+            entry.messageId = result.messageId;
+            if (result.status === 'expired') entry.status = 'expired';
+          },
+          (err: unknown) => {
+            entry.status = 'failed';
+            entry.error = failureMessage(err);
+          },
+        )
+        .finally(() => {
+          entry.at = new Date().toISOString();
+          appendLog(entry);
+          inFlight--;
+        });
+    }
+  }
+
+  async function deliverLegacy(n: Notification): Promise<void> {
+    sent.add(n.key);
+    const request = deliveryRequest(n);
+    const entry: NotificationLogEntry = {
+      key: n.key,
+      kind: n.kind,
+      to: request.recipients.map((r) => r.email),
+      at: new Date().toISOString(),
+      status: 'sent',
+    };
     try {
       const result = await deliverNotification(request);
       entry.messageId = result.messageId;
     } catch (err) {
       entry.status = 'failed';
-      entry.error = err instanceof ActivityFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+      entry.error = failureMessage(err);
     }
-    log.push(entry);
-    if (log.length > LOG_LIMIT * 2) log.splice(0, log.length - LOG_LIMIT);
+    appendLog(entry);
   }
 
   function recipients(n: Notification): Recipient[] {
@@ -199,21 +320,30 @@ function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
     standard: input.standard,
     epao: input.epao,
     stage: v.stage,
-    missed: v.deadlines.filter((d) => d.status === 'missed').map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
+    missed: v.deadlines
+      .filter((d) => d.status === 'missed')
+      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
     next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
   };
 }
 
 /** The state after the gateway submission that starts the workflow. */
-function firstState(input: EpaStart): EpaState {
-  const ctx = ruleContext(input.standard, input.epao);
+function firstState(input: EpaStart, ctx: RuleContext): EpaState {
   return applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
 }
 
 /** Rejections reach the caller as ApplicationFailures whose type says which kind. */
 function toFailure(err: unknown): Error {
-  if (err instanceof EpaInputError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ path: err.path }] });
-  if (err instanceof EpaTransitionError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true });
-  if (err instanceof EpaRuleViolationError) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ rules: err.rules }] });
+  if (err instanceof EpaInputError)
+    return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ path: err.path }] });
+  if (err instanceof EpaTransitionError)
+    return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true });
+  if (err instanceof EpaRuleViolationError)
+    return ApplicationFailure.create({
+      type: err.kind,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ rules: err.rules }],
+    });
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -2,7 +2,8 @@
 import type { EpaListing } from '../temporal/epa-client';
 import type { OverdueRow } from './server';
 
-const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown): string =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}
@@ -35,13 +36,16 @@ export interface DashboardData {
 export function renderDashboard(d: DashboardData): string {
   const overdueRows = d.overdue
     .map(
-      (r) => `<tr data-uln="${esc(r.uln)}"><td>${esc(r.apprentice)}<br><small>${esc(r.uln)}</small></td><td>${esc(r.standard)}</td><td>${esc(r.employer)}</td><td>${esc(r.stage)}</td>
+      (
+        r,
+      ) => `<tr data-uln="${esc(r.uln)}"><td>${esc(r.apprentice)}<br><small>${esc(r.uln)}</small></td><td>${esc(r.standard)}</td><td>${esc(r.employer)}</td><td>${esc(r.stage)}</td>
 <td>${esc(r.missedDeadline)}</td><td>${esc(r.missedDue)}</td><td class="days">${esc(r.daysOverdue)}</td><td><a href="${esc(r.temporalUrl)}">workflow</a></td></tr>`,
     )
     .join('');
   const upcomingRows = d.upcoming
     .map(
-      (r) => `<tr><td>${esc(r.apprentice)}<br><small>${esc(r.uln)}</small></td><td>${esc(r.standard)}</td><td>${esc(r.employer)}</td><td>${esc(r.stage)}</td><td>${esc(r.nextDeadline?.key)}</td><td>${esc(r.nextDeadline?.due)}</td><td><a href="${esc(d.temporalUrl(r.epaId))}">workflow</a></td></tr>`,
+      (r) =>
+        `<tr><td>${esc(r.apprentice)}<br><small>${esc(r.uln)}</small></td><td>${esc(r.standard)}</td><td>${esc(r.employer)}</td><td>${esc(r.stage)}</td><td>${esc(r.nextDeadline?.key)}</td><td>${esc(r.nextDeadline?.due)}</td><td><a href="${esc(d.temporalUrl(r.epaId))}">workflow</a></td></tr>`,
     )
     .join('');
   const counts = Object.entries(d.counts)

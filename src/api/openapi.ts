@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { EpaEvent, eventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+const json = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
 
 function strip(schema: Record<string, unknown>): Record<string, unknown> {
   const { $schema: _s, ...rest } = schema;
@@ -17,11 +18,26 @@ const responses = (extra: Record<string, unknown>) => ({
 });
 
 export function openApiDocument(): Record<string, unknown> {
-  const uln = { name: 'uln', in: 'path', required: true, description: '10-digit Unique Learner Number', schema: { type: 'string', pattern: '^[1-9]\\d{9}$' } };
-  const filters = ['stage', 'standard', 'employer', 'epao'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+  const uln = {
+    name: 'uln',
+    in: 'path',
+    required: true,
+    description: '10-digit Unique Learner Number',
+    schema: { type: 'string', pattern: '^[1-9]\\d{9}$' },
+  };
+  const filters = ['stage', 'standard', 'employer', 'epao'].map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+  }));
   return {
     openapi: '3.1.0',
-    info: { title: 'epa-flow API', version: '0.1.0', description: 'End-point assessments on durable Temporal workflows. Admin tokens write; ops tokens read.' },
+    info: {
+      title: 'epa-flow API',
+      version: '0.1.0',
+      description: 'End-point assessments on durable Temporal workflows. Admin tokens write; ops tokens read.',
+    },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
@@ -30,10 +46,35 @@ export function openApiDocument(): Record<string, unknown> {
         Error: {
           type: 'object',
           required: ['error', 'message'],
-          properties: { error: { type: 'string', enum: ['invalid_input', 'rejected_transition', 'rule_violation', 'not_found', 'already_exists', 'unauthorized', 'forbidden', 'internal', 'bad_request'] }, message: { type: 'string' }, field: { type: 'string' } },
+          properties: {
+            error: {
+              type: 'string',
+              enum: [
+                'invalid_input',
+                'rejected_transition',
+                'rule_violation',
+                'not_found',
+                'already_exists',
+                'unauthorized',
+                'forbidden',
+                'internal',
+                'bad_request',
+              ],
+            },
+            message: { type: 'string' },
+            field: { type: 'string' },
+          },
         },
-        EpaStatus: { type: 'object', description: 'The `epa plan` view (stage, deadlines, grades, overall, warnings, violations, …) plus people, overrides and the notification log.', additionalProperties: true },
-        EpaList: { type: 'object', properties: { epas: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
+        EpaStatus: {
+          type: 'object',
+          description:
+            'The `epa plan` view (stage, deadlines, grades, overall, warnings, violations, …) plus people, overrides and the notification log.',
+          additionalProperties: true,
+        },
+        EpaList: {
+          type: 'object',
+          properties: { epas: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+        },
       },
     },
     security: [{ bearer: [] }],
@@ -43,7 +84,14 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Start an EPA (workflow epa-<ULN>) at its gateway submission',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStart' } } } },
           responses: responses({
-            '201': { description: 'Started', content: { 'application/json': { schema: { type: 'object', properties: { epaId: { type: 'string' }, uln: { type: 'string' } } } } } },
+            '201': {
+              description: 'Started',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { epaId: { type: 'string' }, uln: { type: 'string' } } },
+                },
+              },
+            },
             '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
             '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
             '409': { description: 'An EPA for this ULN exists', content: { 'application/json': { schema: error } } },
@@ -51,18 +99,38 @@ export function openApiDocument(): Record<string, unknown> {
         },
         get: {
           summary: 'List EPAs, filtered',
-          parameters: [...filters, { name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }],
-          responses: responses({ '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } } }),
+          parameters: [
+            ...filters,
+            { name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          ],
+          responses: responses({
+            '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } },
+          }),
         },
       },
-      '/api/epas/overdue': { get: { summary: 'Overdue EPAs, most overdue first', responses: responses({ '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } } }) } },
-      '/api/epas/overdue.csv': { get: { summary: 'Overdue EPAs as CSV', responses: responses({ '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }) } },
+      '/api/epas/overdue': {
+        get: {
+          summary: 'Overdue EPAs, most overdue first',
+          responses: responses({
+            '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } },
+          }),
+        },
+      },
+      '/api/epas/overdue.csv': {
+        get: {
+          summary: 'Overdue EPAs as CSV',
+          responses: responses({ '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }),
+        },
+      },
       '/api/epas/{uln}': {
         get: {
           summary: 'One EPA: the plan view, people, attempts and notification log',
           parameters: [uln],
           responses: responses({
-            '200': { description: 'Status', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } } },
+            '200': {
+              description: 'Status',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } },
+            },
             '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
           }),
         },
@@ -73,15 +141,28 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [uln],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaEvent' } } } },
           responses: responses({
-            '200': { description: 'Accepted; the new state', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } } },
+            '200': {
+              description: 'Accepted; the new state',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } },
+            },
             '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
             '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
             '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
-            '409': { description: 'Impossible now (rejected_transition) or breaks a rule without override.reason (rule_violation)', content: { 'application/json': { schema: error } } },
+            '409': {
+              description: 'Impossible now (rejected_transition) or breaks a rule without override.reason (rule_violation)',
+              content: { 'application/json': { schema: error } },
+            },
           }),
         },
       },
-      '/api/stages': { get: { summary: 'Counts of EPAs per stage', responses: responses({ '200': { description: 'Counts', content: { 'application/json': { schema: { type: 'object' } } } } }) } },
+      '/api/stages': {
+        get: {
+          summary: 'Counts of EPAs per stage',
+          responses: responses({
+            '200': { description: 'Counts', content: { 'application/json': { schema: { type: 'object' } } } },
+          }),
+        },
+      },
     },
   };
 }

@@ -1,9 +1,19 @@
 /**
- * The HTTP API and the ops dashboard (fastify). Bearer tokens with two roles: admin (writes) and
- * ops (read-only); the dashboard signs in with the same tokens into an HttpOnly cookie.
- * 400 names the field, 401/403 for auth, 404 for an unknown EPA, 409 for a refused transition or rule.
+ * The HTTP API and the ops dashboard (fastify).
+ *
+ * - API routes (`/api/…`) take bearer tokens only, in the Authorization header: admin (writes) and
+ *   ops (read-only). No cookie is accepted there, and writes take JSON only, so a form on another
+ *   site (or another port of this host) cannot act with a signed-in user's cookie.
+ * - Dashboard pages sign in with the same tokens into an HttpOnly, SameSite=Strict cookie; their
+ *   form posts (sign in, sign out) must come from this origin.
+ * - Authentication runs before the body is read. Errors are JSON `{error, message, field?}`: 400
+ *   names the field, 401/403 for auth, 404 for an unknown EPA or route, 409 for a refused transition
+ *   or rule, 414 for an over-long URL, 415 for a body that is not JSON, 500 logged with its request id.
+ * - Logs are structured (pino) and carry the request id (also sent back as `x-request-id`); they hold
+ *   no personal data: method, path with ULNs masked, status, timing, and error messages with emails
+ *   and ULNs masked. Tokens and cookies are never logged.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonDateOf } from '../calendar';
@@ -11,7 +21,16 @@ import { EpaInputError, fromZodError, isEpaError } from '../epa/errors';
 import { eventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { stages } from '../epa/state';
-import { EpaAlreadyExistsError, EpaNotFoundError, EpaRejectedError, type EpaClient, type EpaFilter, type EpaListing, type OverdueEpa } from '../temporal/epa-client';
+import { loggableUrl, withoutPersonalData } from '../redact';
+import {
+  EpaAlreadyExistsError,
+  EpaNotFoundError,
+  EpaRejectedError,
+  type EpaClient,
+  type EpaFilter,
+  type EpaListing,
+  type OverdueEpa,
+} from '../temporal/epa-client';
 import { renderDashboard, renderLogin } from './dashboard';
 import { openApiDocument } from './openapi';
 import { validatePlans } from '../plans/validate';
@@ -28,7 +47,8 @@ export interface ApiOptions {
   namespace: string;
   /** Clock for "days overdue" (tests pin it). */
   now?: () => number;
-  logger?: boolean;
+  /** Structured logs: false (none), true (info to stdout), or a level and a stream (tests read it). */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
 }
 
 const COOKIE = 'epa_token';
@@ -53,9 +73,58 @@ const FilterQuery = z
   })
   .strict();
 
+/** Error names for the HTTP statuses fastify itself produces, so every error body is `{error, message}`. */
+const STATUS_ERRORS: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function loggerOptions(logger: ApiOptions['logger']): false | Record<string, unknown> {
+  if (!logger) return false;
+  const { level = 'info', stream } = logger === true ? {} : logger;
+  return {
+    level,
+    ...(stream && { stream }),
+    serializers: {
+      req: (req: FastifyRequest) => ({ method: req.method, url: loggableUrl(req.url) }),
+      res: (res: FastifyReply) => ({ statusCode: res.statusCode }),
+      err: (err: Error & { code?: string; statusCode?: number }) => ({
+        type: err.name,
+        ...(err.code && { code: err.code }),
+        message: withoutPersonalData(err.message ?? ''),
+        stack: withoutPersonalData(err.stack ?? '', 4000),
+      }),
+    },
+  };
+}
+
 export function buildApi(options: ApiOptions): FastifyInstance {
   validatePlans();
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    // A caller's own request id is kept when it looks like one; otherwise a fresh UUID.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Router errors (an over-long or malformed URL) in the same shape as every other error, without echoing the URL.
+    frameworkErrors: (err, _req, reply) => {
+      const code: number = (err as { statusCode?: number }).statusCode ?? 400;
+      const body = {
+        error: STATUS_ERRORS[code] ?? 'bad_request',
+        message: code === 414 ? 'the URL is too long' : 'the URL is not valid',
+      };
+      void (reply as FastifyReply).code(code as 400).send(body);
+    },
+  });
   const now = options.now ?? (() => Date.now());
   const roleOf = (token: string | undefined): Role | undefined => {
     if (!token) return undefined;
@@ -63,35 +132,60 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     if (options.opsTokens.some((t) => sameToken(t, token))) return 'ops';
     return undefined;
   };
-  const tokenOf = (req: FastifyRequest): string | undefined => {
+  const bearerOf = (req: FastifyRequest): string | undefined => {
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+    return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+  };
+  const cookieOf = (req: FastifyRequest): string | undefined => {
     const cookie = req.headers.cookie
       ?.split(';')
       .map((c) => c.trim().split('='))
       .find(([k]) => k === COOKIE);
     return cookie?.[1] ? decodeURIComponent(cookie[1]) : undefined;
   };
-  const requireRole = (needed: Role) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const token = tokenOf(req);
+  /** API routes: the bearer token only (never the dashboard cookie). Runs before the body is parsed. */
+  const apiRole = (needed: Role) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerOf(req);
     const role = roleOf(token);
     if (!role) {
-      if (req.url.startsWith('/dashboard')) return reply.redirect('/login');
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'unauthorized', message: token ? 'unknown token' : 'send Authorization: Bearer <token>' });
+      const hint = token
+        ? 'unknown token'
+        : req.headers.cookie
+          ? 'the API takes Authorization: Bearer <token>, not a cookie'
+          : 'send Authorization: Bearer <token>';
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: hint });
     }
-    if (needed === 'admin' && role !== 'admin') return reply.code(403).send({ error: 'forbidden', message: 'this token may only read' });
+    if (needed === 'admin' && role !== 'admin')
+      return reply.code(403).send({ error: 'forbidden', message: 'this token may only read' });
   };
-  const read = { preHandler: requireRole('ops') };
-  const write = { preHandler: requireRole('admin') };
+  /** Dashboard pages: the sign-in cookie (or a bearer token); unsigned visitors go to /login. */
+  const pageRole = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!roleOf(bearerOf(req) ?? cookieOf(req))) return reply.redirect('/login');
+  };
+  /** Form posts from the pages: only from this origin (Origin and Sec-Fetch-Site, which browsers send). */
+  const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
+    const site = req.headers['sec-fetch-site'];
+    const origin = req.headers.origin;
+    let foreign = typeof site === 'string' && site !== 'same-origin' && site !== 'none';
+    if (origin !== undefined) {
+      try {
+        foreign ||= new URL(origin).host !== req.headers.host;
+      } catch {
+        foreign = true;
+      }
+    }
+    if (foreign) return reply.code(403).send({ error: 'forbidden', message: 'cross-origin form posts are refused' });
+  };
+  const read = { onRequest: apiRole('ops') };
+  const write = { onRequest: apiRole('admin') };
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
   });
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
+
+  app.setErrorHandler((err, req, reply) => {
     if (err instanceof EpaInputError) return reply.code(400).send({ error: err.kind, message: err.message, field: err.path });
     if (err instanceof EpaNotFoundError) return reply.code(404).send({ error: err.kind, message: err.message });
     if (err instanceof EpaAlreadyExistsError) return reply.code(409).send({ error: err.kind, message: err.message });
@@ -101,9 +195,10 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
     if (isEpaError(err)) return reply.code(409).send({ error: err.kind, message: err.message });
     const e = err as { statusCode?: number; message?: string };
-    if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'bad_request', message: e.message });
-    app.log.error(err);
-    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+    if (e.statusCode && e.statusCode < 500)
+      return reply.code(e.statusCode).send({ error: STATUS_ERRORS[e.statusCode] ?? 'bad_request', message: e.message });
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: `internal error (request ${req.id})` });
   });
 
   const parseFilter = (query: unknown): EpaFilter => {
@@ -113,7 +208,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return { ...rest, ...(overdue !== undefined && { overdue: overdue === 'true' }) };
   };
 
-  const temporalUrl = (epaId: string) => `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
+  const temporalUrl = (epaId: string) =>
+    `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
 
   const overdueRows = async (): Promise<OverdueRow[]> =>
     (await options.epa.overdue(londonDateOf(now()))).map((e) => ({ ...e, temporalUrl: temporalUrl(e.epaId) }));
@@ -130,21 +226,36 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return rows.sort((a, b) => (a.nextDeadline?.due ?? '').localeCompare(b.nextDeadline?.due ?? ''));
   };
 
+  const startInput = (body: unknown): Record<string, unknown> => {
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new EpaInputError('send the EPA as a JSON object', 'body');
+    return { epaoAdmin: options.defaultEpaoAdmin, ...(body as Record<string, unknown>) };
+  };
+
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/openapi.json', async () => openApiDocument());
 
   app.post('/api/epas', write, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const parsed = EpaStartSchema.safeParse({ epaoAdmin: options.defaultEpaoAdmin, ...body });
+    const parsed = EpaStartSchema.safeParse(startInput(req.body));
     if (!parsed.success) throw fromZodError(parsed.error);
     const { epaId, input } = await options.epa.start(parsed.data);
     return reply.code(201).header('location', `/api/epas/${input.uln}`).send({ epaId, uln: input.uln });
   });
 
+  app.post('/api/epas/:uln/restart', write, async (req, reply) => {
+    const { uln } = req.params as { uln: string };
+    const { reason, ...rest } = startInput(req.body);
+    if (rest.uln !== undefined && rest.uln !== uln)
+      throw new EpaInputError(`must be the ULN in the path (${uln}) or left out`, 'uln');
+    const { epaId, restartOf } = await options.epa.restart({ ...rest, uln }, reason as string);
+    return reply.code(201).header('location', `/api/epas/${uln}`).send({ epaId, uln, restartOf });
+  });
+
   app.post('/api/epas/:uln/events', write, async (req) => {
     const { uln } = req.params as { uln: string };
     const body = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new EpaInputError('send the event as a JSON object with a "type"', 'body');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new EpaInputError('send the event as a JSON object with a "type"', 'body');
     const { type, ...payload } = body as Record<string, unknown>;
     if (typeof type !== 'string') throw new EpaInputError(`required: one of ${eventTypes.join(', ')}`, 'type');
     return await options.epa.recordEvent(uln, type, payload);
@@ -154,24 +265,37 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.get('/api/epas/overdue', read, async () => ({ epas: await overdueRows() }));
   app.get('/api/epas/overdue.csv', read, async (_req, reply) => csvReply(reply, await overdueRows()));
   app.get('/api/epas/:uln', read, async (req) => await options.epa.status((req.params as { uln: string }).uln));
+  app.get('/api/epas/:uln/runs', read, async (req) => ({ runs: await options.epa.runs((req.params as { uln: string }).uln) }));
   app.get('/api/stages', read, async () => ({ counts: await stageCounts() }));
 
-  // The ops dashboard: server-rendered, no build step, no script needed.
-  app.get('/', async (_req, reply) => reply.redirect('/dashboard'));
-  app.get('/login', async (req, reply) => reply.type('text/html; charset=utf-8').send(renderLogin((req.query as { error?: string }).error !== undefined)));
-  app.post('/login', async (req, reply) => {
-    const token = String((req.body as Record<string, unknown> | undefined)?.token ?? '');
-    if (!roleOf(token)) return reply.redirect('/login?error');
-    return reply
-      .header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
-      .redirect('/dashboard');
+  // The ops dashboard: server-rendered, no build step, no script needed. Its forms post
+  // form-encoded bodies, which only these routes parse.
+  void app.register(async (pages) => {
+    pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    pages.get('/', async (_req, reply) => reply.redirect('/dashboard'));
+    pages.get('/login', async (req, reply) =>
+      reply.type('text/html; charset=utf-8').send(renderLogin((req.query as { error?: string }).error !== undefined)),
+    );
+    pages.post('/login', { onRequest: sameOrigin }, async (req, reply) => {
+      const token = String((req.body as Record<string, unknown> | undefined)?.token ?? '');
+      if (!roleOf(token)) return reply.redirect('/login?error');
+      return reply
+        .header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
+        .redirect('/dashboard');
+    });
+    pages.post('/logout', { onRequest: sameOrigin }, async (_req, reply) =>
+      reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login'),
+    );
+    pages.get('/dashboard', { onRequest: pageRole }, async (_req, reply) => {
+      const [overdue, counts, soon] = await Promise.all([overdueRows(), stageCounts(), upcoming()]);
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderDashboard({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }));
+    });
+    pages.get('/dashboard/overdue.csv', { onRequest: pageRole }, async (_req, reply) => csvReply(reply, await overdueRows()));
   });
-  app.post('/logout', async (_req, reply) => reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login'));
-  app.get('/dashboard', read, async (_req, reply) => {
-    const [overdue, counts, soon] = await Promise.all([overdueRows(), stageCounts(), upcoming()]);
-    return reply.type('text/html; charset=utf-8').send(renderDashboard({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }));
-  });
-  app.get('/dashboard/overdue.csv', read, async (_req, reply) => csvReply(reply, await overdueRows()));
 
   return app;
 }
@@ -184,8 +308,23 @@ function csvCell(value: string | number | boolean): string {
 }
 
 export function overdueCsv(rows: OverdueRow[]): string {
-  const header = ['ULN', 'Apprentice', 'Standard', 'EPAO', 'Employer', 'Stage', 'Missed deadline', 'Due', 'Days overdue', 'Temporal'];
-  const lines = rows.map((r) => [r.uln, r.apprentice, r.standard, r.epao, r.employer, r.stage, r.missedDeadline, r.missedDue, r.daysOverdue, r.temporalUrl].map(csvCell).join(','));
+  const header = [
+    'ULN',
+    'Apprentice',
+    'Standard',
+    'EPAO',
+    'Employer',
+    'Stage',
+    'Missed deadline',
+    'Due',
+    'Days overdue',
+    'Temporal',
+  ];
+  const lines = rows.map((r) =>
+    [r.uln, r.apprentice, r.standard, r.epao, r.employer, r.stage, r.missedDeadline, r.missedDue, r.daysOverdue, r.temporalUrl]
+      .map(csvCell)
+      .join(','),
+  );
   return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
 }
 

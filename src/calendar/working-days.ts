@@ -11,10 +11,32 @@ import { addDays, isWeekendDay, type LondonDate } from './london';
 
 const days: Readonly<Record<string, string>> = table.days;
 
+/**
+ * The dates epa-flow accepts from people (event dates, booking dates, gateway dates): the years the
+ * bank-holiday table covers, less one year at the start and two at the end, so that every date the
+ * rules derive from an accepted date (working days back from a booking, a 12-month resit window, a
+ * certificate claim after it) still falls inside the table. Outside it a derived date could not be
+ * computed, which inside a workflow would fail its task again and again.
+ */
+export const acceptedDates: { readonly from: LondonDate; readonly to: LondonDate } = {
+  from: `${table.first + 1}-01-01`,
+  to: `${table.last - 2}-12-31`,
+};
+
+/** True when `date` (a valid YYYY-MM-DD) is within `acceptedDates`. */
+export function isAcceptedDate(date: LondonDate): boolean {
+  return date >= acceptedDates.from && date <= acceptedDates.to;
+}
+
+/** The message for a date outside `acceptedDates`, the same wherever it is checked. */
+export const outsideAcceptedDates = `must be between ${acceptedDates.from} and ${acceptedDates.to} (the years the working-day calendar covers)`;
+
 /** England and Wales bank holidays of a year: date → name. */
 export function bankHolidays(year: number): Map<LondonDate, string> {
   if (year < table.first || year > table.last) {
-    throw new RangeError(`no England and Wales bank holiday data for ${year} (have ${table.first}–${table.last}): run npm run holidays:generate`);
+    throw new RangeError(
+      `no England and Wales bank holiday data for ${year} (have ${table.first}–${table.last}): run npm run holidays:generate`,
+    );
   }
   return new Map(Object.entries(days).filter(([d]) => d.startsWith(`${year}-`)));
 }
@@ -33,7 +55,7 @@ export function isWorkingDay(date: LondonDate): boolean {
 export function addWorkingDays(date: LondonDate, n: number): LondonDate {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
   let day = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day = addDays(day, 1);
     if (isWorkingDay(day)) left--;
   }
@@ -44,7 +66,7 @@ export function addWorkingDays(date: LondonDate, n: number): LondonDate {
 export function subtractWorkingDays(date: LondonDate, n: number): LondonDate {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
   let day = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day = addDays(day, -1);
     if (isWorkingDay(day)) left--;
   }

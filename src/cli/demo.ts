@@ -11,14 +11,26 @@ interface DemoCase {
   events: [day: number, type: string, payload?: Record<string, unknown>][];
 }
 
-const employer = (organisation: string, name: string, domain: string) => ({ organisation, name, email: `${name.split(' ')[0]!.toLowerCase()}@${domain}` });
+const employer = (organisation: string, name: string, domain: string) => ({
+  organisation,
+  name,
+  email: `${name.split(' ')[0]!.toLowerCase()}@${domain}`,
+});
 const provider = { organisation: 'Northgate Training', name: 'Femi Arkwright', email: 'femi.arkwright@northgate.example' };
 
 export function demoCases(): DemoCase[] {
   const person = (name: string) => ({ name, email: `${name.toLowerCase().replace(/ /g, '.')}@apprentice.example` });
   return [
     {
-      start: { uln: '9000000001', apprentice: person('Ada Testwell'), employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'), provider, standard: 'ST0071', epao: 'innovate', gatewayDay: -70 },
+      start: {
+        uln: '9000000001',
+        apprentice: person('Ada Testwell'),
+        employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'),
+        provider,
+        standard: 'ST0071',
+        epao: 'innovate',
+        gatewayDay: -70,
+      },
       events: [
         [-63, 'GatewayPassed'],
         [-62, 'AssessmentBooked', { component: 'observation', at: 'D-30T10:00' }],
@@ -27,11 +39,27 @@ export function demoCases(): DemoCase[] {
       ],
     },
     {
-      start: { uln: '9000000002', apprentice: person('Bram Okafor'), employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'), provider, standard: 'ST0071', epao: 'innovate', gatewayDay: -20 },
+      start: {
+        uln: '9000000002',
+        apprentice: person('Bram Okafor'),
+        employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'),
+        provider,
+        standard: 'ST0071',
+        epao: 'innovate',
+        gatewayDay: -20,
+      },
       events: [],
     },
     {
-      start: { uln: '9000000003', apprentice: person('Cleo Marchetti'), employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'), provider, standard: 'ST0071', epao: 'innovate', gatewayDay: -10 },
+      start: {
+        uln: '9000000003',
+        apprentice: person('Cleo Marchetti'),
+        employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'),
+        provider,
+        standard: 'ST0071',
+        epao: 'innovate',
+        gatewayDay: -10,
+      },
       events: [
         [-5, 'GatewayPassed'],
         [-4, 'AssessmentBooked', { component: 'observation', at: 'D+12T10:00' }],
@@ -40,7 +68,15 @@ export function demoCases(): DemoCase[] {
       ],
     },
     {
-      start: { uln: '9000000004', apprentice: person('Dev Raman'), employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'), provider, standard: 'ST0072', epao: 'nqual', gatewayDay: -30 },
+      start: {
+        uln: '9000000004',
+        apprentice: person('Dev Raman'),
+        employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'),
+        provider,
+        standard: 'ST0072',
+        epao: 'nqual',
+        gatewayDay: -30,
+      },
       events: [
         [-30, 'ShowcaseSubmitted', { pieces: 16 }],
         [-25, 'GatewayPassed'],
@@ -51,7 +87,15 @@ export function demoCases(): DemoCase[] {
       ],
     },
     {
-      start: { uln: '9000000005', apprentice: person('Esme Quayle'), employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'), provider, standard: 'ST0071', epao: 'innovate', gatewayDay: -120 },
+      start: {
+        uln: '9000000005',
+        apprentice: person('Esme Quayle'),
+        employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'),
+        provider,
+        standard: 'ST0071',
+        epao: 'innovate',
+        gatewayDay: -120,
+      },
       events: [
         [-113, 'GatewayPassed'],
         [-112, 'AssessmentBooked', { component: 'observation', at: 'D-90T10:00' }],
@@ -71,7 +115,15 @@ export function demoCases(): DemoCase[] {
       ],
     },
     {
-      start: { uln: '9000000006', apprentice: person('Finn Adeyemi'), employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'), provider, standard: 'ST0071', epao: 'innovate', gatewayDay: -75 },
+      start: {
+        uln: '9000000006',
+        apprentice: person('Finn Adeyemi'),
+        employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'),
+        provider,
+        standard: 'ST0071',
+        epao: 'innovate',
+        gatewayDay: -75,
+      },
       events: [
         [-68, 'GatewayPassed'],
         [-67, 'AssessmentBooked', { component: 'observation', at: 'D-45T10:00' }],
@@ -88,12 +140,17 @@ export function demoCases(): DemoCase[] {
 export async function demo(epa: EpaClient, now: number): Promise<string[]> {
   const today = londonDateOf(now);
   const day = (n: number) => addDays(today, n);
-  const resolve = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/^D([+-]\d+)T/, (_, n: string) => `${day(Number(n))}T`) : v);
+  const resolve = (v: unknown): unknown =>
+    typeof v === 'string' ? v.replace(/^D([+-]\d+)T/, (_, n: string) => `${day(Number(n))}T`) : v;
   const started: string[] = [];
   for (const c of demoCases()) {
     const { gatewayDay, ...start } = c.start;
     try {
-      await epa.start({ ...start, epaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, gatewaySubmittedOn: day(gatewayDay) });
+      await epa.start({
+        ...start,
+        epaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+        gatewaySubmittedOn: day(gatewayDay),
+      });
     } catch (err) {
       if (err instanceof EpaAlreadyExistsError) continue;
       throw err;

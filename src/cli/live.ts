@@ -18,8 +18,14 @@ export function table(rows: Record<string, unknown>[], columns?: string[]): stri
   const cols = columns ?? Object.keys(rows[0]!);
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n';
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n'
+  );
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -36,14 +42,17 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
   try {
     client = await connectClient(config);
   } catch (err) {
-    throw new CliError(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err instanceof Error ? err.message : String(err)}`, EXIT.failure);
+    throw new CliError(
+      `cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err instanceof Error ? err.message : String(err)}`,
+      EXIT.failure,
+    );
   }
   try {
     return await fn(new EpaClient(client, config.TEMPORAL_TASK_QUEUE));
   } catch (err) {
     if (err instanceof EpaNotFoundError) throw new CliError(err.message, EXIT.notFound);
     if (err instanceof EpaRejectedError) throw new CliError(`refused (${err.kind}): ${err.message}`, EXIT.invalid);
-    if (err instanceof EpaAlreadyExistsError) throw new CliError(err.message, EXIT.failure);
+    if (err instanceof EpaAlreadyExistsError) throw new CliError(err.message, EXIT.invalid);
     if (err instanceof EpaInputError) throw new CliError(err.message, EXIT.invalid);
     throw err;
   } finally {
@@ -52,15 +61,26 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
 }
 
 function listingRows(rows: EpaListing[]): Record<string, unknown>[] {
-  return rows.map((r) => ({ uln: r.uln, apprentice: r.apprentice, standard: r.standard, employer: r.employer, stage: r.stage, overdue: r.overdue ? 'yes' : '', next: r.nextDeadline ? `${r.nextDeadline.key} ${r.nextDeadline.due}` : '' }));
+  return rows.map((r) => ({
+    uln: r.uln,
+    apprentice: r.apprentice,
+    standard: r.standard,
+    employer: r.employer,
+    stage: r.stage,
+    overdue: r.overdue ? 'yes' : '',
+    next: r.nextDeadline ? `${r.nextDeadline.key} ${r.nextDeadline.due}` : '',
+  }));
 }
 
 export function addLiveCommands(program: Command, io: Io): void {
-  const out = (json: boolean | undefined, value: unknown, text: () => string) => io.stdout(json ? JSON.stringify(value, null, 2) + '\n' : text());
+  const out = (json: boolean | undefined, value: unknown, text: () => string) =>
+    io.stdout(json ? JSON.stringify(value, null, 2) + '\n' : text());
 
   program
     .command('start')
-    .description('start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn)')
+    .description(
+      'start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn)',
+    )
     .option('-d, --data <json>', 'the EPA as JSON')
     .option('-f, --file <path>', 'read the EPA from a file (default: standard input)')
     .option('--json', 'JSON output')
@@ -68,21 +88,70 @@ export function addLiveCommands(program: Command, io: Io): void {
       const text = opts.data ?? (opts.file ? readFileSync(opts.file, 'utf8') : io.readStdin());
       const raw = parseJson(text, 'the EPA') as Record<string, unknown>;
       const config = loadConfig();
-      const input = raw && typeof raw === 'object' ? { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw } : raw;
+      const input =
+        raw && typeof raw === 'object' ? { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw } : raw;
       const started = await withClient((epa) => epa.start(input));
-      out(opts.json, { epaId: started.epaId, uln: started.input.uln }, () => `started ${started.epaId} (${started.input.standard}, ${started.input.epao})\n`);
+      out(
+        opts.json,
+        { epaId: started.epaId, uln: started.input.uln },
+        () => `started ${started.epaId} (${started.input.standard}, ${started.input.epao})\n`,
+      );
+    });
+
+  program
+    .command('restart <uln>')
+    .description(
+      'start a finished (withdrawn or completed) EPA again: an explicit act with a reason; earlier runs stay readable (epa runs)',
+    )
+    .requiredOption('-r, --reason <text>', 'why the EPA starts again (kept in its status)')
+    .option('-d, --data <json>', 'the EPA as JSON (as for start)')
+    .option('-f, --file <path>', 'read the EPA from a file (default: standard input)')
+    .option('--json', 'JSON output')
+    .action(async (uln: string, opts: { reason: string; data?: string; file?: string; json?: boolean }) => {
+      const text = opts.data ?? (opts.file ? readFileSync(opts.file, 'utf8') : io.readStdin());
+      const raw = parseJson(text, 'the EPA') as Record<string, unknown>;
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        throw new CliError('the EPA must be a JSON object', EXIT.invalid);
+      const config = loadConfig();
+      const input = { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw, uln };
+      const r = await withClient((epa) => epa.restart(input, opts.reason));
+      out(
+        opts.json,
+        { epaId: r.epaId, uln, restartOf: r.restartOf },
+        () => `restarted ${r.epaId} (the earlier run ${r.restartOf.previousRunId} was ${r.restartOf.previousStatus})\n`,
+      );
+    });
+
+  program
+    .command('runs <uln>')
+    .description('every run of an EPA: the first start, continue-as-new runs, restarts')
+    .option('--json', 'JSON output')
+    .action(async (uln: string, opts: { json?: boolean }) => {
+      const runs = await withClient((epa) => epa.runs(uln));
+      out(opts.json, runs, () =>
+        table(runs.map((r) => ({ run: r.runId, status: r.status, started: r.startedAt, closed: r.closedAt ?? '' }))),
+      );
     });
 
   program
     .command('event <uln> <type>')
-    .description('record an admin event, e.g. epa event 1234567890 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'')
+    .description(
+      'record an admin event, e.g. epa event 1234567890 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'',
+    )
     .option('-d, --data <json>', 'the event fields as JSON (on, component, at, grade, override: {reason}, …)')
     .option('--json', 'JSON output')
     .action(async (uln: string, type: string, opts: { data?: string; json?: boolean }) => {
       const payload = opts.data ? parseJson(opts.data, '--data') : {};
-      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new CliError('--data must be a JSON object', EXIT.invalid);
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+        throw new CliError('--data must be a JSON object', EXIT.invalid);
       const summary = await withClient((epa) => epa.recordEvent(uln, type, payload as Record<string, unknown>));
-      out(opts.json, summary, () => `${type} recorded for ${uln}: stage ${summary.stage}${summary.overdue ? ' (OVERDUE)' : ''}\n` + table(summary.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status }))));
+      out(
+        opts.json,
+        summary,
+        () =>
+          `${type} recorded for ${uln}: stage ${summary.stage}${summary.overdue ? ' (OVERDUE)' : ''}\n` +
+          table(summary.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status }))),
+      );
     });
 
   program
@@ -96,8 +165,12 @@ export function addLiveCommands(program: Command, io: Io): void {
           `${s.epaId}  ${s.people.apprentice.name}  ${s.standard}/${s.epao}  ${s.people.employer.organisation}`,
           `stage ${s.stage}${s.overdue ? '  OVERDUE' : ''}   grades ${JSON.stringify(s.grades)}   overall ${s.overall ?? '-'}`,
           '',
-          table(s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source }))),
-          s.overrides.length ? `overrides:\n${table(s.overrides.map((o) => ({ rule: o.rule, on: o.on, reason: o.reason })))}` : '',
+          table(
+            s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source })),
+          ),
+          s.overrides.length
+            ? `overrides:\n${table(s.overrides.map((o) => ({ rule: o.rule, on: o.on, reason: o.reason })))}`
+            : '',
           `notifications sent: ${s.log.filter((l) => l.status === 'sent').length}, failed: ${s.log.filter((l) => l.status === 'failed').length}`,
           '',
         ].join('\n'),
@@ -124,7 +197,20 @@ export function addLiveCommands(program: Command, io: Io): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const rows = await withClient((epa) => epa.overdue(londonDateOf(io.now())));
-      out(opts.json, rows, () => table(rows.map((r) => ({ uln: r.uln, apprentice: r.apprentice, standard: r.standard, employer: r.employer, stage: r.stage, missed: r.missedDeadline, due: r.missedDue, days: r.daysOverdue }))));
+      out(opts.json, rows, () =>
+        table(
+          rows.map((r) => ({
+            uln: r.uln,
+            apprentice: r.apprentice,
+            standard: r.standard,
+            employer: r.employer,
+            stage: r.stage,
+            missed: r.missedDeadline,
+            due: r.missedDue,
+            days: r.daysOverdue,
+          })),
+        ),
+      );
     });
 
   program

@@ -38,7 +38,10 @@ function readCase(file: string | undefined, io: Io): unknown {
   try {
     text = file ? readFileSync(file, 'utf8') : io.readStdin();
   } catch (err) {
-    throw new CliError(`cannot read ${file ?? 'standard input'}: ${err instanceof Error ? err.message : String(err)}`, EXIT.invalid);
+    throw new CliError(
+      `cannot read ${file ?? 'standard input'}: ${err instanceof Error ? err.message : String(err)}`,
+      EXIT.invalid,
+    );
   }
   try {
     return JSON.parse(text);

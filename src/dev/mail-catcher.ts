@@ -14,7 +14,7 @@ export interface MailCatcher {
 }
 
 export async function startMailCatcher(outboxDir: string, port: number): Promise<MailCatcher> {
-  await fs.mkdir(outboxDir, { recursive: true });
+  await fs.mkdir(outboxDir, { recursive: true, mode: 0o700 }); // owner-only: the mail names people
   let seq = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -26,7 +26,7 @@ export async function startMailCatcher(outboxDir: string, port: number): Promise
       stream.on('end', () => {
         const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++seq}.eml`;
         const tmp = path.join(outboxDir, `.${name}.tmp`);
-        fs.writeFile(tmp, Buffer.concat(chunks))
+        fs.writeFile(tmp, Buffer.concat(chunks), { mode: 0o600 })
           .then(() => fs.rename(tmp, path.join(outboxDir, name)))
           .then(() => callback(), callback);
       });
@@ -38,5 +38,9 @@ export async function startMailCatcher(outboxDir: string, port: number): Promise
   });
   const address = server.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  return { port: actual, url: `smtp://127.0.0.1:${actual}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port: actual,
+    url: `smtp://127.0.0.1:${actual}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -218,7 +218,15 @@ export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now
     if (state.withdrawn && c.metOn === undefined) continue;
     const expires = endOfLondonDay(c.due);
     const status: DeadlineStatus = c.metOn !== undefined ? 'met' : now >= expires ? 'missed' : 'open';
-    const d: Deadline = { key: c.key, due: c.due, dueAt: new Date(expires).toISOString(), status, owner: c.owner, source: c.source, rule: c.rule };
+    const d: Deadline = {
+      key: c.key,
+      due: c.due,
+      dueAt: new Date(expires).toISOString(),
+      status,
+      owner: c.owner,
+      source: c.source,
+      rule: c.rule,
+    };
     if (c.component) d.component = c.component;
     if (c.metOn !== undefined) {
       d.metOn = c.metOn;
@@ -230,7 +238,14 @@ export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now
 }
 
 /** How overdue an EPA is on `today`: its earliest missed deadline and the calendar days since it was due. */
-export function overdueBy(missed: readonly { key: string; due: LondonDate }[], today: LondonDate): { keys: string; due: LondonDate | ''; days: number } {
+export function overdueBy(
+  missed: readonly { key: string; due: LondonDate }[],
+  today: LondonDate,
+): { keys: string; due: LondonDate | ''; days: number } {
   const earliest = [...missed].sort((a, b) => a.due.localeCompare(b.due))[0];
-  return { keys: missed.map((m) => m.key).join(', '), due: earliest?.due ?? '', days: earliest ? daysBetween(earliest.due, today) : 0 };
+  return {
+    keys: missed.map((m) => m.key).join(', '),
+    due: earliest?.due ?? '',
+    days: earliest ? daysBetween(earliest.due, today) : 0,
+  };
 }

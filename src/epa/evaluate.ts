@@ -28,6 +28,8 @@ export interface EpaView {
   overall: Grade | null;
   warnings: Finding[];
   violations: Finding[];
+  /** Older findings no longer in the two lists above (each is in the EPA's history). */
+  findingsDropped: number;
   components: Record<string, ComponentState>;
   notifications: Notification[];
   asOf: string;
@@ -46,11 +48,21 @@ export function ruleContext(standard: string, epao: string): RuleContext {
 }
 
 export function newEpa(ctx: RuleContext): EpaState {
-  return initialState(ctx.plan.standard, ctx.policy.id, ctx.plan.components.map((c) => c.id));
+  return initialState(
+    ctx.plan.standard,
+    ctx.policy.id,
+    ctx.plan.components.map((c) => c.id),
+  );
 }
 
 /** Validates one raw event and applies it. `index` is its position, `path` prefixes error fields. */
-export function recordEvent(state: EpaState, raw: unknown, ctx: RuleContext, path = 'event', mutate = false): Applied & { event: EpaEvent } {
+export function recordEvent(
+  state: EpaState,
+  raw: unknown,
+  ctx: RuleContext,
+  path = 'event',
+  mutate = false,
+): Applied & { event: EpaEvent } {
   const event = parseEvent(raw, path);
   try {
     return { event, ...applyEvent(state, event, state.eventCount, ctx, mutate) };
@@ -77,6 +89,7 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     overall: overallGrade(state, ctx.plan, ctx.policy),
     warnings: state.warnings,
     violations: state.violations,
+    findingsDropped: state.findingsDropped ?? 0,
     components: state.components,
     notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
     asOf: new Date(now).toISOString(),
@@ -95,7 +108,10 @@ export function admitEvent(state: EpaState, raw: unknown, ctx: RuleContext, toda
   const unaccepted = applied.violations.filter((v) => v.overridden === undefined);
   if (unaccepted.length > 0) {
     const what = unaccepted.map((v) => `${v.message} (${v.rule}, seed ${v.source})`).join('; ');
-    throw new EpaRuleViolationError(`${applied.event.type} breaks a rule: ${what}. An admin may accept it with override.reason.`, unaccepted.map((v) => v.rule));
+    throw new EpaRuleViolationError(
+      `${applied.event.type} breaks a rule: ${what}. An admin may accept it with override.reason.`,
+      unaccepted.map((v) => v.rule),
+    );
   }
   return applied;
 }
@@ -110,4 +126,3 @@ export function asOfInstant(asOf: string | undefined, fallbackNow: number): numb
   }
   return t;
 }
-

@@ -5,6 +5,7 @@
  * tests/unit/event-check.test.ts proves both accept and refuse the same payloads, at the same field.
  */
 import { isLondonDate, isLondonDateTime } from '../calendar/london';
+import { isAcceptedDate, outsideAcceptedDates } from '../calendar/working-days';
 import { EpaInputError } from './errors';
 import type { EpaEvent, EpaEventType } from './events';
 
@@ -16,9 +17,17 @@ const fail = (message: string) => ({ ok: false as const, message });
 // The email pattern zod's z.email() uses by default.
 const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
-const date: Check = (v) => (typeof v === 'string' && isLondonDate(v) ? ok(v) : fail('must be a real calendar date written YYYY-MM-DD (London)'));
-const dateTime: Check = (v) => (typeof v === 'string' && isLondonDateTime(v) ? ok(v) : fail('must be a real London local date-time written YYYY-MM-DDTHH:mm'));
-const component: Check = (v) => (typeof v === 'string' && /^[a-z]+$/.test(v) ? ok(v) : fail('a component id such as "observation"'));
+const date: Check = (v) => {
+  if (typeof v !== 'string' || !isLondonDate(v)) return fail('must be a real calendar date written YYYY-MM-DD (London)');
+  return isAcceptedDate(v) ? ok(v) : fail(outsideAcceptedDates);
+};
+const dateTime: Check = (v) => {
+  if (typeof v !== 'string' || !isLondonDateTime(v))
+    return fail('must be a real London local date-time written YYYY-MM-DDTHH:mm');
+  return isAcceptedDate(v.slice(0, 10)) ? ok(v) : fail(outsideAcceptedDates);
+};
+const component: Check = (v) =>
+  typeof v === 'string' && /^[a-z]+$/.test(v) ? ok(v) : fail('a component id such as "observation"');
 const reason: Check = (v) => {
   if (typeof v !== 'string') return fail('expected a string');
   const t = v.trim();
@@ -29,20 +38,29 @@ const reason: Check = (v) => {
 const text =
   (max: number, min = 0): Check =>
   (v) =>
-    typeof v === 'string' && v.length <= max && v.length >= min ? ok(v) : fail(`a text of ${min ? `${min} to ` : 'at most '}${max} characters`);
-const positiveInt: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? ok(v) : fail('a whole number above 0'));
-const nonNegativeInt: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? ok(v) : fail('a whole number, 0 or more'));
+    typeof v === 'string' && v.length <= max && v.length >= min
+      ? ok(v)
+      : fail(`a text of ${min ? `${min} to ` : 'at most '}${max} characters`);
+const positiveInt: Check = (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? ok(v) : fail('a whole number above 0');
+const nonNegativeInt: Check = (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? ok(v) : fail('a whole number, 0 or more');
 const bool: Check = (v) => (typeof v === 'boolean' ? ok(v) : fail('true or false'));
-const grade: Check = (v) => (v === 'Fail' || v === 'Pass' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Distinction'));
+const grade: Check = (v) =>
+  v === 'Fail' || v === 'Pass' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Distinction');
 
-function object(fields: Record<string, Check>, optional: readonly string[] = []): (v: unknown, path: string) => Record<string, unknown> {
+function object(
+  fields: Record<string, Check>,
+  optional: readonly string[] = [],
+): (v: unknown, path: string) => Record<string, unknown> {
   return (v, path) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new EpaInputError('expected an object', path);
     const input = v as Record<string, unknown>;
-    const unknown = Object.keys(input).filter((k) => !(k in fields));
+    // Own keys only: `constructor` or `__proto__` must not pass as known fields.
+    const unknown = Object.keys(input).filter((k) => !Object.hasOwn(fields, k));
     const out: Record<string, unknown> = {};
     for (const [key, check] of Object.entries(fields)) {
-      if (input[key] === undefined) {
+      if (!Object.hasOwn(input, key) || input[key] === undefined) {
         if (optional.includes(key)) continue;
         throw new EpaInputError('required', `${path}.${key}`);
       }
@@ -55,16 +73,20 @@ function object(fields: Record<string, Check>, optional: readonly string[] = [])
   };
 }
 
-const nested = (parse: (v: unknown, path: string) => Record<string, unknown>): Check => (v) => {
-  try {
-    return ok(parse(v, '$'));
-  } catch (err) {
-    if (err instanceof EpaInputError) return fail(err.path === '$' ? err.detail : `${err.path.slice(2)}: ${err.detail}`);
-    throw err;
-  }
-};
+const nested =
+  (parse: (v: unknown, path: string) => Record<string, unknown>): Check =>
+  (v) => {
+    try {
+      return ok(parse(v, '$'));
+    } catch (err) {
+      if (err instanceof EpaInputError) return fail(err.path === '$' ? err.detail : `${err.path.slice(2)}: ${err.detail}`);
+      throw err;
+    }
+  };
 const override = nested(object({ reason }));
-const assessor = nested(object({ name: text(200, 1), email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')) }));
+const assessor = nested(
+  object({ name: text(200, 1), email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')) }),
+);
 
 const common = { on: date, override, by: text(200) };
 const commonOptional = ['override', 'by'];
@@ -95,7 +117,10 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
 export const eventTypeNames = Object.keys(shapes) as EpaEventType[];
 
 const parsers = Object.fromEntries(
-  Object.entries(shapes).map(([type, s]) => [type, object({ type: (v) => ok(v), ...common, ...s.fields }, [...commonOptional, ...(s.optional ?? [])])]),
+  Object.entries(shapes).map(([type, s]) => [
+    type,
+    object({ type: (v) => ok(v), ...common, ...s.fields }, [...commonOptional, ...(s.optional ?? [])]),
+  ]),
 ) as Record<EpaEventType, (v: unknown, path: string) => Record<string, unknown>>;
 
 /** The event, checked; EpaInputError naming the field (`event.at`, `events[3].on`) otherwise. */

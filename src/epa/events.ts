@@ -4,14 +4,16 @@
  * breaks a rule (a violation); the reason is kept in the state.
  */
 import { z } from 'zod';
-import { isLondonDate, isLondonDateTime } from '../calendar';
+import { isAcceptedDate, isLondonDate, isLondonDateTime, outsideAcceptedDates } from '../calendar';
 
 export const LondonDateSchema = z
   .string()
-  .refine(isLondonDate, { message: 'must be a real calendar date written YYYY-MM-DD (London)' });
+  .refine(isLondonDate, { message: 'must be a real calendar date written YYYY-MM-DD (London)', abort: true })
+  .refine(isAcceptedDate, { message: outsideAcceptedDates });
 export const LondonDateTimeSchema = z
   .string()
-  .refine(isLondonDateTime, { message: 'must be a real London local date-time written YYYY-MM-DDTHH:mm' });
+  .refine(isLondonDateTime, { message: 'must be a real London local date-time written YYYY-MM-DDTHH:mm', abort: true })
+  .refine((v) => isAcceptedDate(v.slice(0, 10)), { message: outsideAcceptedDates });
 
 export const Grade = z.enum(['Fail', 'Pass', 'Distinction']);
 export type Grade = z.infer<typeof Grade>;
@@ -36,17 +38,24 @@ export const AssessmentBooked = z
     component: ComponentId,
     at: LondonDateTimeSchema,
     location: z.string().max(500).optional(),
-    assessor: z.object({ name: z.string().min(1).max(200), email: z.email() }).strict().optional(),
+    assessor: z
+      .object({ name: z.string().min(1).max(200), email: z.email() })
+      .strict()
+      .optional(),
   })
   .strict();
 export const AssessmentCancelled = z
   .object({ type: z.literal('AssessmentCancelled'), ...base, component: ComponentId, reason: Reason })
   .strict();
-export const ReportSubmitted = z.object({ type: z.literal('ReportSubmitted'), ...base, words: z.number().int().positive() }).strict();
+export const ReportSubmitted = z
+  .object({ type: z.literal('ReportSubmitted'), ...base, words: z.number().int().positive() })
+  .strict();
 export const PortfolioSubmitted = z
   .object({ type: z.literal('PortfolioSubmitted'), ...base, pieces: z.number().int().positive() })
   .strict();
-export const ShowcaseSubmitted = z.object({ type: z.literal('ShowcaseSubmitted'), ...base, pieces: z.number().int().positive() }).strict();
+export const ShowcaseSubmitted = z
+  .object({ type: z.literal('ShowcaseSubmitted'), ...base, pieces: z.number().int().positive() })
+  .strict();
 export const ReworkSubmitted = z
   .object({ type: z.literal('ReworkSubmitted'), ...base, words: z.number().int().positive().optional() })
   .strict();

@@ -19,7 +19,12 @@ export function gradeFromCriteria(spec: ComponentSpec, passCriteriaMet: boolean,
  * A resat, reworked or retaken component is graded at most Pass (001 §8, 002, 004), unless the plan
  * lets exceptional circumstances for the original fail lift the cap (ST0071 only).
  */
-export function capResitGrade(plan: Plan, attemptNumber: number, raw: Grade, exceptionalCircumstances: boolean): { grade: Grade; capped: boolean } {
+export function capResitGrade(
+  plan: Plan,
+  attemptNumber: number,
+  raw: Grade,
+  exceptionalCircumstances: boolean,
+): { grade: Grade; capped: boolean } {
   if (attemptNumber <= 1 || raw !== 'Distinction') return { grade: raw, capped: false };
   if (exceptionalCircumstances && plan.grading.exceptionalCircumstancesLiftCap) return { grade: raw, capped: false };
   return { grade: plan.grading.capResitAt, capped: true };

@@ -5,7 +5,15 @@
  * Every notification has a stable `key`: the workflow sends each key once, and the email activity
  * derives the Message-ID from it, so a retry or a replay never sends twice.
  */
-import { addDays, endOfLondonDay, londonDateTimeInstant, londonInstant, subtractWorkingDays, type LondonDate, type LondonDateTime } from '../calendar';
+import {
+  addDays,
+  endOfLondonDay,
+  londonDateTimeInstant,
+  londonInstant,
+  subtractWorkingDays,
+  type LondonDate,
+  type LondonDateTime,
+} from '../calendar';
 import type { Plan, Policy } from '../plans';
 import type { Deadline, Role } from './deadlines';
 import { latestAttempt, type Booking, type EpaState } from './state';
@@ -67,9 +75,21 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
     const component = state.components[spec.id]!;
     for (const attempt of component.attempts) {
       const uid = `${spec.id}-${attempt.number}`;
-      const base = { component: spec.id, componentName: spec.name, attempt: attempt.number, inviteUid: uid, durationMinutes: spec.durationMinutes };
+      const base = {
+        component: spec.id,
+        componentName: spec.name,
+        attempt: attempt.number,
+        inviteUid: uid,
+        durationMinutes: spec.durationMinutes,
+      };
       /** An invite (or its cancellation) about a booking, to everyone the booking concerns. */
-      const invite = (b: Booking, kind: 'invite' | 'inviteCancelled', key: string, on: LondonDate, sequence: number): Notification => ({
+      const invite = (
+        b: Booking,
+        kind: 'invite' | 'inviteCancelled',
+        key: string,
+        on: LondonDate,
+        sequence: number,
+      ): Notification => ({
         ...base,
         key,
         kind,
@@ -106,7 +126,11 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
       } else if (attempt.invited && attempt.cancelledBooking) {
         // Cancelled (or voided by extenuating circumstances) after an invite went out.
         const b = attempt.cancelledBooking;
-        const on = [attempt.cancellations[attempt.cancellations.length - 1]?.on, attempt.extenuating[attempt.extenuating.length - 1]?.on].filter((d): d is string => d !== undefined).sort().pop() ?? b.bookedOn;
+        const on =
+          [attempt.cancellations[attempt.cancellations.length - 1]?.on, attempt.extenuating[attempt.extenuating.length - 1]?.on]
+            .filter((d): d is string => d !== undefined)
+            .sort()
+            .pop() ?? b.bookedOn;
         out.push(invite(b, 'inviteCancelled', `invite:${uid}:${attempt.inviteSequence}:cancel`, on, attempt.inviteSequence));
       }
     }
@@ -143,9 +167,24 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
       });
     }
     if (d.key === 'epaPeriodEnds') {
-      out.push({ key: `epaPeriodEscalation:${d.due}`, kind: 'epaPeriodEscalation', at: expires, to: ['epaoAdmin', 'provider', 'employer'], deadlineKey: d.key, due: d.due });
+      out.push({
+        key: `epaPeriodEscalation:${d.due}`,
+        kind: 'epaPeriodEscalation',
+        at: expires,
+        to: ['epaoAdmin', 'provider', 'employer'],
+        deadlineKey: d.key,
+        due: d.due,
+      });
     } else if (d.key !== 'observationNoticeBy' && d.key !== 'gatewayFormDue') {
-      out.push({ key: `deadlineMissed:${d.key}:${d.due}`, kind: 'deadlineMissed', at: expires, to: ['epaoAdmin'], deadlineKey: d.key, due: d.due, component: d.component });
+      out.push({
+        key: `deadlineMissed:${d.key}:${d.due}`,
+        kind: 'deadlineMissed',
+        at: expires,
+        to: ['epaoAdmin'],
+        deadlineKey: d.key,
+        due: d.due,
+        component: d.component,
+      });
     }
   }
   return out.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));

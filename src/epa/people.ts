@@ -6,7 +6,9 @@ import { LondonDateSchema } from './events';
 export const Uln = z.string().regex(/^[1-9]\d{9}$/, 'a Unique Learner Number is 10 digits, not starting with 0');
 
 export const Person = z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).strict();
-export const Organisation = z.object({ organisation: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(200), email: z.email() }).strict();
+export const Organisation = z
+  .object({ organisation: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(200), email: z.email() })
+  .strict();
 
 export const EpaStartSchema = z
   .object({
@@ -26,3 +28,15 @@ export type EpaStart = z.infer<typeof EpaStartSchema>;
 export type People = Pick<EpaStart, 'apprentice' | 'employer' | 'provider' | 'epaoAdmin'>;
 
 export { workflowIdFor } from './ids';
+
+/** Set when an EPA is started again after an earlier run finished: an explicit act with a reason. */
+export interface RestartNote {
+  previousRunId: string;
+  previousStatus: string;
+  reason: string;
+  /** London date of the restart. */
+  on: string;
+}
+
+/** What the workflow is started with: the validated start, and the restart note when it is a re-start. */
+export type EpaWorkflowInput = EpaStart & { restartOf?: RestartNote };

@@ -13,7 +13,6 @@ export const CaseSchema = z
   })
   .strict();
 
-
 /** The whole `epa plan` evaluation. `now` is used when the case has no `asOf`. */
 export function planCase(input: unknown, now: number): EpaView {
   const parsed = CaseSchema.safeParse(input);

@@ -11,7 +11,16 @@ import { EpaInputError, EpaTransitionError } from './errors';
 import type { EpaEvent, EventOf } from './events';
 import { capResitGrade, gradeFromCriteria } from './grading';
 import { epaPeriodEndsOn, firstAssessmentOn, resitDeadlineOn, allComponentsPassedAndPublished } from './rules';
-import { isPassed, latestAttempt, type Attempt, type ComponentState, type EpaState, type Finding } from './state';
+import {
+  ATTEMPT_NOTES_KEPT,
+  FINDINGS_KEPT,
+  isPassed,
+  latestAttempt,
+  type Attempt,
+  type ComponentState,
+  type EpaState,
+  type Finding,
+} from './state';
 import { deriveStage } from './stage';
 
 export interface RuleContext {
@@ -68,17 +77,21 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const failed = Object.values(state.components).some((c) => latestAttempt(c)?.grade === 'Fail');
     if (!(stage === 'PreGateway' || stage === 'GatewayRejected' || failed)) {
       throw new EpaTransitionError(
-        stage === 'GatewayReview' ? 'the gateway is already under review' : `the gateway has already been passed (stage ${stage})`,
+        stage === 'GatewayReview'
+          ? 'the gateway is already under review'
+          : `the gateway has already been passed (stage ${stage})`,
       );
     }
     state.gateway.submissions.push(step.event.on);
   },
   GatewayRejected(step, event) {
-    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview') throw new EpaTransitionError('no gateway submission is under review');
+    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview')
+      throw new EpaTransitionError('no gateway submission is under review');
     step.state.gateway.rejections.push({ on: event.on, reason: event.reason });
   },
   GatewayPassed(step, event) {
-    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview') throw new EpaTransitionError('no gateway submission is under review');
+    if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview')
+      throw new EpaTransitionError('no gateway submission is under review');
     step.state.gateway.passes.push(event.on);
     step.state.epaStart ??= event.on;
   },
@@ -87,10 +100,13 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const { spec, state: component } = componentOf(step, event.component);
     const { plan, policy } = step.ctx;
     const assessmentOn = event.at.slice(0, 10);
-    if (assessmentOn < event.on) throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
+    if (assessmentOn < event.on)
+      throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
     let attempt = latestAttempt(component);
     if (attempt && isPassed(attempt)) {
-      throw new EpaTransitionError(`${spec.id} was already passed (${attempt.grade}); there is no resit to improve a pass (${plan.grading.source})`);
+      throw new EpaTransitionError(
+        `${spec.id} was already passed (${attempt.grade}); there is no resit to improve a pass (${plan.grading.source})`,
+      );
     }
     if (attempt?.takenOn && attempt.grade === undefined) {
       throw new EpaTransitionError(`${spec.id} was taken on ${attempt.takenOn}; record its grade before booking again`);
@@ -121,17 +137,32 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (attempt.number === 1) {
       const ends = epaPeriodEndsOn(step.state, plan);
       if (ends && assessmentOn > ends) {
-        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} booked for ${assessmentOn}, after the EPA period ends on ${ends}`, plan.epaPeriodSource);
+        violation(
+          step,
+          'assessmentAfterEpaPeriod',
+          `${spec.name} booked for ${assessmentOn}, after the EPA period ends on ${ends}`,
+          plan.epaPeriodSource,
+        );
       }
     } else {
       const resitBy = resitDeadlineOn(step.state, plan, policy);
       if (resitBy && assessmentOn > resitBy) {
-        violation(step, 'resitAfterWindow', `${spec.name} resit booked for ${assessmentOn}, after the resit window closes on ${resitBy}`, plan.resits.source);
+        violation(
+          step,
+          'resitAfterWindow',
+          `${spec.name} resit booked for ${assessmentOn}, after the resit window closes on ${resitBy}`,
+          plan.resits.source,
+        );
       }
     }
     const formDays = policy.gatewayFormWorkingDaysBeforeFirstAssessment;
     const submittedOn = step.state.gateway.submissions[step.state.gateway.submissions.length - 1];
-    if (formDays && submittedOn && firstAssessmentOn(step.state) === assessmentOn && workingDaysBetween(submittedOn, assessmentOn) < formDays) {
+    if (
+      formDays &&
+      submittedOn &&
+      firstAssessmentOn(step.state) === assessmentOn &&
+      workingDaysBetween(submittedOn, assessmentOn) < formDays
+    ) {
       violation(
         step,
         'gatewayFormNotice',
@@ -149,6 +180,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     attempt.booking = undefined;
     attempt.inviteSequence += 1;
     attempt.cancellations.push({ on: event.on, reason: event.reason });
+    keepLast(attempt.cancellations, ATTEMPT_NOTES_KEPT);
   },
   ReportSubmitted(step, event) {
     submission(step, 'ReportSubmitted', { on: event.on, words: event.words });
@@ -178,13 +210,20 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (attempt.takenOn) throw new EpaTransitionError(`${spec.id} was already taken on ${attempt.takenOn}`);
     if (!attempt.booking) throw new EpaTransitionError(`${spec.id} has not been booked`);
     const bookedOn = attempt.booking.at.slice(0, 10);
-    if (event.on < bookedOn) throw new EpaTransitionError(`${spec.id} is booked for ${bookedOn}; it cannot be taken on ${event.on}`);
-    if (event.on !== bookedOn) warning(step, 'takenOnOtherDate', `${spec.id} taken on ${event.on}, booked for ${bookedOn}`, spec.source);
+    if (event.on < bookedOn)
+      throw new EpaTransitionError(`${spec.id} is booked for ${bookedOn}; it cannot be taken on ${event.on}`);
+    if (event.on !== bookedOn)
+      warning(step, 'takenOnOtherDate', `${spec.id} taken on ${event.on}, booked for ${bookedOn}`, spec.source);
     attempt.takenOn = event.on;
     if (attempt.number === 1) {
       const ends = epaPeriodEndsOn(step.state, step.ctx.plan);
       if (ends && event.on > ends) {
-        violation(step, 'assessmentAfterEpaPeriod', `${spec.name} taken on ${event.on}, after the EPA period ended on ${ends}`, step.ctx.plan.epaPeriodSource);
+        violation(
+          step,
+          'assessmentAfterEpaPeriod',
+          `${spec.name} taken on ${event.on}, after the EPA period ended on ${ends}`,
+          step.ctx.plan.epaPeriodSource,
+        );
       }
     }
   },
@@ -196,9 +235,11 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     let raw = event.grade;
     if (event.passCriteriaMet !== undefined) {
       const criteria = spec.distinctionCriteria;
-      if (!criteria) throw new EpaInputError(`${spec.id} of ${step.ctx.plan.standard} is graded directly: give grade`, 'passCriteriaMet');
+      if (!criteria)
+        throw new EpaInputError(`${spec.id} of ${step.ctx.plan.standard} is graded directly: give grade`, 'passCriteriaMet');
       const met = event.distinctionCriteriaMet ?? 0;
-      if (met > criteria.of) throw new EpaInputError(`${met} exceeds the ${criteria.of} distinction criteria of ${spec.id}`, 'distinctionCriteriaMet');
+      if (met > criteria.of)
+        throw new EpaInputError(`${met} exceeds the ${criteria.of} distinction criteria of ${spec.id}`, 'distinctionCriteriaMet');
       raw = gradeFromCriteria(spec, event.passCriteriaMet, met);
       attempt.criteria = { passCriteriaMet: event.passCriteriaMet, distinctionCriteriaMet: met, of: criteria.of };
     }
@@ -219,7 +260,8 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (!allComponentsPassedAndPublished(step.state, step.ctx.plan)) {
       throw new EpaTransitionError('the certificate is claimed once every component has a published pass');
     }
-    if (step.state.certificate.claimedOn) throw new EpaTransitionError(`the certificate was already claimed on ${step.state.certificate.claimedOn}`);
+    if (step.state.certificate.claimedOn)
+      throw new EpaTransitionError(`the certificate was already claimed on ${step.state.certificate.claimedOn}`);
     step.state.certificate.claimedOn = event.on;
   },
   CertificateReceived(step, event) {
@@ -238,6 +280,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     attempt.booking = undefined;
     attempt.takenOn = undefined;
     attempt.extenuating.push({ on: event.on, reason: event.reason });
+    keepLast(attempt.extenuating, ATTEMPT_NOTES_KEPT);
     const ec = step.ctx.policy.extenuatingCircumstances;
     if (step.state.extensionsUsed < ec.maxExtensions && ec.extendEpaPeriodWeeks > 0) {
       step.state.extensionsUsed += 1;
@@ -251,8 +294,22 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   },
 };
 
+/** Trims a list to its last `n` entries in place; returns how many were dropped. */
+function keepLast(list: unknown[], n: number): number {
+  const over = list.length - n;
+  if (over > 0) list.splice(0, over);
+  return Math.max(0, over);
+}
+
 function newAttempt(component: ComponentState, kind: Attempt['kind']): Attempt {
-  const attempt: Attempt = { number: component.attempts.length + 1, kind, inviteSequence: 0, invited: false, cancellations: [], extenuating: [] };
+  const attempt: Attempt = {
+    number: component.attempts.length + 1,
+    kind,
+    inviteSequence: 0,
+    invited: false,
+    cancellations: [],
+    extenuating: [],
+  };
   component.attempts.push(attempt);
   return attempt;
 }
@@ -265,11 +322,17 @@ function checkRange(step: Step, spec: ComponentSpec, field: 'words' | 'pieces', 
   violation(step, rule, `${what} of ${value} ${field}: must be ${range.min}–${range.max}`, spec.submission!.source);
 }
 
-function submission(step: Step, type: 'ReportSubmitted' | 'PortfolioSubmitted' | 'ShowcaseSubmitted', value: { on: LondonDate; words?: number; pieces?: number }): void {
+function submission(
+  step: Step,
+  type: 'ReportSubmitted' | 'PortfolioSubmitted' | 'ShowcaseSubmitted',
+  value: { on: LondonDate; words?: number; pieces?: number },
+): void {
   const spec = step.ctx.plan.components.find((c) => c.submission?.event === type);
-  if (!spec) throw new EpaTransitionError(`${step.ctx.plan.standard} has no ${type.replace('Submitted', '').toLowerCase()} submission`);
+  if (!spec)
+    throw new EpaTransitionError(`${step.ctx.plan.standard} has no ${type.replace('Submitted', '').toLowerCase()} submission`);
   if (type === 'ShowcaseSubmitted') {
-    if (step.state.gateway.submissions.length === 0) throw new EpaTransitionError('the showcase is submitted with the gateway evidence');
+    if (step.state.gateway.submissions.length === 0)
+      throw new EpaTransitionError('the showcase is submitted with the gateway evidence');
   } else {
     requireEpaStarted(step);
   }
@@ -288,8 +351,10 @@ function checkOrder(step: Step, spec: ComponentSpec, at: string): void {
     return a?.takenOn ?? a?.booking?.at;
   };
   const rules = [...plan.order];
-  if (policy.observationOrder === 'beforeDiscussion') rules.push({ first: 'observation', then: 'discussion', strength: 'recommended', source: '001 §5' });
-  if (policy.observationOrder === 'notBeforeDiscussion') rules.push({ first: 'discussion', then: 'observation', strength: 'recommended', source: '002' });
+  if (policy.observationOrder === 'beforeDiscussion')
+    rules.push({ first: 'observation', then: 'discussion', strength: 'recommended', source: '001 §5' });
+  if (policy.observationOrder === 'notBeforeDiscussion')
+    rules.push({ first: 'discussion', then: 'observation', strength: 'recommended', source: '002' });
   for (const rule of rules) {
     const other = spec.id === rule.first ? rule.then : spec.id === rule.then ? rule.first : undefined;
     if (!other) continue;
@@ -315,9 +380,12 @@ export interface Applied {
  */
 export function applyEvent(previous: EpaState, event: EpaEvent, index: number, ctx: RuleContext, mutate = false): Applied {
   if (previous.withdrawn) throw new EpaTransitionError(`the EPA was withdrawn on ${previous.withdrawn.on}`);
-  if (previous.certificate.receivedOn) throw new EpaTransitionError(`the EPA is complete (certificate received on ${previous.certificate.receivedOn})`);
+  if (previous.certificate.receivedOn)
+    throw new EpaTransitionError(`the EPA is complete (certificate received on ${previous.certificate.receivedOn})`);
   if (previous.lastEventOn && event.on < previous.lastEventOn) {
-    throw new EpaTransitionError(`out of order: ${event.type} on ${event.on} is dated before the previous event (${previous.lastEventOn})`);
+    throw new EpaTransitionError(
+      `out of order: ${event.type} on ${event.on} is dated before the previous event (${previous.lastEventOn})`,
+    );
   }
   const step: Step = { state: mutate ? previous : clone(previous), event, index, ctx, violations: [], warnings: [] };
   const handler = handlers[event.type] as (step: Step, event: EpaEvent) => void;
@@ -326,5 +394,7 @@ export function applyEvent(previous: EpaState, event: EpaEvent, index: number, c
   step.state.lastEventOn = event.on;
   step.state.violations.push(...step.violations);
   step.state.warnings.push(...step.warnings);
+  const dropped = keepLast(step.state.violations, FINDINGS_KEPT) + keepLast(step.state.warnings, FINDINGS_KEPT);
+  if (dropped > 0) step.state.findingsDropped = (step.state.findingsDropped ?? 0) + dropped;
   return { state: step.state, violations: step.violations, warnings: step.warnings };
 }

@@ -11,7 +11,8 @@ export function deriveStage(state: EpaState, plan: Plan): Stage {
   if (submissions.length === 0) return 'PreGateway';
   if (submissions.length > rejections.length + passes.length) return 'GatewayReview';
   const lastDecision = [...rejections.map((r) => r.on), ...passes].sort().pop();
-  const lastRejected = rejections.length > 0 && rejections[rejections.length - 1]!.on === lastDecision && !passes.includes(lastDecision!);
+  const lastRejected =
+    rejections.length > 0 && rejections[rejections.length - 1]!.on === lastDecision && !passes.includes(lastDecision!);
   if (passes.length === 0 || lastRejected) return 'GatewayRejected';
   if (allComponentsPassedAndPublished(state, plan)) return 'AwaitingCertificate';
   const latest = plan.components.map((c) => ({ spec: c, attempt: latestAttempt(state.components[c.id]!) }));

@@ -102,9 +102,21 @@ export interface EpaState {
   firstFailPublishedOn?: LondonDate;
   certificate: { claimedOn?: LondonDate; receivedOn?: LondonDate };
   withdrawn?: { on: LondonDate; reason: string };
+  /** The most recent findings (at most FINDINGS_KEPT of each); every one is also in the workflow history. */
   violations: Finding[];
   warnings: Finding[];
+  /** How many older findings were dropped from the lists above to keep the state bounded. */
+  findingsDropped?: number;
 }
+
+/**
+ * Bounds on what the state carries, so an EPA with thousands of events (each override reason up to
+ * 2,000 characters) still fits Temporal's payload limits across continue-as-new. Every event stays
+ * in the workflow history; only these working copies are trimmed.
+ */
+export const FINDINGS_KEPT = 100;
+/** Cancellations and extenuating circumstances kept per attempt (only the latest is used by the rules). */
+export const ATTEMPT_NOTES_KEPT = 20;
 
 export function initialState(standard: string, epao: string, componentIds: readonly string[]): EpaState {
   return {

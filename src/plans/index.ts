@@ -10,12 +10,8 @@ import { innovate, nqual } from './epaos';
 
 export type * from './schema';
 
-export const plans: Readonly<Record<string, Plan>> = Object.fromEntries(
-  [ST0071, ST0072].map((p) => [p.standard, p]),
-);
-export const policies: Readonly<Record<string, Policy>> = Object.fromEntries(
-  [innovate, nqual].map((p) => [p.id, p]),
-);
+export const plans: Readonly<Record<string, Plan>> = Object.fromEntries([ST0071, ST0072].map((p) => [p.standard, p]));
+export const policies: Readonly<Record<string, Policy>> = Object.fromEntries([innovate, nqual].map((p) => [p.id, p]));
 
 export const standardIds = Object.keys(plans);
 export const epaoIds = Object.keys(policies);

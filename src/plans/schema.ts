@@ -6,9 +6,11 @@ import { z } from 'zod';
 
 export const SeedRef = z.string().regex(/^\d{3}/, 'a seed file number such as "001" or "001 §5"');
 
-export const Range = z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }).refine((r) => r.min <= r.max, {
-  message: 'min must not exceed max',
-});
+export const Range = z
+  .object({ min: z.number().int().nonnegative(), max: z.number().int().positive() })
+  .refine((r) => r.min <= r.max, {
+    message: 'min must not exceed max',
+  });
 
 export const SubmissionSpec = z.object({
   /** Which event delivers it. */
@@ -36,7 +38,9 @@ export const ComponentSpec = z.object({
   completeWithinMonths: z.number().int().positive().optional(),
   submission: SubmissionSpec.optional(),
   /** Component grade from criteria counts: all pass criteria, and `required` of `of` distinction criteria. */
-  distinctionCriteria: z.object({ of: z.number().int().positive(), required: z.number().int().positive(), percent: z.number() }).optional(),
+  distinctionCriteria: z
+    .object({ of: z.number().int().positive(), required: z.number().int().positive(), percent: z.number() })
+    .optional(),
   /** A failed component of this kind is reworked (not resat) within this many months of its failing result. */
   reworkWithinMonths: z.number().int().positive().optional(),
   source: SeedRef,
@@ -120,7 +124,10 @@ export const PolicySchema = z.object({
   /** Resit/retake window override (months); absent: the plan's. */
   resitWindowMonths: z.number().int().positive().optional(),
   /** Extenuating circumstances: by how much one case may extend the EPA period, and how often. Not in the seeds. */
-  extenuatingCircumstances: z.object({ extendEpaPeriodWeeks: z.number().int().nonnegative(), maxExtensions: z.number().int().nonnegative() }),
+  extenuatingCircumstances: z.object({
+    extendEpaPeriodWeeks: z.number().int().nonnegative(),
+    maxExtensions: z.number().int().nonnegative(),
+  }),
   reminders: z.object({
     /** Reminders to apprentice and employer this many days before each submission deadline and assessment. */
     daysBefore: z.array(z.number().int().positive()),

@@ -10,7 +10,9 @@ export function connectionOptions(config: Config): ConnectionOptions {
     options.tls = {
       ...(config.TEMPORAL_TLS_SERVER_NAME && { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME }),
       ...(config.TEMPORAL_TLS_CA && { serverRootCACertificate: readFileSync(config.TEMPORAL_TLS_CA) }),
-      ...(mtls && { clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT!), key: readFileSync(config.TEMPORAL_TLS_KEY!) } }),
+      ...(mtls && {
+        clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT!), key: readFileSync(config.TEMPORAL_TLS_KEY!) },
+      }),
     };
   }
   if (config.TEMPORAL_API_KEY) options.apiKey = config.TEMPORAL_API_KEY;

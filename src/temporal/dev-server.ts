@@ -3,7 +3,7 @@
  * WAL journal, the EPA search attributes, the web UI on request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
@@ -24,6 +24,12 @@ export interface DevServerOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * A file recording the server's pid, port and database (npm start keeps one in the data
+   * directory). A server left running by an earlier start that died is recognised from it, stopped
+   * and replaced; any other process on the port is reported, never touched.
+   */
+  pidFile?: string;
   /** Where the server's own output goes; default: discarded. */
   output?: 'inherit' | 'ignore';
   startTimeoutMs?: number;
@@ -42,7 +48,9 @@ export interface DevServer {
   exited: Promise<number | null>;
 }
 
-export function devServerArgs(options: Required<Pick<DevServerOptions, 'dbFile' | 'port' | 'namespace'>> & DevServerOptions): string[] {
+export function devServerArgs(
+  options: Required<Pick<DevServerOptions, 'dbFile' | 'port' | 'namespace'>> & DevServerOptions,
+): string[] {
   const args = [
     'server',
     'start-dev',
@@ -110,6 +118,79 @@ async function connectWithRetry(address: string, deadline: number): Promise<Conn
   }
 }
 
+/** `setpriv` (util-linux) asks the kernel to signal the server when its parent dies, even by kill -9. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
+
+interface PidRecord {
+  pid: number;
+  port: number;
+  dbFile: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` is a Temporal dev server on this database file (Linux: its command line; elsewhere unknown). */
+function isOurServer(pid: number, dbFile: string): boolean | undefined {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.includes('start-dev') && args.includes(dbFile);
+  } catch {
+    return process.platform === 'linux' ? false : undefined;
+  }
+}
+
+/**
+ * A server an earlier start left behind (its parent was killed before it could stop it): stopped,
+ * gracefully then by force, when the pid file and its command line say it is ours. Returns its pid.
+ */
+async function stopStaleServer(pidFile: string | undefined, dbFile: string, port: number): Promise<number | undefined> {
+  if (!pidFile || !existsSync(pidFile)) return undefined;
+  let record: PidRecord;
+  try {
+    record = JSON.parse(readFileSync(pidFile, 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.port !== port || record.dbFile !== dbFile || !alive(record.pid) || isOurServer(record.pid, dbFile) !== true)
+    return undefined;
+  process.kill(record.pid, 'SIGTERM');
+  for (let waited = 0; alive(record.pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  for (let waited = 0; (await portInUse(port)) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  rmSync(pidFile, { force: true });
+  return record.pid;
+}
+
+/**
+ * The database and its WAL/SHM files hold personal data: owner-only. Existing files are tightened
+ * here; new ones are created so by the server, which is spawned with umask 077 (an empty file made
+ * in advance would not do: the CLI creates its schema only for a file that does not exist yet).
+ */
+function protectDatabase(dbFile: string): void {
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/** Spawns with umask 077, so whatever the child creates is owner-only. */
+function spawnPrivate(
+  command: string,
+  args: string[],
+  stdio: ['ignore', 'inherit' | 'ignore', 'inherit' | 'ignore'],
+): ChildProcess {
+  const previous = process.umask(0o077);
+  try {
+    return spawn(command, args, { stdio });
+  } finally {
+    process.umask(previous);
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const cli = resolveTemporalCli();
   if (cli.type !== 'existing-path') {
@@ -117,22 +198,44 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       'No Temporal CLI found: run `npm run setup` (builds it with Go), put `temporal` on PATH, or set TEMPORAL_CLI_PATH.',
     );
   }
-  mkdirSync(path.dirname(path.resolve(options.dbFile)), { recursive: true });
+  const dbFile = path.resolve(options.dbFile);
+  mkdirSync(path.dirname(dbFile), { recursive: true, mode: 0o700 });
+  protectDatabase(dbFile);
   const port = options.port ?? (await freePort());
   if (await portInUse(port)) {
-    throw new Error(`port ${port} is already in use: is another Temporal server (or epa-flow) running? Stop it, or set TEMPORAL_ADDRESS to another port.`);
+    const stale = await stopStaleServer(options.pidFile, dbFile, port);
+    if (stale !== undefined) {
+      console.warn(`[epa-flow] stopped a Temporal dev server (pid ${stale}) left running on port ${port} by an earlier start`);
+    } else {
+      throw new Error(
+        `port ${port} is already in use: is another Temporal server (or epa-flow) running? Stop it, or set TEMPORAL_ADDRESS to another port.`,
+      );
+    }
   }
   const uiPort = options.ui ? (options.uiPort ?? (await freePort())) : undefined;
   const namespace = options.namespace ?? 'default';
-  const args = devServerArgs({ ...options, port, uiPort, namespace });
-  const child: ChildProcess = spawn(cli.path, args, { stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'] });
+  const args = devServerArgs({ ...options, dbFile, port, uiPort, namespace });
+  const stdio: ['ignore', 'inherit' | 'ignore', 'inherit' | 'ignore'] = [
+    'ignore',
+    options.output ?? 'ignore',
+    options.output ?? 'ignore',
+  ];
+  // Never leave the server running behind a parent that died: the kernel sends it SIGTERM when its
+  // parent exits however it exits (setpriv --pdeathsig, Linux); elsewhere the exit handler below.
+  const child = SETPRIV
+    ? spawnPrivate(SETPRIV, ['--pdeathsig', 'TERM', '--', cli.path, ...args], stdio)
+    : spawnPrivate(cli.path, args, stdio);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // Never leave the server running behind a parent that died.
+  if (options.pidFile && child.pid)
+    writeFileSync(options.pidFile, JSON.stringify({ pid: child.pid, port, dbFile } satisfies PidRecord), { mode: 0o600 });
   const killOnExit = (): void => {
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
-  void exited.then(() => process.removeListener('exit', killOnExit));
+  void exited.then(() => {
+    process.removeListener('exit', killOnExit);
+    if (options.pidFile) rmSync(options.pidFile, { force: true });
+  });
   let early: number | null | undefined;
   void exited.then((code) => {
     early = code;

@@ -10,12 +10,22 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { EpaStartSchema, Uln, workflowIdFor, type EpaStart } from '../epa/people';
+import { londonDateOf } from '../calendar';
+import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { fromZodError, EpaInputError } from '../epa/errors';
-import { ruleContext } from '../epa/evaluate';
+import { newEpa, recordEvent, ruleContext, view } from '../epa/evaluate';
 import { overdueBy } from '../epa/deadlines';
-import { EPA_TASK_QUEUE, eventUpdates, statusQuery, type EpaListingMemo, type EpaSettings, type EpaStatus, type EpaSummary, type EventPayload } from '../../workflows/definitions';
+import {
+  EPA_TASK_QUEUE,
+  eventUpdates,
+  statusQuery,
+  type EpaListingMemo,
+  type EpaSettings,
+  type EpaStatus,
+  type EpaSummary,
+  type EventPayload,
+} from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
 
@@ -35,6 +45,19 @@ export class EpaRejectedError extends Error {
 }
 export class EpaAlreadyExistsError extends Error {
   readonly kind = 'already_exists' as const;
+}
+
+/** One run of an EPA's workflow: the first start, each continue-as-new, each explicit re-start. */
+export interface EpaRun {
+  runId: string;
+  status: string;
+  startedAt: string;
+  closedAt: string | null;
+}
+
+export interface EpaClientOptions {
+  /** The clock that says what "today" is (a test's time-skipping server, in tests). */
+  now?: () => number | Promise<number>;
 }
 
 export function parseUln(uln: string): string {
@@ -87,7 +110,7 @@ export interface EpaFilter {
 const SAFE_VALUE = /^[\p{L}\p{N} .,&'()/-]{1,200}$/u;
 
 function quoted(field: string, value: string): string {
-  if (!SAFE_VALUE.test(value)) throw new EpaInputError('letters, digits, spaces and . , & \' ( ) / - only', field);
+  if (!SAFE_VALUE.test(value)) throw new EpaInputError("letters, digits, spaces and . , & ' ( ) / - only", field);
   return `"${value}"`;
 }
 
@@ -115,23 +138,115 @@ export class EpaClient {
   constructor(
     readonly client: Client,
     readonly taskQueue = EPA_TASK_QUEUE,
+    private readonly options: EpaClientOptions = {},
   ) {}
 
   handle(uln: string): WorkflowHandle<typeof epaWorkflow> {
     return this.client.workflow.getHandle<typeof epaWorkflow>(workflowIdFor(parseUln(uln)));
   }
 
-  /** Validates the input (zod, and the standard/EPAO pair), then starts `epa-<ULN>`. */
-  async start(raw: unknown, settings?: EpaSettings): Promise<{ epaId: string; input: EpaStart }> {
+  /**
+   * Checks a start request completely before anything runs: the fields (zod), the standard/EPAO
+   * pair, a gateway date that is not in the future, and that every date the rules derive from it can
+   * be computed. Throws EpaInputError naming the field.
+   */
+  async validateStart(raw: unknown): Promise<EpaStart> {
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
-    ruleContext(input.standard, input.epao);
+    const ctx = ruleContext(input.standard, input.epao);
+    const now = await this.now();
+    const today = londonDateOf(now);
+    if (input.gatewaySubmittedOn > today) {
+      throw new EpaInputError(
+        `${input.gatewaySubmittedOn} is in the future (today is ${today}): start an EPA once its gateway has been submitted`,
+        'gatewaySubmittedOn',
+      );
+    }
+    const first = recordEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, ctx, 'gatewaySubmittedOn');
+    view(first.state, ctx, now);
+    return input;
+  }
+
+  /**
+   * Starts `epa-<ULN>`. The ID may not be reused: a ULN whose EPA is running, completed or withdrawn
+   * is refused (EpaAlreadyExistsError); starting it again is `restart`, with a reason.
+   */
+  async start(raw: unknown, settings?: EpaSettings): Promise<{ epaId: string; input: EpaStart }> {
+    const input = await this.validateStart(raw);
+    await this.startWorkflow(input, 'REJECT_DUPLICATE', settings);
+    return { epaId: workflowIdFor(input.uln), input };
+  }
+
+  /**
+   * Starts an EPA again after its earlier run finished (withdrawn in error, completed and retaken):
+   * an explicit act with a reason, kept in the new run's status. The earlier runs stay readable
+   * (`runs`). Refused while the EPA is still running, and when it never existed.
+   */
+  async restart(
+    raw: unknown,
+    reason: string,
+    settings?: EpaSettings,
+  ): Promise<{ epaId: string; input: EpaStart; restartOf: RestartNote }> {
+    if (typeof reason !== 'string' || reason.trim().length < 3)
+      throw new EpaInputError('give a reason of at least 3 characters', 'reason');
+    const input = await this.validateStart(raw);
+    const epaId = workflowIdFor(input.uln);
+    const previous = await this.client.workflow
+      .getHandle(epaId)
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError)
+          throw new EpaNotFoundError(`no earlier EPA for ULN ${input.uln} to restart: start it instead`);
+        throw err;
+      });
+    if (previous.status.name === 'RUNNING') {
+      throw new EpaRejectedError(
+        `the EPA for ULN ${input.uln} is still running: record Withdrawn first if it must start again`,
+        'rejected_transition',
+      );
+    }
+    const restartOf: RestartNote = {
+      previousRunId: previous.runId,
+      previousStatus: previous.status.name.toLowerCase(),
+      reason: reason.trim().slice(0, 2000),
+      on: londonDateOf(await this.now()),
+    };
+    await this.startWorkflow({ ...input, restartOf }, 'ALLOW_DUPLICATE', settings);
+    return { epaId, input, restartOf };
+  }
+
+  /** Every run of an EPA's workflow, newest first (closed runs stay readable until the namespace's retention). */
+  async runs(uln: string): Promise<EpaRun[]> {
+    const epaId = workflowIdFor(parseUln(uln));
+    const out: EpaRun[] = [];
+    for await (const wf of this.client.workflow.list({ query: `WorkflowId = "${epaId}"` })) {
+      out.push({
+        runId: wf.runId,
+        status: wf.status.name.toLowerCase(),
+        startedAt: wf.startTime.toISOString(),
+        closedAt: wf.closeTime?.toISOString() ?? null,
+      });
+    }
+    if (out.length === 0) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
+    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  private async now(): Promise<number> {
+    return (await this.options.now?.()) ?? Date.now();
+  }
+
+  private async startWorkflow(
+    input: EpaWorkflowInput,
+    reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE',
+    settings?: EpaSettings,
+  ): Promise<void> {
     const epaId = workflowIdFor(input.uln);
     try {
       await this.client.workflow.start<typeof epaWorkflow>('epaWorkflow', {
         workflowId: epaId,
         taskQueue: this.taskQueue,
+        workflowIdReusePolicy: reuse,
         args: settings ? [input, undefined, settings] : [input],
         typedSearchAttributes: [
           { key: EpaStage, value: 'GatewayReview' },
@@ -152,10 +267,20 @@ export class EpaClient {
         } satisfies EpaListingMemo,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new EpaAlreadyExistsError(`an EPA for ULN ${input.uln} already exists (${epaId})`);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const existing = await this.client.workflow
+          .getHandle(epaId)
+          .describe()
+          .catch(() => undefined);
+        const running = existing === undefined || existing.status.name === 'RUNNING';
+        throw new EpaAlreadyExistsError(
+          running
+            ? `an EPA for ULN ${input.uln} is already running (${epaId})`
+            : `the EPA for ULN ${input.uln} has finished (${existing.status.name.toLowerCase()}); starting it again is a restart, with a reason`,
+        );
+      }
       throw err;
     }
-    return { epaId, input };
   }
 
   /** Records one admin event; resolves with the EPA's new status, or throws EpaRejectedError / EpaNotFoundError. */
@@ -169,7 +294,10 @@ export class EpaClient {
         // Not running: either there is no such EPA, or it has finished (completed or withdrawn).
         const finished = await handle.describe().catch(() => undefined);
         if (finished) {
-          throw new EpaRejectedError(`the EPA for ULN ${uln} has finished (${finished.status.name.toLowerCase()}); it takes no more events`, 'rejected_transition');
+          throw new EpaRejectedError(
+            `the EPA for ULN ${uln} has finished (${finished.status.name.toLowerCase()}); it takes no more events`,
+            'rejected_transition',
+          );
         }
       }
       throw this.translate(err, uln);

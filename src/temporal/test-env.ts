@@ -11,7 +11,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const executable = resolveTestServer();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: {
-      executable: executable.type === 'existing-path' ? { type: 'existing-path', path: executable.path } : { type: 'cached-download' },
+      executable:
+        executable.type === 'existing-path' ? { type: 'existing-path', path: executable.path } : { type: 'cached-download' },
     },
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');

@@ -19,7 +19,14 @@ const today = londonDateOf(Date.now());
 
 beforeAll(async () => {
   stack = await startDevStack({ taskQueue: 'epa-api' });
-  api = buildApi({ epa: stack.epa, adminTokens: [ADMIN], opsTokens: [OPS], defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+  api = buildApi({
+    epa: stack.epa,
+    adminTokens: [ADMIN],
+    opsTokens: [OPS],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+  });
 });
 afterAll(async () => {
   await api?.close();
@@ -37,12 +44,27 @@ test('auth: no token 401, unknown token 401, ops token writing 403, ops token re
 });
 
 test('validation: 400 naming the field', async () => {
-  const bad = await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: { ...epaStart(), uln: '12345' } });
+  const bad = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: as(ADMIN),
+    payload: { ...epaStart(), uln: '12345' },
+  });
   expect(bad.statusCode).toBe(400);
   expect(bad.json()).toMatchObject({ error: 'invalid_input', field: 'uln' });
-  const date = await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: { ...epaStart(), gatewaySubmittedOn: '2026-02-30' } });
+  const date = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: as(ADMIN),
+    payload: { ...epaStart(), gatewaySubmittedOn: '2026-02-30' },
+  });
   expect(date.json()).toMatchObject({ error: 'invalid_input', field: 'gatewaySubmittedOn' });
-  const standard = await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: { ...epaStart(), standard: 'ST0099' } });
+  const standard = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: as(ADMIN),
+    payload: { ...epaStart(), standard: 'ST0099' },
+  });
   expect(standard.json()).toMatchObject({ error: 'invalid_input', field: 'standard' });
   const filter = await api.inject({ method: 'GET', url: '/api/epas?employer=x%22%20OR%20true', headers: as(OPS) });
   expect(filter.statusCode).toBe(400);
@@ -56,36 +78,81 @@ test('happy path 201/200, refused transition 409, unknown EPA 404; a refused eve
   expect(created.json()).toEqual({ epaId: `epa-${input.uln}`, uln: input.uln });
   expect((await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: input })).statusCode).toBe(409);
 
-  const passed = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { type: 'GatewayPassed', on: today } });
+  const passed = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: as(ADMIN),
+    payload: { type: 'GatewayPassed', on: today },
+  });
   expect(passed.statusCode).toBe(200);
   expect(passed.json()).toMatchObject({ stage: 'InAssessment', epaStart: today });
 
   const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
   const before = (await handle.fetchHistory()).events!.length;
-  const refused = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { type: 'GradeRecorded', on: today, component: 'project', grade: 'Pass' } });
+  const refused = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: as(ADMIN),
+    payload: { type: 'GradeRecorded', on: today, component: 'project', grade: 'Pass' },
+  });
   expect(refused.statusCode).toBe(409);
-  expect(refused.json()).toMatchObject({ error: 'rejected_transition', message: expect.stringContaining('no grade before the assessment') });
-  const notice = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { type: 'AssessmentBooked', on: today, component: 'observation', at: `${addDays(today, 5)}T10:00` } });
+  expect(refused.json()).toMatchObject({
+    error: 'rejected_transition',
+    message: expect.stringContaining('no grade before the assessment'),
+  });
+  const notice = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: as(ADMIN),
+    payload: { type: 'AssessmentBooked', on: today, component: 'observation', at: `${addDays(today, 5)}T10:00` },
+  });
   expect(notice.statusCode).toBe(409);
   expect(notice.json()).toMatchObject({ error: 'rule_violation', message: expect.stringContaining("2 weeks' notice") });
-  const invalid = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { type: 'ReportSubmitted', on: today, words: 'many' } });
+  const invalid = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: as(ADMIN),
+    payload: { type: 'ReportSubmitted', on: today, words: 'many' },
+  });
   expect(invalid.statusCode).toBe(400);
   expect(invalid.json()).toMatchObject({ error: 'invalid_input', field: 'event.words' });
-  expect((await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { on: today } })).json()).toMatchObject({ field: 'type' });
+  expect(
+    (
+      await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: as(ADMIN), payload: { on: today } })
+    ).json(),
+  ).toMatchObject({ field: 'type' });
   expect((await handle.fetchHistory()).events!.length).toBe(before); // rejected Updates never enter history
 
   const status = await api.inject({ method: 'GET', url: `/api/epas/${input.uln}`, headers: as(OPS) });
   expect(status.statusCode).toBe(200);
-  expect(status.json()).toMatchObject({ uln: input.uln, stage: 'InAssessment', people: { employer: { organisation: 'Brightside Lettings Ltd' } } });
+  expect(status.json()).toMatchObject({
+    uln: input.uln,
+    stage: 'InAssessment',
+    people: { employer: { organisation: 'Brightside Lettings Ltd' } },
+  });
   expect((await api.inject({ method: 'GET', url: '/api/epas/1999999999', headers: as(OPS) })).statusCode).toBe(404);
-  expect((await api.inject({ method: 'POST', url: '/api/epas/1999999999/events', headers: as(ADMIN), payload: { type: 'GatewayPassed', on: today } })).statusCode).toBe(404);
+  expect(
+    (
+      await api.inject({
+        method: 'POST',
+        url: '/api/epas/1999999999/events',
+        headers: as(ADMIN),
+        payload: { type: 'GatewayPassed', on: today },
+      })
+    ).statusCode,
+  ).toBe(404);
 });
 
 test('overdue listing, CSV and stage counts', async () => {
-  const late = epaStart({ gatewaySubmittedOn: addDays(today, -30), apprentice: { name: 'Cleo "Quoted" Marchetti', email: 'cleo@apprentice.example' } });
+  const late = epaStart({
+    gatewaySubmittedOn: addDays(today, -30),
+    apprentice: { name: 'Cleo "Quoted" Marchetti', email: 'cleo@apprentice.example' },
+  });
   await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: late });
   const rows = await eventually(async () => {
-    const r = (await api.inject({ method: 'GET', url: '/api/epas/overdue', headers: as(OPS) })).json() as { epas: { uln: string; daysOverdue: number; missedDeadline: string }[] };
+    const r = (await api.inject({ method: 'GET', url: '/api/epas/overdue', headers: as(OPS) })).json() as {
+      epas: { uln: string; daysOverdue: number; missedDeadline: string }[];
+    };
     expect(r.epas.map((e) => e.uln)).toContain(late.uln);
     return r.epas;
   });
@@ -93,17 +160,32 @@ test('overdue listing, CSV and stage counts', async () => {
   const csv = await api.inject({ method: 'GET', url: '/api/epas/overdue.csv', headers: as(OPS) });
   expect(csv.headers['content-type']).toContain('text/csv');
   expect(csv.body).toContain(`"${late.uln}","Cleo ""Quoted"" Marchetti","ST0071"`);
-  const counts = (await api.inject({ method: 'GET', url: '/api/stages', headers: as(OPS) })).json() as { counts: Record<string, number> };
+  const counts = (await api.inject({ method: 'GET', url: '/api/stages', headers: as(OPS) })).json() as {
+    counts: Record<string, number>;
+  };
   expect(counts.counts.GatewayReview).toBeGreaterThanOrEqual(1);
-  const filtered = (await api.inject({ method: 'GET', url: `/api/epas?stage=GatewayReview&employer=${encodeURIComponent('Brightside Lettings Ltd')}`, headers: as(OPS) })).json() as { epas: { uln: string }[] };
+  const filtered = (
+    await api.inject({
+      method: 'GET',
+      url: `/api/epas?stage=GatewayReview&employer=${encodeURIComponent('Brightside Lettings Ltd')}`,
+      headers: as(OPS),
+    })
+  ).json() as { epas: { uln: string }[] };
   expect(filtered.epas.map((e) => e.uln)).toContain(late.uln);
 });
 
 test('the OpenAPI document validates', async () => {
   const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json();
   // The validator is ESM-only: run it in its own Node process.
-  const script = "import { Validator } from '@seriousme/openapi-schema-validator'; let s=''; process.stdin.on('data', d => s += d).on('end', async () => console.log(JSON.stringify(await new Validator().validate(JSON.parse(s)))));";
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(doc), encoding: 'utf8', cwd: __dirname });
+  const script =
+    "import { Validator } from '@seriousme/openapi-schema-validator'; let s=''; process.stdin.on('data', d => s += d).on('end', async () => console.log(JSON.stringify(await new Validator().validate(JSON.parse(s)))));";
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: JSON.stringify(doc),
+    encoding: 'utf8',
+    cwd: __dirname,
+  });
   expect(JSON.parse(run.stdout)).toEqual({ valid: true });
-  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/epas', '/api/epas/{uln}', '/api/epas/{uln}/events', '/api/epas/overdue']));
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/api/epas', '/api/epas/{uln}', '/api/epas/{uln}/events', '/api/epas/overdue']),
+  );
 });

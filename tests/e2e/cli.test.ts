@@ -21,7 +21,9 @@ afterAll(async () => {
 const bin = path.resolve(__dirname, '../../bin/epa.js');
 function epa(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: stack.server.address, TEMPORAL_TASK_QUEUE: 'epa-cli' } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, TEMPORAL_ADDRESS: stack.server.address, TEMPORAL_TASK_QUEUE: 'epa-cli' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +38,10 @@ const daysAgo = (n: number) => addDays(today, -n);
 
 test('start, post events, status, list and overdue', async () => {
   const onTime = epaStart({ gatewaySubmittedOn: daysAgo(10) });
-  const late = epaStart({ gatewaySubmittedOn: daysAgo(20), apprentice: { name: 'Bram Okafor', email: 'bram.okafor@apprentice.example' } });
+  const late = epaStart({
+    gatewaySubmittedOn: daysAgo(20),
+    apprentice: { name: 'Bram Okafor', email: 'bram.okafor@apprentice.example' },
+  });
   const started = await epa(['start', '--json'], JSON.stringify(onTime));
   expect(started).toMatchObject({ code: 0 });
   expect(JSON.parse(started.stdout)).toEqual({ epaId: `epa-${onTime.uln}`, uln: onTime.uln });
@@ -82,7 +87,13 @@ test('start, post events, status, list and overdue', async () => {
 test('refusals reach the user verbatim with exit 2; an unknown ULN exits 3', async () => {
   const input = epaStart({ gatewaySubmittedOn: daysAgo(3) });
   expect((await epa(['start'], JSON.stringify(input))).code).toBe(0);
-  const grade = await epa(['event', input.uln, 'GradeRecorded', '--data', JSON.stringify({ on: today, component: 'observation', grade: 'Pass' })]);
+  const grade = await epa([
+    'event',
+    input.uln,
+    'GradeRecorded',
+    '--data',
+    JSON.stringify({ on: today, component: 'observation', grade: 'Pass' }),
+  ]);
   expect(grade.code).toBe(2);
   expect(grade.stderr).toContain('no grade before the assessment');
   const bad = await epa(['event', input.uln, 'GatewayPassed', '--data', '{"on": "2026-02-30"}']);
@@ -94,7 +105,9 @@ test('refusals reach the user verbatim with exit 2; an unknown ULN exits 3', asy
   expect(missing.code).toBe(3);
   expect(missing.stderr).toContain('no EPA for ULN 1999999999');
   const unreachable = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [bin, 'status', input.uln], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    const child = spawn(process.execPath, [bin, 'status', input.uln], {
+      env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    });
     child.on('close', (code) => resolve(code ?? -1));
   });
   expect(unreachable).toBe(1);

@@ -17,7 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPS = 'ops-token-for-the-browser-test';
 const artifacts = path.resolve(__dirname, '../../test-artifacts');
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
+if (!haveChromium && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
 const maybe = haveChromium ? test : test.skip;
 
 let stack: DevStack;
@@ -29,11 +30,27 @@ const today = londonDateOf(Date.now());
 beforeAll(async () => {
   if (!haveChromium) return;
   stack = await startDevStack({ taskQueue: 'epa-dashboard' });
-  api = buildApi({ epa: stack.epa, adminTokens: ['admin-token-for-the-browser-test'], opsTokens: [OPS], defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+  api = buildApi({
+    epa: stack.epa,
+    adminTokens: ['admin-token-for-the-browser-test'],
+    opsTokens: [OPS],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+  });
   baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -43,8 +60,15 @@ afterAll(async () => {
 });
 
 maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
-  const late = epaStart({ gatewaySubmittedOn: addDays(today, -25), apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' }, employer: { organisation: 'Harbour Mutual', name: 'Lena Fairweather', email: 'lena@harbour.example' } });
-  const fine = epaStart({ gatewaySubmittedOn: addDays(today, -2), apprentice: { name: 'Cleo Marchetti', email: 'cleo@apprentice.example' } });
+  const late = epaStart({
+    gatewaySubmittedOn: addDays(today, -25),
+    apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' },
+    employer: { organisation: 'Harbour Mutual', name: 'Lena Fairweather', email: 'lena@harbour.example' },
+  });
+  const fine = epaStart({
+    gatewaySubmittedOn: addDays(today, -2),
+    apprentice: { name: 'Cleo Marchetti', email: 'cleo@apprentice.example' },
+  });
   await stack.epa.start(late);
   await stack.epa.start(fine);
   await eventually(async () => expect((await stack.epa.list({ overdue: true })).map((e) => e.uln)).toContain(late.uln));
@@ -60,7 +84,15 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   const row = page.locator(`tr[data-uln="${late.uln}"]`);
   await expect(row.count()).resolves.toBe(1);
   const cells = await row.locator('td').allInnerTexts();
-  expect(cells.slice(0, 7)).toEqual([`Bram Okafor\n${late.uln}`, 'ST0071', 'Harbour Mutual', 'GatewayReview', 'gatewayReviewDue', addDays(today, -11), '11']);
+  expect(cells.slice(0, 7)).toEqual([
+    `Bram Okafor\n${late.uln}`,
+    'ST0071',
+    'Harbour Mutual',
+    'GatewayReview',
+    'gatewayReviewDue',
+    addDays(today, -11),
+    '11',
+  ]);
   expect(await row.locator('a').getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/epa-${late.uln}`);
   expect(await page.locator(`tr[data-uln="${fine.uln}"]`).count()).toBe(0);
   expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
@@ -73,7 +105,11 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   const file = path.join(artifacts, 'overdue-epas.csv');
   await download.saveAs(file);
   const csv = readFileSync(file, 'utf8');
-  expect(csv.split('\r\n')[0]).toBe('"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Temporal"');
-  expect(csv).toContain(`"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11"`);
+  expect(csv.split('\r\n')[0]).toBe(
+    '"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Temporal"',
+  );
+  expect(csv).toContain(
+    `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11"`,
+  );
   await context.close();
 });

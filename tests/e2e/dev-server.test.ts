@@ -61,9 +61,13 @@ test('the EPA search attributes are registered, also on a database file created 
   const cli = resolveTemporalCli();
   if (cli.type !== 'existing-path') throw new Error('no Temporal CLI: run npm run setup');
   const port = await freePort();
-  const bare = spawn(cli.path, ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile], {
-    stdio: 'ignore',
-  });
+  const bare = spawn(
+    cli.path,
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitForPort(port, 60_000);
   const bareConnection = await Connection.connect({ address: `127.0.0.1:${port}` });
   const before = await bareConnection.operatorService.listSearchAttributes({ namespace: 'default' });
@@ -91,8 +95,16 @@ test('a visibility query by EpaStage finds the workflow that set it', async () =
   const server = await startDevServer({ dbFile: path.join(dir, 'visibility.db') });
   try {
     await withWorker(server, 'smoke-visibility', async (client) => {
-      await client.workflow.start(tagAndWait, { args: ['GatewayReview'], workflowId: 'smoke-visibility-1', taskQueue: 'smoke-visibility' });
-      await client.workflow.start(tagAndWait, { args: ['InAssessment'], workflowId: 'smoke-visibility-2', taskQueue: 'smoke-visibility' });
+      await client.workflow.start(tagAndWait, {
+        args: ['GatewayReview'],
+        workflowId: 'smoke-visibility-1',
+        taskQueue: 'smoke-visibility',
+      });
+      await client.workflow.start(tagAndWait, {
+        args: ['InAssessment'],
+        workflowId: 'smoke-visibility-2',
+        taskQueue: 'smoke-visibility',
+      });
       let found: string[] = [];
       for (let i = 0; i < 100 && found.length === 0; i++) {
         found = [];

@@ -21,7 +21,14 @@ const input = epaStart({ gatewaySubmittedOn: addDays(today, -20) });
 
 beforeAll(async () => {
   stack = await startDevStack({ taskQueue: 'epa-fuzz' });
-  api = buildApi({ epa: stack.epa, adminTokens: [ADMIN], opsTokens: [], defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' }, temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' });
+  api = buildApi({
+    epa: stack.epa,
+    adminTokens: [ADMIN],
+    opsTokens: [],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+  });
   await stack.epa.start(input);
 });
 afterAll(async () => {
@@ -30,9 +37,41 @@ afterAll(async () => {
 });
 
 const day = fc.integer({ min: -25, max: 5 }).map((n) => addDays(today, n));
-const value = fc.oneof(fc.anything(), day, fc.constantFrom('observation', 'project', 'discussion', 'showcase', 'Pass', 'Distinction', 'Fail', '2026-02-30', `${addDays(today, 20)}T10:00`));
+const value = fc.oneof(
+  fc.anything(),
+  day,
+  fc.constantFrom(
+    'observation',
+    'project',
+    'discussion',
+    'showcase',
+    'Pass',
+    'Distinction',
+    'Fail',
+    '2026-02-30',
+    `${addDays(today, 20)}T10:00`,
+  ),
+);
 const payload = fc.oneof(
-  { weight: 6, arbitrary: fc.dictionary(fc.constantFrom('on', 'component', 'at', 'grade', 'words', 'pieces', 'reason', 'override', 'passCriteriaMet', 'distinctionCriteriaMet', 'extra'), value) },
+  {
+    weight: 6,
+    arbitrary: fc.dictionary(
+      fc.constantFrom(
+        'on',
+        'component',
+        'at',
+        'grade',
+        'words',
+        'pieces',
+        'reason',
+        'override',
+        'passCriteriaMet',
+        'distinctionCriteriaMet',
+        'extra',
+      ),
+      value,
+    ),
+  },
   { weight: 1, arbitrary: fc.anything() },
 );
 const type = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...eventTypes) }, { weight: 1, arbitrary: fc.string() });
@@ -63,10 +102,12 @@ const fieldsOf: Record<string, string[]> = {
   ExtenuatingCircumstances: ['component'],
   Withdrawn: ['reason'],
 };
-const typedEvent = fc.tuple(fc.constantFrom(...eventTypes.filter((t) => t !== 'Withdrawn')), plausible).map(([t, p]): [string, Record<string, unknown>] => {
-  const keep = new Set(['on', ...(fieldsOf[t] ?? [])]);
-  return [t, Object.fromEntries(Object.entries(p).filter(([k]) => keep.has(k)))];
-});
+const typedEvent = fc
+  .tuple(fc.constantFrom(...eventTypes.filter((t) => t !== 'Withdrawn')), plausible)
+  .map(([t, p]): [string, Record<string, unknown>] => {
+    const keep = new Set(['on', ...(fieldsOf[t] ?? [])]);
+    return [t, Object.fromEntries(Object.entries(p).filter(([k]) => keep.has(k)))];
+  });
 const event = fc.oneof({ weight: 1, arbitrary: fc.tuple(type, payload) }, { weight: 1, arbitrary: typedEvent });
 
 async function history() {
@@ -112,16 +153,38 @@ test('random Updates: accepted or refused cleanly; refusals leave the history un
 test('random API bodies: 200/400/404/409 with a JSON error, never a 5xx', async () => {
   const statuses = new Map<number, number>();
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.jsonValue(), event.map(([t, p]) => (p && typeof p === 'object' && !Array.isArray(p) ? { ...p, type: t } : p))), fc.constantFrom(`/api/epas/${input.uln}/events`, '/api/epas', '/api/epas/1999999999/events', `/api/epas/${input.uln}x/events`), async (body, url) => {
-      const res = await api.inject({ method: 'POST', url, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      expect([200, 201, 400, 404, 409]).toContain(res.statusCode);
-      if (res.statusCode >= 400) expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.jsonValue(),
+        event.map(([t, p]) => (p && typeof p === 'object' && !Array.isArray(p) ? { ...p, type: t } : p)),
+      ),
+      fc.constantFrom(
+        `/api/epas/${input.uln}/events`,
+        '/api/epas',
+        '/api/epas/1999999999/events',
+        `/api/epas/${input.uln}x/events`,
+      ),
+      async (body, url) => {
+        const res = await api.inject({
+          method: 'POST',
+          url,
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        expect([200, 201, 400, 404, 409]).toContain(res.statusCode);
+        if (res.statusCode >= 400) expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      },
+    ),
     { numRuns: 150 },
   );
   console.log(`API statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
-  const malformed = await api.inject({ method: 'POST', url: `/api/epas/${input.uln}/events`, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, payload: '{"type": "GatewayPassed", ' });
+  const malformed = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    payload: '{"type": "GatewayPassed", ',
+  });
   expect(malformed.statusCode).toBe(400);
   const events = await history();
   expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);

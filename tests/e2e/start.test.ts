@@ -28,7 +28,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function start(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/start.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -48,13 +51,19 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
   const today = londonDateOf(Date.now());
   const input = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
   expect((await fetch(`${api}/api/epas`, { method: 'POST', headers: auth, body: JSON.stringify(input) })).status).toBe(201);
-  const booked = await fetch(`${api}/api/epas/${input.uln}/events`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'GatewayPassed', on: today }) });
+  const booked = await fetch(`${api}/api/epas/${input.uln}/events`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ type: 'GatewayPassed', on: today }),
+  });
   expect(booked.status).toBe(200);
   // `npm run demo` loads the invented apprentices into the running job; a second run adds nothing.
   const demo = spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' });
   expect(demo.status).toBe(0);
   expect(demo.stdout).toContain('loaded 6 demo EPAs');
-  expect(spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' }).stdout).toContain('loaded 0 demo EPAs');
+  expect(
+    spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' }).stdout,
+  ).toContain('loaded 0 demo EPAs');
   const overdue = await eventually(async () => {
     const rows = (await (await fetch(`${api}/api/epas/overdue`, { headers: auth })).json()) as { epas: { apprentice: string }[] };
     expect(rows.epas.length).toBeGreaterThanOrEqual(3);

@@ -21,7 +21,15 @@ export const st0071Gateway: RawEvent[] = [
 ];
 
 /** One ST0071 component from booking to published result. */
-export function st0071Component(component: string, bookedOn: string, at: string, grade: string, gradedOn: string, publishedOn: string, extra: Partial<RawEvent> = {}): RawEvent[] {
+export function st0071Component(
+  component: string,
+  bookedOn: string,
+  at: string,
+  grade: string,
+  gradedOn: string,
+  publishedOn: string,
+  extra: Partial<RawEvent> = {},
+): RawEvent[] {
   const day = at.slice(0, 10);
   return [
     { type: 'AssessmentBooked', component, on: bookedOn, at },

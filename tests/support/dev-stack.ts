@@ -27,7 +27,12 @@ export async function startDevStack(options: { taskQueue?: string; activities?: 
   const recording = recordingActivities();
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const worker: Worker = await createEpaWorker({ connection: nativeConnection, taskQueue, workflowBundle, activities: options.activities ?? recording.activities });
+  const worker: Worker = await createEpaWorker({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: options.activities ?? recording.activities,
+  });
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });

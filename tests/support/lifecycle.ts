@@ -20,11 +20,17 @@ export async function startHarness(activities?: EpaActivities): Promise<Harness>
   const env = await createTimeSkippingEnv();
   const recording = recordingActivities();
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-  const worker = await createEpaWorker({ connection: env.nativeConnection, activities: activities ?? recording.activities, workflowBundle, taskQueue: 'epa-test' });
+  const worker = await createEpaWorker({
+    connection: env.nativeConnection,
+    activities: activities ?? recording.activities,
+    workflowBundle,
+    taskQueue: 'epa-test',
+  });
   const running = worker.run();
   return {
     env,
-    epa: new EpaClient(env.client, 'epa-test'),
+    // "Today" for start requests is the test server's (skipped) time, as the workflow's is.
+    epa: new EpaClient(env.client, 'epa-test', { now: () => env.currentTimeMs() }),
     deliveries: recording.deliveries,
     worker,
     async teardown() {

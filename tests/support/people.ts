@@ -5,7 +5,7 @@ let next = 0;
 /** A fresh 10-digit ULN per call, so tests sharing a server never collide. */
 export function uniqueUln(): string {
   next += 1;
-  return String(9000000000 + ((Date.now() % 1_000_000) * 1000 + next) % 999_999_999);
+  return String(9000000000 + (((Date.now() % 1_000_000) * 1000 + next) % 999_999_999));
 }
 
 export function epaStart(overrides: Partial<EpaStart> = {}): EpaStart {

@@ -2,16 +2,39 @@
  * A delivery activity that records what the workflow asked to send, instead of emailing it. It is a
  * real activity run by a real worker; only the outside world (SMTP) is left out, for lifecycle tests.
  */
-import type { DeliveryRequest, DeliveryResult, EpaActivities } from '../../activities/types';
+import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
 
+/**
+ * `deliveries` has one entry per notification (with every recipient), whichever activity the
+ * workflow used: per-recipient messages of one notification are gathered into one entry.
+ */
 export function recordingActivities(): { activities: EpaActivities; deliveries: DeliveryRequest[] } {
   const deliveries: DeliveryRequest[] = [];
+  const byKey = new Map<string, DeliveryRequest>();
   return {
     deliveries,
     activities: {
+      async deliverMessage(request: MessageRequest): Promise<MessageResult> {
+        const id = `${request.epaId}/${request.notification.key}`;
+        let entry = byKey.get(id);
+        if (!entry) {
+          const { recipient: _r, ...rest } = request;
+          entry = { ...rest, recipients: [] };
+          byKey.set(id, entry);
+          deliveries.push(entry);
+        }
+        entry.recipients.push(request.recipient);
+        const order = (r: { role: string }) => request.recipients.findIndex((x) => x.role === r.role);
+        entry.recipients.sort((a, b) => order(a) - order(b));
+        return { status: 'sent', messageId: `<${request.epaId}.${request.notification.key}.${request.recipient.role}@test>` };
+      },
       async deliverNotification(request: DeliveryRequest): Promise<DeliveryResult> {
         deliveries.push(request);
-        return { status: 'sent', messageId: `<${request.epaId}.${request.notification.key}@test>`, to: request.recipients.map((r) => r.email) };
+        return {
+          status: 'sent',
+          messageId: `<${request.epaId}.${request.notification.key}@test>`,
+          to: request.recipients.map((r) => r.email),
+        };
       },
     },
   };

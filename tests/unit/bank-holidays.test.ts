@@ -9,7 +9,12 @@ import { bankHolidays, isWorkingDay } from '../../src/calendar';
 test('the generated table matches date-holidays (GB, ENG, public) for every year it covers', () => {
   const hd = new Holidays('GB', 'ENG');
   for (let year = table.first; year <= table.last; year++) {
-    const fromLibrary = Object.fromEntries(hd.getHolidays(year).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
+    const fromLibrary = Object.fromEntries(
+      hd
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => [h.date.slice(0, 10), h.name]),
+    );
     expect(Object.fromEntries(bankHolidays(year))).toEqual(fromLibrary);
   }
 });

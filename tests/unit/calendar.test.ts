@@ -79,7 +79,9 @@ describe('adding working days (counting starts the day after the event)', () => 
     expect(workingDaysBetween('2026-12-18', '2027-01-04')).toBe(8);
   });
 
-  const date = fc.date({ min: new Date('2024-01-01T12:00:00Z'), max: new Date('2030-12-31T12:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const date = fc
+    .date({ min: new Date('2024-01-01T12:00:00Z'), max: new Date('2030-12-31T12:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
   test('property: N ≥ 1 working days never lands on a weekend or bank holiday', () => {
     fc.assert(
       fc.property(date, fc.integer({ min: 1, max: 40 }), (d, n) => {
@@ -99,7 +101,10 @@ describe('adding working days (counting starts the day after the event)', () => 
     );
   });
   test('property: calendar days add up', () => {
-    fc.assert(fc.property(date, fc.integer({ min: -400, max: 400 }), (d, n) => addDays(addDays(d, n), -n) === d), { numRuns: 300 });
+    fc.assert(
+      fc.property(date, fc.integer({ min: -400, max: 400 }), (d, n) => addDays(addDays(d, n), -n) === d),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -25,14 +25,56 @@ function checkVerdict(raw: unknown): { ok: true; value: unknown } | { ok: false;
 
 const value = fc.oneof(
   fc.anything(),
-  fc.constantFrom('2027-01-12', '2027-02-30', '2027-01-12T10:00', '2027-01-12T25:00', 'observation', 'Observation', 'Pass', 'Merit', '  ok  ', 'no', 'x'.repeat(250)),
+  fc.constantFrom(
+    '2027-01-12',
+    '2027-02-30',
+    '2027-01-12T10:00',
+    '2027-01-12T25:00',
+    'observation',
+    'Observation',
+    'Pass',
+    'Merit',
+    '  ok  ',
+    'no',
+    'x'.repeat(250),
+  ),
   fc.integer({ min: -2, max: 30 }),
   fc.double(),
   fc.boolean(),
-  fc.constantFrom({ reason: 'agreed' }, { reason: ' ' }, { reason: 'agreed', extra: 1 }, { name: 'Priya', email: 'priya@assessors.example' }, { name: 'Priya', email: 'not-an-email' }, { name: '', email: 'a@b.co' }),
+  fc.constantFrom(
+    { reason: 'agreed' },
+    { reason: ' ' },
+    { reason: 'agreed', extra: 1 },
+    { name: 'Priya', email: 'priya@assessors.example' },
+    { name: 'Priya', email: 'not-an-email' },
+    { name: '', email: 'a@b.co' },
+  ),
 );
-const keys = fc.constantFrom('type', 'on', 'component', 'at', 'grade', 'words', 'pieces', 'reason', 'override', 'by', 'location', 'assessor', 'passCriteriaMet', 'distinctionCriteriaMet', 'exceptionalCircumstances', 'colour');
-const raw = fc.tuple(fc.oneof(fc.constantFrom(...eventTypes), fc.string()), fc.dictionary(keys, value, { maxKeys: 5 }), fc.constantFrom('2027-01-12', '2027-13-01', undefined)).map(([type, fields, on]) => ({ ...fields, type, ...(on !== undefined && { on }) }));
+const keys = fc.constantFrom(
+  'type',
+  'on',
+  'component',
+  'at',
+  'grade',
+  'words',
+  'pieces',
+  'reason',
+  'override',
+  'by',
+  'location',
+  'assessor',
+  'passCriteriaMet',
+  'distinctionCriteriaMet',
+  'exceptionalCircumstances',
+  'colour',
+);
+const raw = fc
+  .tuple(
+    fc.oneof(fc.constantFrom(...eventTypes), fc.string()),
+    fc.dictionary(keys, value, { maxKeys: 5 }),
+    fc.constantFrom('2027-01-12', '2027-13-01', undefined),
+  )
+  .map(([type, fields, on]) => ({ ...fields, type, ...(on !== undefined && { on }) }));
 
 test('property: the zod-free check and the zod schema agree on every payload', () => {
   fc.assert(
@@ -49,7 +91,15 @@ test('property: the zod-free check and the zod schema agree on every payload', (
 
 test('well-formed events of every type pass both', () => {
   const examples = [
-    { type: 'AssessmentBooked', on: '2027-01-05', component: 'observation', at: '2027-01-26T10:00', location: 'Head office', assessor: { name: ' Priya Lockhart ', email: 'priya@assessors.example' }, override: { reason: ' agreed by phone ' } },
+    {
+      type: 'AssessmentBooked',
+      on: '2027-01-05',
+      component: 'observation',
+      at: '2027-01-26T10:00',
+      location: 'Head office',
+      assessor: { name: ' Priya Lockhart ', email: 'priya@assessors.example' },
+      override: { reason: ' agreed by phone ' },
+    },
     { type: 'GradeRecorded', on: '2027-01-27', component: 'showcase', passCriteriaMet: true, distinctionCriteriaMet: 7 },
     { type: 'Withdrawn', on: '2027-02-01', reason: '  left employment ', by: 'admin' },
   ];

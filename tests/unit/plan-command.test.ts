@@ -9,7 +9,12 @@ const example = path.join(root, 'tests/fixtures/cases/design-example.json');
 async function plan(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => stdin, now: () => Date.parse('2027-01-20T12:00:00Z') };
+  const io: Io = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    readStdin: () => stdin,
+    now: () => Date.parse('2027-01-20T12:00:00Z'),
+  };
   const code = await main(['node', 'epa', 'plan', ...args], io);
   return { code, out, err };
 }
@@ -19,7 +24,9 @@ test('the design example: stage, the 3-month period end, the observation grade (
   expect(code).toBe(0);
   const result = JSON.parse(out);
   expect(result).toMatchObject({ stage: 'InAssessment', grades: { observation: 'Distinction' }, overall: null, violations: [] });
-  expect(result.deadlines).toContainEqual(expect.objectContaining({ key: 'epaPeriodEnds', due: '2027-02-16', status: 'open', source: '001 §5' }));
+  expect(result.deadlines).toContainEqual(
+    expect.objectContaining({ key: 'epaPeriodEnds', due: '2027-02-16', status: 'open', source: '001 §5' }),
+  );
   expect(result.deadlines).toContainEqual(expect.objectContaining({ key: 'resultDue.observation', status: 'met' }));
 });
 
@@ -71,7 +78,12 @@ test('the installed bin reads stdin and prints JSON (a real process)', () => {
     encoding: 'utf8',
   });
   expect(r.status).toBe(0);
-  expect(JSON.parse(r.stdout).deadlines[0]).toMatchObject({ key: 'gatewayReviewDue', due: '2026-11-16', status: 'missed', source: '002 Gateway' });
+  expect(JSON.parse(r.stdout).deadlines[0]).toMatchObject({
+    key: 'gatewayReviewDue',
+    due: '2026-11-16',
+    status: 'missed',
+    source: '002 Gateway',
+  });
   const bad = spawnSync(process.execPath, [path.join(root, 'bin/epa.js'), 'plan'], { input: '[]', encoding: 'utf8' });
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/^epa: /);

@@ -3,14 +3,19 @@ import fc from 'fast-check';
 import { EpaInputError, EpaTransitionError, eventTypes, planCase } from '../../src/epa';
 
 const components = ['observation', 'project', 'discussion', 'showcase', 'bogus'];
-const day = fc.integer({ min: 0, max: 500 }).map((n) => new Date(Date.UTC(2026, 10, 1) + n * 86400000).toISOString().slice(0, 10));
+const day = fc
+  .integer({ min: 0, max: 500 })
+  .map((n) => new Date(Date.UTC(2026, 10, 1) + n * 86400000).toISOString().slice(0, 10));
 const weirdDate = fc.constantFrom('2026-02-30', '2027-13-01', 'yesterday', '', '2027-1-1');
 const event = fc.record(
   {
     type: fc.oneof(fc.constantFrom(...eventTypes), fc.string()),
     on: fc.oneof({ weight: 9, arbitrary: day }, { weight: 1, arbitrary: weirdDate }),
     component: fc.constantFrom(...components),
-    at: fc.oneof(day.map((d) => `${d}T10:00`), fc.constantFrom('2027-01-01T25:00', 'soon')),
+    at: fc.oneof(
+      day.map((d) => `${d}T10:00`),
+      fc.constantFrom('2027-01-01T25:00', 'soon'),
+    ),
     grade: fc.constantFrom('Fail', 'Pass', 'Distinction', 'Merit'),
     passCriteriaMet: fc.boolean(),
     distinctionCriteriaMet: fc.integer({ min: -1, max: 12 }),

@@ -22,7 +22,10 @@ describe('plan data (001 §2, §5; 002 Pre-Gateway)', () => {
 describe('gateway (002 "What Happens During Gateway?")', () => {
   test('the EPAO reviews within two weeks: due 14 days after submission, missed the day after', () => {
     const events = [{ type: 'GatewaySubmitted', on: '2026-11-02' }];
-    expect(deadline(plan('ST0071', events, '2026-11-16'), 'gatewayReviewDue')).toMatchObject({ due: '2026-11-16', status: 'open' });
+    expect(deadline(plan('ST0071', events, '2026-11-16'), 'gatewayReviewDue')).toMatchObject({
+      due: '2026-11-16',
+      status: 'open',
+    });
     const late = plan('ST0071', events, '2026-11-17');
     expect(deadline(late, 'gatewayReviewDue').status).toBe('missed');
     expect(late.overdue).toBe(true);
@@ -72,7 +75,13 @@ describe("practical observation: 2 weeks' notice (001 §5, 002)", () => {
   test('an override keeps the reason with the violation', () => {
     const v = plan(
       'ST0071',
-      [...st0071Gateway, { ...booked('observation', '2026-11-30', '2026-12-10T10:00'), override: { reason: 'apprentice asked for an earlier date' } }],
+      [
+        ...st0071Gateway,
+        {
+          ...booked('observation', '2026-11-30', '2026-12-10T10:00'),
+          override: { reason: 'apprentice asked for an earlier date' },
+        },
+      ],
       '2026-12-01',
     );
     expect(v.violations[0]).toMatchObject({ rule: 'assessmentNotice', overridden: 'apprentice asked for an earlier date' });
@@ -114,7 +123,11 @@ describe('professional discussion portfolio (001 §5: 10–15 pieces, 2 weeks be
   test('portfolio due 2 weeks before the discussion; met when submitted by then', () => {
     const v = plan(
       'ST0071',
-      [...st0071Gateway, booked('discussion', '2026-12-01', '2027-02-09T10:00'), { type: 'PortfolioSubmitted', on: '2027-01-25', pieces: 12 }],
+      [
+        ...st0071Gateway,
+        booked('discussion', '2026-12-01', '2027-02-09T10:00'),
+        { type: 'PortfolioSubmitted', on: '2027-01-25', pieces: 12 },
+      ],
       '2027-01-27',
     );
     expect(deadline(v, 'portfolioDue')).toMatchObject({ due: '2027-01-26', status: 'met', metOn: '2027-01-25' });
@@ -123,18 +136,38 @@ describe('professional discussion portfolio (001 §5: 10–15 pieces, 2 weeks be
 
 describe('order of methods (001 §5 vs 000/002: a conflict, so warnings only)', () => {
   test('discussion booked before the project interview: a warning (project first is recommended)', () => {
-    const v = plan('ST0071', [...st0071Gateway, booked('project', '2026-12-01', '2027-02-02T10:00'), booked('discussion', '2026-12-01', '2027-01-26T10:00')], '2026-12-02');
+    const v = plan(
+      'ST0071',
+      [
+        ...st0071Gateway,
+        booked('project', '2026-12-01', '2027-02-02T10:00'),
+        booked('discussion', '2026-12-01', '2027-01-26T10:00'),
+      ],
+      '2026-12-02',
+    );
     expect(v.warnings.map((w) => w.rule)).toEqual(['componentOrder']);
     expect(v.violations).toEqual([]);
   });
   test("Innovate's default (002): an observation before the discussion is warned", () => {
-    const v = plan('ST0071', [...st0071Gateway, booked('discussion', '2026-12-01', '2027-02-09T10:00'), booked('observation', '2026-12-01', '2027-01-12T10:00')], '2026-12-02');
+    const v = plan(
+      'ST0071',
+      [
+        ...st0071Gateway,
+        booked('discussion', '2026-12-01', '2027-02-09T10:00'),
+        booked('observation', '2026-12-01', '2027-01-12T10:00'),
+      ],
+      '2026-12-02',
+    );
     expect(v.warnings).toEqual([expect.objectContaining({ rule: 'componentOrder', source: '002' })]);
   });
   test("with the policy set to seed 001's reading, the opposite order is warned", () => {
     const ctx = { plan: plans.ST0071!, policy: { ...innovate, observationOrder: 'beforeDiscussion' as const } };
     let s: EpaState = newEpa(ctx);
-    for (const e of [...st0071Gateway, booked('observation', '2026-12-01', '2027-02-09T10:00'), booked('discussion', '2026-12-01', '2027-01-12T10:00')]) {
+    for (const e of [
+      ...st0071Gateway,
+      booked('observation', '2026-12-01', '2027-02-09T10:00'),
+      booked('discussion', '2026-12-01', '2027-01-12T10:00'),
+    ]) {
       s = recordEvent(s, e, ctx).state;
     }
     expect(s.warnings).toEqual([expect.objectContaining({ rule: 'componentOrder', source: '001 §5' })]);
@@ -145,7 +178,9 @@ describe('grading (001 §8, 002 Grading)', () => {
   const all = (obs: string, proj: string, disc: string): RawEvent[] => [
     ...st0071Gateway,
     ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', obs, '2027-01-13', '2027-01-14'),
-    ...st0071Component('project', '2027-01-14', '2027-01-19T10:00', proj, '2027-01-20', '2027-01-21').map((e) => (e.type === 'AssessmentBooked' ? { ...e, override: { reason: 'short notice agreed' } } : e)),
+    ...st0071Component('project', '2027-01-14', '2027-01-19T10:00', proj, '2027-01-20', '2027-01-21').map((e) =>
+      e.type === 'AssessmentBooked' ? { ...e, override: { reason: 'short notice agreed' } } : e,
+    ),
     ...st0071Component('discussion', '2027-01-21', '2027-01-26T10:00', disc, '2027-01-27', '2027-01-28'),
   ];
   test.each([
@@ -157,56 +192,107 @@ describe('grading (001 §8, 002 Grading)', () => {
     expect(plan('ST0071', all(a, b, c), '2027-01-29').overall).toBe(overall);
   });
   test('a grade before the assessment is refused', () => {
-    expect(() => plan('ST0071', [...st0071Gateway, booked('observation', '2026-11-20', '2027-01-12T10:00'), { type: 'GradeRecorded', component: 'observation', grade: 'Pass', on: '2027-01-05' }], '2027-01-06')).toThrow(
-      /no grade before the assessment/,
-    );
+    expect(() =>
+      plan(
+        'ST0071',
+        [
+          ...st0071Gateway,
+          booked('observation', '2026-11-20', '2027-01-12T10:00'),
+          { type: 'GradeRecorded', component: 'observation', grade: 'Pass', on: '2027-01-05' },
+        ],
+        '2027-01-06',
+      ),
+    ).toThrow(/no grade before the assessment/);
   });
   test('results published within 7 working days of each assessment (002 Annex 2)', () => {
-    const events = [...st0071Gateway, booked('observation', '2026-11-20', '2026-12-18T10:00'), { type: 'AssessmentTaken', component: 'observation', on: '2026-12-18' }];
+    const events = [
+      ...st0071Gateway,
+      booked('observation', '2026-11-20', '2026-12-18T10:00'),
+      { type: 'AssessmentTaken', component: 'observation', on: '2026-12-18' },
+    ];
     // 18 Dec 2026 + 7 working days skips Christmas and the substitute Boxing Day (28th).
-    expect(deadline(plan('ST0071', events, '2026-12-31'), 'resultDue.observation')).toMatchObject({ due: '2026-12-31', status: 'open' });
+    expect(deadline(plan('ST0071', events, '2026-12-31'), 'resultDue.observation')).toMatchObject({
+      due: '2026-12-31',
+      status: 'open',
+    });
     expect(deadline(plan('ST0071', events, '2027-01-01'), 'resultDue.observation').status).toBe('missed');
   });
   test('certificate claimed within 15 working days after the final result (002 Annex 2)', () => {
     const v = plan('ST0071', all('Pass', 'Pass', 'Pass'), '2027-01-29');
     expect(v.stage).toBe('AwaitingCertificate');
     expect(deadline(v, 'certificateClaimDue')).toMatchObject({ due: '2027-02-18', status: 'open', owner: 'epaoAdmin' });
-    const done = plan('ST0071', [...all('Pass', 'Pass', 'Pass'), { type: 'CertificateClaimed', on: '2027-02-01' }, { type: 'CertificateReceived', on: '2027-02-20' }], '2027-02-21');
+    const done = plan(
+      'ST0071',
+      [
+        ...all('Pass', 'Pass', 'Pass'),
+        { type: 'CertificateClaimed', on: '2027-02-01' },
+        { type: 'CertificateReceived', on: '2027-02-20' },
+      ],
+      '2027-02-21',
+    );
     expect(done.stage).toBe('Completed');
     expect(done.overdue).toBe(false);
   });
 });
 
 describe('resits, retakes and rework (001 §8, 002 Annex 2)', () => {
-  const failedObservation = [...st0071Gateway, ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', 'Fail', '2027-01-13', '2027-01-15')];
+  const failedObservation = [
+    ...st0071Gateway,
+    ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', 'Fail', '2027-01-13', '2027-01-15'),
+  ];
   test('the resit window is 12 months from the first failing result', () => {
     const v = plan('ST0071', failedObservation, '2027-01-16');
     expect(v.stage).toBe('Resit');
     expect(deadline(v, 'resitDeadline')).toMatchObject({ due: '2028-01-15', status: 'open', source: '001 §8' });
   });
   test('a resit Distinction is capped at Pass', () => {
-    const v = plan('ST0071', [...failedObservation, ...st0071Component('observation', '2027-05-01', '2027-06-15T10:00', 'Distinction', '2027-06-16', '2027-06-17')], '2027-06-18');
+    const v = plan(
+      'ST0071',
+      [
+        ...failedObservation,
+        ...st0071Component('observation', '2027-05-01', '2027-06-15T10:00', 'Distinction', '2027-06-16', '2027-06-17'),
+      ],
+      '2027-06-18',
+    );
     expect(v.grades.observation).toBe('Pass');
-    expect(v.components.observation!.attempts[1]).toMatchObject({ kind: 'resit', rawGrade: 'Distinction', grade: 'Pass', capped: true });
+    expect(v.components.observation!.attempts[1]).toMatchObject({
+      kind: 'resit',
+      rawGrade: 'Distinction',
+      grade: 'Pass',
+      capped: true,
+    });
   });
   test('exceptional circumstances for the original fail keep the Distinction', () => {
     const v = plan(
       'ST0071',
-      [...failedObservation, ...st0071Component('observation', '2027-05-01', '2027-06-15T10:00', 'Distinction', '2027-06-16', '2027-06-17', { exceptionalCircumstances: true })],
+      [
+        ...failedObservation,
+        ...st0071Component('observation', '2027-05-01', '2027-06-15T10:00', 'Distinction', '2027-06-16', '2027-06-17', {
+          exceptionalCircumstances: true,
+        }),
+      ],
       '2027-06-18',
     );
     expect(v.grades.observation).toBe('Distinction');
   });
   test('no resit to turn a Pass into a Distinction', () => {
-    const passed = [...st0071Gateway, ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', 'Pass', '2027-01-13', '2027-01-15')];
-    expect(() => plan('ST0071', [...passed, booked('observation', '2027-01-20', '2027-02-10T10:00')], '2027-01-21')).toThrow(/no resit to improve a pass/);
+    const passed = [
+      ...st0071Gateway,
+      ...st0071Component('observation', '2026-11-20', '2027-01-12T10:00', 'Pass', '2027-01-13', '2027-01-15'),
+    ];
+    expect(() => plan('ST0071', [...passed, booked('observation', '2027-01-20', '2027-02-10T10:00')], '2027-01-21')).toThrow(
+      /no resit to improve a pass/,
+    );
   });
   test('a resit booked after the 12-month window is a violation', () => {
     const v = plan('ST0071', [...failedObservation, booked('observation', '2028-01-01', '2028-01-20T10:00')], '2028-01-02');
     expect(v.violations.map((x) => x.rule)).toContain('resitAfterWindow');
   });
   test('a failed project is reworked within 1 month of the failing result', () => {
-    const failedProject = [...st0071Gateway, ...st0071Component('project', '2026-11-20', '2027-01-19T10:00', 'Fail', '2027-01-20', '2027-01-29')];
+    const failedProject = [
+      ...st0071Gateway,
+      ...st0071Component('project', '2026-11-20', '2027-01-19T10:00', 'Fail', '2027-01-20', '2027-01-29'),
+    ];
     const v = plan('ST0071', failedProject, '2027-03-01');
     expect(v.stage).toBe('Rework');
     expect(deadline(v, 'reworkDue')).toMatchObject({ due: '2027-02-28', status: 'missed' });
@@ -238,13 +324,36 @@ describe('extenuating circumstances (001 §8: the date may be rearranged)', () =
 
 describe('withdrawal and events out of order', () => {
   test('after withdrawal open deadlines go and further events are refused', () => {
-    const v = plan('ST0071', [...st0071Gateway, { type: 'Withdrawn', on: '2026-12-01', reason: 'left employment' }], '2027-03-01');
+    const v = plan(
+      'ST0071',
+      [...st0071Gateway, { type: 'Withdrawn', on: '2026-12-01', reason: 'left employment' }],
+      '2027-03-01',
+    );
     expect(v.stage).toBe('Withdrawn');
     expect(v.overdue).toBe(false);
-    expect(() => plan('ST0071', [...st0071Gateway, { type: 'Withdrawn', on: '2026-12-01', reason: 'left employment' }, { type: 'GatewaySubmitted', on: '2026-12-02' }], '2026-12-03')).toThrow(/withdrawn/);
+    expect(() =>
+      plan(
+        'ST0071',
+        [
+          ...st0071Gateway,
+          { type: 'Withdrawn', on: '2026-12-01', reason: 'left employment' },
+          { type: 'GatewaySubmitted', on: '2026-12-02' },
+        ],
+        '2026-12-03',
+      ),
+    ).toThrow(/withdrawn/);
   });
   test('an event dated before the previous one is refused', () => {
-    expect(() => plan('ST0071', [{ type: 'GatewaySubmitted', on: '2026-11-02' }, { type: 'GatewayPassed', on: '2026-11-01' }], '2026-11-03')).toThrow(/out of order/);
+    expect(() =>
+      plan(
+        'ST0071',
+        [
+          { type: 'GatewaySubmitted', on: '2026-11-02' },
+          { type: 'GatewayPassed', on: '2026-11-01' },
+        ],
+        '2026-11-03',
+      ),
+    ).toThrow(/out of order/);
   });
 });
 
@@ -281,13 +390,23 @@ describe('retake (001 §8: further learning, so the apprentice goes through gate
     expect(deadline(v, 'resitDeadline')).toMatchObject({ due: '2028-01-15', status: 'open' });
   });
   test('a second gateway submission without a fail is refused', () => {
-    expect(() => plan('ST0071', [...st0071Gateway, { type: 'GatewaySubmitted', on: '2026-11-20' }], '2026-11-21')).toThrow(/already been passed/);
+    expect(() => plan('ST0071', [...st0071Gateway, { type: 'GatewaySubmitted', on: '2026-11-20' }], '2026-11-21')).toThrow(
+      /already been passed/,
+    );
   });
 });
 
 describe('how overdue an EPA is (the overdue views)', () => {
   test('calendar days since its earliest missed deadline', () => {
-    expect(overdueBy([{ key: 'projectCompletionDue', due: '2027-01-16' }, { key: 'resultDue.observation', due: '2027-01-11' }], '2027-01-20')).toEqual({
+    expect(
+      overdueBy(
+        [
+          { key: 'projectCompletionDue', due: '2027-01-16' },
+          { key: 'resultDue.observation', due: '2027-01-11' },
+        ],
+        '2027-01-20',
+      ),
+    ).toEqual({
       keys: 'projectCompletionDue, resultDue.observation',
       due: '2027-01-11',
       days: 9,

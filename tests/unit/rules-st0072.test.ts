@@ -34,9 +34,9 @@ describe('component grade from criteria counts (003 table, 004 Assessment Breakd
     expect(plans.ST0072!.components.map((c) => c.weight)).toEqual([0.65, 0.2, 0.15]);
   });
   test('more distinction criteria than exist is refused, naming the field', () => {
-    expect(() => plan('ST0072', [...gateway, ...take('observation', '2027-01-08', '2027-01-25T10:00', true, 6, '2027-01-26')], '2027-01-27')).toThrow(
-      /events\[5\]\.distinctionCriteriaMet: 6 exceeds the 5 distinction criteria of observation/,
-    );
+    expect(() =>
+      plan('ST0072', [...gateway, ...take('observation', '2027-01-08', '2027-01-25T10:00', true, 6, '2027-01-26')], '2027-01-27'),
+    ).toThrow(/events\[5\]\.distinctionCriteriaMet: 6 exceeds the 5 distinction criteria of observation/);
   });
 });
 
@@ -66,23 +66,42 @@ describe('overall grade (003, 004): Distinction only with a distinction in every
 
 describe('gateway and EPA period (004 Gateway)', () => {
   test('gateway form at least 10 working days before the first assessment: 9 is a violation', () => {
-    const v = plan('ST0072', [...gateway, { type: 'AssessmentBooked', component: 'showcase', on: '2027-01-08', at: '2027-01-15T10:00' }], '2027-01-09');
+    const v = plan(
+      'ST0072',
+      [...gateway, { type: 'AssessmentBooked', component: 'showcase', on: '2027-01-08', at: '2027-01-15T10:00' }],
+      '2027-01-09',
+    );
     expect(v.violations.map((x) => [x.rule, x.source])).toEqual([['gatewayFormNotice', '004 Gateway']]);
     expect(deadline(v, 'gatewayFormDue')).toMatchObject({ due: '2026-12-31', late: true }); // 10 working days before 15 Jan skips New Year's Day
-    const ok = plan('ST0072', [...gateway, { type: 'AssessmentBooked', component: 'showcase', on: '2027-01-08', at: '2027-01-18T10:00' }], '2027-01-09');
+    const ok = plan(
+      'ST0072',
+      [...gateway, { type: 'AssessmentBooked', component: 'showcase', on: '2027-01-08', at: '2027-01-18T10:00' }],
+      '2027-01-09',
+    );
     expect(ok.violations).toEqual([]);
   });
   test('all EPA activity within 3 months of gateway', () => {
     expect(plan('ST0072', gateway, '2027-01-09').epaPeriodEnds).toBe('2027-04-08');
   });
   test('a showcase of more than 20 pieces is a violation (004)', () => {
-    const v = plan('ST0072', [{ type: 'GatewaySubmitted', on: '2027-01-04' }, { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 21 }], '2027-01-05');
+    const v = plan(
+      'ST0072',
+      [
+        { type: 'GatewaySubmitted', on: '2027-01-04' },
+        { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 21 },
+      ],
+      '2027-01-05',
+    );
     expect(v.violations.map((x) => x.rule)).toEqual(['showcaseSize']);
   });
   test('the discussion must follow the observation (003, 004): booking it earlier is a violation', () => {
     const v = plan(
       'ST0072',
-      [...gateway, { type: 'AssessmentBooked', component: 'observation', on: '2027-01-08', at: '2027-02-01T10:00' }, { type: 'AssessmentBooked', component: 'discussion', on: '2027-01-08', at: '2027-01-28T10:00' }],
+      [
+        ...gateway,
+        { type: 'AssessmentBooked', component: 'observation', on: '2027-01-08', at: '2027-02-01T10:00' },
+        { type: 'AssessmentBooked', component: 'discussion', on: '2027-01-08', at: '2027-01-28T10:00' },
+      ],
       '2027-01-09',
     );
     expect(v.violations.map((x) => x.rule)).toEqual(['componentOrder']);
@@ -96,7 +115,10 @@ describe('re-sit / re-take (004): 6-month window, overall grade capped at Pass',
     { type: 'ResultPublished', component: 'showcase', on: '2027-01-27' },
   ];
   test('window: 6 months from gateway', () => {
-    expect(deadline(plan('ST0072', failedShowcase, '2027-01-28'), 'resitDeadline')).toMatchObject({ due: '2027-07-08', source: '004 Re-sit / Re-take' });
+    expect(deadline(plan('ST0072', failedShowcase, '2027-01-28'), 'resitDeadline')).toMatchObject({
+      due: '2027-07-08',
+      source: '004 Re-sit / Re-take',
+    });
   });
   test('a resit Distinction is capped, and exceptional circumstances do not lift it for ST0072', () => {
     const v = plan(
@@ -105,7 +127,9 @@ describe('re-sit / re-take (004): 6-month window, overall grade capped at Pass',
         ...failedShowcase,
         ...take('showcase', '2027-03-01', '2027-04-01T10:00', true, 9, '2027-04-02'),
         ...take('observation', '2027-04-02', '2027-04-19T10:00', true, 5, '2027-04-20'),
-        ...take('discussion', '2027-04-20', '2027-04-26T10:00', true, 4, '2027-04-27').map((e) => (e.type === 'GradeRecorded' ? { ...e, exceptionalCircumstances: true } : e)),
+        ...take('discussion', '2027-04-20', '2027-04-26T10:00', true, 4, '2027-04-27').map((e) =>
+          e.type === 'GradeRecorded' ? { ...e, exceptionalCircumstances: true } : e,
+        ),
       ],
       '2027-04-28',
     );

@@ -15,9 +15,30 @@ const people: Record<Role, Recipient> = {
 function request(kind: NotificationKind): DeliveryRequest {
   return {
     epaId: 'epa-9123456789',
-    notification: { key: `${kind}:x`, kind, at: 0, to: [], component: 'observation', componentName: 'Practical observation with Q&A', attempt: 1, assessmentAt: '2027-01-12T10:00', durationMinutes: 60, due: '2027-10-31', deadlineKey: 'reportDue', daysBefore: 7, location: 'Head office' },
+    notification: {
+      key: `${kind}:x`,
+      kind,
+      at: 0,
+      to: [],
+      component: 'observation',
+      componentName: 'Practical observation with Q&A',
+      attempt: 1,
+      assessmentAt: '2027-01-12T10:00',
+      durationMinutes: 60,
+      due: '2027-10-31',
+      deadlineKey: 'reportDue',
+      daysBefore: 7,
+      location: 'Head office',
+    },
     recipients: [],
-    context: { standard: 'ST0071', standardTitle: 'Customer Service Specialist', epaoName: 'Innovate Awarding', epaoEmail: 'admin@epao.example', apprenticeName: 'Ada Testwell', employerName: 'Brightside Lettings Ltd' },
+    context: {
+      standard: 'ST0071',
+      standardTitle: 'Customer Service Specialist',
+      epaoName: 'Innovate Awarding',
+      epaoEmail: 'admin@epao.example',
+      apprenticeName: 'Ada Testwell',
+      employerName: 'Brightside Lettings Ltd',
+    },
     requestedAt: 0,
   };
 }
@@ -43,7 +64,9 @@ test('the apprentice is told what is due, by when, and what to do', () => {
   expect(m.subject).toBe('Due Sunday 31 October 2027: project report');
   expect(m.text).toContain('due by the end of Sunday 31 October 2027 (UK time), in 7 days');
   expect(m.text).toContain('Send it to your EPAO before then');
-  expect(renderMessage(request('assessmentReminder'), people.employer).subject).toBe("Reminder: Ada Testwell's practical observation with Q&A is on Tuesday 12 January 2027, 10:00");
+  expect(renderMessage(request('assessmentReminder'), people.employer).subject).toBe(
+    "Reminder: Ada Testwell's practical observation with Q&A is on Tuesday 12 January 2027, 10:00",
+  );
 });
 
 test('HTML is escaped', () => {

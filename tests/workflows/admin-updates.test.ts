@@ -26,18 +26,44 @@ afterAll(async () => {
  */
 async function updateEvents(): Promise<number> {
   const history = await h.epa.handle(w.uln).fetchHistory();
-  return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes).length;
+  return (history.events ?? []).filter(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes,
+  ).length;
 }
 
 test.each([
   ['malformed payload', 'AssessmentBooked', { on: '2027-01-12', component: 'observation' }, 'invalid_input', /event\.at/],
-  ['impossible date', 'ReportSubmitted', { on: '2027-02-30', words: 2500 }, 'invalid_input', /event\.on: must be a real calendar date/],
-  ['unknown component', 'AssessmentTaken', { on: '2027-01-12', component: 'showcase' }, 'invalid_input', /unknown component "showcase"/],
+  [
+    'impossible date',
+    'ReportSubmitted',
+    { on: '2027-02-30', words: 2500 },
+    'invalid_input',
+    /event\.on: must be a real calendar date/,
+  ],
+  [
+    'unknown component',
+    'AssessmentTaken',
+    { on: '2027-01-12', component: 'showcase' },
+    'invalid_input',
+    /unknown component "showcase"/,
+  ],
   ['unknown field', 'GatewayPassed', { on: '2027-01-12', colour: 'blue' }, 'invalid_input', /unknown field/],
-  ['grade before the assessment', 'GradeRecorded', { on: '2027-01-12', component: 'project', grade: 'Pass' }, 'rejected_transition', /no grade before the assessment/],
+  [
+    'grade before the assessment',
+    'GradeRecorded',
+    { on: '2027-01-12', component: 'project', grade: 'Pass' },
+    'rejected_transition',
+    /no grade before the assessment/,
+  ],
   ['event in the future', 'ReportSubmitted', { on: '2027-03-01', words: 2500 }, 'rejected_transition', /after today/],
   ['event out of order', 'ReportSubmitted', { on: '2027-01-05', words: 2500 }, 'rejected_transition', /out of order/],
-  ['under two weeks notice', 'AssessmentBooked', { on: '2027-01-12', component: 'observation', at: '2027-01-20T10:00' }, 'rule_violation', /2 weeks' notice/],
+  [
+    'under two weeks notice',
+    'AssessmentBooked',
+    { on: '2027-01-12', component: 'observation', at: '2027-01-20T10:00' },
+    'rule_violation',
+    /2 weeks' notice/,
+  ],
   ['9-piece portfolio', 'PortfolioSubmitted', { on: '2027-01-12', pieces: 9 }, 'rule_violation', /portfolio of 9 pieces/],
   ['not an object', 'ReportSubmitted', 'words', 'invalid_input', /must be a JSON object/],
 ])('%s is refused with a clear message and history is unchanged', async (_name, type, payload, kind, message) => {
@@ -52,15 +78,34 @@ test.each([
 
 test('an unknown ULN is "not found"; an unknown event type is invalid input', async () => {
   await expect(h.epa.status('1999999999')).rejects.toMatchObject({ kind: 'not_found' });
-  await expect(h.epa.recordEvent(w.uln, 'ObservationDone', { on: '2027-01-12' })).rejects.toMatchObject({ kind: 'invalid_input' });
-  await expect(h.epa.recordEvent('12345', 'GatewayPassed', { on: '2027-01-12' })).rejects.toMatchObject({ kind: 'invalid_input' });
+  await expect(h.epa.recordEvent(w.uln, 'ObservationDone', { on: '2027-01-12' })).rejects.toMatchObject({
+    kind: 'invalid_input',
+  });
+  await expect(h.epa.recordEvent('12345', 'GatewayPassed', { on: '2027-01-12' })).rejects.toMatchObject({
+    kind: 'invalid_input',
+  });
 });
 
 test('overriding the notice violation with a reason is accepted and the reason is queryable', async () => {
   const reason = 'apprentice asked to bring the observation forward';
-  const status = await h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-01-12', component: 'observation', at: '2027-01-20T10:00', override: { reason } });
-  expect(status.overrides).toEqual([{ rule: 'assessmentNotice', reason, event: status.eventCount - 1, on: '2027-01-12' }]);
-  expect((await h.epa.status(w.uln)).violations[0]).toMatchObject({ rule: 'assessmentNotice', overridden: reason, source: '001 §5' });
+  const summary = await h.epa.recordEvent(w.uln, 'AssessmentBooked', {
+    on: '2027-01-12',
+    component: 'observation',
+    at: '2027-01-20T10:00',
+    override: { reason },
+  });
+  expect(summary.violations).toEqual([
+    expect.objectContaining({ rule: 'assessmentNotice', overridden: reason, event: summary.eventCount - 1 }),
+  ]);
+  const status = await h.epa.status(w.uln);
+  expect(status.overrides).toEqual([{ rule: 'assessmentNotice', reason, event: summary.eventCount - 1, on: '2027-01-12' }]);
+  expect((await h.epa.status(w.uln)).violations[0]).toMatchObject({
+    rule: 'assessmentNotice',
+    overridden: reason,
+    source: '001 §5',
+  });
   // An override without a reason is refused.
-  await expect(h.epa.recordEvent(w.uln, 'PortfolioSubmitted', { on: '2027-01-12', pieces: 9, override: { reason: '' } })).rejects.toMatchObject({ kind: 'invalid_input' });
+  await expect(
+    h.epa.recordEvent(w.uln, 'PortfolioSubmitted', { on: '2027-01-12', pieces: 9, override: { reason: '' } }),
+  ).rejects.toMatchObject({ kind: 'invalid_input' });
 });

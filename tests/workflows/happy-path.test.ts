@@ -24,7 +24,11 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   expect((await h.epa.status(uln)).stage).toBe('GatewayReview');
   await at('2027-08-02', 'GatewayPassed');
   await at('2027-08-03', 'AssessmentBooked', { component: 'observation', at: '2027-09-14T10:00' });
-  await at('2027-08-03', 'AssessmentBooked', { component: 'project', at: '2027-10-12T10:00', location: 'https://meet.example/epa-project' });
+  await at('2027-08-03', 'AssessmentBooked', {
+    component: 'project',
+    at: '2027-10-12T10:00',
+    location: 'https://meet.example/epa-project',
+  });
   const booked = await at('2027-08-03', 'AssessmentBooked', { component: 'discussion', at: '2027-11-01T14:00' });
   expect(booked.warnings.map((w) => w.rule)).toEqual(['componentOrder']); // 002: observation not before the discussion
   await at('2027-09-14', 'AssessmentTaken', { component: 'observation' });
@@ -51,8 +55,12 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   // The clocks go back at 02:00 on Sunday 31 Oct 2027: 18 and 25 Oct are BST (09:00 London = 08:00 UTC),
   // 31 Oct is GMT (09:00 London = 09:00 UTC).
   const mine = h.deliveries.filter((d) => d.epaId === `epa-${uln}`);
-  const discussion = mine.filter((d) => d.notification.kind === 'assessmentReminder' && d.notification.component === 'discussion');
-  expect(discussion.map((d) => [londonDateOf(d.requestedAt), londonTimeOf(d.requestedAt), new Date(d.requestedAt).getUTCHours()])).toEqual([
+  const discussion = mine.filter(
+    (d) => d.notification.kind === 'assessmentReminder' && d.notification.component === 'discussion',
+  );
+  expect(
+    discussion.map((d) => [londonDateOf(d.requestedAt), londonTimeOf(d.requestedAt), new Date(d.requestedAt).getUTCHours()]),
+  ).toEqual([
     ['2027-10-18', '09:00', 8],
     ['2027-10-25', '09:00', 8],
     ['2027-10-31', '09:00', 9],
@@ -70,7 +78,9 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   expect(new Set(keys).size).toBe(keys.length);
   // Report due 28 Sep: the 14-day reminder went out on 14 Sep; the report came in on 20 Sep, so the
   // 7- and 1-day reminders were not sent.
-  expect(mine.filter((d) => d.notification.deadlineKey === 'reportDue').map((d) => londonDateOf(d.requestedAt))).toEqual(['2027-09-14']);
+  expect(mine.filter((d) => d.notification.deadlineKey === 'reportDue').map((d) => londonDateOf(d.requestedAt))).toEqual([
+    '2027-09-14',
+  ]);
   expect(mine.some((d) => d.notification.kind === 'deadlineMissed')).toBe(false);
 
   const history = await h.epa.handle(uln).fetchHistory();

@@ -74,7 +74,10 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
   expect(status.stage).toBe('Resit');
   const first = await h.env.client.workflow.getHandle(`epa-${input.uln}`, firstRun).describe();
   expect(first.status.name).toBe('CONTINUED_AS_NEW');
-  const mine = h.deliveries.filter((d) => d.epaId === `epa-${input.uln}`).map((d) => d.notification.key);
+  const delivered = h.deliveries.filter((d) => d.epaId === `epa-${input.uln}`);
+  const mine = delivered.map((d) => d.notification.key);
   expect(new Set(mine).size).toBe(mine.length); // nothing sent twice across runs
-  expect(status.log.map((l) => l.key)).toEqual(mine);
+  // The log, carried across runs, has one entry per recipient of every notification sent.
+  const perRecipient = delivered.flatMap((d) => d.recipients.map((r) => `${d.notification.key} → ${r.role}`)).sort();
+  expect(status.log.map((l) => `${l.key} → ${l.role}`).sort()).toEqual(perRecipient);
 });

@@ -10,20 +10,33 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../workers/epa-worker';
 import { historiesDir } from '../support/history-fixtures';
 
-const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('there are recorded histories to replay', () => {
   expect(files).toEqual(
-    expect.arrayContaining(['happy-path-st0071.json', 'happy-path-st0072.json', 'resit-capped-st0071.json', 'rework-st0071.json', 'withdrawal-st0071.json']),
+    expect.arrayContaining([
+      'happy-path-st0071.json',
+      'happy-path-st0072.json',
+      'resit-capped-st0071.json',
+      'rework-st0071.json',
+      'withdrawal-st0071.json',
+    ]),
   );
 });
 
 test('every recorded EPA history replays deterministically against the current workflow code', async () => {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-  const histories = files.map((f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJSON(JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8'))) }));
+  const histories = files.map((f) => ({
+    workflowId: path.basename(f, '.json'),
+    history: historyFromJSON(JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8'))),
+  }));
   const results: { workflowId: string; error?: unknown }[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'epa-replay' }, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error });
   }
-  expect(results.map((r) => [r.workflowId, r.error ? String(r.error) : 'ok'])).toEqual(histories.map((h) => [h.workflowId, 'ok']));
+  expect(results.map((r) => [r.workflowId, r.error ? String(r.error) : 'ok'])).toEqual(
+    histories.map((h) => [h.workflowId, 'ok']),
+  );
 });

@@ -17,7 +17,9 @@ test('rework due one month after the failing result; missed → overdue, then es
   expect(failed.stage).toBe('Rework');
   expect(failed.deadlines.find((d) => d.key === 'reworkDue')).toMatchObject({ due: '2027-03-12', status: 'open' });
   // Booking a new interview before the rework is in is refused.
-  await expect(h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-02-12', component: 'project', at: '2027-03-20T10:00' })).rejects.toMatchObject({
+  await expect(
+    h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-02-12', component: 'project', at: '2027-03-20T10:00' }),
+  ).rejects.toMatchObject({
     kind: 'rejected_transition',
   });
 
@@ -25,9 +27,16 @@ test('rework due one month after the failing result; missed → overdue, then es
   await eventually(async () => expect(await w.searchAttributes()).toMatchObject({ overdue: true, stage: 'Rework' }));
   const missed = await h.epa.status(w.uln);
   expect(missed.deadlines.find((d) => d.key === 'reworkDue')!.status).toBe('missed');
-  expect(h.deliveries.some((d) => d.epaId === `epa-${w.uln}` && d.notification.key === 'deadlineMissed:reworkDue:2027-03-12')).toBe(true);
+  expect(
+    h.deliveries.some((d) => d.epaId === `epa-${w.uln}` && d.notification.key === 'deadlineMissed:reworkDue:2027-03-12'),
+  ).toBe(true);
   // The apprentice was reminded 14, 7 and 1 days before.
-  expect(h.deliveries.filter((d) => d.epaId === `epa-${w.uln}` && d.notification.deadlineKey === 'reworkDue' && d.notification.kind === 'deadlineReminder')).toHaveLength(3);
+  expect(
+    h.deliveries.filter(
+      (d) =>
+        d.epaId === `epa-${w.uln}` && d.notification.deadlineKey === 'reworkDue' && d.notification.kind === 'deadlineReminder',
+    ),
+  ).toHaveLength(3);
 
   const reworked = await w.at('2027-03-15', 'ReworkSubmitted', { words: 2600 });
   await recordHistoryFixture('rework-st0071', h.epa.handle(w.uln));

@@ -11,7 +11,9 @@ test('gateway form, showcase, observation then discussion, graded from criteria,
   await w.at('2027-01-04', 'ShowcaseSubmitted', { pieces: 18 });
   await w.at('2027-01-08', 'GatewayPassed');
   // 9 working days after the gateway form: refused without an override (004 Gateway).
-  await expect(h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-01-08', component: 'showcase', at: '2027-01-15T10:00' })).rejects.toMatchObject({
+  await expect(
+    h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-01-08', component: 'showcase', at: '2027-01-15T10:00' }),
+  ).rejects.toMatchObject({
     kind: 'rule_violation',
     message: expect.stringContaining('gatewayFormNotice'),
   });
@@ -23,10 +25,18 @@ test('gateway form, showcase, observation then discussion, graded from criteria,
   await w.at('2027-02-01', 'AssessmentTaken', { component: 'observation' });
   await w.at('2027-02-01', 'AssessmentTaken', { component: 'discussion' });
   await w.at('2027-02-02', 'GradeRecorded', { component: 'observation', passCriteriaMet: true, distinctionCriteriaMet: 4 });
-  const graded = await w.at('2027-02-02', 'GradeRecorded', { component: 'discussion', passCriteriaMet: true, distinctionCriteriaMet: 2 });
+  const graded = await w.at('2027-02-02', 'GradeRecorded', {
+    component: 'discussion',
+    passCriteriaMet: true,
+    distinctionCriteriaMet: 2,
+  });
   expect(graded.grades).toEqual({ showcase: 'Distinction', observation: 'Distinction', discussion: 'Pass' });
   expect(graded.overall).toBe('Pass'); // a distinction is needed in every component
-  expect(graded.deadlines.find((d) => d.key === 'resultsDue')).toMatchObject({ due: '2027-02-15', status: 'open', source: '004 Grading' });
+  expect(graded.deadlines.find((d) => d.key === 'resultsDue')).toMatchObject({
+    due: '2027-02-15',
+    status: 'open',
+    source: '004 Grading',
+  });
   await w.at('2027-02-05', 'ResultPublished', { component: 'showcase' });
   await w.at('2027-02-05', 'ResultPublished', { component: 'observation' });
   const published = await w.at('2027-02-05', 'ResultPublished', { component: 'discussion' });
