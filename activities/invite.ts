@@ -21,11 +21,13 @@ export interface Invite {
  * so a name can never close the quoted value and add parameters or attendees of its own.
  */
 export function parameterValue(value: string): string {
-  return value
-    .replace(/"/g, "'")
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+  return (
+    value
+      .replace(/"/g, "'")
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim()
+  );
 }
 
 export function inviteUid(request: DeliveryRequest): string {

@@ -14,7 +14,10 @@ function strip(schema: Record<string, unknown>): Record<string, unknown> {
 const error = { $ref: '#/components/schemas/Error' };
 const responses = (extra: Record<string, unknown>) => ({
   ...extra,
-  '401': { description: 'No or unknown token', content: { 'application/json': { schema: error } } },
+  '401': {
+    description: 'No or unknown bearer token (the API takes no cookie)',
+    content: { 'application/json': { schema: error } },
+  },
 });
 
 export function openApiDocument(): Record<string, unknown> {
@@ -81,7 +84,8 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       '/api/epas': {
         post: {
-          summary: 'Start an EPA (workflow epa-<ULN>) at its gateway submission',
+          summary:
+            'Start an EPA (workflow epa-<ULN>) at its gateway submission (not in the future; dates 2001-01-01 to 2073-12-31)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStart' } } } },
           responses: responses({
             '201': {
@@ -94,7 +98,11 @@ export function openApiDocument(): Record<string, unknown> {
             },
             '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
             '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
-            '409': { description: 'An EPA for this ULN exists', content: { 'application/json': { schema: error } } },
+            '409': {
+              description: 'An EPA for this ULN exists, running or finished (a finished one is started again with /restart)',
+              content: { 'application/json': { schema: error } },
+            },
+            '415': { description: 'The body is not JSON', content: { 'application/json': { schema: error } } },
           }),
         },
         get: {
@@ -152,6 +160,75 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'Impossible now (rejected_transition) or breaks a rule without override.reason (rule_violation)',
               content: { 'application/json': { schema: error } },
             },
+          }),
+        },
+      },
+      '/api/epas/{uln}/restart': {
+        post: {
+          summary: 'Start a finished (withdrawn or completed) EPA again: the start request plus a reason, kept in the new run',
+          parameters: [uln],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  description: 'The fields of EpaStart (uln optional: the path gives it) plus reason',
+                  required: ['reason'],
+                  properties: { reason: { type: 'string', minLength: 3 } },
+                  additionalProperties: true,
+                },
+              },
+            },
+          },
+          responses: responses({
+            '201': {
+              description: 'Started again',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { epaId: { type: 'string' }, uln: { type: 'string' }, restartOf: { type: 'object' } },
+                  },
+                },
+              },
+            },
+            '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
+            '404': { description: 'No earlier EPA for this ULN', content: { 'application/json': { schema: error } } },
+            '409': { description: 'The EPA is still running', content: { 'application/json': { schema: error } } },
+          }),
+        },
+      },
+      '/api/epas/{uln}/runs': {
+        get: {
+          summary: 'Every run of an EPA (first start, continue-as-new, restarts), newest first',
+          parameters: [uln],
+          responses: responses({
+            '200': {
+              description: 'Runs',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      runs: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            runId: { type: 'string' },
+                            status: { type: 'string' },
+                            startedAt: { type: 'string' },
+                            closedAt: { type: ['string', 'null'] },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
           }),
         },
       },

@@ -179,6 +179,10 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   const read = { onRequest: apiRole('ops') };
   const write = { onRequest: apiRole('admin') };
 
+  // JSON bodies only (the pages below add form bodies for themselves): text/plain, which a form on
+  // any site can send, is not parsed either.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -112,3 +112,28 @@ test('refusals reach the user verbatim with exit 2; an unknown ULN exits 3', asy
   });
   expect(unreachable).toBe(1);
 });
+
+test('start of an existing ULN exits 2; a withdrawn EPA restarts only with `epa restart --reason`; `epa runs` lists both runs', async () => {
+  const input = epaStart({ gatewaySubmittedOn: daysAgo(3) });
+  expect((await epa(['start'], JSON.stringify(input))).code).toBe(0);
+  const twice = await epa(['start'], JSON.stringify(input));
+  expect(twice.code).toBe(2);
+  expect(twice.stderr).toContain('already running');
+  expect(
+    (await epa(['event', input.uln, 'Withdrawn', '--data', JSON.stringify({ on: today, reason: 'entered in error' })])).code,
+  ).toBe(0);
+  await stack.client.workflow.getHandle(`epa-${input.uln}`).result();
+  const finished = await epa(['start'], JSON.stringify(input));
+  expect(finished.code).toBe(2);
+  expect(finished.stderr).toContain('has finished');
+  const noReason = await epa(['restart', input.uln], JSON.stringify(input));
+  expect(noReason.code).toBe(2);
+  const restarted = await epa(['restart', input.uln, '--reason', 'withdrawn in error', '--json'], JSON.stringify(input));
+  expect(restarted.code).toBe(0);
+  expect(JSON.parse(restarted.stdout)).toMatchObject({
+    uln: input.uln,
+    restartOf: { previousStatus: 'completed', reason: 'withdrawn in error' },
+  });
+  const runs = await epa(['runs', input.uln, '--json']);
+  expect((JSON.parse(runs.stdout) as { status: string }[]).map((r) => r.status)).toEqual(['running', 'completed']);
+});

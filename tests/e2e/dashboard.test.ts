@@ -113,3 +113,65 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   );
   await context.close();
 });
+
+maybe('a form on another port of this host cannot act with the admin’s sign-in cookie', async () => {
+  const victim = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
+  await stack.epa.start(victim);
+  const handle = stack.client.workflow.getHandle(`epa-${victim.uln}`);
+  // Once its first workflow task has settled (the history stops growing).
+  let before = -1;
+  for (let n = (await handle.fetchHistory()).events!.length; n !== before; n = (await handle.fetchHistory()).events!.length) {
+    before = n;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
+  // The admin signs in to the dashboard: the browser now holds the cookie for 127.0.0.1.
+  const context = await browser!.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name="token"]', 'admin-token-for-the-browser-test');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${baseUrl}/dashboard`);
+
+  // Another site on the same host (another port: same-site, so SameSite does not stop the cookie)
+  // posts forms to the API and to the sign-out form.
+  const http = await import('node:http');
+  const forms = (target: string) => `<!doctype html><html><body>
+<form id="f" method="post" action="${target}" enctype="application/x-www-form-urlencoded">
+<input name="type" value="Withdrawn"><input name="on" value="${today}"><input name="reason" value="forged by another site"></form>
+<script>document.getElementById('f').submit()</script></body></html>`;
+  const evil = http.createServer((req, res) => {
+    const target =
+      req.url === '/logout'
+        ? `${baseUrl}/logout`
+        : req.url === '/plain'
+          ? `${baseUrl}/api/epas/${victim.uln}/events?plain`
+          : `${baseUrl}/api/epas/${victim.uln}/events`;
+    res.setHeader('content-type', 'text/html');
+    res.end(req.url === '/plain' ? forms(target).replace('application/x-www-form-urlencoded', 'text/plain') : forms(target));
+  });
+  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  const evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;
+  try {
+    for (const pathname of ['/', '/plain']) {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().startsWith(`${baseUrl}/api/`)),
+        page.goto(`${evilUrl}${pathname}`),
+      ]);
+      expect([401, 415]).toContain(response.status());
+    }
+    const [logout] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${baseUrl}/logout`),
+      page.goto(`${evilUrl}/logout`),
+    ]);
+    expect(logout.status()).toBe(403);
+    // Nothing changed: the EPA runs on, its history as it was; the admin is still signed in.
+    expect((await handle.fetchHistory()).events!.length).toBe(before);
+    expect((await stack.epa.status(victim.uln)).stage).toBe('GatewayReview');
+    await page.goto(`${baseUrl}/dashboard`);
+    expect(page.url()).toBe(`${baseUrl}/dashboard`);
+  } finally {
+    await new Promise((r) => evil.close(r));
+    await context.close();
+  }
+});

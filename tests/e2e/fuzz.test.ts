@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
-import { addDays, londonDateOf } from '../../src/calendar';
+import { acceptedDates, addDays, daysBetween, londonDateOf } from '../../src/calendar';
 import { EpaInputError } from '../../src/epa/errors';
 import { eventTypes } from '../../src/epa/events';
 import { EpaRejectedError } from '../../src/temporal/epa-client';
@@ -36,7 +36,29 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-const day = fc.integer({ min: -25, max: 5 }).map((n) => addDays(today, n));
+/**
+ * Dates near today (so events are accepted and the EPA moves on), anywhere across the accepted range
+ * and beyond it on both sides, and its edges: every one must be accepted or refused cleanly.
+ */
+const day = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: -25, max: 5 }).map((n) => addDays(today, n)) },
+  {
+    weight: 3,
+    arbitrary: fc.integer({ min: -4000, max: daysBetween('1990-01-01', '2110-12-31') }).map((n) => addDays('1990-01-01', n)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      acceptedDates.from,
+      acceptedDates.to,
+      addDays(acceptedDates.from, -1),
+      addDays(acceptedDates.to, 1),
+      '9999-12-25',
+      '0001-01-01',
+      '2075-12-31',
+    ),
+  },
+);
 const value = fc.oneof(
   fc.anything(),
   day,
@@ -74,13 +96,20 @@ const payload = fc.oneof(
   },
   { weight: 1, arbitrary: fc.anything() },
 );
-const type = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...eventTypes) }, { weight: 1, arbitrary: fc.string() });
+// Withdrawn ends the EPA (every later event is refused), so the fuzz keeps it running.
+const type = fc.oneof(
+  { weight: 9, arbitrary: fc.constantFrom(...eventTypes.filter((t) => t !== 'Withdrawn')) },
+  { weight: 1, arbitrary: fc.string() },
+);
 /** Well-formed-looking events of each type, so some are accepted and the EPA moves on while fuzzed. */
 const plausible = fc.record(
   {
     on: day,
     component: fc.constantFrom('observation', 'project', 'discussion'),
-    at: fc.integer({ min: 1, max: 40 }).map((n) => `${addDays(today, n)}T10:00`),
+    at: fc.oneof(
+      fc.integer({ min: 1, max: 40 }).map((n) => `${addDays(today, n)}T10:00`),
+      day.map((d) => `${d}T10:00`),
+    ),
     grade: fc.constantFrom('Fail', 'Pass', 'Distinction'),
     words: fc.integer({ min: 2000, max: 3000 }),
     pieces: fc.integer({ min: 8, max: 16 }),
@@ -141,25 +170,33 @@ test('random Updates: accepted or refused cleanly; refusals leave the history un
         expect((await history()).length).toBe(before);
       }
     }),
-    { numRuns: 150 },
+    { numRuns: 200 },
   );
   console.log(`fuzzed Updates: ${accepted} accepted, ${refused} refused`);
-  expect(refused).toBeGreaterThan(75);
+  expect(refused).toBeGreaterThan(100);
+  expect(accepted).toBeGreaterThanOrEqual(5);
   const events = await history();
   expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
   expect((await stack.epa.status(input.uln)).uln).toBe(input.uln);
 });
 
-test('random API bodies: 200/400/404/409 with a JSON error, never a 5xx', async () => {
+/** Start requests dated anywhere: most are refused (future, outside the range), some start an EPA. */
+const startBody = fc
+  .tuple(day, fc.integer({ min: 0, max: 899_999_999 }))
+  .map(([gatewaySubmittedOn, n]) => ({ ...input, uln: String(9_100_000_000 + n), gatewaySubmittedOn }));
+
+test('1,000 random API bodies, dates across the whole range: 200/201/400/404/409 with a JSON error, never a 5xx', async () => {
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(
       fc.oneof(
         fc.jsonValue(),
         event.map(([t, p]) => (p && typeof p === 'object' && !Array.isArray(p) ? { ...p, type: t } : p)),
+        startBody,
       ),
       fc.constantFrom(
         `/api/epas/${input.uln}/events`,
+        '/api/epas',
         '/api/epas',
         '/api/epas/1999999999/events',
         `/api/epas/${input.uln}x/events`,
@@ -176,7 +213,7 @@ test('random API bodies: 200/400/404/409 with a JSON error, never a 5xx', async 
         if (res.statusCode >= 400) expect(res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
       },
     ),
-    { numRuns: 150 },
+    { numRuns: Number(process.env.EPA_FUZZ_API_RUNS ?? 1000) },
   );
   console.log(`API statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
   const malformed = await api.inject({
@@ -186,6 +223,12 @@ test('random API bodies: 200/400/404/409 with a JSON error, never a 5xx', async 
     payload: '{"type": "GatewayPassed", ',
   });
   expect(malformed.statusCode).toBe(400);
+  expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1000);
   const events = await history();
   expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
-});
+  // No EPA the fuzz started has a failed workflow task either.
+  for await (const wf of stack.client.workflow.list({ query: 'WorkflowType = "epaWorkflow"' })) {
+    const h = (await stack.client.workflow.getHandle(wf.workflowId).fetchHistory()).events ?? [];
+    expect([wf.workflowId, h.filter((e) => e.workflowTaskFailedEventAttributes).length]).toEqual([wf.workflowId, 0]);
+  }
+}, 600_000);

@@ -4,11 +4,12 @@
  * worker runs EPAs; Ctrl-C (SIGINT) stops everything; the next start resumes the EPAs from the file.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addDays, londonDateOf } from '../../src/calendar';
-import { freePort } from '../../src/temporal/binaries';
+import { freePort, portInUse, resolveTemporalCli } from '../../src/temporal/binaries';
+import { devServerArgs } from '../../src/temporal/dev-server';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 
@@ -84,4 +85,78 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(0);
   expect(readdirSync(dir)).toEqual(expect.arrayContaining(['temporal.db', 'tokens.json']));
+});
+
+const mode = (file: string) => statSync(file).mode & 0o777;
+
+test('personal data at rest is owner-only: data directory, database, outbox messages, sent records', () => {
+  expect(mode(dir)).toBe(0o700);
+  for (const f of ['temporal.db', 'temporal.db-wal', 'temporal.db-shm', 'tokens.json'])
+    if (existsSync(path.join(dir, f))) expect([f, mode(path.join(dir, f))]).toEqual([f, 0o600]);
+  const emails = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
+  expect(emails.length).toBeGreaterThan(0);
+  expect(mode(path.join(dir, 'outbox'))).toBe(0o700);
+  for (const f of emails) expect(mode(path.join(dir, 'outbox', f))).toBe(0o600);
+  const shards = readdirSync(path.join(dir, 'sent'));
+  expect(shards.length).toBeGreaterThan(0);
+  expect(mode(path.join(dir, 'sent'))).toBe(0o700);
+  for (const shard of shards) {
+    expect(mode(path.join(dir, 'sent', shard))).toBe(0o700);
+    for (const f of readdirSync(path.join(dir, 'sent', shard))) expect(mode(path.join(dir, 'sent', shard, f))).toBe(0o600);
+  }
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('kill -9 of npm start takes the dev server with it; the next start runs', async () => {
+  let run = start();
+  await eventually(async () => expect(run.output()).toContain('epa-flow is running'), 90_000);
+  const { pid } = JSON.parse(readFileSync(path.join(dir, 'temporal.pid'), 'utf8')) as { pid: number };
+  expect(alive(pid)).toBe(true);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  await eventually(async () => expect(alive(pid)).toBe(false), 20_000);
+  run = start();
+  await eventually(async () => expect(run.output()).toContain('epa-flow is running'), 90_000);
+  run.child.kill('SIGINT');
+  expect(await run.exited).toBe(0);
+});
+
+test('a dev server left behind by an earlier start (no parent-death signal) is recognised, stopped and replaced', async () => {
+  // As on a machine without setpriv: a server of ours on the port, its parent gone, its pid file kept.
+  const cli = resolveTemporalCli();
+  if (cli.type !== 'existing-path') throw new Error('no Temporal CLI');
+  const port = Number(env.TEMPORAL_ADDRESS!.split(':').pop());
+  const dbFile = path.join(dir, 'temporal.db');
+  const stale = spawn(cli.path, devServerArgs({ dbFile, port, namespace: 'default' }), { detached: true, stdio: 'ignore' });
+  stale.unref();
+  writeFileSync(path.join(dir, 'temporal.pid'), JSON.stringify({ pid: stale.pid, port, dbFile }));
+  await eventually(async () => expect(await portInUse(port)).toBe(true), 30_000);
+  const run = start();
+  await eventually(async () => expect(run.output()).toContain('epa-flow is running'), 90_000);
+  expect(run.output()).toContain(`stopped a Temporal dev server (pid ${stale.pid}) left running on port ${port}`);
+  expect(alive(stale.pid!)).toBe(false);
+  run.child.kill('SIGINT');
+  expect(await run.exited).toBe(0);
+});
+
+test('any other process on the port is reported clearly and left alone', async () => {
+  const port = Number(env.TEMPORAL_ADDRESS!.split(':').pop());
+  const net = await import('node:net');
+  const squatter = net.createServer().listen(port, '127.0.0.1');
+  await new Promise((r) => squatter.once('listening', r));
+  try {
+    const run = start();
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(`port ${port} is already in use`);
+  } finally {
+    await new Promise((r) => squatter.close(r));
+  }
 });

@@ -1,0 +1,288 @@
+/**
+ * Requests that once wedged or misused an EPA, against the real dev server and the HTTP API:
+ * impossible dates refused before anything runs, a start made around the client ends cleanly,
+ * API writes take bearer tokens and JSON only (no cookie, no form), errors keep one shape, a
+ * finished EPA is restarted only explicitly with a reason, and a 500 is logged with its request id
+ * and no personal data.
+ */
+import { Writable } from 'node:stream';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../src/api/server';
+import { addDays, londonDateOf } from '../../src/calendar';
+import { freePort } from '../../src/temporal/binaries';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { epaStart } from '../support/people';
+
+const ADMIN = 'admin-token-for-hardening-0123';
+const OPS = 'ops-token-for-hardening-01234';
+const today = londonDateOf(Date.now());
+let stack: DevStack;
+let api: FastifyInstance;
+
+const apiFor = (epa: EpaClient, logger?: { level: string; stream: NodeJS.WritableStream }) =>
+  buildApi({
+    epa,
+    adminTokens: [ADMIN],
+    opsTokens: [OPS],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+    ...(logger && { logger }),
+  });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  stack = await startDevStack({ taskQueue: 'epa-hardening' });
+  api = apiFor(stack.epa);
+});
+afterAll(async () => {
+  await api?.close();
+  await stack?.teardown();
+});
+
+async function runsOf(uln: string): Promise<number> {
+  let n = 0;
+  for await (const _ of stack.client.workflow.list({ query: `WorkflowId = "epa-${uln}"` })) n++;
+  return n;
+}
+
+test('a start dated 9999, 2099 or tomorrow is a 400 naming the field, and nothing runs', async () => {
+  for (const date of ['9999-12-25', '2099-01-01', addDays(today, 1)]) {
+    const input = epaStart({ gatewaySubmittedOn: date });
+    const res = await api.inject({ method: 'POST', url: '/api/epas', headers: bearer(ADMIN), payload: input });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'invalid_input',
+      field: 'gatewaySubmittedOn',
+      message: expect.stringMatching(/between 2001-01-01 and 2073-12-31|in the future/),
+    });
+    expect(await runsOf(input.uln)).toBe(0);
+  }
+});
+
+test('events dated 1999 or booked for 2099 are refused at once with a 400; the EPA is untouched and no task fails', async () => {
+  const input = epaStart({ gatewaySubmittedOn: addDays(today, -10) });
+  await stack.epa.start(input);
+  await stack.epa.recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
+  const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
+  const before = (await handle.fetchHistory()).events!.length;
+  const started = Date.now();
+  const old = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: bearer(ADMIN),
+    payload: { type: 'AssessmentTaken', on: '1999-06-01', component: 'observation' },
+  });
+  expect(old.statusCode).toBe(400);
+  expect(old.json()).toMatchObject({ error: 'invalid_input', field: 'event.on' });
+  const far = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: bearer(ADMIN),
+    payload: { type: 'AssessmentBooked', on: today, component: 'observation', at: '2099-01-26T10:00' },
+  });
+  expect(far.statusCode).toBe(400);
+  expect(far.json()).toMatchObject({ field: 'event.at', message: expect.stringContaining('2073-12-31') });
+  expect(Date.now() - started).toBeLessThan(5000);
+  const events = (await handle.fetchHistory()).events!;
+  expect(events.length).toBe(before);
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+  expect((await stack.epa.status(input.uln)).stage).toBe('InAssessment');
+});
+
+test('a workflow started around the client with an impossible date ends with the reason instead of failing its task for ever', async () => {
+  const input = epaStart({ gatewaySubmittedOn: '9999-12-25' });
+  const handle = await stack.client.workflow.start('epaWorkflow', {
+    workflowId: `epa-${input.uln}`,
+    taskQueue: stack.taskQueue,
+    args: [input],
+  });
+  const failure = await handle.result().catch((err: unknown) => err);
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(/cannot start this EPA/);
+  const events = (await handle.fetchHistory()).events!;
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+});
+
+test('API writes take a bearer token and JSON only: the dashboard cookie and form bodies are refused; auth comes before the body', async () => {
+  const input = epaStart({ gatewaySubmittedOn: addDays(today, -3) });
+  await stack.epa.start(input);
+  const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
+  const before = (await handle.fetchHistory()).events!.length;
+  const cookie = { cookie: `epa_token=${encodeURIComponent(ADMIN)}` };
+  const asForm = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { ...cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:9999' },
+    payload: `type=Withdrawn&on=${today}&reason=forged`,
+  });
+  expect(asForm.statusCode).toBe(401);
+  expect(asForm.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('not a cookie') });
+  const asJson = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: cookie,
+    payload: { type: 'Withdrawn', on: today, reason: 'forged' },
+  });
+  expect(asJson.statusCode).toBe(401);
+  const formWithToken = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { ...bearer(ADMIN), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `type=Withdrawn&on=${today}&reason=forged`,
+  });
+  expect(formWithToken.statusCode).toBe(415);
+  expect(formWithToken.json()).toMatchObject({ error: 'unsupported_media_type', message: expect.any(String) });
+  expect((await handle.fetchHistory()).events!.length).toBe(before);
+  expect((await stack.epa.status(input.uln)).stage).toBe('GatewayReview');
+  // Authentication first: a malformed body from nobody is a 401, not a parse error.
+  const anonymous = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"uln": ',
+  });
+  expect(anonymous.statusCode).toBe(401);
+});
+
+test('404, 414 and 415 bodies are {error, message} and echo no URL', async () => {
+  const missing = await api.inject({ method: 'GET', url: '/api/nothing-here/9123456789', headers: bearer(OPS) });
+  expect(missing.statusCode).toBe(404);
+  expect(missing.json()).toEqual({ error: 'not_found', message: 'no such route' });
+  const long = await api.inject({ method: 'GET', url: `/api/epas/${'9'.repeat(300)}`, headers: bearer(OPS) });
+  expect(long.statusCode).toBe(414);
+  expect(long.json()).toEqual({ error: 'uri_too_long', message: 'the URL is too long' });
+  const text = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: { ...bearer(ADMIN), 'content-type': 'text/plain' },
+    payload: 'hello',
+  });
+  expect(text.statusCode).toBe(415);
+  expect(Object.keys(text.json()).sort()).toEqual(['error', 'message']);
+});
+
+test('sign-in and sign-out forms refuse posts from another origin (another port of this host included)', async () => {
+  const foreign = await api.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { host: '127.0.0.1:8080', origin: 'http://127.0.0.1:9999', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `token=${ADMIN}`,
+  });
+  expect(foreign.statusCode).toBe(403);
+  expect(foreign.headers['set-cookie']).toBeUndefined();
+  const sameSite = await api.inject({
+    method: 'POST',
+    url: '/logout',
+    headers: { host: '127.0.0.1:8080', 'sec-fetch-site': 'same-site', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: '',
+  });
+  expect(sameSite.statusCode).toBe(403);
+  const own = await api.inject({
+    method: 'POST',
+    url: '/login',
+    headers: {
+      host: '127.0.0.1:8080',
+      origin: 'http://127.0.0.1:8080',
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    payload: `token=${ADMIN}`,
+  });
+  expect(own.statusCode).toBe(302);
+  expect(own.headers['set-cookie']).toContain('HttpOnly');
+});
+
+test('a finished EPA is never restarted silently: 409, then an explicit restart with a reason; every run stays readable', async () => {
+  const input = epaStart({ gatewaySubmittedOn: addDays(today, -3) });
+  await api.inject({ method: 'POST', url: '/api/epas', headers: bearer(ADMIN), payload: input });
+  const notYet = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/restart`,
+    headers: bearer(ADMIN),
+    payload: { ...input, reason: 'entered twice' },
+  });
+  expect(notYet.statusCode).toBe(409);
+  expect(notYet.json()).toMatchObject({ error: 'rejected_transition', message: expect.stringContaining('still running') });
+  await stack.epa.recordEvent(input.uln, 'Withdrawn', { on: today, reason: 'recorded against the wrong apprentice' });
+  await stack.client.workflow.getHandle(`epa-${input.uln}`).result();
+
+  const again = await api.inject({ method: 'POST', url: '/api/epas', headers: bearer(ADMIN), payload: input });
+  expect(again.statusCode).toBe(409);
+  expect(again.json()).toMatchObject({ error: 'already_exists', message: expect.stringContaining('has finished') });
+  const noReason = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/restart`,
+    headers: bearer(ADMIN),
+    payload: input,
+  });
+  expect(noReason.json()).toMatchObject({ error: 'invalid_input', field: 'reason' });
+  const restarted = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/restart`,
+    headers: bearer(ADMIN),
+    payload: { ...input, reason: 'withdrawn in error: the apprentice is continuing' },
+  });
+  expect(restarted.statusCode).toBe(201);
+  expect(restarted.json()).toMatchObject({
+    uln: input.uln,
+    restartOf: { previousStatus: 'completed', reason: 'withdrawn in error: the apprentice is continuing' },
+  });
+
+  const status = (await api.inject({ method: 'GET', url: `/api/epas/${input.uln}`, headers: bearer(OPS) })).json() as {
+    stage: string;
+    restartOf: { previousRunId: string };
+  };
+  expect(status.stage).toBe('GatewayReview');
+  const runs = (await api.inject({ method: 'GET', url: `/api/epas/${input.uln}/runs`, headers: bearer(OPS) })).json() as {
+    runs: { runId: string; status: string }[];
+  };
+  expect(runs.runs.map((r) => r.status)).toEqual(['running', 'completed']);
+  expect(runs.runs[1]!.runId).toBe(status.restartOf.previousRunId);
+  // The first run's record is still there to read.
+  const old = await stack.client.workflow.getHandle(`epa-${input.uln}`, runs.runs[1]!.runId).describe();
+  expect(old.status.name).toBe('COMPLETED');
+});
+
+test('a 500 (Temporal unreachable) is logged as JSON with its request id and no personal data', async () => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  // A real client on a port where nothing listens, without the SDK's retries, so the failure is quick.
+  const connection = await Connection.connect({
+    address: `127.0.0.1:${await freePort()}`,
+    interceptors: [],
+    connectTimeout: 500,
+  }).catch(() => undefined);
+  const deadClient = connection
+    ? new Client({ connection })
+    : new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] }) });
+  const broken = apiFor(new EpaClient(deadClient, 'nowhere'), { level: 'info', stream });
+  const uln = '9123456780';
+  const res = await broken.inject({
+    method: 'GET',
+    url: `/api/epas/${uln}`,
+    headers: { ...bearer(OPS), 'x-request-id': 'req-test-000123' },
+  });
+  await broken.close();
+  expect(res.statusCode).toBe(500);
+  expect(res.json()).toEqual({ error: 'internal', message: 'internal error (request req-test-000123)' });
+  expect(res.headers['x-request-id']).toBe('req-test-000123');
+  const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const failed = records.find((r) => r.msg === 'request failed');
+  expect(failed).toMatchObject({ level: 50, reqId: 'req-test-000123', err: { message: expect.any(String) } });
+  const all = lines.join('\n');
+  expect(all).not.toContain(uln);
+  expect(all).not.toContain(OPS);
+  expect(all).not.toMatch(/@[a-z]+\.example/);
+  expect(records.find((r) => r.msg === 'incoming request')).toMatchObject({
+    reqId: 'req-test-000123',
+    req: { method: 'GET', url: '/api/epas/<uln>' },
+  });
+}, 60_000);
