@@ -19,7 +19,13 @@ function fiftyEventCase(): { standard: string; epao: string; events: unknown[]; 
   };
   for (let i = 0; i < 26; i++) {
     const on = next(0);
-    events.push({ type: 'AssessmentBooked', component: 'observation', on, at: `2027-0${1 + (i % 2)}-2${i % 8}T10:00`, override: { reason: 'bench' } });
+    events.push({
+      type: 'AssessmentBooked',
+      component: 'observation',
+      on,
+      at: `2027-0${1 + (i % 2)}-2${i % 8}T10:00`,
+      override: { reason: 'bench' },
+    });
     next(i % 2);
   }
   events.push({ type: 'AssessmentBooked', component: 'observation', on: next(1), at: '2027-02-01T10:00' });

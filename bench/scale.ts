@@ -64,28 +64,44 @@ async function main(): Promise<void> {
   console.log(`N=${N}: dev server (SQLite WAL, synchronous=FULL) in ${dir}`);
   const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
   const worker = spawn(process.execPath, [path.resolve(__dirname, '../workers/main.js')], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, EPA_DATA_DIR: path.join(dir, 'worker'), EPA_MAX_CACHED_WORKFLOWS: String(CACHE) },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      EPA_DATA_DIR: path.join(dir, 'worker'),
+      EPA_MAX_CACHED_WORKFLOWS: String(CACHE),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const noopWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: 'bench-noop',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflows'), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('./noop-workflows'),
+      logger: new DefaultLogger('WARN'),
+    }),
     maxCachedWorkflows: CACHE,
   });
   const noopRunning = noopWorker.run();
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const epa = new EpaClient(client);
-  const results: Record<string, number | string> = { n: N, concurrency: CONCURRENCY, cpus: os.cpus().length, node: process.version, sqliteSynchronous: 'FULL' };
+  const results: Record<string, number | string> = {
+    n: N,
+    concurrency: CONCURRENCY,
+    cpus: os.cpus().length,
+    node: process.version,
+    sqliteSynchronous: 'FULL',
+  };
   try {
     // (a) starts per second.
     let t = Date.now();
     await pool(N, CONCURRENCY, (i) => epa.start(person(i, i % 2 === 0)));
     const epaSeconds = (Date.now() - t) / 1000;
     t = Date.now();
-    await pool(N, CONCURRENCY, (i) => client.workflow.start<typeof noopWorkflow>('noopWorkflow', { taskQueue: 'bench-noop', workflowId: `noop-${i}` }));
+    await pool(N, CONCURRENCY, (i) =>
+      client.workflow.start<typeof noopWorkflow>('noopWorkflow', { taskQueue: 'bench-noop', workflowId: `noop-${i}` }),
+    );
     const noopSeconds = (Date.now() - t) / 1000;
     results.epaStartsPerSecond = Math.round(N / epaSeconds);
     results.noopStartsPerSecond = Math.round(N / noopSeconds);

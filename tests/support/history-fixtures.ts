@@ -10,9 +10,16 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 
+/**
+ * Which recording a fixture belongs to: each deliberate, patched change to the workflow records a
+ * new set beside the old ones (`<name>.json` were recorded before per-recipient delivery), and CI
+ * replays them all, so EPAs started on every earlier version keep working.
+ */
+export const HISTORY_SET = 'per-recipient-delivery';
+
 export async function recordHistoryFixture(name: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.EPA_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(history) + '\n');
+  writeFileSync(path.join(historiesDir, `${name}.${HISTORY_SET}.json`), historyToJSON(history) + '\n');
 }

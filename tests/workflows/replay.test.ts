@@ -8,21 +8,17 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../workers/epa-worker';
-import { historiesDir } from '../support/history-fixtures';
+import { HISTORY_SET, historiesDir } from '../support/history-fixtures';
 
 const files = readdirSync(historiesDir)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('there are recorded histories to replay', () => {
+const names = ['happy-path-st0071', 'happy-path-st0072', 'resit-capped-st0071', 'rework-st0071', 'withdrawal-st0071'];
+
+test('there are recorded histories to replay, from before and after per-recipient delivery', () => {
   expect(files).toEqual(
-    expect.arrayContaining([
-      'happy-path-st0071.json',
-      'happy-path-st0072.json',
-      'resit-capped-st0071.json',
-      'rework-st0071.json',
-      'withdrawal-st0071.json',
-    ]),
+    expect.arrayContaining([...names.map((n) => `${n}.json`), ...names.map((n) => `${n}.${HISTORY_SET}.json`)]),
   );
 });
 
