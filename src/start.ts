@@ -13,7 +13,8 @@ import { loadConfig } from './config';
 import { startMailCatcher } from './dev/mail-catcher';
 import { startDevServer } from './temporal/dev-server';
 import { EpaClient } from './temporal/epa-client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */
@@ -28,7 +29,7 @@ function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin
 
 async function main(): Promise<void> {
   // This process decides when the worker stops (below), not the SDK's own signal handlers.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: redactingLogger('WARN'), shutdownSignals: [] });
   const base = loadConfig();
   // Owner-only: the data directory holds people's names and addresses (database, outbox, sent record).
   mkdirSync(base.EPA_DATA_DIR, { recursive: true, mode: 0o700 });

@@ -3,12 +3,13 @@
  * the environment (see src/config.ts and the README). Run several on more machines to scale out.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createDeliveryActivities, SentStore, transportFromConfig } from '../activities';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions } from '../src/temporal/connection';
 import { validatePlans } from '../src/plans/validate';
 import { createEpaWorker } from './epa-worker';
+import { redactingLogger } from './logger';
 
 export async function startWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection; transport: string }> {
   validatePlans();
@@ -49,6 +50,7 @@ export async function startWorker(config: Config): Promise<{ worker: Worker; con
 }
 
 if (require.main === module) {
+  Runtime.install({ logger: redactingLogger((process.env.EPA_WORKER_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
   const config = loadConfig();
   startWorker(config)
     .then(async ({ worker, transport }) => {

@@ -28,6 +28,7 @@ let smtp: TestSmtp;
 let connection: Connection;
 let client: Client;
 let worker: ChildProcess;
+let workerLog = '';
 const QUEUE = 'epa-delivery';
 
 beforeAll(async () => {
@@ -45,8 +46,9 @@ beforeAll(async () => {
       EPA_DATA_DIR: path.join(dir, 'worker'),
       EPA_DELIVERY_LEASE_SECONDS: '10',
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  worker.stderr!.on('data', (d: Buffer) => (workerLog += d.toString()));
 });
 
 afterAll(async () => {
@@ -164,6 +166,13 @@ test('one mailbox deferring (451) or refusing (550) holds up nobody else, and th
   }, 30_000);
   expect(refused.error).toContain('550');
   expect(refused.error).not.toContain('@');
+  // The worker logged the failures as JSON lines, without addresses or the ULN (workflow ids are epa-<ULN>).
+  await eventually(async () => expect(workerLog).toContain('"msg":"Activity failed"'), 10_000);
+  const lines = workerLog.split('\n').filter(Boolean);
+  expect(lines.every((l) => typeof JSON.parse(l) === 'object')).toBe(true);
+  expect(workerLog).toContain('epa-<uln>');
+  expect(workerLog).not.toContain(input.uln);
+  expect(workerLog).not.toMatch(/[a-z.]+@[a-z]+\.example/);
   // The mailbox comes back: the deferred messages are delivered, once each.
   smtp.deferRecipients.clear();
   await eventually(async () => {
