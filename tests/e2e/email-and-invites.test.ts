@@ -210,7 +210,8 @@ test('a worker killed after the SMTP server accepted a message, before the activ
     });
     const exit = await new Promise<NodeJS.Signals | null>((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
     expect(exit).toBe('SIGKILL'); // died right after the first message was accepted and recorded
-    expect(forEpa(input.uln, 'invite')).toHaveLength(1);
+    // One or both invites (each recipient's is its own activity, sent side by side) were accepted.
+    expect(forEpa(input.uln, 'invite').length).toBeGreaterThanOrEqual(1);
 
     // The activity's 5 s start-to-close timeout passes in real time (the test server does not skip
     // time while an activity is in flight); Temporal retries on the restarted worker.

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SentStore } from '../../activities/sent-store';
+import { SentStore } from '../../src/store/sent-record';
 
 let dir: string;
 beforeEach(() => {
