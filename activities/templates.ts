@@ -106,6 +106,16 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       ],
     },
   },
+  missedBeforeEntry: {
+    epaoAdmin: {
+      subject: '{apprentice}: entered with {missedCount} already missed',
+      body: [
+        'The EPA of {apprentice} ({standard}, {employer}) was entered with facts that show these deadlines were missed before epa-flow knew of them:',
+        '{missedList}',
+        'Nobody else has been told about them. The EPA shows as overdue on the ops dashboard until each is done or recorded.',
+      ],
+    },
+  },
   epaPeriodEscalation: {
     default: {
       subject: 'Escalation: EPA period for {apprentice} ended {due} with assessments outstanding',
@@ -187,6 +197,13 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     due: n.due ? formatLondonDate(n.due) : '',
     deadline: deadlineName(n.deadlineKey),
     days: n.daysBefore === 1 ? '1 day' : `${n.daysBefore ?? ''} days`,
+    missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
+    missedList: (n.missed ?? [])
+      .map(
+        (m) =>
+          `- ${deadlineName(m.key)}: due by the end of ${formatLondonDate(m.due)}; ${m.rule} (${m.source === 'policy' ? 'EPAO setting' : `seed ${m.source}`})`,
+      )
+      .join('\n'),
   };
 }
 
@@ -218,6 +235,6 @@ export function renderMessage(request: DeliveryRequest, recipient: Recipient): R
   return {
     subject: subject.charAt(0).toUpperCase() + subject.slice(1),
     text: paragraphs.join('\n\n') + '\n',
-    html: `<!doctype html><html lang="en-GB"><body style="font-family:sans-serif;line-height:1.5">${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`,
+    html: `<!doctype html><html lang="en-GB"><body style="font-family:sans-serif;line-height:1.5">${paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('')}</body></html>`,
   };
 }

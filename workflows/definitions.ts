@@ -7,7 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
 import type { EpaView } from '../src/epa/evaluate';
-import type { People, RestartNote } from '../src/epa/people';
+import type { EpaStart, People, RestartNote } from '../src/epa/people';
 import type { EpaState, Finding } from '../src/epa/state';
 
 export const EPA_TASK_QUEUE = 'epa';
@@ -86,6 +86,22 @@ export interface EpaListingMemo {
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
 export const SENT_KEYS_CARRIED = 2000;
 export const LOG_ENTRIES_KEPT = 500;
+
+/** What listings show for an EPA without querying it (kept in the workflow memo). */
+export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
+  return {
+    uln: input.uln,
+    apprentice: input.apprentice.name,
+    employer: input.employer.organisation,
+    standard: input.standard,
+    epao: input.epao,
+    stage: v.stage,
+    missed: v.deadlines
+      .filter((d) => d.status === 'missed')
+      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
+    next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
+  };
+}
 
 /** What continue-as-new carries over. */
 export interface EpaCarry {

@@ -23,7 +23,8 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/types';
 import { londonDateOf } from '../src/calendar/london';
 import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
-import { admitEvent, newEpa, ruleContext, view, type EpaView } from '../src/epa/evaluate';
+import { admitEvent, newEpa, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { triageLateEntry } from '../src/epa/late-entry';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
 import { workflowIdFor } from '../src/epa/ids';
 import type { EpaStart, EpaWorkflowInput } from '../src/epa/people';
@@ -32,12 +33,12 @@ import type { EpaState } from '../src/epa/state';
 import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
 import {
   eventUpdates,
+  listingMemo,
   LOG_ENTRIES_KEPT,
   SENT_KEYS_CARRIED,
   statusQuery,
   summarise,
   type EpaCarry,
-  type EpaListingMemo,
   type EpaSettings,
   type EpaStatus,
   type EventPayload,
@@ -80,6 +81,9 @@ function legacyDeliveryActivities(settings: EpaSettings): EpaActivities {
 const DEFAULT_HISTORY_LIMIT = 4000;
 
 export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
+  // Patch 'late-entry', decided once per run: runs started on this code tell the truth about facts
+  // entered late (src/epa/late-entry.ts); runs started before it keep their old behaviour to the end.
+  const lateEntry = patched('late-entry');
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);
@@ -101,6 +105,12 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const sent = new Set<string>(carry?.sent ?? []);
   const log: NotificationLogEntry[] = carry?.log ?? [];
   let changes = 0;
+  /**
+   * The notification keys scheduled at the previous look: what is new to the schedule was entered
+   * late if its moment has passed. A new EPA knows nothing yet (its history is entered at start); a
+   * continued run takes the carried schedule as known.
+   */
+  let known: Set<string> | undefined = carry ? undefined : new Set();
   /** Deliveries under way (per-recipient delivery runs them beside the loop, never blocking it). */
   let inFlight = 0;
   let published: Record<string, unknown> = {};
@@ -183,6 +193,14 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const now = Date.now();
     const v = view(state, ctx, now);
     publish(v);
+    if (lateEntry) {
+      if (known !== undefined) {
+        const triage = triageLateEntry(known, v.notifications, v.deadlines, now, String(state.eventCount));
+        for (const key of triage.withheld) sent.add(key); // dealt with: in the summary, never announced
+        if (triage.summary && !sent.has(triage.summary.key)) startDelivery(triage.summary);
+      }
+      known = new Set(v.notifications.map((n) => n.key));
+    }
     const due = dueNotifications(v.notifications, now, sent);
     if (due.length > 0) {
       if (patched('per-recipient-delivery')) {
@@ -311,25 +329,11 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   }
 }
 
-/** What listings show for an EPA without querying it (kept in the workflow memo). */
-function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
-  return {
-    uln: input.uln,
-    apprentice: input.apprentice.name,
-    employer: input.employer.organisation,
-    standard: input.standard,
-    epao: input.epao,
-    stage: v.stage,
-    missed: v.deadlines
-      .filter((d) => d.status === 'missed')
-      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
-    next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
-  };
-}
-
-/** The state after the gateway submission that starts the workflow. */
+/** The state after the gateway submission that starts the workflow, and any history entered with it. */
 function firstState(input: EpaStart, ctx: RuleContext): EpaState {
-  return applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
+  return input.events?.length
+    ? startingState(ctx, input.gatewaySubmittedOn, input.events)
+    : applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
 }
 
 /** Rejections reach the caller as ApplicationFailures whose type says which kind. */

@@ -54,6 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
               type: 'string',
               enum: [
                 'invalid_input',
+                'invalid_history',
                 'rejected_transition',
                 'rule_violation',
                 'not_found',
@@ -62,10 +63,24 @@ export function openApiDocument(): Record<string, unknown> {
                 'forbidden',
                 'internal',
                 'bad_request',
+                'method_not_allowed',
+                'not_acceptable',
+                'payload_too_large',
+                'uri_too_long',
+                'unsupported_media_type',
+                'too_many_requests',
               ],
             },
             message: { type: 'string' },
             field: { type: 'string' },
+            problems: {
+              type: 'array',
+              description: 'invalid_history: every problem in the history, each with the index of its event',
+              items: {
+                type: 'object',
+                properties: { index: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
           },
         },
         EpaStatus: {

@@ -17,7 +17,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonDateOf } from '../calendar';
-import { EpaInputError, fromZodError, isEpaError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError, fromZodError, isEpaError } from '../epa/errors';
 import { eventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { stages } from '../epa/state';
@@ -191,6 +191,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof EpaInputError) return reply.code(400).send({ error: err.kind, message: err.message, field: err.path });
+    if (err instanceof EpaHistoryError)
+      return reply.code(400).send({ error: err.kind, message: err.message, problems: err.problems });
     if (err instanceof EpaNotFoundError) return reply.code(404).send({ error: err.kind, message: err.message });
     if (err instanceof EpaAlreadyExistsError) return reply.code(409).send({ error: err.kind, message: err.message });
     if (err instanceof EpaRejectedError) {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { londonDateOf } from '../calendar';
 import { loadConfig } from '../config';
-import { EpaInputError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
 import { CliError, EXIT, type Io } from './main';
@@ -54,6 +54,13 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
     if (err instanceof EpaRejectedError) throw new CliError(`refused (${err.kind}): ${err.message}`, EXIT.invalid);
     if (err instanceof EpaAlreadyExistsError) throw new CliError(err.message, EXIT.invalid);
     if (err instanceof EpaInputError) throw new CliError(err.message, EXIT.invalid);
+    if (err instanceof EpaHistoryError) {
+      const lines = err.problems.map((p) => `  events[${p.index}].${p.field}: ${p.message}`);
+      throw new CliError(
+        `the history has ${err.problems.length} problem(s); nothing was started:\n${lines.join('\n')}`,
+        EXIT.invalid,
+      );
+    }
     throw err;
   } finally {
     await client.connection.close();

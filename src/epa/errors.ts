@@ -39,10 +39,33 @@ export class EpaRuleViolationError extends Error {
   }
 }
 
-export type EpaError = EpaInputError | EpaTransitionError | EpaRuleViolationError;
+/** One problem in a history sent to start an EPA: which event (its index), which field, and what is wrong. */
+export interface HistoryProblem {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/** A history that cannot be entered: every problem at once, so a person can fix them in one go. */
+export class EpaHistoryError extends Error {
+  readonly kind = 'invalid_history' as const;
+  constructor(readonly problems: HistoryProblem[]) {
+    super(
+      `the history has ${problems.length === 1 ? '1 problem' : `${problems.length} problems`}: ${problems.map((p) => `events[${p.index}].${p.field}: ${p.message}`).join('; ')}`,
+    );
+    this.name = 'EpaHistoryError';
+  }
+}
+
+export type EpaError = EpaInputError | EpaTransitionError | EpaRuleViolationError | EpaHistoryError;
 
 export function isEpaError(err: unknown): err is EpaError {
-  return err instanceof EpaInputError || err instanceof EpaTransitionError || err instanceof EpaRuleViolationError;
+  return (
+    err instanceof EpaInputError ||
+    err instanceof EpaTransitionError ||
+    err instanceof EpaRuleViolationError ||
+    err instanceof EpaHistoryError
+  );
 }
 
 function formatPath(prefix: string, path: readonly PropertyKey[]): string {

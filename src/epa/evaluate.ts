@@ -5,7 +5,7 @@
 import { endOfLondonDay, isLondonDate } from '../calendar';
 import { epaoIds, getPlan, getPolicy, standardIds } from '../plans';
 import { deriveDeadlines, type Deadline } from './deadlines';
-import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from './errors';
+import { EpaInputError, EpaRuleViolationError, EpaTransitionError, type HistoryProblem } from './errors';
 import { parseEvent } from './event-check';
 import type { EpaEvent, Grade } from './events';
 import { componentGrades, overallGrade } from './grading';
@@ -114,6 +114,42 @@ export function admitEvent(state: EpaState, raw: unknown, ctx: RuleContext, toda
     );
   }
   return applied;
+}
+
+/**
+ * An EPA's recorded history, entered at once when it starts (oldest first, after the gateway
+ * submission on `gatewaySubmittedOn`): each event is admitted as a live one would be (valid, possible
+ * in order, not after `today`, a broken rule only with an override reason). A refused event is
+ * reported and left out, and the rest are still checked, so every problem is found in one pass.
+ */
+export function enterHistory(
+  ctx: RuleContext,
+  gatewaySubmittedOn: string,
+  events: readonly unknown[],
+  today: string,
+): { state: EpaState; problems: HistoryProblem[] } {
+  let state = recordEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: gatewaySubmittedOn }, ctx, 'gatewaySubmittedOn').state;
+  const problems: HistoryProblem[] = [];
+  events.forEach((raw, index) => {
+    try {
+      state = admitEvent(state, raw, ctx, today).state;
+    } catch (err) {
+      if (err instanceof EpaInputError)
+        problems.push({ index, field: err.path.replace(/^event\.?/, '') || 'event', message: err.detail });
+      else if (err instanceof EpaRuleViolationError) problems.push({ index, field: 'override.reason', message: err.message });
+      else if (err instanceof EpaTransitionError) problems.push({ index, field: 'type', message: err.message });
+      else throw err;
+    }
+  });
+  return { state, problems };
+}
+
+/** The state an EPA's workflow starts from: the gateway submission and the history entered with it. */
+export function startingState(ctx: RuleContext, gatewaySubmittedOn: string, events: readonly unknown[] = []): EpaState {
+  const state = newEpa(ctx); // a private copy: fold in place
+  recordEvent(state, { type: 'GatewaySubmitted', on: gatewaySubmittedOn }, ctx, 'gatewaySubmittedOn', true);
+  events.forEach((raw, i) => recordEvent(state, raw, ctx, `events[${i}]`, true));
+  return state;
 }
 
 /** `asOf` → the instant to evaluate at: a London date means the last moment of that day. */

@@ -25,7 +25,19 @@ export type NotificationKind =
   | 'deadlineMissed'
   | 'epaPeriodEscalation'
   | 'invite'
-  | 'inviteCancelled';
+  | 'inviteCancelled'
+  /** One summary to the EPAO admin of deadlines missed before they were entered (src/epa/late-entry.ts). */
+  | 'missedBeforeEntry';
+
+/** A deadline in a `missedBeforeEntry` summary. */
+export interface MissedDeadline {
+  key: string;
+  due: LondonDate;
+  rule: string;
+  source: string;
+  owner: Role;
+  component?: string;
+}
 
 export interface Notification {
   key: string;
@@ -49,6 +61,8 @@ export interface Notification {
   sequence?: number;
   inviteUid?: string;
   daysBefore?: number;
+  /** `missedBeforeEntry`: the deadlines it reports. */
+  missed?: MissedDeadline[];
 }
 
 const RESULT_OR_CERTIFICATE = /^(resultDue\.|resultsDue$|certificateClaimDue$|certificateReceivedDue$)/;

@@ -22,6 +22,11 @@ export const EpaStartSchema = z
     epao: z.string(),
     /** The gateway submission date that starts the workflow (London). */
     gatewaySubmittedOn: LondonDateSchema,
+    /**
+     * The EPA's recorded history so far, oldest first, after the gateway submission: for an EPA
+     * already part-way through when it is entered. Each is an event as `POST …/events` takes it.
+     */
+    events: z.array(z.unknown()).max(1000, 'at most 1,000 events: start with the latest 1,000').optional(),
   })
   .strict();
 export type EpaStart = z.infer<typeof EpaStartSchema>;

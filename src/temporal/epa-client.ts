@@ -13,12 +13,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { eventTypes, type EpaEventType } from '../epa/events';
-import { fromZodError, EpaInputError } from '../epa/errors';
-import { newEpa, recordEvent, ruleContext, view } from '../epa/evaluate';
+import { fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
+import { enterHistory, ruleContext, view, type EpaView } from '../epa/evaluate';
 import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
   eventUpdates,
+  listingMemo,
   statusQuery,
   type EpaListingMemo,
   type EpaSettings,
@@ -151,6 +152,11 @@ export class EpaClient {
    * be computed. Throws EpaInputError naming the field.
    */
   async validateStart(raw: unknown): Promise<EpaStart> {
+    return (await this.checkStart(raw)).input;
+  }
+
+  /** As validateStart, with the view the EPA will start in (for its first search attributes and memo). */
+  private async checkStart(raw: unknown): Promise<{ input: EpaStart; view: EpaView }> {
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
@@ -163,9 +169,9 @@ export class EpaClient {
         'gatewaySubmittedOn',
       );
     }
-    const first = recordEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, ctx, 'gatewaySubmittedOn');
-    view(first.state, ctx, now);
-    return input;
+    const { state, problems } = enterHistory(ctx, input.gatewaySubmittedOn, input.events ?? [], today);
+    if (problems.length > 0) throw new EpaHistoryError(problems);
+    return { input, view: view(state, ctx, now) };
   }
 
   /**
@@ -173,8 +179,8 @@ export class EpaClient {
    * is refused (EpaAlreadyExistsError); starting it again is `restart`, with a reason.
    */
   async start(raw: unknown, settings?: EpaSettings): Promise<{ epaId: string; input: EpaStart }> {
-    const input = await this.validateStart(raw);
-    await this.startWorkflow(input, 'REJECT_DUPLICATE', settings);
+    const { input, view: first } = await this.checkStart(raw);
+    await this.startWorkflow(input, first, 'REJECT_DUPLICATE', settings);
     return { epaId: workflowIdFor(input.uln), input };
   }
 
@@ -190,7 +196,7 @@ export class EpaClient {
   ): Promise<{ epaId: string; input: EpaStart; restartOf: RestartNote }> {
     if (typeof reason !== 'string' || reason.trim().length < 3)
       throw new EpaInputError('give a reason of at least 3 characters', 'reason');
-    const input = await this.validateStart(raw);
+    const { input, view: first } = await this.checkStart(raw);
     const epaId = workflowIdFor(input.uln);
     const previous = await this.client.workflow
       .getHandle(epaId)
@@ -212,7 +218,7 @@ export class EpaClient {
       reason: reason.trim().slice(0, 2000),
       on: londonDateOf(await this.now()),
     };
-    await this.startWorkflow({ ...input, restartOf }, 'ALLOW_DUPLICATE', settings);
+    await this.startWorkflow({ ...input, restartOf }, first, 'ALLOW_DUPLICATE', settings);
     return { epaId, input, restartOf };
   }
 
@@ -238,6 +244,7 @@ export class EpaClient {
 
   private async startWorkflow(
     input: EpaWorkflowInput,
+    first: EpaView,
     reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE',
     settings?: EpaSettings,
   ): Promise<void> {
@@ -248,23 +255,15 @@ export class EpaClient {
         taskQueue: this.taskQueue,
         workflowIdReusePolicy: reuse,
         args: settings ? [input, undefined, settings] : [input],
+        // Listable from the first moment, as the EPA starts (its history entered).
         typedSearchAttributes: [
-          { key: EpaStage, value: 'GatewayReview' },
+          { key: EpaStage, value: first.stage },
           { key: EpaStandard, value: input.standard },
           { key: EpaEpao, value: input.epao },
           { key: EpaEmployer, value: input.employer.organisation },
-          { key: EpaOverdue, value: false },
+          { key: EpaOverdue, value: first.overdue },
         ],
-        memo: {
-          uln: input.uln,
-          apprentice: input.apprentice.name,
-          employer: input.employer.organisation,
-          standard: input.standard,
-          epao: input.epao,
-          stage: 'GatewayReview',
-          missed: [],
-          next: null,
-        } satisfies EpaListingMemo,
+        memo: { ...listingMemo(input, first) },
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -1,0 +1,195 @@
+/**
+ * EPAs entered part-way through, with their history, on the real dev server with the real worker
+ * process and a real SMTP server: messages honest about time (src/epa/late-entry.ts, an epa-flow
+ * rule, not a seed rule). Deadlines exercised: 002 two-week gateway review, 002 Annex 2 results
+ * within 7 working days.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../src/api/server';
+import { addDays, londonDateOf } from '../../src/calendar';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { eventually } from '../support/lifecycle';
+import { epaStart } from '../support/people';
+import { startSmtp, type TestSmtp } from '../support/smtp';
+
+const today = londonDateOf(Date.now());
+const ago = (n: number) => addDays(today, -n);
+const ADMIN = 'admin-token-for-real-data-0123';
+const QUEUE = 'epa-real-data';
+let dir: string;
+let server: DevServer;
+let smtp: TestSmtp;
+let connection: Connection;
+let epa: EpaClient;
+let api: FastifyInstance;
+let worker: ChildProcess;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-real-data-'));
+  smtp = await startSmtp();
+  server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
+  connection = await Connection.connect({ address: server.address });
+  epa = new EpaClient(new Client({ connection }), QUEUE);
+  api = buildApi({
+    epa,
+    adminTokens: [ADMIN],
+    opsTokens: [],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+  });
+  worker = spawn(process.execPath, [path.resolve(__dirname, '../../dist/workers/main.js')], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: QUEUE,
+      SMTP_URL: smtp.url,
+      EPA_DATA_DIR: path.join(dir, 'worker'),
+    },
+    stdio: 'ignore',
+  });
+});
+
+afterAll(async () => {
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.kill('SIGKILL');
+    await exited;
+  }
+  await api?.close();
+  await connection?.close();
+  await server?.stop();
+  await smtp?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mailFor = (uln: string) => smtp.received.filter((m) => String(m.parsed.headers.get('x-epa-key')).startsWith(`epa-${uln}/`));
+const kindOf = (m: { parsed: { headers: Map<string, unknown> } }) => String(m.parsed.headers.get('x-epa-kind'));
+const ALERTS = ['deadlineMissed', 'epaPeriodEscalation', 'missedBeforeEntry'];
+
+/** Waits until the EPA's first workflow task has run and its mail has had time to go. */
+async function settled(uln: string): Promise<void> {
+  await eventually(async () => expect((await epa.status(uln)).eventCount).toBeGreaterThan(0), 30_000);
+  await new Promise((r) => setTimeout(r, 3000));
+}
+
+test('an EPA entered with a fully met history sends no alert at all', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(60),
+    events: [
+      { type: 'GatewayPassed', on: ago(55) },
+      { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
+      { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
+      { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
+      { type: 'ResultPublished', on: ago(28), component: 'observation' },
+    ],
+  });
+  const res = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: input,
+  });
+  expect(res.statusCode).toBe(201);
+  await settled(input.uln);
+  const status = await epa.status(input.uln);
+  expect(status.overdue).toBe(false);
+  expect(status.eventCount).toBe(6);
+  expect(mailFor(input.uln).filter((m) => ALERTS.includes(kindOf(m)))).toEqual([]);
+  // Listed as it stands from the start: in assessment, not at the gateway.
+  expect((await epa.list({ stage: 'InAssessment' })).map((e) => e.uln)).toContain(input.uln);
+});
+
+test('an EPA entered with one genuinely missed deadline: exactly one summary to the EPAO admin, nothing to anyone else', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(40),
+    events: [
+      { type: 'GatewayPassed', on: ago(38) },
+      { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00` },
+      { type: 'AssessmentTaken', on: ago(20), component: 'observation' },
+      { type: 'GradeRecorded', on: ago(19), component: 'observation', grade: 'Pass' },
+    ],
+  });
+  await epa.start(input);
+  await eventually(async () => expect(mailFor(input.uln)).toHaveLength(1), 30_000);
+  await settled(input.uln);
+  const mail = mailFor(input.uln);
+  expect(mail).toHaveLength(1);
+  expect(kindOf(mail[0]!)).toBe('missedBeforeEntry');
+  expect(mail[0]!.to).toEqual(['epa-admin@epao.example']);
+  expect(mail[0]!.parsed.subject).toBe('Ada Testwell: entered with 1 deadline already missed');
+  expect(mail[0]!.parsed.text).toContain('- observation result: due by the end of');
+  expect(mail[0]!.parsed.text).toContain('(seed 002 Annex 2)');
+  const status = await epa.status(input.uln);
+  expect(status.overdue).toBe(true); // still shown as overdue to ops until it is done
+  expect(status.log.map((l) => [l.kind, l.role, l.status])).toEqual([['missedBeforeEntry', 'epaoAdmin', 'sent']]);
+});
+
+test('a history with problems: every problem reported at once (400 invalid_history), nothing started', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(30),
+    events: [
+      { type: 'GatewayPassed', on: ago(25) },
+      { type: 'AssessmentBooked', on: ago(24), component: 'observaton', at: `${ago(10)}T10:00` },
+      { type: 'AssessmentBooked', on: ago(24), component: 'observation', at: `${ago(20)}T10:00` },
+      { type: 'ReportSubmitted', on: ago(26), words: 2500 },
+      { type: 'GradeRecorded', on: addDays(today, 2), component: 'project', grade: 'Pass' },
+    ],
+  });
+  const res = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: input,
+  });
+  expect(res.statusCode).toBe(400);
+  const body = res.json() as { error: string; problems: { index: number; field: string; message: string }[] };
+  expect(body.error).toBe('invalid_history');
+  expect(body.problems.map((p) => [p.index, p.field])).toEqual([
+    [1, 'component'], // unknown component
+    [2, 'override.reason'], // 001 §5: under two weeks' notice, no override
+    [3, 'type'], // dated before the event before it
+    [4, 'type'], // after today
+  ]);
+  expect(body.problems[2]!.message).toContain('out of order');
+  let runs = 0;
+  for await (const _ of epa.client.workflow.list({ query: `WorkflowId = "epa-${input.uln}"` })) runs++;
+  expect(runs).toBe(0);
+  // The CLI lists them all too, and exits 2.
+  const cli = spawn(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'start'], {
+    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: QUEUE },
+  });
+  let stderr = '';
+  cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  cli.stdin.end(JSON.stringify(input));
+  const code = await new Promise((r) => cli.once('close', r));
+  expect(code).toBe(2);
+  expect(stderr).toContain('the history has 4 problem(s); nothing was started');
+  expect(stderr.match(/events\[\d\]/g)).toEqual(['events[1]', 'events[2]', 'events[3]', 'events[4]']);
+});
+
+test('a single back-dated event that shows a deadline was missed before it was entered: a summary, not an OVERDUE burst', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(40),
+    events: [
+      { type: 'GatewayPassed', on: ago(38) },
+      { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00` },
+    ],
+  });
+  await epa.start(input);
+  await settled(input.uln);
+  const before = mailFor(input.uln).length;
+  // Recorded today: the observation took place 20 days ago, so its result (7 working days) is already late.
+  await epa.recordEvent(input.uln, 'AssessmentTaken', { on: ago(20), component: 'observation' });
+  await eventually(async () => expect(mailFor(input.uln).length).toBe(before + 1), 30_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  const added = mailFor(input.uln).slice(before);
+  expect(added.map(kindOf)).toEqual(['missedBeforeEntry']);
+  expect(added[0]!.to).toEqual(['epa-admin@epao.example']);
+});
