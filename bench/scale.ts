@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { addDays, londonDateOf } from '../src/calendar';
 import type { EpaStart } from '../src/epa/people';
+import { ulnFrom } from '../src/epa/uln';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/temporal/epa-client';
 import { noopUpdate, type noopWorkflow } from './noop-workflows';
@@ -44,10 +45,15 @@ async function pool<T>(count: number, concurrency: number, fn: (i: number) => Pr
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
+/** The i-th bench ULN: of two neighbouring nine-digit prefixes at least one has a valid check digit. */
+function benchUln(i: number): string {
+  return ulnFrom(String(500_000_000 + 2 * i)) ?? ulnFrom(String(500_000_000 + 2 * i + 1))!;
+}
+
 function person(i: number, overdue: boolean): EpaStart {
   const today = londonDateOf(Date.now());
   return {
-    uln: String(5_000_000_000 + i),
+    uln: benchUln(i),
     apprentice: { name: `Bench Apprentice ${i}`, email: `apprentice${i}@bench.example` },
     employer: { organisation: `Bench Employer ${i % 50}`, name: 'Bench Manager', email: `manager${i % 50}@bench.example` },
     provider: { organisation: 'Bench Training', name: 'Bench Tutor', email: 'tutor@bench.example' },

@@ -23,7 +23,7 @@ export function demoCases(): DemoCase[] {
   return [
     {
       start: {
-        uln: '9000000001',
+        uln: '9000000016',
         apprentice: person('Ada Testwell'),
         employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'),
         provider,
@@ -40,7 +40,7 @@ export function demoCases(): DemoCase[] {
     },
     {
       start: {
-        uln: '9000000002',
+        uln: '9000000024',
         apprentice: person('Bram Okafor'),
         employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'),
         provider,
@@ -52,7 +52,7 @@ export function demoCases(): DemoCase[] {
     },
     {
       start: {
-        uln: '9000000003',
+        uln: '9000000032',
         apprentice: person('Cleo Marchetti'),
         employer: employer('Brightside Lettings Ltd', 'Noor Castellan', 'brightside.example'),
         provider,
@@ -69,7 +69,7 @@ export function demoCases(): DemoCase[] {
     },
     {
       start: {
-        uln: '9000000004',
+        uln: '9000000040',
         apprentice: person('Dev Raman'),
         employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'),
         provider,
@@ -88,7 +88,7 @@ export function demoCases(): DemoCase[] {
     },
     {
       start: {
-        uln: '9000000005',
+        uln: '9000000059',
         apprentice: person('Esme Quayle'),
         employer: employer('Harbour Mutual', 'Lena Fairweather', 'harbour.example'),
         provider,
@@ -116,7 +116,7 @@ export function demoCases(): DemoCase[] {
     },
     {
       start: {
-        uln: '9000000006',
+        uln: '9000000067',
         apprentice: person('Finn Adeyemi'),
         employer: employer('Kestrel Foods', 'Ruth Ansell', 'kestrel.example'),
         provider,

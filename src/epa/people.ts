@@ -1,9 +1,13 @@
 /** Who an EPA involves, and what starting one takes (validated at the client, before Temporal). */
 import { z } from 'zod';
 import { LondonDateSchema } from './events';
+import { ulnProblem } from './uln';
 
-/** The apprentice's Unique Learner Number: 10 digits, not starting with 0. */
-export const Uln = z.string().regex(/^[1-9]\d{9}$/, 'a Unique Learner Number is 10 digits, not starting with 0');
+/** The apprentice's Unique Learner Number: 10 digits, not starting with 0, with a valid check digit (uln.ts). */
+export const Uln = z.string().superRefine((value, ctx) => {
+  const problem = ulnProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const Person = z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).strict();
 export const Organisation = z

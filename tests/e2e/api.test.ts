@@ -130,12 +130,12 @@ test('happy path 201/200, refused transition 409, unknown EPA 404; a refused eve
     stage: 'InAssessment',
     people: { employer: { organisation: 'Brightside Lettings Ltd' } },
   });
-  expect((await api.inject({ method: 'GET', url: '/api/epas/1999999999', headers: as(OPS) })).statusCode).toBe(404);
+  expect((await api.inject({ method: 'GET', url: '/api/epas/1999999990', headers: as(OPS) })).statusCode).toBe(404);
   expect(
     (
       await api.inject({
         method: 'POST',
-        url: '/api/epas/1999999999/events',
+        url: '/api/epas/1999999990/events',
         headers: as(ADMIN),
         payload: { type: 'GatewayPassed', on: today },
       })

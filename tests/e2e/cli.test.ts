@@ -101,9 +101,9 @@ test('refusals reach the user verbatim with exit 2; an unknown ULN exits 3', asy
   expect(bad.stderr).toContain('event.on: must be a real calendar date');
   expect((await epa(['event', input.uln, 'GatewayPassed', '--data', '{not json'])).code).toBe(2);
   expect((await epa(['start'], JSON.stringify({ ...input, uln: '0123' }))).code).toBe(2);
-  const missing = await epa(['status', '1999999999']);
+  const missing = await epa(['status', '1999999990']);
   expect(missing.code).toBe(3);
-  expect(missing.stderr).toContain('no EPA for ULN 1999999999');
+  expect(missing.stderr).toContain('no EPA for ULN 1999999990');
   const unreachable = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [bin, 'status', input.uln], {
       env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },

@@ -237,7 +237,7 @@ test('the outbox default writes .eml files a mail client opens, with the invite'
     sent: new SentStore(path.join(dir, 'outbox-sent')),
   });
   const request: DeliveryRequest = {
-    epaId: 'epa-9123456789',
+    epaId: 'epa-9123456786',
     notification: {
       key: 'invite:project-1:0',
       kind: 'invite',
@@ -276,6 +276,6 @@ test('the outbox default writes .eml files a mail client opens, with the invite'
     .find((a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics')!
     .content.toString('utf8');
   const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!);
-  expect(event.uid).toBe('epa-9123456789-project-1@epa-flow');
+  expect(event.uid).toBe('epa-9123456786-project-1@epa-flow');
   expect(event.component.getFirstPropertyValue('url')).toBe('https://meet.example/epa-42');
 });

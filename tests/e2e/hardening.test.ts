@@ -148,7 +148,7 @@ test('API writes take a bearer token and JSON only: the dashboard cookie and for
 });
 
 test('404, 414 and 415 bodies are {error, message} and echo no URL', async () => {
-  const missing = await api.inject({ method: 'GET', url: '/api/nothing-here/9123456789', headers: bearer(OPS) });
+  const missing = await api.inject({ method: 'GET', url: '/api/nothing-here/9123456786', headers: bearer(OPS) });
   expect(missing.statusCode).toBe(404);
   expect(missing.json()).toEqual({ error: 'not_found', message: 'no such route' });
   const long = await api.inject({ method: 'GET', url: `/api/epas/${'9'.repeat(300)}`, headers: bearer(OPS) });
@@ -264,7 +264,7 @@ test('a 500 (Temporal unreachable) is logged as JSON with its request id and no 
     ? new Client({ connection })
     : new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] }) });
   const broken = apiFor(new EpaClient(deadClient, 'nowhere'), { level: 'info', stream });
-  const uln = '9123456780';
+  const uln = '9123456700';
   const res = await broken.inject({
     method: 'GET',
     url: `/api/epas/${uln}`,

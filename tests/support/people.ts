@@ -1,12 +1,19 @@
 /** Invented people and organisations for fixtures (reserved example domains). */
 import type { EpaStart } from '../../src/epa/people';
+import { ulnFrom } from '../../src/epa/uln';
 
 let next = 0;
-/** A fresh 10-digit ULN per call, so tests sharing a server never collide. */
+/** A fresh, valid ULN (check digit included) per call, so tests sharing a server never collide. */
 export function uniqueUln(): string {
-  next += 1;
-  return String(9000000000 + (((Date.now() % 1_000_000) * 1000 + next) % 999_999_999));
+  for (;;) {
+    next += 1;
+    const uln = ulnFrom(String(900_000_000 + (((Date.now() % 1_000_000) * 100 + next) % 99_999_999)));
+    if (uln !== undefined) return uln;
+  }
 }
+
+/** A valid ULN that no test starts an EPA for (for "not found"). */
+export const UNKNOWN_ULN = '1999999990';
 
 export function epaStart(overrides: Partial<EpaStart> = {}): EpaStart {
   return {

@@ -8,7 +8,7 @@ import type { DeliveryRequest } from '../../activities/types';
 
 function request(apprenticeName: string): DeliveryRequest {
   return {
-    epaId: 'epa-9123456789',
+    epaId: 'epa-9123456786',
     notification: {
       key: 'invite:observation-1:0',
       kind: 'invite',

@@ -57,7 +57,12 @@ test('one deadline genuinely missed before entry: one summary to the EPAO admin,
   const enteredAt = londonInstant('2027-02-20', '10:00');
   const { triage, sent } = entered(history, enteredAt);
   expect(triage.withheld).toEqual(['deadlineMissed:resultDue.observation:2027-02-11']);
-  expect(triage.summary).toMatchObject({ kind: 'missedBeforeEntry', to: ['epaoAdmin'], at: enteredAt, missed: [{ key: 'resultDue.observation', due: '2027-02-11', source: '002 Annex 2', owner: 'epaoAdmin' }] });
+  expect(triage.summary).toMatchObject({
+    kind: 'missedBeforeEntry',
+    to: ['epaoAdmin'],
+    at: enteredAt,
+    missed: [{ key: 'resultDue.observation', due: '2027-02-11', source: '002 Annex 2', owner: 'epaoAdmin' }],
+  });
   expect(sent.filter((n) => REPORTS_A_MISS.has(n.kind))).toEqual([]);
   expect(sent.flatMap((n) => n.to).filter((r) => r === 'employer' || r === 'provider')).toEqual([]);
 });
@@ -72,7 +77,13 @@ test('a single back-dated event: a deadline it shows was missed before it was en
   const before = view(fold(live), ctx, enteredAt);
   // Recorded on 25 February: the observation took place on 2 February, so its result was due on 11 February.
   const after = view(fold([...live, { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' }]), ctx, enteredAt);
-  const triage = triageLateEntry(new Set(before.notifications.map((n) => n.key)), after.notifications, after.deadlines, enteredAt, 'event-3');
+  const triage = triageLateEntry(
+    new Set(before.notifications.map((n) => n.key)),
+    after.notifications,
+    after.deadlines,
+    enteredAt,
+    'event-3',
+  );
   expect(triage.withheld).toEqual(['deadlineMissed:resultDue.observation:2027-02-11']);
   expect(triage.summary?.key).toBe('missedBeforeEntry:event-3');
 });
@@ -85,12 +96,30 @@ test('notifications already scheduled before the entry are untouched (a timer th
     { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' },
   ];
   const v = view(fold(history), ctx, londonInstant('2027-02-20', '10:00'));
-  const triage = triageLateEntry(new Set(v.notifications.map((n) => n.key)), v.notifications, v.deadlines, londonInstant('2027-02-20', '10:00'), 'loop');
+  const triage = triageLateEntry(
+    new Set(v.notifications.map((n) => n.key)),
+    v.notifications,
+    v.deadlines,
+    londonInstant('2027-02-20', '10:00'),
+    'loop',
+  );
   expect(triage).toEqual({ withheld: [] });
 });
 
 const step = fc.record({
-  type: fc.constantFrom('GatewayPassed', 'GatewayRejected', 'GatewaySubmitted', 'AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultPublished', 'ReportSubmitted', 'PortfolioSubmitted', 'CertificateClaimed', 'ReworkSubmitted'),
+  type: fc.constantFrom(
+    'GatewayPassed',
+    'GatewayRejected',
+    'GatewaySubmitted',
+    'AssessmentBooked',
+    'AssessmentTaken',
+    'GradeRecorded',
+    'ResultPublished',
+    'ReportSubmitted',
+    'PortfolioSubmitted',
+    'CertificateClaimed',
+    'ReworkSubmitted',
+  ),
   gap: fc.integer({ min: 0, max: 30 }),
   ahead: fc.integer({ min: 0, max: 60 }),
   component: fc.constantFrom('observation', 'project', 'discussion'),
@@ -99,35 +128,43 @@ const step = fc.record({
 
 test('property: at entry, no miss before entry is announced, every one is in the single admin summary, nothing about the past reaches employers or providers', () => {
   fc.assert(
-    fc.property(fc.array(step, { maxLength: 20 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 23 }), (steps, later, hour) => {
-      let on = '2027-01-04';
-      const history: Record<string, unknown>[] = [{ type: 'GatewaySubmitted', on }];
-      for (const s of steps) {
-        on = addDays(on, s.gap);
-        const e: Record<string, unknown> = { type: s.type, on, component: s.component };
-        if (s.type === 'AssessmentBooked') e.at = `${addDays(on, s.ahead)}T10:00`;
-        if (s.type === 'AssessmentTaken') e.on = on;
-        if (s.type === 'GradeRecorded') e.grade = s.grade;
-        if (s.type === 'ReportSubmitted') e.words = 2500;
-        if (s.type === 'PortfolioSubmitted') e.pieces = 12;
-        if (s.type === 'GatewayRejected') e.reason = 'evidence missing';
-        if (!['AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultPublished'].includes(s.type)) delete e.component;
-        history.push(e);
-      }
-      const enteredAt = endOfLondonDay(addDays(on, later)) - (24 - hour) * 3_600_000;
-      const { v, triage, sent } = entered(history, enteredAt);
-      const pastMisses = v.notifications.filter((n) => REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
-      expect([...triage.withheld].sort()).toEqual(pastMisses.map((n) => n.key).sort());
-      expect(sent.filter((n) => REPORTS_A_MISS.has(n.kind))).toEqual([]);
-      expect(triage.summary !== undefined).toBe(pastMisses.length > 0);
-      if (triage.summary) {
-        expect(triage.summary.to).toEqual(['epaoAdmin']);
-        expect(triage.summary.missed!.map((m) => `${m.key}:${m.due}`).sort()).toEqual(pastMisses.map((n) => `${n.deadlineKey}:${n.due}`).sort());
-        for (const m of triage.summary.missed!) expect(v.deadlines.find((d) => d.key === m.key && d.due === m.due)?.status).toBe('missed');
-      }
-      // What does go out at entry is about now or the future: nothing whose moment is over.
-      for (const n of sent) expect(n.expiresAt === undefined || n.expiresAt > enteredAt).toBe(true);
-    }),
+    fc.property(
+      fc.array(step, { maxLength: 20 }),
+      fc.integer({ min: 0, max: 400 }),
+      fc.integer({ min: 0, max: 23 }),
+      (steps, later, hour) => {
+        let on = '2027-01-04';
+        const history: Record<string, unknown>[] = [{ type: 'GatewaySubmitted', on }];
+        for (const s of steps) {
+          on = addDays(on, s.gap);
+          const e: Record<string, unknown> = { type: s.type, on, component: s.component };
+          if (s.type === 'AssessmentBooked') e.at = `${addDays(on, s.ahead)}T10:00`;
+          if (s.type === 'AssessmentTaken') e.on = on;
+          if (s.type === 'GradeRecorded') e.grade = s.grade;
+          if (s.type === 'ReportSubmitted') e.words = 2500;
+          if (s.type === 'PortfolioSubmitted') e.pieces = 12;
+          if (s.type === 'GatewayRejected') e.reason = 'evidence missing';
+          if (!['AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultPublished'].includes(s.type)) delete e.component;
+          history.push(e);
+        }
+        const enteredAt = endOfLondonDay(addDays(on, later)) - (24 - hour) * 3_600_000;
+        const { v, triage, sent } = entered(history, enteredAt);
+        const pastMisses = v.notifications.filter((n) => REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
+        expect([...triage.withheld].sort()).toEqual(pastMisses.map((n) => n.key).sort());
+        expect(sent.filter((n) => REPORTS_A_MISS.has(n.kind))).toEqual([]);
+        expect(triage.summary !== undefined).toBe(pastMisses.length > 0);
+        if (triage.summary) {
+          expect(triage.summary.to).toEqual(['epaoAdmin']);
+          expect(triage.summary.missed!.map((m) => `${m.key}:${m.due}`).sort()).toEqual(
+            pastMisses.map((n) => `${n.deadlineKey}:${n.due}`).sort(),
+          );
+          for (const m of triage.summary.missed!)
+            expect(v.deadlines.find((d) => d.key === m.key && d.due === m.due)?.status).toBe('missed');
+        }
+        // What does go out at entry is about now or the future: nothing whose moment is over.
+        for (const n of sent) expect(n.expiresAt === undefined || n.expiresAt > enteredAt).toBe(true);
+      },
+    ),
     { numRuns: Number(process.env.EPA_FUZZ_RUNS ?? 1000) },
   );
 });

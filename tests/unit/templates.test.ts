@@ -14,7 +14,7 @@ const people: Record<Role, Recipient> = {
 
 function request(kind: NotificationKind): DeliveryRequest {
   return {
-    epaId: 'epa-9123456789',
+    epaId: 'epa-9123456786',
     notification: {
       key: `${kind}:x`,
       kind,

@@ -77,7 +77,7 @@ test.each([
 });
 
 test('an unknown ULN is "not found"; an unknown event type is invalid input', async () => {
-  await expect(h.epa.status('1999999999')).rejects.toMatchObject({ kind: 'not_found' });
+  await expect(h.epa.status('1999999990')).rejects.toMatchObject({ kind: 'not_found' });
   await expect(h.epa.recordEvent(w.uln, 'ObservationDone', { on: '2027-01-12' })).rejects.toMatchObject({
     kind: 'invalid_input',
   });
