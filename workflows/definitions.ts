@@ -109,6 +109,8 @@ export interface EpaCarry {
   sent: string[];
   log: NotificationLogEntry[];
   runs: number;
+  /** Event ids recorded so far (the newest 1,000), so a repeat is recognised in the next run too. */
+  eventIds?: Record<string, string>;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

@@ -22,7 +22,8 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/types';
 import { londonDateOf } from '../src/calendar/london';
-import { EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
+import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
+import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
 import { triageLateEntry } from '../src/epa/late-entry';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
@@ -105,6 +106,8 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const sent = new Set<string>(carry?.sent ?? []);
   const log: NotificationLogEntry[] = carry?.log ?? [];
   let changes = 0;
+  /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
+  const eventIds: SeenEventIds = { ...(carry?.eventIds ?? {}) };
   /**
    * The notification keys scheduled at the previous look: what is new to the schedule was entered
    * late if its moment has passed. A new EPA knows nothing yet (its history is entered at start); a
@@ -164,7 +167,11 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     setHandler(
       eventUpdates[type],
       (payload: EventPayload) => {
+        // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
+        if (checkEventId(eventIds, type, payload) === 'repeat')
+          return summarise(status(current()), { violations: [], warnings: [] });
         const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
+        rememberEventId(eventIds, type, payload);
         state = applied.state;
         changes++;
         const v = current();
@@ -177,6 +184,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
             if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
               throw new EpaInputError('the event must be a JSON object', 'event');
             }
+            if (checkEventId(eventIds, type, payload) === 'repeat') return;
             const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
             // Every date the rules derive from the new state must be computable, or the event is refused here.
             view(applied.state, ctx, Date.now());
@@ -220,7 +228,13 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       await condition(() => inFlight === 0 && allHandlersFinished());
       await continueAsNew<typeof epaWorkflow>(
         input,
-        { state, sent: carriedSentKeys(v.notifications), log: log.slice(-LOG_ENTRIES_KEPT), runs: (carry?.runs ?? 1) + 1 },
+        {
+          state,
+          sent: carriedSentKeys(v.notifications),
+          log: log.slice(-LOG_ENTRIES_KEPT),
+          runs: (carry?.runs ?? 1) + 1,
+          eventIds,
+        },
         settings,
       );
     }
@@ -340,7 +354,7 @@ function firstState(input: EpaStart, ctx: RuleContext): EpaState {
 function toFailure(err: unknown): Error {
   if (err instanceof EpaInputError)
     return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true, details: [{ path: err.path }] });
-  if (err instanceof EpaTransitionError)
+  if (err instanceof EpaTransitionError || err instanceof EpaDuplicateEventError)
     return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true });
   if (err instanceof EpaRuleViolationError)
     return ApplicationFailure.create({

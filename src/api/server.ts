@@ -232,6 +232,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return rows.sort((a, b) => (a.nextDeadline?.due ?? '').localeCompare(b.nextDeadline?.due ?? ''));
   };
 
+  /** The Idempotency-Key header: sent again with the same request, the first answer; with another, 409. */
+  const idempotency = (req: FastifyRequest): { idempotencyKey?: string } => {
+    const key = req.headers['idempotency-key'];
+    return typeof key === 'string' ? { idempotencyKey: key } : {};
+  };
+
   const startInput = (body: unknown): Record<string, unknown> => {
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw new EpaInputError('send the EPA as a JSON object', 'body');
@@ -244,7 +250,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.post('/api/epas', write, async (req, reply) => {
     const parsed = EpaStartSchema.safeParse(startInput(req.body));
     if (!parsed.success) throw fromZodError(parsed.error);
-    const { epaId, input } = await options.epa.start(parsed.data);
+    const { epaId, input } = await options.epa.start(parsed.data, undefined, idempotency(req));
     return reply.code(201).header('location', `/api/epas/${input.uln}`).send({ epaId, uln: input.uln });
   });
 
@@ -264,7 +270,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       throw new EpaInputError('send the event as a JSON object with a "type"', 'body');
     const { type, ...payload } = body as Record<string, unknown>;
     if (typeof type !== 'string') throw new EpaInputError(`required: one of ${eventTypes.join(', ')}`, 'type');
-    return await options.epa.recordEvent(uln, type, payload);
+    return await options.epa.recordEvent(uln, type, payload, idempotency(req));
   });
 
   app.get('/api/epas', read, async (req) => ({ epas: await options.epa.list(parseFilter(req.query)) }));

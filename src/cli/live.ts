@@ -3,6 +3,7 @@
  * Each prints a readable table, or JSON with --json. Refusals from the workflow's Update validators
  * reach the user verbatim.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { londonDateOf } from '../calendar';
@@ -86,18 +87,24 @@ export function addLiveCommands(program: Command, io: Io): void {
   program
     .command('start')
     .description(
-      'start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn)',
+      'start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn, and optionally events: its history so far, oldest first)',
     )
     .option('-d, --data <json>', 'the EPA as JSON')
     .option('-f, --file <path>', 'read the EPA from a file (default: standard input)')
+    .option(
+      '--idempotency-key <key>',
+      "this request's key (default: a new one, printed): run again with it and the EPA is started once",
+    )
     .option('--json', 'JSON output')
-    .action(async (opts: { data?: string; file?: string; json?: boolean }) => {
+    .action(async (opts: { data?: string; file?: string; idempotencyKey?: string; json?: boolean }) => {
       const text = opts.data ?? (opts.file ? readFileSync(opts.file, 'utf8') : io.readStdin());
       const raw = parseJson(text, 'the EPA') as Record<string, unknown>;
       const config = loadConfig();
       const input =
         raw && typeof raw === 'object' ? { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw } : raw;
-      const started = await withClient((epa) => epa.start(input));
+      const idempotencyKey = opts.idempotencyKey ?? randomUUID();
+      io.stderr(`idempotency key: ${idempotencyKey}\n`);
+      const started = await withClient((epa) => epa.start(input, undefined, { idempotencyKey }));
       out(
         opts.json,
         { epaId: started.epaId, uln: started.input.uln },
@@ -146,17 +153,21 @@ export function addLiveCommands(program: Command, io: Io): void {
       'record an admin event, e.g. epa event 1234567890 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'',
     )
     .option('-d, --data <json>', 'the event fields as JSON (on, component, at, grade, override: {reason}, …)')
+    .option('--event-id <id>', "this event's id (default: a new one, printed): run again with it and the event is recorded once")
     .option('--json', 'JSON output')
-    .action(async (uln: string, type: string, opts: { data?: string; json?: boolean }) => {
+    .action(async (uln: string, type: string, opts: { data?: string; eventId?: string; json?: boolean }) => {
       const payload = opts.data ? parseJson(opts.data, '--data') : {};
       if (!payload || typeof payload !== 'object' || Array.isArray(payload))
         throw new CliError('--data must be a JSON object', EXIT.invalid);
-      const summary = await withClient((epa) => epa.recordEvent(uln, type, payload as Record<string, unknown>));
+      const fields = payload as Record<string, unknown>;
+      const eventId = opts.eventId ?? (typeof fields.eventId === 'string' ? fields.eventId : randomUUID());
+      io.stderr(`event id: ${eventId}\n`);
+      const summary = await withClient((epa) => epa.recordEvent(uln, type, { ...fields, eventId }));
       out(
         opts.json,
-        summary,
+        { ...summary, eventId },
         () =>
-          `${type} recorded for ${uln}: stage ${summary.stage}${summary.overdue ? ' (OVERDUE)' : ''}\n` +
+          `${type} recorded for ${uln} (event id ${eventId}): stage ${summary.stage}${summary.overdue ? ' (OVERDUE)' : ''}\n` +
           table(summary.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status }))),
       );
     });

@@ -39,6 +39,15 @@ export class EpaRuleViolationError extends Error {
   }
 }
 
+/** An event id already used for a different event (a repeat with the same event is accepted once). */
+export class EpaDuplicateEventError extends Error {
+  readonly kind = 'duplicate_event_id' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EpaDuplicateEventError';
+  }
+}
+
 /** One problem in a history sent to start an EPA: which event (its index), which field, and what is wrong. */
 export interface HistoryProblem {
   index: number;
@@ -57,14 +66,15 @@ export class EpaHistoryError extends Error {
   }
 }
 
-export type EpaError = EpaInputError | EpaTransitionError | EpaRuleViolationError | EpaHistoryError;
+export type EpaError = EpaInputError | EpaTransitionError | EpaRuleViolationError | EpaHistoryError | EpaDuplicateEventError;
 
 export function isEpaError(err: unknown): err is EpaError {
   return (
     err instanceof EpaInputError ||
     err instanceof EpaTransitionError ||
     err instanceof EpaRuleViolationError ||
-    err instanceof EpaHistoryError
+    err instanceof EpaHistoryError ||
+    err instanceof EpaDuplicateEventError
   );
 }
 

@@ -9,6 +9,10 @@ import { isAcceptedDate, outsideAcceptedDates } from '../calendar/working-days';
 import { EpaInputError } from './errors';
 import type { EpaEvent, EpaEventType } from './events';
 
+/** An event id (events.ts `eventId`): 1 to 100 letters, digits and . _ : - (a UUID fits). */
+export const EVENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+export const EVENT_ID_MESSAGE = 'an event id of 1 to 100 letters, digits and . _ : -';
+
 type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
 
 const ok = (value: unknown) => ({ ok: true as const, value });
@@ -88,8 +92,9 @@ const assessor = nested(
   object({ name: text(200, 1), email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')) }),
 );
 
-const common = { on: date, override, by: text(200) };
-const commonOptional = ['override', 'by'];
+const eventId: Check = (v) => (typeof v === 'string' && EVENT_ID.test(v) ? ok(v) : fail(EVENT_ID_MESSAGE));
+const common = { on: date, override, by: text(200), eventId };
+const commonOptional = ['override', 'by', 'eventId'];
 
 const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: string[] }> = {
   GatewaySubmitted: { fields: {} },

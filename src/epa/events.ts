@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, isLondonDateTime, outsideAcceptedDates } from '../calendar';
+import { EVENT_ID, EVENT_ID_MESSAGE } from './event-check';
 
 export const LondonDateSchema = z
   .string()
@@ -26,6 +27,8 @@ const base = {
   override: z.object({ reason: Reason }).strict().optional(),
   /** Who recorded it (free text: an admin's name or id). */
   by: z.string().max(200).optional(),
+  /** The sender's id for this event (the API's Idempotency-Key): sent again, it is recorded once (event-ids.ts). */
+  eventId: z.string().regex(EVENT_ID, EVENT_ID_MESSAGE).optional(),
 };
 
 export const GatewaySubmitted = z.object({ type: z.literal('GatewaySubmitted'), ...base }).strict();

@@ -13,7 +13,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { eventTypes, type EpaEventType } from '../epa/events';
-import { fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
+import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
+import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
+import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, ruleContext, view, type EpaView } from '../epa/evaluate';
 import { overdueBy } from '../epa/deadlines';
 import {
@@ -38,7 +40,7 @@ export class EpaNotFoundError extends Error {
 export class EpaRejectedError extends Error {
   constructor(
     message: string,
-    readonly kind: 'invalid_input' | 'rejected_transition' | 'rule_violation',
+    readonly kind: 'invalid_input' | 'rejected_transition' | 'rule_violation' | 'duplicate_event_id',
     readonly path?: string,
   ) {
     super(message);
@@ -65,6 +67,15 @@ export function parseUln(uln: string): string {
   const r = Uln.safeParse(uln);
   if (!r.success) throw new EpaInputError(r.error.issues[0]!.message, 'uln');
   return r.data;
+}
+
+/** The event with its id: from the payload, or from the Idempotency-Key (they must agree). */
+export function withEventId(payload: EventPayload, idempotencyKey: string | undefined): EventPayload {
+  if (idempotencyKey === undefined) return payload;
+  if (!EVENT_ID.test(idempotencyKey)) throw new EpaInputError(EVENT_ID_MESSAGE, 'Idempotency-Key');
+  if (payload.eventId !== undefined && payload.eventId !== idempotencyKey)
+    throw new EpaInputError('differs from the Idempotency-Key header', 'eventId');
+  return { ...payload, eventId: idempotencyKey };
 }
 
 export function parseEventType(type: string): EpaEventType {
@@ -178,9 +189,30 @@ export class EpaClient {
    * Starts `epa-<ULN>`. The ID may not be reused: a ULN whose EPA is running, completed or withdrawn
    * is refused (EpaAlreadyExistsError); starting it again is `restart`, with a reason.
    */
-  async start(raw: unknown, settings?: EpaSettings): Promise<{ epaId: string; input: EpaStart }> {
+  async start(
+    raw: unknown,
+    settings?: EpaSettings,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ epaId: string; input: EpaStart }> {
     const { input, view: first } = await this.checkStart(raw);
-    await this.startWorkflow(input, first, 'REJECT_DUPLICATE', settings);
+    const key = options.idempotencyKey;
+    if (key !== undefined && !EVENT_ID.test(key)) throw new EpaInputError(EVENT_ID_MESSAGE, 'Idempotency-Key');
+    const request =
+      key === undefined
+        ? undefined
+        : { key, fingerprint: eventFingerprint('start', input as unknown as Record<string, unknown>) };
+    try {
+      await this.startWorkflow(input, first, 'REJECT_DUPLICATE', settings, request);
+    } catch (err) {
+      // The same start sent again under its key: the first answer. Another start under it: refused.
+      if (!(err instanceof EpaAlreadyExistsError) || request === undefined) throw err;
+      const memo = (await this.client.workflow.getHandle(workflowIdFor(input.uln)).describe()).memo as
+        { startRequest?: typeof request } | undefined;
+      if (memo?.startRequest?.key !== request.key) throw err;
+      if (memo.startRequest.fingerprint !== request.fingerprint) {
+        throw new EpaDuplicateEventError(`Idempotency-Key "${key}" was already used to start this EPA with different details`);
+      }
+    }
     return { epaId: workflowIdFor(input.uln), input };
   }
 
@@ -247,6 +279,7 @@ export class EpaClient {
     first: EpaView,
     reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE',
     settings?: EpaSettings,
+    startRequest?: { key: string; fingerprint: string },
   ): Promise<void> {
     const epaId = workflowIdFor(input.uln);
     try {
@@ -263,7 +296,7 @@ export class EpaClient {
           { key: EpaEmployer, value: input.employer.organisation },
           { key: EpaOverdue, value: first.overdue },
         ],
-        memo: { ...listingMemo(input, first) },
+        memo: { ...listingMemo(input, first), ...(startRequest && { startRequest }) },
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -283,11 +316,23 @@ export class EpaClient {
   }
 
   /** Records one admin event; resolves with the EPA's new status, or throws EpaRejectedError / EpaNotFoundError. */
-  async recordEvent(uln: string, type: string, payload: EventPayload = {}): Promise<EpaSummary> {
+  async recordEvent(
+    uln: string,
+    type: string,
+    payload: EventPayload = {},
+    options: { idempotencyKey?: string } = {},
+  ): Promise<EpaSummary> {
     const eventType = parseEventType(type);
     const handle = this.handle(uln);
+    const event = withEventId(payload, options.idempotencyKey);
+    const eventId = eventIdOf(event);
     try {
-      return await handle.executeUpdate(eventUpdates[eventType], { args: [payload] });
+      // The update id names the event and its content: sent again, Temporal answers with the first
+      // result; the same id with other content reaches the workflow, which refuses it.
+      return await handle.executeUpdate(eventUpdates[eventType], {
+        args: [event],
+        ...(eventId !== undefined && { updateId: `${eventId}.${eventFingerprint(eventType, event)}` }),
+      });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Not running: either there is no such EPA, or it has finished (completed or withdrawn).
@@ -354,7 +399,12 @@ export class EpaClient {
     if (err instanceof WorkflowNotFoundError) return new EpaNotFoundError(`no EPA for ULN ${uln}`);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const kind = err.cause.type;
-      if (kind === 'invalid_input' || kind === 'rejected_transition' || kind === 'rule_violation') {
+      if (
+        kind === 'invalid_input' ||
+        kind === 'rejected_transition' ||
+        kind === 'rule_violation' ||
+        kind === 'duplicate_event_id'
+      ) {
         const details = err.cause.details?.[0] as { path?: string } | undefined;
         return new EpaRejectedError(err.cause.message, kind, details?.path);
       }

@@ -183,13 +183,11 @@ test('random Updates: accepted or refused cleanly; refusals leave the history un
 });
 
 /** Start requests dated anywhere: most are refused (future, outside the range), some start an EPA. */
-const startBody = fc
-  .tuple(day, fc.integer({ min: 0, max: 899_999_999 }))
-  .map(([gatewaySubmittedOn, n]) => ({
-    ...input,
-    uln: ulnFrom(String(910_000_000 + n)) ?? String(9_100_000_000 + n),
-    gatewaySubmittedOn,
-  }));
+const startBody = fc.tuple(day, fc.integer({ min: 0, max: 899_999_999 })).map(([gatewaySubmittedOn, n]) => ({
+  ...input,
+  uln: ulnFrom(String(910_000_000 + n)) ?? String(9_100_000_000 + n),
+  gatewaySubmittedOn,
+}));
 
 test('1,000 random API bodies, dates across the whole range: 200/201/400/404/409 with a JSON error, never a 5xx', async () => {
   const statuses = new Map<number, number>();

@@ -193,3 +193,75 @@ test('a single back-dated event that shows a deadline was missed before it was e
   expect(added.map(kindOf)).toEqual(['missedBeforeEntry']);
   expect(added[0]!.to).toEqual(['epa-admin@epao.example']);
 });
+
+test('the same event posted twice with one Idempotency-Key: one answer, one set of emails; another event under the key: 409', async () => {
+  const input = epaStart({ gatewaySubmittedOn: ago(10), events: [{ type: 'GatewayPassed', on: ago(5) }] });
+  await epa.start(input);
+  await settled(input.uln);
+  const url = `/api/epas/${input.uln}/events`;
+  const headers = { authorization: `Bearer ${ADMIN}`, 'idempotency-key': 'booking-2f9c7a' };
+  const booking = {
+    type: 'AssessmentBooked',
+    on: today,
+    component: 'observation',
+    at: `${addDays(today, 21)}T10:00`,
+    assessor: { name: 'Priya Lockhart', email: 'priya@assessors.example' },
+  };
+  const first = await api.inject({ method: 'POST', url, headers, payload: booking });
+  const second = await api.inject({ method: 'POST', url, headers, payload: booking });
+  expect(first.statusCode).toBe(200);
+  expect(second.statusCode).toBe(200);
+  expect(second.json()).toEqual(first.json());
+  await eventually(async () => expect(mailFor(input.uln).filter((m) => kindOf(m) === 'invite')).toHaveLength(3), 30_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(
+    mailFor(input.uln)
+      .filter((m) => kindOf(m) === 'invite')
+      .map((m) => m.to[0])
+      .sort(),
+  ).toEqual(['ada.testwell@apprentice.example', 'noor.castellan@brightside.example', 'priya@assessors.example']);
+  const history = (await epa.client.workflow.getHandle(`epa-${input.uln}`).fetchHistory()).events ?? [];
+  expect(history.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+  const other = await api.inject({ method: 'POST', url, headers, payload: { ...booking, at: `${addDays(today, 22)}T10:00` } });
+  expect(other.statusCode).toBe(409);
+  expect(other.json()).toMatchObject({ error: 'duplicate_event_id' });
+  expect((await epa.status(input.uln)).eventCount).toBe(3);
+});
+
+test('a start sent twice under one Idempotency-Key: the first answer; other details under the key: 409; no key: already exists', async () => {
+  const input = epaStart({ gatewaySubmittedOn: ago(3) });
+  const headers = { authorization: `Bearer ${ADMIN}`, 'idempotency-key': 'start-81d2' };
+  const first = await api.inject({ method: 'POST', url: '/api/epas', headers, payload: input });
+  const again = await api.inject({ method: 'POST', url: '/api/epas', headers, payload: input });
+  expect([first.statusCode, again.statusCode]).toEqual([201, 201]);
+  expect(again.json()).toEqual(first.json());
+  const changed = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers,
+    payload: { ...input, gatewaySubmittedOn: ago(4) },
+  });
+  expect(changed.json()).toMatchObject({ error: 'duplicate_event_id' });
+  const noKey = await api.inject({
+    method: 'POST',
+    url: '/api/epas',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: input,
+  });
+  expect(noKey.json()).toMatchObject({ error: 'already_exists' });
+});
+
+test('a repeat is recognised after the EPA has continued as new', async () => {
+  const input = epaStart({ gatewaySubmittedOn: ago(10) });
+  await epa.start(input, { historyLimit: 20 });
+  await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5) }, { idempotencyKey: 'pass-1' });
+  for (let i = 0; i < 6; i++) await epa.recordEvent(input.uln, 'ReportSubmitted', { on: today, words: 2500 + i });
+  await eventually(async () => expect((await epa.status(input.uln)).runs).toBeGreaterThan(1), 30_000);
+  const count = (await epa.status(input.uln)).eventCount;
+  expect((await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5) }, { idempotencyKey: 'pass-1' })).eventCount).toBe(
+    count,
+  );
+  await expect(epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(4) }, { idempotencyKey: 'pass-1' })).rejects.toMatchObject({
+    kind: 'duplicate_event_id',
+  });
+});
