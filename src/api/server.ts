@@ -67,7 +67,7 @@ const FilterQuery = z
   .object({
     stage: z.string().optional(),
     standard: z.string().optional(),
-    employer: z.string().optional(),
+    employer: z.string().max(200).optional(),
     epao: z.string().optional(),
     overdue: z.enum(['true', 'false']).optional(),
   })

@@ -30,7 +30,9 @@ import {
   type EventPayload,
 } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
-import { EpaEmployer, EpaEpao, EpaOverdue, EpaStage, EpaStandard } from './search-attributes';
+import { EpaEmployer, EpaEmployerKey, EpaEpao, EpaOverdue, EpaStage, EpaStandard, employerKey } from './search-attributes';
+import { stages } from '../epa/state';
+import { epaoIds, standardIds } from '../plans';
 
 /** The EPA does not exist (or its workflow has ended and been deleted). */
 export class EpaNotFoundError extends Error {
@@ -121,6 +123,13 @@ export interface EpaFilter {
 
 const SAFE_VALUE = /^[\p{L}\p{N} .,&'()/-]{1,200}$/u;
 
+/** A filter value that can only match something when it is one of `values`: otherwise a 400, not an empty list. */
+function known(field: string, value: string, values: readonly string[]): string {
+  if (!values.includes(value))
+    throw new EpaInputError(`unknown ${field} "${value.slice(0, 50)}" (one of: ${values.join(', ')})`, field);
+  return value;
+}
+
 function quoted(field: string, value: string): string {
   if (!SAFE_VALUE.test(value)) throw new EpaInputError("letters, digits, spaces and . , & ' ( ) / - only", field);
   return `"${value}"`;
@@ -130,10 +139,14 @@ function quoted(field: string, value: string): string {
 export function visibilityQuery(filter: EpaFilter): string {
   const parts = ['WorkflowType = "epaWorkflow"'];
   if (filter.running !== undefined) parts.push(`ExecutionStatus ${filter.running ? '=' : '!='} "Running"`);
-  if (filter.stage) parts.push(`EpaStage = ${quoted('stage', filter.stage)}`);
-  if (filter.standard) parts.push(`EpaStandard = ${quoted('standard', filter.standard)}`);
-  if (filter.employer) parts.push(`EpaEmployer = ${quoted('employer', filter.employer)}`);
-  if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', filter.epao)}`);
+  if (filter.stage) parts.push(`EpaStage = ${quoted('stage', known('stage', filter.stage, stages))}`);
+  if (filter.standard) parts.push(`EpaStandard = ${quoted('standard', known('standard', filter.standard, standardIds))}`);
+  if (filter.employer) {
+    // Any stored name, any case: the key set at start; EPAs started before the key existed match exactly.
+    const byKey = `EpaEmployerKey = "${employerKey(filter.employer)}"`;
+    parts.push(SAFE_VALUE.test(filter.employer) ? `(${byKey} OR EpaEmployer = "${filter.employer}")` : byKey);
+  }
+  if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', known('epao', filter.epao, epaoIds))}`);
   if (filter.overdue !== undefined) parts.push(`EpaOverdue = ${filter.overdue ? 'true' : 'false'}`);
   for (const [field, op, value] of [
     ['nextDeadlineFrom', '>=', filter.nextDeadlineFrom],
@@ -294,6 +307,7 @@ export class EpaClient {
           { key: EpaStandard, value: input.standard },
           { key: EpaEpao, value: input.epao },
           { key: EpaEmployer, value: input.employer.organisation },
+          { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
           { key: EpaOverdue, value: first.overdue },
         ],
         memo: { ...listingMemo(input, first), ...(startRequest && { startRequest }) },

@@ -66,9 +66,20 @@ test('validation: 400 naming the field', async () => {
     payload: { ...epaStart(), standard: 'ST0099' },
   });
   expect(standard.json()).toMatchObject({ error: 'invalid_input', field: 'standard' });
-  const filter = await api.inject({ method: 'GET', url: '/api/epas?employer=x%22%20OR%20true', headers: as(OPS) });
-  expect(filter.statusCode).toBe(400);
-  expect(filter.json()).toMatchObject({ field: 'employer' });
+  // An employer is free text: a value built to break out of the query matches nothing, harmlessly.
+  const injection = await api.inject({ method: 'GET', url: '/api/epas?employer=x%22%20OR%20true', headers: as(OPS) });
+  expect(injection.statusCode).toBe(200);
+  expect(injection.json()).toEqual({ epas: [] });
+  // A value that can never match (no such stage, standard or EPAO) is a 400 naming what exists, not an empty list.
+  for (const [field, value] of [
+    ['stage', 'Assessing'],
+    ['standard', 'ST9999'],
+    ['epao', 'nobody'],
+  ]) {
+    const res = await api.inject({ method: 'GET', url: `/api/epas?${field}=${value}`, headers: as(OPS) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_input', field, message: expect.stringContaining('one of:') });
+  }
 });
 
 test('happy path 201/200, refused transition 409, unknown EPA 404; a refused event leaves the history unchanged', async () => {
@@ -172,6 +183,21 @@ test('overdue listing, CSV and stage counts', async () => {
     })
   ).json() as { epas: { uln: string }[] };
   expect(filtered.epas.map((e) => e.uln)).toContain(late.uln);
+  // Any case; any stored name, quotes and symbols included.
+  const odd = epaStart({
+    gatewaySubmittedOn: addDays(today, -2),
+    employer: { organisation: 'Smith & Sons "Bakers" + Co. (Café)', name: 'Lena Fairweather', email: 'lena@smith.example' },
+  });
+  await stack.epa.start(odd);
+  const byEmployer = async (name: string) =>
+    (
+      (await api.inject({ method: 'GET', url: `/api/epas?employer=${encodeURIComponent(name)}`, headers: as(OPS) })).json() as {
+        epas: { uln: string }[];
+      }
+    ).epas.map((e) => e.uln);
+  await eventually(async () => expect(await byEmployer('smith & sons "BAKERS" + co. (café)')).toEqual([odd.uln]));
+  expect(await byEmployer('BRIGHTSIDE lettings ltd')).toContain(late.uln);
+  expect(await byEmployer('Smith & Sons')).toEqual([]);
 });
 
 test('the OpenAPI document validates', async () => {
