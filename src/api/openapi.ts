@@ -28,6 +28,14 @@ export function openApiDocument(): Record<string, unknown> {
     description: '10-digit Unique Learner Number',
     schema: { type: 'string', pattern: '^[1-9]\\d{9}$' },
   };
+  const idempotencyKey = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Sent again with the same request: the first answer, nothing done twice; with a different request: 409 duplicate_event_id',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' },
+  };
   const filters = ['stage', 'standard', 'employer', 'epao'].map((name) => ({
     name,
     in: 'query',
@@ -100,7 +108,8 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/epas': {
         post: {
           summary:
-            'Start an EPA (workflow epa-<ULN>) at its gateway submission (not in the future; dates 2001-01-01 to 2073-12-31)',
+            'Start an EPA (workflow epa-<ULN>) at its gateway submission (not in the future; dates 2001-01-01 to 2073-12-31), optionally with its history so far (events, oldest first: every problem is reported at once as invalid_history)',
+          parameters: [idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStart' } } } },
           responses: responses({
             '201': {
@@ -161,7 +170,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/epas/{uln}/events': {
         post: {
           summary: `Record an admin event (${eventTypes.join(', ')})`,
-          parameters: [uln],
+          parameters: [uln, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaEvent' } } } },
           responses: responses({
             '200': {
@@ -175,6 +184,22 @@ export function openApiDocument(): Record<string, unknown> {
               description: 'Impossible now (rejected_transition) or breaks a rule without override.reason (rule_violation)',
               content: { 'application/json': { schema: error } },
             },
+          }),
+        },
+      },
+      '/api/imports': {
+        post: {
+          summary:
+            'Bulk import: one apprentice per CSV row (header row); a dry run unless apply=true, then safe to repeat (a ULN already started is skipped)',
+          parameters: [{ name: 'apply', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }],
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: responses({
+            '200': {
+              description: 'What each row does (start, skip, refuse with every problem); with apply=true, what was started',
+              content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+            },
+            '400': { description: 'Not the expected CSV (field "file")', content: { 'application/json': { schema: error } } },
+            '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
           }),
         },
       },

@@ -33,6 +33,7 @@ import {
 } from '../temporal/epa-client';
 import { renderDashboard, renderLogin } from './dashboard';
 import { openApiDocument } from './openapi';
+import { planImport, applyImport } from '../app/import';
 import { validatePlans } from '../plans/validate';
 
 export type Role = 'admin' | 'ops';
@@ -252,6 +253,21 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     if (!parsed.success) throw fromZodError(parsed.error);
     const { epaId, input } = await options.epa.start(parsed.data, undefined, idempotency(req));
     return reply.code(201).header('location', `/api/epas/${input.uln}`).send({ epaId, uln: input.uln });
+  });
+
+  // Bulk import: a CSV body; a dry run unless ?apply=true (then it starts what the dry run would).
+  void app.register(async (imports) => {
+    imports.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
+    imports.post('/api/imports', write, async (req) => {
+      if (typeof req.body !== 'string') throw new EpaInputError('send the CSV file as the body, Content-Type: text/csv', 'body');
+      const apply = (req.query as { apply?: string }).apply === 'true';
+      const plan = await planImport(req.body, options.epa, { epaoAdmin: options.defaultEpaoAdmin });
+      const rows = plan.rows.map(({ input: _i, ...row }) => row);
+      if (!apply) return { dryRun: true, counts: plan.counts, rows };
+      return { dryRun: false, counts: plan.counts, rows, ...(await applyImport(plan, options.epa)) };
+    });
   });
 
   app.post('/api/epas/:uln/restart', write, async (req, reply) => {

@@ -13,6 +13,13 @@ import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
 import { CliError, EXIT, type Io } from './main';
 import { demo } from './demo';
+import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
+
+/** `[##########··········] 240/480` */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${done}/${total}`;
+}
 
 export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return '(none)\n';
@@ -110,6 +117,54 @@ export function addLiveCommands(program: Command, io: Io): void {
         { epaId: started.epaId, uln: started.input.uln },
         () => `started ${started.epaId} (${started.input.standard}, ${started.input.epao})\n`,
       );
+    });
+
+  program
+    .command('import')
+    .description(
+      `start many EPAs from a CSV file (header row; columns ${IMPORT_COLUMNS.join(', ')}; events is an optional JSON array). Dry run unless --apply`,
+    )
+    .requiredOption('-f, --file <path>', 'the CSV file')
+    .option('--apply', 'start the EPAs the dry run would start (safe to run again: a ULN already started is skipped)')
+    .option('--json', 'JSON output')
+    .action(async (opts: { file: string; apply?: boolean; json?: boolean }) => {
+      let csv: string;
+      try {
+        csv = readFileSync(opts.file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, EXIT.invalid);
+      }
+      const config = loadConfig();
+      await withClient(async (epa) => {
+        const plan = await planImport(csv, epa, { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL } });
+        const refused = plan.rows.filter((r) => r.action === 'refuse');
+        const skipped = plan.rows.filter((r) => r.action === 'skip');
+        const lines = [
+          `${plan.counts.start} to start, ${plan.counts.skip} to skip (an EPA exists), ${plan.counts.refuse} refused${opts.apply ? '' : ' (dry run: nothing started; add --apply)'}`,
+          ...skipped.map((r) => `skip   line ${r.line} (ULN ${r.uln}): ${r.problems.map((p) => p.message).join('; ')}`),
+          ...refused.flatMap((r) =>
+            r.problems.map((p) => `refuse line ${r.line} (ULN ${r.uln || '?'}), ${p.column}: ${p.message}`),
+          ),
+        ];
+        if (!opts.apply) {
+          out(opts.json, { ...plan, rows: plan.rows.map(({ input: _i, ...row }) => row) }, () => lines.join('\n') + '\n');
+          return;
+        }
+        const result = await applyImport(plan, epa, (done, total) => {
+          if (!opts.json) io.stderr(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`);
+        });
+        out(
+          opts.json,
+          { counts: plan.counts, ...result },
+          () =>
+            [
+              ...lines,
+              `started ${result.started.length}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
+              ...result.failed.map((f) => `failed line ${f.line} (ULN ${f.uln}): ${f.message}`),
+            ].join('\n') + '\n',
+        );
+        if (result.failed.length > 0) throw new CliError(`${result.failed.length} EPA(s) could not be started`, EXIT.failure);
+      });
     });
 
   program

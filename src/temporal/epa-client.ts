@@ -267,6 +267,16 @@ export class EpaClient {
     return { epaId, input, restartOf };
   }
 
+  /** Whether an EPA exists for this ULN: `running`, `completed`, … (its latest run), or undefined. */
+  async existing(uln: string): Promise<string | undefined> {
+    try {
+      return (await this.handle(uln).describe()).status.name.toLowerCase();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   /** Every run of an EPA's workflow, newest first (closed runs stay readable until the namespace's retention). */
   async runs(uln: string): Promise<EpaRun[]> {
     const epaId = workflowIdFor(parseUln(uln));
