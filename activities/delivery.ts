@@ -100,10 +100,13 @@ export function createDeliveryActivities(settings: DeliverySettings): EpaActivit
         'delivery_in_progress',
       );
     }
-    const invite = buildInvite(request);
+    // ORGANIZER and From agree: the invite comes from whoever sends the mail (EPA_FROM_NAME/EPA_FROM_EMAIL);
+    // replies go to the EPAO's admin mailbox.
+    const invite = buildInvite(request, { name: settings.from.name, email: settings.from.email });
     const rendered = renderMessage(request, recipient);
     const mail: Mail.Options = {
       from: { name: settings.from.name, address: settings.from.email },
+      replyTo: { name: request.context.epaoName, address: request.context.epaoEmail },
       to: { name: recipient.name, address: recipient.email },
       subject: rendered.subject,
       text: rendered.text,

@@ -34,8 +34,28 @@ export function inviteUid(request: DeliveryRequest): string {
   return `${request.epaId}-${request.notification.inviteUid}@epa-flow`;
 }
 
-/** The invite for an `invite` or `inviteCancelled` notification; undefined for other kinds. */
-export function buildInvite(request: DeliveryRequest): Invite | undefined {
+/**
+ * Keeps to RFC 5545: DTSTAMP in UTC (`…Z`; ical-generator writes it in the calendar's time zone,
+ * without one), and no non-standard properties (ical-generator's TIMEZONE-ID and X-WR-TIMEZONE, the
+ * time zone generator's X-LIC-LOCATION): times carry their TZID and the VTIMEZONE defines it.
+ */
+export function standardCalendar(text: string, stamp: number): string {
+  const utc = new Date(stamp)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return text
+    .split('\r\n')
+    .filter((line) => !/^(TIMEZONE-ID|X-WR-TIMEZONE|X-LIC-LOCATION)[:;]/.test(line))
+    .map((line) => (line.startsWith('DTSTAMP:') ? `DTSTAMP:${utc}` : line))
+    .join('\r\n');
+}
+
+/** The invite for an `invite` or `inviteCancelled` notification; undefined for other kinds. The organizer is who sends the mail (its From). */
+export function buildInvite(
+  request: DeliveryRequest,
+  organizer: { name: string; email: string } = { name: request.context.epaoName, email: request.context.epaoEmail },
+): Invite | undefined {
   const n = request.notification;
   if ((n.kind !== 'invite' && n.kind !== 'inviteCancelled') || !n.assessmentAt) return undefined;
   const method = n.kind === 'invite' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL;
@@ -56,7 +76,7 @@ export function buildInvite(request: DeliveryRequest): Invite | undefined {
     stamp: new Date(request.requestedAt),
     summary: `EPA ${n.componentName ?? n.component}: ${request.context.apprenticeName} (${request.context.standard})`,
     description: `${request.context.standard} ${request.context.standardTitle} end-point assessment, ${n.componentName ?? n.component}, attempt ${n.attempt ?? 1}. Booked by ${request.context.epaoName}.`,
-    organizer: { name: parameterValue(request.context.epaoName), email: request.context.epaoEmail },
+    organizer: { name: parameterValue(organizer.name), email: organizer.email },
     status: method === ICalCalendarMethod.CANCEL ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   if (n.location) {
@@ -76,5 +96,9 @@ export function buildInvite(request: DeliveryRequest): Invite | undefined {
       rsvp: method === ICalCalendarMethod.REQUEST,
     });
   }
-  return { method: method === ICalCalendarMethod.REQUEST ? 'REQUEST' : 'CANCEL', uid, content: calendar.toString() };
+  return {
+    method: method === ICalCalendarMethod.REQUEST ? 'REQUEST' : 'CANCEL',
+    uid,
+    content: standardCalendar(calendar.toString(), request.requestedAt),
+  };
 }

@@ -5,6 +5,7 @@
 import type { Role } from '../src/epa/deadlines';
 import type { NotificationKind } from '../src/epa/notifications';
 import { londonDateTimeInstant, londonInstant } from '../src/calendar/london';
+import { describeSource } from '../src/epa/sources';
 import type { DeliveryRequest, Recipient } from './types';
 
 export interface RenderedMessage {
@@ -25,36 +26,36 @@ const SIGN_OFF = 'If anything here looks wrong, reply to this email and the EPA 
 export const templates: Record<NotificationKind, Partial<Record<Role | 'default', Template>>> = {
   invite: {
     apprentice: {
-      subject: 'Booked: your {component} on {when}',
+      subject: '{bookedOrMoved}: your {component} on {when}',
       body: [
         'Dear {recipient},',
         'Your {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.',
+        '{movedNote}',
         'The calendar invite is attached: accept it to add it to your calendar. If the date has to change you will receive an updated invite.',
       ],
     },
     employer: {
-      subject: "Booked: {apprentice}'s {component} on {when}",
+      subject: "{bookedOrMoved}: {apprentice}'s {component} on {when}",
       body: [
         'Dear {recipient},',
         "{apprentice}'s {component} for the {standard} end-point assessment is booked for {when} ({duration} minutes){where}.",
-        'Please make sure {apprentice} is released from duties and, for a workplace observation, that the assessor can attend.',
+        '{movedNote}',
+        '{employerAsk}',
       ],
     },
     assessor: {
-      subject: 'Assessment booked: {apprentice}, {component}, {when}',
+      subject: '{bookedOrMoved}: {apprentice}, {component}, {when}',
       body: [
         'Dear {recipient},',
         'You are booked to assess {apprentice} ({employer}) for the {component} of {standard} on {when} ({duration} minutes){where}.',
+        '{movedNote}',
       ],
     },
   },
   inviteCancelled: {
     default: {
       subject: 'Cancelled: {component} for {apprentice}',
-      body: [
-        'Dear {recipient},',
-        'The {component} for {apprentice} ({standard}){previously} has been cancelled. The calendar entry is cancelled too; a new date will be sent when it is rebooked.',
-      ],
+      body: ['Dear {recipient},', 'The {component} for {apprentice} ({standard}){previously} has been cancelled. {cancelNote}'],
     },
   },
   assessmentReminder: {
@@ -64,23 +65,27 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
         'Dear {recipient},',
         'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, in {days}.',
         'Check the assessment requirements your training provider gave you, and contact us straight away if you cannot attend.',
+        '{because}',
       ],
     },
     employer: {
       subject: "Reminder: {apprentice}'s {component} is on {when}",
       body: [
         'Dear {recipient},',
-        "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}. Please make sure they are available.",
+        "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}.",
+        '{employerAsk}',
+        '{because}',
       ],
     },
   },
   deadlineReminder: {
     apprentice: {
-      subject: 'Due {due}: {deadline}',
+      subject: 'Due {due}: your {deadline}',
       body: [
         'Dear {recipient},',
         'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), in {days}.',
         'Send it to your EPAO before then; if you cannot, tell your employer and training provider now.',
+        '{because}',
       ],
     },
     employer: {
@@ -88,21 +93,28 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       body: [
         'Dear {recipient},',
         "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), in {days}. Please check they are on track.",
+        '{because}',
       ],
     },
   },
   deadlineNear: {
     epaoAdmin: {
       subject: 'Due {due}: {deadline} for {apprentice}',
-      body: ['{deadline} for {apprentice} ({standard}, {employer}) is due by the end of {due}.', 'Act now so it is not missed.'],
+      body: [
+        'Dear {recipient},',
+        'The {deadline} for {apprentice} ({standard}, {employer}) is due by the end of {due}. Act now so it is not missed.',
+        '{because}',
+      ],
     },
   },
   deadlineMissed: {
     epaoAdmin: {
-      subject: 'OVERDUE: {deadline} for {apprentice} was due {due}',
+      subject: 'Overdue: {deadline} for {apprentice} was due {due}',
       body: [
-        '{deadline} for {apprentice} ({standard}, {employer}) was due by the end of {due} and has not been recorded.',
-        'The EPA now shows as overdue on the ops dashboard until it is done.',
+        'Dear {recipient},',
+        'The {deadline} for {apprentice} ({standard}, {employer}) was due by the end of {due} and has not been recorded.',
+        '{because}',
+        'The EPA shows as overdue on the ops dashboard until it is done.',
       ],
     },
   },
@@ -110,6 +122,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
     epaoAdmin: {
       subject: '{apprentice}: entered with {missedCount} already missed',
       body: [
+        'Dear {recipient},',
         'The EPA of {apprentice} ({standard}, {employer}) was entered with facts that show these deadlines were missed before epa-flow knew of them:',
         '{missedList}',
         'Nobody else has been told about them. The EPA shows as overdue on the ops dashboard until each is done or recorded.',
@@ -122,6 +135,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       body: [
         'Dear {recipient},',
         'The {standard} end-point assessment period for {apprentice} ({employer}) ended on {due} and not every assessment has taken place.',
+        '{because}',
         'The EPAO, employer and training provider need to agree the next step (rebooking with the assessor, extenuating circumstances, or a retake).',
       ],
     },
@@ -182,21 +196,39 @@ function deadlineName(key: string | undefined): string {
 
 export function fields(request: DeliveryRequest, recipient: Recipient): Record<string, string> {
   const n = request.notification;
-  const where = n.location ? (/^https?:\/\//.test(n.location) ? `, online at ${n.location}` : `, at ${n.location}`) : '';
+  const online = n.location !== undefined && /^https?:\/\//.test(n.location);
+  const where = n.location ? (online ? `, online at ${n.location}` : `, at ${n.location}`) : '';
+  const when = n.assessmentAt ? formatLondonDateTime(londonDateTimeInstant(n.assessmentAt)) : '';
   return {
     recipient: recipient.name,
     apprentice: request.context.apprenticeName,
     employer: request.context.employerName,
     standard: `${request.context.standard} ${request.context.standardTitle}`,
     epao: request.context.epaoName,
-    component: lowerFirst(n.componentName ?? n.component ?? 'assessment'),
-    when: n.assessmentAt ? formatLondonDateTime(londonDateTimeInstant(n.assessmentAt)) : '',
+    component: componentPhrase(lowerFirst(n.componentName ?? n.component ?? 'assessment'), n.attemptKind),
+    when,
     previously: n.assessmentAt ? ` on ${formatLondonDateTime(londonDateTimeInstant(n.assessmentAt))}` : '',
     duration: String(n.durationMinutes ?? ''),
     where,
     due: n.due ? formatLondonDate(n.due) : '',
     deadline: deadlineName(n.deadlineKey),
     days: n.daysBefore === 1 ? '1 day' : `${n.daysBefore ?? ''} days`,
+    bookedOrMoved: n.movedFrom ? 'Moved' : 'Booked',
+    movedNote: n.movedFrom
+      ? `It has moved from ${formatLondonDateTime(londonDateTimeInstant(n.movedFrom))} to ${when}; the calendar invite is updated.`
+      : '',
+    employerAsk: online
+      ? `Please make sure ${request.context.apprenticeName} is released from duties for it, with a quiet room and a working connection for the video call.`
+      : `Please make sure ${request.context.apprenticeName} is released from duties for it${n.component === 'observation' ? ', and that the assessor can get into the workplace to observe' : ''}.`,
+    cancelNote: request.notification.key.endsWith(':cancel-replaced-assessor')
+      ? 'It has been rebooked with another assessor, so you are no longer needed for it; the calendar entry is cancelled.'
+      : 'The calendar entry is cancelled too; a new date will be sent when it is rebooked.',
+    because:
+      n.rule && n.source
+        ? `The rule: ${n.rule}. Source: ${describeSource(n.source)}.`
+        : n.source
+          ? `This assessment is part of the end-point assessment set out in ${describeSource(n.source)}.`
+          : '',
     missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
     missedList: (n.missed ?? [])
       .map(
@@ -205,6 +237,13 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
       )
       .join('\n'),
   };
+}
+
+/** "observation", "observation resit", "observation retake", "interview on the reworked project". */
+function componentPhrase(component: string, kind: string | undefined): string {
+  if (kind === 'resit' || kind === 'retake') return `${component} ${kind}`;
+  if (kind === 'rework') return `${component} (after rework)`;
+  return component;
 }
 
 function lowerFirst(text: string): string {
@@ -230,7 +269,12 @@ export function templateFor(kind: NotificationKind, role: Role): Template {
 export function renderMessage(request: DeliveryRequest, recipient: Recipient): RenderedMessage {
   const t = templateFor(request.notification.kind, recipient.role);
   const values = fields(request, recipient);
-  const paragraphs = [...t.body.map((p) => fill(p, values)), SIGN_OFF, `${request.context.epaoName}`];
+  // A paragraph that says nothing here (no earlier booking, no rule to cite) is left out.
+  const paragraphs = [
+    ...t.body.map((p) => fill(p, values)).filter((p) => p.trim() !== ''),
+    SIGN_OFF,
+    `${request.context.epaoName}`,
+  ];
   const subject = fill(t.subject, values);
   return {
     subject: subject.charAt(0).toUpperCase() + subject.slice(1),

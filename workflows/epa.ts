@@ -85,6 +85,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   // Patch 'late-entry', decided once per run: runs started on this code tell the truth about facts
   // entered late (src/epa/late-entry.ts); runs started before it keep their old behaviour to the end.
   const lateEntry = patched('late-entry');
+  // Patch 'trusted-invites', likewise once per run: a reschedule that changes the assessor sends the
+  // replaced assessor a CANCEL (a notification older runs never scheduled).
+  const features = { cancelReplacedAssessor: patched('trusted-invites') };
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);
@@ -92,7 +95,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   let ctx: RuleContext;
   let state: EpaState;
   try {
-    ctx = ruleContext(input.standard, input.epao);
+    ctx = { ...ruleContext(input.standard, input.epao), features };
     state = carry?.state ?? firstState(input, ctx);
     view(state, ctx, Date.now()); // every date the rules derive must be computable
   } catch (err) {

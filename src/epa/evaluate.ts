@@ -91,7 +91,7 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     violations: state.violations,
     findingsDropped: state.findingsDropped ?? 0,
     components: state.components,
-    notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
+    notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines, ctx.features),
     asOf: new Date(now).toISOString(),
   };
 }

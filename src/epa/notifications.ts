@@ -61,6 +61,13 @@ export interface Notification {
   sequence?: number;
   inviteUid?: string;
   daysBefore?: number;
+  /** Which attempt an assessment is: `first`, or a `resit`, `retake` or `rework` (the message says so). */
+  attemptKind?: string;
+  /** A rescheduled assessment's earlier date-time (the message says "moved from … to …"). */
+  movedFrom?: LondonDateTime;
+  /** The rule behind a reminder or alert, in words, and its seed (or `policy` for an EPAO setting). */
+  rule?: string;
+  source?: string;
   /** `missedBeforeEntry`: the deadlines it reports. */
   missed?: MissedDeadline[];
 }
@@ -80,8 +87,20 @@ function reminderWindows(daysBefore: number[], date: LondonDate, time: string, e
   });
 }
 
+/** Behaviour a workflow run started on older code keeps off (see the workflow's patches). */
+export interface NotificationFeatures {
+  /** A reschedule that changes the assessor sends the replaced assessor a CANCEL (patch `trusted-invites`). */
+  cancelReplacedAssessor?: boolean;
+}
+
 /** Every notification the state implies, sent or not, in time order. */
-export function scheduledNotifications(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
+export function scheduledNotifications(
+  state: EpaState,
+  plan: Plan,
+  policy: Policy,
+  deadlines: Deadline[],
+  features: NotificationFeatures = { cancelReplacedAssessor: true },
+): Notification[] {
   const out: Notification[] = [];
   const { daysBefore, at: time, adminAlertWorkingDaysBefore } = policy.reminders;
 
@@ -93,8 +112,10 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         component: spec.id,
         componentName: spec.name,
         attempt: attempt.number,
+        attemptKind: attempt.kind,
         inviteUid: uid,
         durationMinutes: spec.durationMinutes,
+        source: spec.source,
       };
       /** An invite (or its cancellation) about a booking, to everyone the booking concerns. */
       const invite = (
@@ -121,7 +142,26 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         out.push(invite(attempt.booking, 'inviteCancelled', `invite:${uid}:${sequence}:cancel`, state.withdrawn.on, sequence));
       } else if (attempt.booking) {
         const b = attempt.booking;
-        out.push(invite(b, 'invite', `invite:${uid}:${attempt.inviteSequence}`, b.bookedOn, attempt.inviteSequence));
+        out.push({
+          ...invite(b, 'invite', `invite:${uid}:${attempt.inviteSequence}`, b.bookedOn, attempt.inviteSequence),
+          ...(b.previous && { movedFrom: b.previous.at }),
+        });
+        const replaced = b.previous?.assessor;
+        if (features.cancelReplacedAssessor && replaced && replaced.email.toLowerCase() !== b.assessor?.email.toLowerCase()) {
+          // The assessor was changed by the reschedule: the one replaced gets the CANCEL for their entry.
+          out.push({
+            ...base,
+            key: `invite:${uid}:${attempt.inviteSequence}:cancel-replaced-assessor`,
+            kind: 'inviteCancelled',
+            at: londonInstant(b.bookedOn),
+            expiresAt: londonDateTimeInstant(b.previous!.at),
+            to: ['assessor'],
+            assessmentAt: b.previous!.at,
+            location: b.previous!.location,
+            assessor: replaced,
+            sequence: attempt.inviteSequence,
+          });
+        }
         if (attempt === latestAttempt(component) && !attempt.takenOn) {
           for (const [days, until] of reminderWindows(daysBefore, b.at.slice(0, 10), time, londonDateTimeInstant(b.at))) {
             out.push({
@@ -157,6 +197,8 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
       for (const [days, until] of reminderWindows(daysBefore, d.due, time, expires)) {
         out.push({
           key: `deadlineReminder:${d.key}:${d.due}:${days}d`,
+          rule: d.rule,
+          source: d.source,
           kind: 'deadlineReminder',
           at: londonInstant(addDays(d.due, -days), time),
           expiresAt: until,
@@ -171,6 +213,8 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
     if (RESULT_OR_CERTIFICATE.test(d.key) && adminAlertWorkingDaysBefore > 0) {
       out.push({
         key: `deadlineNear:${d.key}:${d.due}`,
+        rule: d.rule,
+        source: d.source,
         kind: 'deadlineNear',
         at: londonInstant(subtractWorkingDays(d.due, adminAlertWorkingDaysBefore), time),
         expiresAt: expires,
@@ -188,6 +232,8 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         to: ['epaoAdmin', 'provider', 'employer'],
         deadlineKey: d.key,
         due: d.due,
+        rule: d.rule,
+        source: d.source,
       });
     } else if (d.key !== 'observationNoticeBy' && d.key !== 'gatewayFormDue') {
       out.push({
@@ -198,6 +244,8 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         deadlineKey: d.key,
         due: d.due,
         component: d.component,
+        rule: d.rule,
+        source: d.source,
       });
     }
   }

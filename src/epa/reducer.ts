@@ -5,7 +5,7 @@
  * It throws EpaInputError for input that doesn't fit the plan (unknown component, criteria counts
  * out of range) and EpaTransitionError for events impossible in the current state. Nothing else.
  */
-import { daysBetween, workingDaysBetween, type LondonDate } from '../calendar';
+import { bankHolidayName, daysBetween, isWeekendDay, workingDaysBetween, type LondonDate } from '../calendar';
 import type { ComponentSpec, Plan, Policy } from '../plans';
 import { EpaInputError, EpaTransitionError } from './errors';
 import type { EpaEvent, EventOf } from './events';
@@ -22,10 +22,13 @@ import {
   type Finding,
 } from './state';
 import { deriveStage } from './stage';
+import type { NotificationFeatures } from './notifications';
 
 export interface RuleContext {
   plan: Plan;
   policy: Policy;
+  /** Behaviour a workflow run started on older code keeps off; absent: all on (epa plan, new runs). */
+  features?: NotificationFeatures;
 }
 
 interface Step {
@@ -103,6 +106,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (assessmentOn < event.on)
       throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
     let attempt = latestAttempt(component);
+    const moved = attempt?.booking && !attempt.takenOn && attempt.grade === undefined ? attempt.booking : undefined;
     if (attempt && isPassed(attempt)) {
       throw new EpaTransitionError(
         `${spec.id} was already passed (${attempt.grade}); there is no resit to improve a pass (${plan.grading.source})`,
@@ -122,7 +126,14 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     } else if (attempt.invited) {
       attempt.inviteSequence += 1; // rebooked after a cancellation
     }
-    attempt.booking = { at: event.at, bookedOn: event.on, location: event.location, assessor: event.assessor };
+    attempt.booking = {
+      at: event.at,
+      bookedOn: event.on,
+      location: event.location,
+      assessor: event.assessor,
+      ...(moved && { previous: { at: moved.at, location: moved.location, assessor: moved.assessor } }),
+    };
+    checkBookingTime(step, spec, event.at);
     attempt.cancelledBooking = undefined;
     attempt.invited = true;
 
@@ -341,6 +352,25 @@ function submission(
   component.submission = value;
   if (value.words !== undefined) checkRange(step, spec, 'words', value.words);
   if (value.pieces !== undefined) checkRange(step, spec, 'pieces', value.pieces);
+}
+
+/** A booking on a weekend, a bank holiday or outside the EPAO's booking hours: a warning (an EPAO setting). */
+function checkBookingTime(step: Step, spec: ComponentSpec, at: string): void {
+  const hours = step.ctx.policy.bookingHours;
+  if (!hours) return;
+  const day = at.slice(0, 10);
+  const time = at.slice(11, 16);
+  const holiday = bankHolidayName(day);
+  if (isWeekendDay(day) || holiday) {
+    warning(
+      step,
+      'bookingOnNonWorkingDay',
+      `${spec.name} booked for ${day}, ${holiday ? `a bank holiday (${holiday})` : 'a weekend'}`,
+      hours.source,
+    );
+  } else if (time < hours.from || time >= hours.to) {
+    warning(step, 'bookingOutsideHours', `${spec.name} booked for ${time}, outside ${hours.from}–${hours.to}`, hours.source);
+  }
 }
 
 /** Order rules between components (plan) and the observation-order setting (policy). */

@@ -34,6 +34,8 @@ export interface Booking {
   bookedOn: LondonDate;
   location?: string;
   assessor?: { name: string; email: string };
+  /** The booking this one moved (a reschedule): where it was, and with whom. */
+  previous?: { at: LondonDateTime; location?: string; assessor?: { name: string; email: string } };
 }
 
 export type AttemptKind = 'first' | 'resit' | 'rework' | 'retake';

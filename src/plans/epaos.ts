@@ -12,6 +12,7 @@ export const innovate: Policy = {
   certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
   observationOrder: 'notBeforeDiscussion', // 002 (and 000); 001 says the opposite: see the policy schema
   extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  bookingHours: { from: '08:00', to: '18:00', source: 'EPAO setting' }, // not in the seeds
   reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
 };
 
@@ -27,5 +28,6 @@ export const nqual: Policy = {
   certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
   observationOrder: 'none', // ST0072's plan already requires the observation before the discussion
   extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  bookingHours: { from: '08:00', to: '18:00', source: 'EPAO setting' }, // not in the seeds
   reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
 };

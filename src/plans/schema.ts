@@ -128,6 +128,13 @@ export const PolicySchema = z.object({
     extendEpaPeriodWeeks: z.number().int().nonnegative(),
     maxExtensions: z.number().int().nonnegative(),
   }),
+  /**
+   * When assessments are normally booked (London times): a booking on a weekend, a bank holiday or
+   * outside these hours is a warning, not a violation. Not in the seeds: an EPAO setting.
+   */
+  bookingHours: z
+    .object({ from: z.string().regex(/^\d{2}:\d{2}$/), to: z.string().regex(/^\d{2}:\d{2}$/), source: z.literal('EPAO setting') })
+    .optional(),
   reminders: z.object({
     /** Reminders to apprentice and employer this many days before each submission deadline and assessment. */
     daysBefore: z.array(z.number().int().positive()),

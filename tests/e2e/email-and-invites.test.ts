@@ -92,7 +92,7 @@ test('a booked assessment sends a valid invite; rescheduling keeps the UID with 
   expect(first.event.startDate.toUnixTime()).toBe(Date.parse('2027-02-02T10:00:00Z') / 1000);
   expect(first.event.duration.toSeconds()).toBe(3600);
   expect(first.event.location).toBe('Brightside Lettings, 4 Quay Street, Bristol');
-  expect(first.event.organizer.toLowerCase()).toBe('mailto:epa-admin@epao.example'); // URI schemes are case-insensitive
+  expect(first.event.organizer.toLowerCase()).toBe(`mailto:${FROM.email}`); // ORGANIZER and From agree; URI schemes are case-insensitive
   expect(first.event.attendees.map((a) => String(a.getFirstValue()).toLowerCase()).sort()).toEqual([
     'mailto:ada.testwell@apprentice.example',
     'mailto:noor.castellan@brightside.example',
@@ -125,6 +125,40 @@ test('a booked assessment sends a valid invite; rescheduling keeps the UID with 
   expect(cancel.event.uid).toBe(first.event.uid);
   expect(cancel.event.sequence).toBe(2);
   expect(cancel.event.component.getFirstPropertyValue('status')).toBe('CANCELLED');
+});
+
+test('a reschedule with another assessor: the new one gets the REQUEST, the one replaced a CANCEL for the same entry; ORGANIZER is the From', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-02-01' });
+  await w.at('2027-02-08', 'GatewayPassed');
+  await w.at('2027-02-09', 'AssessmentBooked', {
+    component: 'observation',
+    at: '2027-03-09T10:00',
+    assessor: { name: 'Priya Lockhart', email: 'priya@assessors.example' },
+  });
+  await w.at('2027-02-10', 'AssessmentBooked', {
+    component: 'observation',
+    at: '2027-03-16T10:00',
+    assessor: { name: 'Sam Oduya', email: 'sam@assessors.example' },
+  });
+  const cancels = await eventually(async () => {
+    const m = forEpa(w.uln, 'inviteCancelled');
+    expect(m).toHaveLength(1);
+    return m;
+  });
+  const moved = await eventually(async () => {
+    const m = forEpa(w.uln, 'invite').filter((x) => invitePart(x).event.sequence === 1);
+    expect(m).toHaveLength(3);
+    return m;
+  });
+  expect(cancels[0]!.to).toEqual(['priya@assessors.example']);
+  const cancel = invitePart(cancels[0]!);
+  const request = invitePart(moved.find((m) => m.to[0] === 'sam@assessors.example')!);
+  expect([cancel.method, request.method]).toEqual(['CANCEL', 'REQUEST']);
+  expect(cancel.event.uid).toBe(request.event.uid);
+  expect(cancel.event.sequence).toBe(1);
+  expect(String(request.event.component.getFirstPropertyValue('organizer')).toLowerCase()).toBe(`mailto:${FROM.email}`);
+  expect(moved.find((m) => m.to[0] === 'ada.testwell@apprentice.example')!.parsed.subject).toMatch(/^Moved: your practical observation with Q&A on Tuesday 16 March 2027, 10:00$/);
+  expect(forEpa(w.uln, 'invite').filter((m) => m.to[0] === 'priya@assessors.example')).toHaveLength(1); // only her first invite
 });
 
 test('an SMTP server that answers 421 twice then accepts: exactly one message per recipient', async () => {

@@ -12,10 +12,13 @@ export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 
 /**
  * Which recording a fixture belongs to: each deliberate, patched change to the workflow records a
- * new set beside the old ones (`<name>.json` were recorded before per-recipient delivery), and CI
- * replays them all, so EPAs started on every earlier version keep working.
+ * new set beside the old ones (`<name>.json` were recorded before per-recipient delivery;
+ * `per-recipient-delivery` before the late-entry and trusted-invites patches), and CI replays them
+ * all, so EPAs started on every earlier version keep working.
  */
-export const HISTORY_SET = 'per-recipient-delivery';
+export const HISTORY_SETS = ['per-recipient-delivery', 'late-entry-trusted-invites'] as const;
+/** The set new recordings go to (the newest). */
+export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;
 
 export async function recordHistoryFixture(name: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.EPA_RECORD_HISTORIES !== '1') return;

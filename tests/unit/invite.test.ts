@@ -56,3 +56,13 @@ test('a double quote in a name cannot add an attendee or a parameter', () => {
 test('ordinary names are kept as written', () => {
   expect(parameterValue("Zoë O'Brien-Ndlovu, MBE")).toBe("Zoë O'Brien-Ndlovu, MBE");
 });
+
+test('RFC 5545: DTSTAMP in UTC with Z; no non-standard properties; the ORGANIZER is who sends it', () => {
+  const invite = buildInvite(request('Ada Testwell'), { name: 'Innovate EPA Team', email: 'epa@innovate.example' })!;
+  const lines = invite.content.split('\r\n');
+  expect(lines.filter((l) => l.startsWith('DTSTAMP'))).toEqual(['DTSTAMP:20270101T090000Z']);
+  expect(lines.filter((l) => /^(X-|TIMEZONE-ID)/.test(l))).toEqual([]);
+  const event = new ICAL.Component(ICAL.parse(invite.content)).getFirstSubcomponent('vevent')!;
+  expect(String(event.getFirstPropertyValue('organizer')).toLowerCase()).toBe('mailto:epa@innovate.example');
+  expect(event.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Europe/London');
+});

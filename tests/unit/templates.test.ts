@@ -54,6 +54,7 @@ describe.each(Object.keys(templates) as NotificationKind[])('%s', (kind) => {
   test.each(Object.keys(people) as Role[])('renders for the %s with every placeholder filled', (role) => {
     const m = renderMessage(request(kind), people[role]);
     for (const part of [m.subject, m.text, m.html]) expect(part).not.toMatch(/\{\w+\}/);
+    expect(m.text.startsWith(`Dear ${people[role].name},`)).toBe(true); // every message greets its reader
     expect(m.text).toContain('Innovate Awarding');
     expect(m.html).toMatch(/^<!doctype html>/);
   });
@@ -61,7 +62,7 @@ describe.each(Object.keys(templates) as NotificationKind[])('%s', (kind) => {
 
 test('the apprentice is told what is due, by when, and what to do', () => {
   const m = renderMessage(request('deadlineReminder'), people.apprentice);
-  expect(m.subject).toBe('Due Sunday 31 October 2027: project report');
+  expect(m.subject).toBe('Due Sunday 31 October 2027: your project report');
   expect(m.text).toContain('due by the end of Sunday 31 October 2027 (UK time), in 7 days');
   expect(m.text).toContain('Send it to your EPAO before then');
   expect(renderMessage(request('assessmentReminder'), people.employer).subject).toBe(
@@ -73,4 +74,55 @@ test('HTML is escaped', () => {
   const r = request('invite');
   r.context.apprenticeName = 'Ada <script>';
   expect(renderMessage(r, people.employer).html).toContain('Ada &lt;script&gt;');
+});
+
+const withRule = (kind: NotificationKind, extra: Partial<DeliveryRequest['notification']> = {}): DeliveryRequest => {
+  const r = request(kind);
+  r.notification = { ...r.notification, rule: 'report 2 weeks before the interview', source: '001 §5', ...extra };
+  return r;
+};
+
+test('every reminder and alert names its rule and the document it comes from, in one sentence (001 §5, 002 Annex 2)', () => {
+  for (const kind of ['deadlineReminder', 'deadlineNear', 'deadlineMissed', 'epaPeriodEscalation'] as NotificationKind[]) {
+    const role = kind === 'deadlineReminder' ? people.apprentice : people.epaoAdmin;
+    expect([kind, renderMessage(withRule(kind), role).text]).toEqual([
+      kind,
+      expect.stringContaining(
+        'The rule: report 2 weeks before the interview. Source: the ST0071 assessment plan, §5 (seed 001 §5).',
+      ),
+    ]);
+  }
+  expect(
+    renderMessage(
+      withRule('deadlineMissed', { rule: 'certificate received within 30 working days of the claim', source: 'policy' }),
+      people.epaoAdmin,
+    ).text,
+  ).toContain('Source: an EPAO setting, not from the assessment plans.');
+  const reminder = renderMessage(withRule('assessmentReminder', { rule: undefined, source: '002' }), people.apprentice).text;
+  expect(reminder).toContain("set out in Innovate Awarding's ST0071 EPA specification (seed 002)");
+});
+
+test('a reschedule says moved from … to …; a resit is called a resit; the employer is asked only what applies', () => {
+  const moved = renderMessage(withRule('invite', { movedFrom: '2027-01-05T14:00', attemptKind: 'resit' }), people.apprentice);
+  expect(moved.subject).toBe('Moved: your practical observation with Q&A resit on Tuesday 12 January 2027, 10:00');
+  expect(moved.text).toContain('It has moved from Tuesday 5 January 2027, 14:00 to Tuesday 12 January 2027, 10:00');
+  const first = renderMessage(request('invite'), people.apprentice);
+  expect(first.subject).toBe('Booked: your practical observation with Q&A on Tuesday 12 January 2027, 10:00');
+  expect(first.text).not.toContain('moved');
+  const workplace = renderMessage(request('invite'), people.employer).text;
+  expect(workplace).toContain('that the assessor can get into the workplace to observe');
+  const online = renderMessage(
+    withRule('invite', { component: 'project', componentName: 'Interview', location: 'https://meet.example/epa' }),
+    people.employer,
+  ).text;
+  expect(online).toContain('a quiet room and a working connection for the video call');
+  expect(online).not.toContain('workplace');
+});
+
+test('the assessor replaced by a reschedule is told why their entry is cancelled', () => {
+  const m = renderMessage(
+    withRule('inviteCancelled', { key: 'invite:observation-1:1:cancel-replaced-assessor' }),
+    people.assessor,
+  );
+  expect(m.text).toContain('rebooked with another assessor, so you are no longer needed for it');
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../workers/epa-worker';
-import { HISTORY_SET, historiesDir } from '../support/history-fixtures';
+import { HISTORY_SETS, historiesDir } from '../support/history-fixtures';
 
 const files = readdirSync(historiesDir)
   .filter((f) => f.endsWith('.json'))
@@ -16,9 +16,12 @@ const files = readdirSync(historiesDir)
 
 const names = ['happy-path-st0071', 'happy-path-st0072', 'resit-capped-st0071', 'rework-st0071', 'withdrawal-st0071'];
 
-test('there are recorded histories to replay, from before and after per-recipient delivery', () => {
+test('there are recorded histories to replay, from every version of the workflow', () => {
   expect(files).toEqual(
-    expect.arrayContaining([...names.map((n) => `${n}.json`), ...names.map((n) => `${n}.${HISTORY_SET}.json`)]),
+    expect.arrayContaining([
+      ...names.map((n) => `${n}.json`),
+      ...HISTORY_SETS.flatMap((set) => names.map((n) => `${n}.${set}.json`)),
+    ]),
   );
 });
 
