@@ -9,6 +9,7 @@ import type { EpaEventType } from '../src/epa/events';
 import type { EpaView } from '../src/epa/evaluate';
 import type { EpaStart, People, RestartNote } from '../src/epa/people';
 import type { EpaState, Finding } from '../src/epa/state';
+import type { TimelineEntry } from '../src/epa/timeline';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -41,6 +42,8 @@ export interface EpaStatus extends EpaView {
   runs: number;
   /** When this EPA was started again after an earlier run finished: which run, and why. */
   restartOf?: RestartNote;
+  /** Every event (the newest 500): when, who recorded it and when, the reason given, what it changed. */
+  timeline: TimelineEntry[];
 }
 
 /**
@@ -50,7 +53,7 @@ export interface EpaStatus extends EpaView {
  */
 export type EpaSummary = Omit<
   EpaStatus,
-  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf'
+  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf' | 'timeline'
 > & {
   /** The violations (accepted with an override) and warnings this event raised. */
   violations: Finding[];
@@ -66,6 +69,7 @@ export function summarise(status: EpaStatus, raised: { violations: Finding[]; wa
     violations: _v,
     warnings: _w,
     restartOf: _r,
+    timeline: _t,
     ...summary
   } = status;
   return { ...summary, violations: raised.violations, warnings: raised.warnings };
@@ -111,6 +115,7 @@ export interface EpaCarry {
   runs: number;
   /** Event ids recorded so far (the newest 1,000), so a repeat is recognised in the next run too. */
   eventIds?: Record<string, string>;
+  timeline?: TimelineEntry[];
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

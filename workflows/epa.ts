@@ -24,7 +24,8 @@ import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/ty
 import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
-import { admitEvent, newEpa, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { admitEvent, newEpa, recordEvent, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { appendTimeline, timelineEntry, type TimelineEntry } from '../src/epa/timeline';
 import { triageLateEntry } from '../src/epa/late-entry';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
 import { workflowIdFor } from '../src/epa/ids';
@@ -109,6 +110,8 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const sent = new Set<string>(carry?.sent ?? []);
   const log: NotificationLogEntry[] = carry?.log ?? [];
   let changes = 0;
+  /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
+  const timeline: TimelineEntry[] = carry ? (carry.timeline ?? []) : startTimeline();
   /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
   const eventIds: SeenEventIds = { ...(carry?.eventIds ?? {}) };
   /**
@@ -135,6 +138,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
     runs: carry?.runs ?? 1,
     ...(input.restartOf && { restartOf: input.restartOf }),
+    timeline,
   });
 
   const publish = (v: EpaView): void => {
@@ -173,11 +177,13 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
         if (checkEventId(eventIds, type, payload) === 'repeat')
           return summarise(status(current()), { violations: [], warnings: [] });
+        const before = current();
         const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
         rememberEventId(eventIds, type, payload);
         state = applied.state;
         changes++;
         const v = current();
+        appendTimeline(timeline, timelineEntry(applied.event, before, v, state.eventCount, Date.now()));
         publish(v);
         return summarise(status(v), applied);
       },
@@ -237,6 +243,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           log: log.slice(-LOG_ENTRIES_KEPT),
           runs: (carry?.runs ?? 1) + 1,
           eventIds,
+          timeline,
         },
         settings,
       );
@@ -245,6 +252,30 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const seen = changes;
     if (wake === undefined) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wake - now));
+  }
+
+  /** A new EPA's first entries: its gateway submission and the history it was entered with. */
+  function startTimeline(): TimelineEntry[] {
+    const entries: TimelineEntry[] = [];
+    const startedAt = Date.now();
+    const events: Record<string, unknown>[] = [
+      { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn },
+      ...((input.events ?? []) as Record<string, unknown>[]),
+    ];
+    let folded = newEpa(ctx);
+    let before: EpaView | undefined;
+    events.forEach((raw, i) => {
+      const applied = recordEvent(folded, raw, ctx, i === 0 ? 'gatewaySubmittedOn' : `events[${i - 1}]`);
+      folded = applied.state;
+      const after = view(folded, ctx, startedAt);
+      const by = input.startedBy ?? (typeof raw.by === 'string' ? raw.by : undefined);
+      appendTimeline(
+        entries,
+        timelineEntry({ ...applied.event, ...(by !== undefined && { by }) }, before, after, folded.eventCount, startedAt),
+      );
+      before = after;
+    });
+    return entries;
   }
 
   /** Keys still in the schedule, and the most recent others, so a carried set stays bounded. */

@@ -40,6 +40,7 @@ export type Role = 'admin' | 'ops';
 
 export interface ApiOptions {
   epa: EpaClient;
+  /** Bearer tokens, each `name:token` (the name is recorded as `by` on what it records) or a bare token. */
   adminTokens: string[];
   opsTokens: string[];
   /** Default EPAO admin mailbox when a start request names none. */
@@ -127,10 +128,26 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     },
   });
   const now = options.now ?? (() => Date.now());
+  const named = (list: string[], role: Role) =>
+    list.map((entry, i) => {
+      const m = /^([A-Za-z0-9._-]{1,40}):(.{16,})$/.exec(entry);
+      return m ? { name: m[1]!, token: m[2]! } : { name: `${role}-token-${i + 1}`, token: entry };
+    });
+  const tokens = [
+    ...named(options.adminTokens, 'admin').map((t) => ({ ...t, role: 'admin' as Role })),
+    ...named(options.opsTokens, 'ops').map((t) => ({ ...t, role: 'ops' as Role })),
+  ];
+  /** Who a request is, for `by`: the name of its bearer token. */
+  const nameOf = (req: FastifyRequest): string => {
+    const token = bearerOf(req);
+    return tokens.find((t) => token !== undefined && sameToken(t.token, token))?.name ?? 'unknown';
+  };
+  /** `by` as recorded: the token's name, and whom it acted for when the body says so. */
+  const recordedBy = (req: FastifyRequest, claimed: unknown): string =>
+    typeof claimed === 'string' && claimed.trim() ? `${nameOf(req)} for ${claimed.trim().slice(0, 150)}` : nameOf(req);
   const roleOf = (token: string | undefined): Role | undefined => {
     if (!token) return undefined;
-    if (options.adminTokens.some((t) => sameToken(t, token))) return 'admin';
-    if (options.opsTokens.some((t) => sameToken(t, token))) return 'ops';
+    return tokens.find((t) => sameToken(t.token, token))?.role;
     return undefined;
   };
   const bearerOf = (req: FastifyRequest): string | undefined => {
@@ -251,7 +268,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.post('/api/epas', write, async (req, reply) => {
     const parsed = EpaStartSchema.safeParse(startInput(req.body));
     if (!parsed.success) throw fromZodError(parsed.error);
-    const { epaId, input } = await options.epa.start(parsed.data, undefined, idempotency(req));
+    const { epaId, input } = await options.epa.start(parsed.data, undefined, { ...idempotency(req), by: nameOf(req) });
     return reply.code(201).header('location', `/api/epas/${input.uln}`).send({ epaId, uln: input.uln });
   });
 
@@ -266,7 +283,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       const plan = await planImport(req.body, options.epa, { epaoAdmin: options.defaultEpaoAdmin });
       const rows = plan.rows.map(({ input: _i, ...row }) => row);
       if (!apply) return { dryRun: true, counts: plan.counts, rows };
-      return { dryRun: false, counts: plan.counts, rows, ...(await applyImport(plan, options.epa)) };
+      return {
+        dryRun: false,
+        counts: plan.counts,
+        rows,
+        ...(await applyImport(plan, options.epa, undefined, `${nameOf(req)} (import)`)),
+      };
     });
   });
 
@@ -286,7 +308,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       throw new EpaInputError('send the event as a JSON object with a "type"', 'body');
     const { type, ...payload } = body as Record<string, unknown>;
     if (typeof type !== 'string') throw new EpaInputError(`required: one of ${eventTypes.join(', ')}`, 'type');
-    return await options.epa.recordEvent(uln, type, payload, idempotency(req));
+    return await options.epa.recordEvent(uln, type, { ...payload, by: recordedBy(req, payload.by) }, idempotency(req));
   });
 
   app.get('/api/epas', read, async (req) => ({ epas: await options.epa.list(parseFilter(req.query)) }));

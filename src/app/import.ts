@@ -183,6 +183,7 @@ export async function applyImport(
   plan: ImportPlan,
   epa: EpaClient,
   onProgress?: (done: number, total: number) => void,
+  by = 'import',
   concurrency = 8,
 ): Promise<ImportResult> {
   const todo = plan.rows.filter((r) => r.action === 'start' && r.input);
@@ -193,7 +194,7 @@ export async function applyImport(
     for (let i = next++; i < todo.length; i = next++) {
       const row = todo[i]!;
       try {
-        await epa.start(row.input);
+        await epa.start(row.input, undefined, { by });
         result.started.push(row.uln);
       } catch (err) {
         if (err instanceof EpaAlreadyExistsError) result.skipped.push(row.uln);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Command } from 'commander';
 import { londonDateOf } from '../calendar';
 import { loadConfig } from '../config';
@@ -14,6 +15,15 @@ import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, t
 import { CliError, EXIT, type Io } from './main';
 import { demo } from './demo';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
+
+/** Who runs the CLI, for `by`: their account on this machine. */
+function cliUser(): string {
+  try {
+    return `cli:${os.userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
 
 /** `[##########··········] 240/480` */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -111,7 +121,7 @@ export function addLiveCommands(program: Command, io: Io): void {
         raw && typeof raw === 'object' ? { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL }, ...raw } : raw;
       const idempotencyKey = opts.idempotencyKey ?? randomUUID();
       io.stderr(`idempotency key: ${idempotencyKey}\n`);
-      const started = await withClient((epa) => epa.start(input, undefined, { idempotencyKey }));
+      const started = await withClient((epa) => epa.start(input, undefined, { idempotencyKey, by: cliUser() }));
       out(
         opts.json,
         { epaId: started.epaId, uln: started.input.uln },
@@ -150,9 +160,14 @@ export function addLiveCommands(program: Command, io: Io): void {
           out(opts.json, { ...plan, rows: plan.rows.map(({ input: _i, ...row }) => row) }, () => lines.join('\n') + '\n');
           return;
         }
-        const result = await applyImport(plan, epa, (done, total) => {
-          if (!opts.json) io.stderr(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`);
-        });
+        const result = await applyImport(
+          plan,
+          epa,
+          (done, total) => {
+            if (!opts.json) io.stderr(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`);
+          },
+          `${cliUser()} (import)`,
+        );
         out(
           opts.json,
           { counts: plan.counts, ...result },
@@ -217,7 +232,7 @@ export function addLiveCommands(program: Command, io: Io): void {
       const fields = payload as Record<string, unknown>;
       const eventId = opts.eventId ?? (typeof fields.eventId === 'string' ? fields.eventId : randomUUID());
       io.stderr(`event id: ${eventId}\n`);
-      const summary = await withClient((epa) => epa.recordEvent(uln, type, { ...fields, eventId }));
+      const summary = await withClient((epa) => epa.recordEvent(uln, type, { by: cliUser(), ...fields, eventId }));
       out(
         opts.json,
         { ...summary, eventId },
@@ -244,6 +259,7 @@ export function addLiveCommands(program: Command, io: Io): void {
           s.overrides.length
             ? `overrides:\n${table(s.overrides.map((o) => ({ rule: o.rule, on: o.on, reason: o.reason })))}`
             : '',
+          `timeline:\n${table(s.timeline.map((t) => ({ '#': t.number, on: t.on, event: t.type, by: t.by ?? '', recorded: t.recordedAt.slice(0, 16).replace('T', ' '), reason: t.reason ?? '', changed: t.changed.join('; ') })))}`,
           `notifications sent: ${s.log.filter((l) => l.status === 'sent').length}, failed: ${s.log.filter((l) => l.status === 'failed').length}`,
           '',
         ].join('\n'),

@@ -48,4 +48,8 @@ export interface RestartNote {
 }
 
 /** What the workflow is started with: the validated start, and the restart note when it is a re-start. */
-export type EpaWorkflowInput = EpaStart & { restartOf?: RestartNote };
+export type EpaWorkflowInput = EpaStart & {
+  restartOf?: RestartNote;
+  /** Who started the EPA (an API token's name, a CLI user): its first timeline entries say so. */
+  startedBy?: string;
+};

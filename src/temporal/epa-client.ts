@@ -205,7 +205,7 @@ export class EpaClient {
   async start(
     raw: unknown,
     settings?: EpaSettings,
-    options: { idempotencyKey?: string } = {},
+    options: { idempotencyKey?: string; by?: string } = {},
   ): Promise<{ epaId: string; input: EpaStart }> {
     const { input, view: first } = await this.checkStart(raw);
     const key = options.idempotencyKey;
@@ -215,7 +215,13 @@ export class EpaClient {
         ? undefined
         : { key, fingerprint: eventFingerprint('start', input as unknown as Record<string, unknown>) };
     try {
-      await this.startWorkflow(input, first, 'REJECT_DUPLICATE', settings, request);
+      await this.startWorkflow(
+        { ...input, ...(options.by && { startedBy: options.by }) },
+        first,
+        'REJECT_DUPLICATE',
+        settings,
+        request,
+      );
     } catch (err) {
       // The same start sent again under its key: the first answer. Another start under it: refused.
       if (!(err instanceof EpaAlreadyExistsError) || request === undefined) throw err;

@@ -157,7 +157,9 @@ test('a reschedule with another assessor: the new one gets the REQUEST, the one 
   expect(cancel.event.uid).toBe(request.event.uid);
   expect(cancel.event.sequence).toBe(1);
   expect(String(request.event.component.getFirstPropertyValue('organizer')).toLowerCase()).toBe(`mailto:${FROM.email}`);
-  expect(moved.find((m) => m.to[0] === 'ada.testwell@apprentice.example')!.parsed.subject).toMatch(/^Moved: your practical observation with Q&A on Tuesday 16 March 2027, 10:00$/);
+  expect(moved.find((m) => m.to[0] === 'ada.testwell@apprentice.example')!.parsed.subject).toMatch(
+    /^Moved: your practical observation with Q&A on Tuesday 16 March 2027, 10:00$/,
+  );
   expect(forEpa(w.uln, 'invite').filter((m) => m.to[0] === 'priya@assessors.example')).toHaveLength(1); // only her first invite
 });
 

@@ -265,3 +265,43 @@ test('a repeat is recognised after the EPA has continued as new', async () => {
     kind: 'duplicate_event_id',
   });
 });
+
+test('every event records who recorded it (the token’s name) and when; the status shows the timeline', async () => {
+  const named = buildApi({
+    epa,
+    adminTokens: ['ana.okafor:admin-token-for-ana-0123'],
+    opsTokens: [],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+  });
+  const headers = { authorization: 'Bearer admin-token-for-ana-0123' };
+  const input = epaStart({ gatewaySubmittedOn: ago(12), events: [{ type: 'GatewayPassed', on: ago(10) }] });
+  expect((await named.inject({ method: 'POST', url: '/api/epas', headers, payload: input })).statusCode).toBe(201);
+  const booked = await named.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers,
+    payload: {
+      type: 'AssessmentBooked',
+      on: today,
+      component: 'observation',
+      at: `${addDays(today, 7)}T10:00`,
+      override: { reason: 'the apprentice asked for an early date' },
+      by: 'Kim at Northgate',
+    },
+  });
+  expect(booked.statusCode).toBe(200);
+  const status = await epa.status(input.uln);
+  await named.close();
+  expect(status.timeline.map((t) => [t.number, t.type, t.by])).toEqual([
+    [1, 'GatewaySubmitted', 'ana.okafor'],
+    [2, 'GatewayPassed', 'ana.okafor'],
+    [3, 'AssessmentBooked', 'ana.okafor for Kim at Northgate'],
+  ]);
+  expect(status.timeline[1]!.changed).toContain('stage GatewayReview → InAssessment');
+  expect(status.timeline[2]).toMatchObject({
+    reason: 'the apprentice asked for an early date',
+    recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+  });
+});

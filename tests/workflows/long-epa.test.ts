@@ -21,13 +21,13 @@ test('1,000 events with 2,000-character override reasons: bounded results and st
     .slice(0, 2000)
     .trim();
   let largest = 0;
-  let statusAt300 = 0;
+  let statusAtFull = 0;
   const started = Date.now();
   for (let i = 0; i < 997; i++) {
     const summary = await h.epa.recordEvent(w.uln, 'ReportSubmitted', { on: '2027-03-02', words: 100 + i, override: { reason } });
     expect(summary.violations).toEqual([expect.objectContaining({ rule: 'reportWordCount', overridden: reason })]);
     largest = Math.max(largest, JSON.stringify(summary).length);
-    if (i === 300) statusAt300 = JSON.stringify(await h.epa.status(w.uln)).length;
+    if (i === 600) statusAtFull = JSON.stringify(await h.epa.status(w.uln)).length;
   }
   const booked = await w.at('2027-03-03', 'AssessmentBooked', { component: 'observation', at: '2027-04-20T10:00' });
   console.log(`1,000 events in ${((Date.now() - started) / 1000).toFixed(1)} s; largest Update result ${largest} bytes`);
@@ -41,11 +41,11 @@ test('1,000 events with 2,000-character override reasons: bounded results and st
   }, 30_000);
   expect(status.violations).toHaveLength(FINDINGS_KEPT);
   expect(status.findingsDropped).toBe(997 - FINDINGS_KEPT);
-  // The status stops growing once the kept findings are full (it holds each kept reason twice:
-  // in `violations` and in `overrides`).
+  // The status stops growing once the kept findings (100) and timeline entries (500) are full; it
+  // holds each kept override reason twice, in `violations` and in `overrides`.
   const statusAt1000 = JSON.stringify(status).length;
-  console.log(`status query: ${statusAt300} bytes at 300 events, ${statusAt1000} at 1,000`);
-  expect(statusAt1000).toBeLessThan(statusAt300 + 20_000);
+  console.log(`status query: ${statusAtFull} bytes at 600 events, ${statusAt1000} at 1,000`);
+  expect(statusAt1000).toBeLessThan(statusAtFull + 20_000);
   const d = await h.epa.handle(w.uln).describe();
   expect(d.status.name).toBe('RUNNING');
 }, 300_000);

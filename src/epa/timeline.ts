@@ -1,0 +1,73 @@
+/**
+ * An EPA's timeline, the audit staff read: every event with its date, who recorded it and when,
+ * the reason given (an override, a rejection, a withdrawal, a correction) and what it changed.
+ * Built from views before and after each event, so the wording follows the rules, not the form.
+ */
+import type { EpaView } from './evaluate';
+
+export interface TimelineEntry {
+  /** The EPA's event count after this event (the gateway submission is 1). */
+  number: number;
+  type: string;
+  /** When it happened (London date). */
+  on: string;
+  /** Who recorded it: an API token's name, a CLI user, the importer. */
+  by?: string;
+  /** When it was recorded (ISO instant, workflow time). */
+  recordedAt: string;
+  eventId?: string;
+  /** An override reason, or the event's own reason (rejection, cancellation, withdrawal). */
+  reason?: string;
+  /** What it changed: the stage, deadlines met, new deadlines, grades. */
+  changed: string[];
+}
+
+/** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
+export const TIMELINE_KEPT = 500;
+const REASON_SHOWN = 300;
+
+/** What moved between two views of one EPA, in words. */
+export function describeChange(before: EpaView | undefined, after: EpaView): string[] {
+  const out: string[] = [];
+  if (!before || before.stage !== after.stage)
+    out.push(before ? `stage ${before.stage} → ${after.stage}` : `stage ${after.stage}`);
+  const was = new Map((before?.deadlines ?? []).map((d) => [`${d.key}@${d.due}`, d]));
+  for (const d of after.deadlines) {
+    const old = was.get(`${d.key}@${d.due}`);
+    if (!old && d.status !== 'met') out.push(`new deadline ${d.key} due ${d.due}`);
+    else if (old && old.status !== 'met' && d.status === 'met') out.push(`${d.key} met${d.late ? ' (late)' : ''}`);
+  }
+  for (const [component, grade] of Object.entries(after.grades)) {
+    if (before?.grades[component] !== grade) out.push(`${component} graded ${grade}`);
+  }
+  if (after.overall && before?.overall !== after.overall) out.push(`overall grade ${after.overall}`);
+  return out;
+}
+
+/** One entry for an event just recorded. */
+export function timelineEntry(
+  event: Record<string, unknown> & { type: string; on: string },
+  before: EpaView | undefined,
+  after: EpaView,
+  number: number,
+  recordedAt: number,
+): TimelineEntry {
+  const override = (event.override as { reason?: string } | undefined)?.reason;
+  const reason = override ?? (typeof event.reason === 'string' ? event.reason : undefined);
+  return {
+    number,
+    type: event.type,
+    on: event.on,
+    ...(typeof event.by === 'string' && { by: event.by }),
+    recordedAt: new Date(recordedAt).toISOString(),
+    ...(typeof event.eventId === 'string' && { eventId: event.eventId }),
+    ...(reason !== undefined && { reason: reason.length > REASON_SHOWN ? `${reason.slice(0, REASON_SHOWN)}…` : reason }),
+    changed: describeChange(before, after),
+  };
+}
+
+/** Appends, keeping the newest TIMELINE_KEPT. */
+export function appendTimeline(timeline: TimelineEntry[], entry: TimelineEntry): void {
+  timeline.push(entry);
+  if (timeline.length > TIMELINE_KEPT) timeline.splice(0, timeline.length - TIMELINE_KEPT);
+}
