@@ -116,6 +116,8 @@ export interface EpaCarry {
   /** Event ids recorded so far (the newest 1,000), so a repeat is recognised in the next run too. */
   eventIds?: Record<string, string>;
   timeline?: TimelineEntry[];
+  /** Contact details as corrected since the start. */
+  people?: People;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

@@ -26,13 +26,23 @@ import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransi
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
 import { appendTimeline, timelineEntry, type TimelineEntry } from '../src/epa/timeline';
+import { applyContactChange } from '../src/epa/contacts';
 import { triageLateEntry } from '../src/epa/late-entry';
 import { dueNotifications, nextWakeUp, type Notification } from '../src/epa/notifications';
 import { workflowIdFor } from '../src/epa/ids';
-import type { EpaStart, EpaWorkflowInput } from '../src/epa/people';
+import type { EpaStart, EpaWorkflowInput, People } from '../src/epa/people';
 import { applyEvent, type RuleContext } from '../src/epa/reducer';
 import type { EpaState } from '../src/epa/state';
-import { EpaEmployer, EpaEpao, EpaNextDeadline, EpaOverdue, EpaStage, EpaStandard } from '../src/temporal/search-attributes';
+import {
+  EpaEmployer,
+  EpaEmployerKey,
+  EpaEpao,
+  EpaNextDeadline,
+  EpaOverdue,
+  EpaStage,
+  EpaStandard,
+  employerKey,
+} from '../src/temporal/search-attributes';
 import {
   eventUpdates,
   listingMemo,
@@ -110,6 +120,13 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const sent = new Set<string>(carry?.sent ?? []);
   const log: NotificationLogEntry[] = carry?.log ?? [];
   let changes = 0;
+  /** Who the EPA writes to: as started, with any ContactDetailsChanged since. */
+  let people: People = carry?.people ?? {
+    apprentice: input.apprentice,
+    employer: input.employer,
+    provider: input.provider,
+    epaoAdmin: input.epaoAdmin,
+  };
   /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
   const timeline: TimelineEntry[] = carry ? (carry.timeline ?? []) : startTimeline();
   /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
@@ -129,7 +146,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     ...v,
     epaId,
     uln: input.uln,
-    people: { apprentice: input.apprentice, employer: input.employer, provider: input.provider, epaoAdmin: input.epaoAdmin },
+    people,
     eventCount: state.eventCount,
     overrides: state.violations
       .filter((x) => x.overridden !== undefined)
@@ -157,13 +174,20 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       updates.push(
         { key: EpaStandard, value: input.standard },
         { key: EpaEpao, value: input.epao },
-        { key: EpaEmployer, value: input.employer.organisation },
+        { key: EpaEmployer, value: people.employer.organisation },
+      );
+    } else if (published.employer !== people.employer.organisation) {
+      // The employer's name was corrected (ContactDetailsChanged): lists and the filter follow.
+      updates.push(
+        { key: EpaEmployer, value: people.employer.organisation },
+        { key: EpaEmployerKey, value: employerKey(people.employer.organisation) },
       );
     }
+    next.employer = people.employer.organisation;
     if (updates.length > 0) upsertSearchAttributes(updates);
     // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
     // views show (who, which deadlines are missed) so ops listings need no per-EPA query.
-    const memo = listingMemo(input, v);
+    const memo = listingMemo({ ...input, ...people }, v);
     const memoJson = JSON.stringify(memo);
     if (memoJson !== published.memo && patched('epa-memo')) upsertMemo({ ...memo });
     next.memo = memoJson;
@@ -182,8 +206,12 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         rememberEventId(eventIds, type, payload);
         state = applied.state;
         changes++;
+        let corrected: string[] = [];
+        if (applied.event.type === 'ContactDetailsChanged')
+          ({ people, changed: corrected } = applyContactChange(people, applied.event));
         const v = current();
-        appendTimeline(timeline, timelineEntry(applied.event, before, v, state.eventCount, Date.now()));
+        const entry = timelineEntry(applied.event, before, v, state.eventCount, Date.now());
+        appendTimeline(timeline, { ...entry, changed: [...corrected, ...entry.changed] });
         publish(v);
         return summarise(status(v), applied);
       },
@@ -244,6 +272,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           runs: (carry?.runs ?? 1) + 1,
           eventIds,
           timeline,
+          people,
         },
         settings,
       );
@@ -295,9 +324,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         standard: ctx.plan.standard,
         standardTitle: ctx.plan.title,
         epaoName: ctx.policy.name,
-        epaoEmail: input.epaoAdmin.email,
-        apprenticeName: input.apprentice.name,
-        employerName: input.employer.organisation,
+        epaoEmail: people.epaoAdmin.email,
+        apprenticeName: people.apprentice.name,
+        employerName: people.employer.organisation,
       },
       requestedAt: Date.now(),
     };
@@ -368,10 +397,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const out: Recipient[] = [];
     for (const role of n.to) {
       if (role === 'assessor' && n.assessor) out.push({ role, ...n.assessor });
-      if (role === 'apprentice') out.push({ role, ...input.apprentice });
-      if (role === 'employer') out.push({ role, name: input.employer.name, email: input.employer.email });
-      if (role === 'provider') out.push({ role, name: input.provider.name, email: input.provider.email });
-      if (role === 'epaoAdmin') out.push({ role, ...input.epaoAdmin });
+      if (role === 'apprentice') out.push({ role, ...people.apprentice });
+      if (role === 'employer') out.push({ role, name: people.employer.name, email: people.employer.email });
+      if (role === 'provider') out.push({ role, name: people.provider.name, email: people.provider.email });
+      if (role === 'epaoAdmin') out.push({ role, ...people.epaoAdmin });
     }
     return out;
   }

@@ -50,6 +50,10 @@ const positiveInt: Check = (v) =>
 const nonNegativeInt: Check = (v) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? ok(v) : fail('a whole number, 0 or more');
 const bool: Check = (v) => (typeof v === 'boolean' ? ok(v) : fail('true or false'));
+const contactRole: Check = (v) =>
+  v === 'apprentice' || v === 'employer' || v === 'provider' || v === 'epaoAdmin'
+    ? ok(v)
+    : fail('one of apprentice, employer, provider, epaoAdmin');
 const grade: Check = (v) =>
   v === 'Fail' || v === 'Pass' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Distinction');
 
@@ -116,6 +120,16 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   CertificateReceived: { fields: {} },
   ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
   Withdrawn: { fields: { reason } },
+  ContactDetailsChanged: {
+    fields: {
+      role: contactRole,
+      name: text(200, 1),
+      email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')),
+      organisation: text(200, 1),
+      reason,
+    },
+    optional: ['name', 'email', 'organisation', 'reason'],
+  },
 };
 
 /** Every event type, zod-free (the Record above forces the list to be complete). */
@@ -134,6 +148,14 @@ export function parseEvent(raw: unknown, path = 'event'): EpaEvent {
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.hasOwn(parsers, type)) throw new EpaInputError('unknown event type', `${path}.type`);
   const event = parsers[type as EpaEventType](raw, path);
+  if (type === 'ContactDetailsChanged') {
+    if (event.name === undefined && event.email === undefined && event.organisation === undefined) {
+      throw new EpaInputError('give at least one of name, email, organisation', `${path}.name`);
+    }
+    if (event.organisation !== undefined && event.role !== 'employer' && event.role !== 'provider') {
+      throw new EpaInputError('only the employer and the provider have an organisation', `${path}.organisation`);
+    }
+  }
   if (type === 'GradeRecorded') {
     if ((event.grade !== undefined) === (event.passCriteriaMet !== undefined)) {
       throw new EpaInputError('give either grade, or passCriteriaMet with distinctionCriteriaMet', `${path}.grade`);

@@ -92,6 +92,26 @@ export const ExtenuatingCircumstances = z
   .object({ type: z.literal('ExtenuatingCircumstances'), ...base, component: ComponentId, reason: Reason.optional() })
   .strict();
 export const Withdrawn = z.object({ type: z.literal('Withdrawn'), ...base, reason: Reason }).strict();
+/** A correction of someone's contact details (contacts.ts): later mail goes to the new ones. */
+export const ContactDetailsChanged = z
+  .object({
+    type: z.literal('ContactDetailsChanged'),
+    ...base,
+    role: z.enum(['apprentice', 'employer', 'provider', 'epaoAdmin']),
+    name: z.string().min(1).max(200).optional(),
+    email: z.email().optional(),
+    organisation: z.string().min(1).max(200).optional(),
+    reason: Reason.optional(),
+  })
+  .strict()
+  .refine((e) => e.name !== undefined || e.email !== undefined || e.organisation !== undefined, {
+    message: 'give at least one of name, email, organisation',
+    path: ['name'],
+  })
+  .refine((e) => e.organisation === undefined || e.role === 'employer' || e.role === 'provider', {
+    message: 'only the employer and the provider have an organisation',
+    path: ['organisation'],
+  });
 
 export const EpaEvent = z.discriminatedUnion('type', [
   GatewaySubmitted,
@@ -110,6 +130,7 @@ export const EpaEvent = z.discriminatedUnion('type', [
   CertificateReceived,
   ExtenuatingCircumstances,
   Withdrawn,
+  ContactDetailsChanged,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

@@ -303,6 +303,9 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   Withdrawn(step, event) {
     step.state.withdrawn = { on: event.on, reason: event.reason };
   },
+  ContactDetailsChanged() {
+    // Who to write to is the workflow's record (contacts.ts), not a rule: nothing in the rules changes.
+  },
 };
 
 /** Trims a list to its last `n` entries in place; returns how many were dropped. */

@@ -305,3 +305,58 @@ test('every event records who recorded it (the token’s name) and when; the sta
     recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
   });
 });
+
+test('a wrong email is corrected without restarting: later mail goes to the new address; an employer renamed is listed by the new name', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(6),
+    events: [{ type: 'GatewayPassed', on: ago(4) }],
+    apprentice: { name: 'Ada Testwell', email: 'ada.wrong@apprentice.example' },
+  });
+  await epa.start(input);
+  const bad = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { type: 'ContactDetailsChanged', on: today, role: 'apprentice', organisation: 'Nowhere Ltd' },
+  });
+  expect(bad.json()).toMatchObject({ error: 'invalid_input', field: 'event.organisation' });
+  const fixed = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: {
+      type: 'ContactDetailsChanged',
+      on: today,
+      role: 'apprentice',
+      email: 'ada.testwell@apprentice.example',
+      reason: 'typo in the gateway form',
+    },
+  });
+  expect(fixed.statusCode).toBe(200);
+  await epa.recordEvent(input.uln, 'ContactDetailsChanged', {
+    on: today,
+    role: 'employer',
+    organisation: 'Brightside Homes Ltd',
+  });
+  await epa.recordEvent(input.uln, 'AssessmentBooked', {
+    on: today,
+    component: 'observation',
+    at: `${addDays(today, 21)}T10:00`,
+  });
+  await eventually(async () => expect(mailFor(input.uln).filter((m) => kindOf(m) === 'invite')).toHaveLength(2), 30_000);
+  expect(mailFor(input.uln).flatMap((m) => m.to)).not.toContain('ada.wrong@apprentice.example');
+  expect(mailFor(input.uln).find((m) => m.to[0] === 'ada.testwell@apprentice.example')).toBeDefined();
+  const status = await epa.status(input.uln);
+  expect(status.people.apprentice.email).toBe('ada.testwell@apprentice.example');
+  expect(status.timeline.filter((t) => t.type === 'ContactDetailsChanged').map((t) => [t.changed, t.reason])).toEqual([
+    [["apprentice's email changed"], 'typo in the gateway form'],
+    [["employer's organisation changed"], undefined],
+  ]);
+  await eventually(
+    async () =>
+      expect((await epa.list({ employer: 'brightside homes ltd' })).map((e) => [e.uln, e.employer])).toEqual([
+        [input.uln, 'Brightside Homes Ltd'],
+      ]),
+    30_000,
+  );
+});

@@ -37,6 +37,10 @@ const value = fc.oneof(
     '  ok  ',
     'no',
     'x'.repeat(250),
+    'employer',
+    'apprentice',
+    'epaoAdmin',
+    'ada@apprentice.example',
   ),
   fc.integer({ min: -2, max: 30 }),
   fc.double(),
@@ -66,6 +70,10 @@ const keys = fc.constantFrom(
   'passCriteriaMet',
   'distinctionCriteriaMet',
   'exceptionalCircumstances',
+  'role',
+  'name',
+  'email',
+  'organisation',
   'colour',
 );
 const raw = fc
