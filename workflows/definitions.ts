@@ -10,6 +10,7 @@ import type { EpaView } from '../src/epa/evaluate';
 import type { EpaStart, People, RestartNote } from '../src/epa/people';
 import type { EpaState, Finding } from '../src/epa/state';
 import type { TimelineEntry } from '../src/epa/timeline';
+import type { RecordedEvent } from '../src/epa/corrections';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -118,6 +119,10 @@ export interface EpaCarry {
   timeline?: TimelineEntry[];
   /** Contact details as corrected since the start. */
   people?: People;
+  /** The state before the events kept individually, those events, and invite SEQUENCE offsets (corrections.ts). */
+  base?: EpaState;
+  recorded?: RecordedEvent[];
+  inviteOffsets?: Record<string, number>;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

@@ -25,6 +25,8 @@ import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { invitesAfterVoid, trimRecorded, voidEvent, type RecordedEvent } from '../src/epa/corrections';
+import { parseEvent } from '../src/epa/event-check';
 import { appendTimeline, timelineEntry, type TimelineEntry } from '../src/epa/timeline';
 import { applyContactChange } from '../src/epa/contacts';
 import { triageLateEntry } from '../src/epa/late-entry';
@@ -105,10 +107,22 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const epaId = workflowIdFor(input.uln);
   let ctx: RuleContext;
   let state: EpaState;
+  /** The state before the events kept individually (older ones are folded in; they cannot be voided). */
+  let base: EpaState;
+  /** The newest events, kept to work the state out again when one is voided (corrections.ts). */
+  let recorded: RecordedEvent[];
   try {
     ctx = { ...ruleContext(input.standard, input.epao), features };
     state = carry?.state ?? firstState(input, ctx);
     view(state, ctx, Date.now()); // every date the rules derive must be computable
+    if (carry) {
+      base = carry.base ?? carry.state;
+      recorded = carry.recorded ?? [];
+    } else {
+      base = applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
+      recorded = (input.events ?? []).map((raw, i) => ({ event: parseEvent(raw, `events[${i}]`) as RecordedEvent['event'] }));
+      base = trimRecorded(ctx, base, recorded);
+    }
   } catch (err) {
     // Input the client would have refused (started around it): end cleanly with the reason rather
     // than fail every workflow task for ever.
@@ -127,6 +141,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     provider: input.provider,
     epaoAdmin: input.epaoAdmin,
   };
+  /** Added to an assessment's invite SEQUENCE when sent: a void re-issued or cancelled it above the rules' count. */
+  const inviteOffsets: Record<string, number> = { ...(carry?.inviteOffsets ?? {}) };
+  /** Invites a void put right, with their SEQUENCE already final, for the loop to send. */
+  const corrections: Notification[] = [];
   /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
   const timeline: TimelineEntry[] = carry ? (carry.timeline ?? []) : startTimeline();
   /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
@@ -198,6 +216,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     setHandler(
       eventUpdates[type],
       (payload: EventPayload) => {
+        if (type === 'EventVoided') return applyVoid(payload);
         // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
         if (checkEventId(eventIds, type, payload) === 'repeat')
           return summarise(status(current()), { violations: [], warnings: [] });
@@ -205,12 +224,14 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
         rememberEventId(eventIds, type, payload);
         state = applied.state;
+        recorded.push({ event: applied.event as RecordedEvent['event'] });
+        base = trimRecorded(ctx, base, recorded);
         changes++;
         let corrected: string[] = [];
         if (applied.event.type === 'ContactDetailsChanged')
           ({ people, changed: corrected } = applyContactChange(people, applied.event));
         const v = current();
-        const entry = timelineEntry(applied.event, before, v, state.eventCount, Date.now());
+        const entry = timelineEntry(applied.event, before, v, (timeline[timeline.length - 1]?.number ?? 0) + 1, Date.now());
         appendTimeline(timeline, { ...entry, changed: [...corrected, ...entry.changed] });
         publish(v);
         return summarise(status(v), applied);
@@ -220,6 +241,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           try {
             if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
               throw new EpaInputError('the event must be a JSON object', 'event');
+            }
+            if (type === 'EventVoided') {
+              checkVoid(payload);
+              return;
             }
             if (checkEventId(eventIds, type, payload) === 'repeat') return;
             const applied = admitEvent(state, { ...payload, type }, ctx, londonDateOf(Date.now()));
@@ -238,15 +263,17 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const now = Date.now();
     const v = view(state, ctx, now);
     publish(v);
+    const schedule = adjusted(v.notifications);
     if (lateEntry) {
       if (known !== undefined) {
-        const triage = triageLateEntry(known, v.notifications, v.deadlines, now, String(state.eventCount));
+        const triage = triageLateEntry(known, schedule, v.deadlines, now, String(state.eventCount));
         for (const key of triage.withheld) sent.add(key); // dealt with: in the summary, never announced
         if (triage.summary && !sent.has(triage.summary.key)) startDelivery(triage.summary);
       }
-      known = new Set(v.notifications.map((n) => n.key));
+      known = new Set(schedule.map((n) => n.key));
     }
-    const due = dueNotifications(v.notifications, now, sent);
+    for (const n of corrections.splice(0)) startDelivery(n);
+    const due = dueNotifications(schedule, now, sent);
     if (due.length > 0) {
       if (patched('per-recipient-delivery')) {
         // One activity per recipient, started beside the loop: a slow or refusing mailbox holds up
@@ -267,20 +294,75 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         input,
         {
           state,
-          sent: carriedSentKeys(v.notifications),
+          sent: carriedSentKeys(schedule),
           log: log.slice(-LOG_ENTRIES_KEPT),
           runs: (carry?.runs ?? 1) + 1,
           eventIds,
           timeline,
           people,
+          base,
+          recorded,
+          inviteOffsets,
         },
         settings,
       );
     }
-    const wake = nextWakeUp(v.notifications, v.deadlines, now);
+    const wake = nextWakeUp(schedule, v.deadlines, now);
     const seen = changes;
     if (wake === undefined) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wake - now));
+  }
+
+  /** A void as sent: its shape, its date (not after today), and the target (a repeat of a void already made is accepted). */
+  function parseVoid(payload: EventPayload): { eventId: string; reason: string; on: string; by?: string } | 'repeat' {
+    const event = parseEvent({ ...payload, type: 'EventVoided' }) as { eventId: string; reason: string; on: string; by?: string };
+    const today = londonDateOf(Date.now());
+    if (event.on > today) throw new EpaTransitionError(`EventVoided is dated ${event.on}, after today (${today})`);
+    const target = recorded.find((r) => r.event.eventId === event.eventId);
+    if (target?.voided && target.voided.reason === event.reason) return 'repeat';
+    return event;
+  }
+
+  function checkVoid(payload: EventPayload): void {
+    const event = parseVoid(payload);
+    if (event === 'repeat') return;
+    view(voidEvent(ctx, base, recorded, event.eventId, event).state, ctx, Date.now());
+  }
+
+  function applyVoid(payload: EventPayload): ReturnType<typeof summarise> {
+    const event = parseVoid(payload);
+    if (event === 'repeat') return summarise(status(current()), { violations: [], warnings: [] });
+    const before = current();
+    const done = voidEvent(ctx, base, recorded, event.eventId, {
+      reason: event.reason,
+      on: event.on,
+      ...(event.by !== undefined && { by: event.by }),
+    });
+    recorded = done.recorded;
+    state = done.state;
+    changes++;
+    const v = current();
+    // Calendars put right: a CANCEL where the booking is gone, a REQUEST where it changed, each
+    // above the SEQUENCE last sent for that assessment (later invites for it count on from there).
+    const sentBefore = { ...before, notifications: adjusted(before.notifications) };
+    for (const n of invitesAfterVoid(sentBefore, v, sent, Date.now(), String(timeline.length))) {
+      const uid = n.inviteUid!;
+      const sequence = n.sequence ?? 0;
+      corrections.push(n);
+      const now = v.notifications.find((x) => x.kind === 'invite' && x.inviteUid === uid);
+      inviteOffsets[uid] = n.kind === 'inviteCancelled' ? sequence + 1 : sequence - (now?.sequence ?? 0);
+      if (now) sent.add(adjusted([now])[0]!.key); // superseded by the re-issue
+    }
+    const entry = timelineEntry(
+      { ...event, type: 'EventVoided' },
+      before,
+      v,
+      (timeline[timeline.length - 1]?.number ?? 0) + 1,
+      Date.now(),
+    );
+    appendTimeline(timeline, { ...entry, changed: [`voided the ${done.target.type} of ${done.target.on}`, ...entry.changed] });
+    publish(v);
+    return summarise(status(v), { violations: [], warnings: [] });
   }
 
   /** A new EPA's first entries: its gateway submission and the history it was entered with. */
@@ -313,6 +395,20 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const all = [...sent];
     const recent = all.slice(-SENT_KEYS_CARRIED);
     return [...new Set([...all.filter((k) => inSchedule.has(k)), ...recent])];
+  }
+
+  /**
+   * The schedule as sent: invites of an assessment a void re-issued or cancelled carry its offset,
+   * in their SEQUENCE and their key (so a key the rules reuse after a void is a new message).
+   */
+  function adjusted(notifications: Notification[]): Notification[] {
+    return notifications.map((n) => {
+      const offset =
+        n.inviteUid !== undefined && (n.kind === 'invite' || n.kind === 'inviteCancelled')
+          ? (inviteOffsets[n.inviteUid] ?? 0)
+          : 0;
+      return offset ? { ...n, key: `${n.key}~${offset}`, sequence: (n.sequence ?? 0) + offset } : n;
+    });
   }
 
   function deliveryRequest(n: Notification): DeliveryRequest {

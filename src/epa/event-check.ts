@@ -100,7 +100,7 @@ const eventId: Check = (v) => (typeof v === 'string' && EVENT_ID.test(v) ? ok(v)
 const common = { on: date, override, by: text(200), eventId };
 const commonOptional = ['override', 'by', 'eventId'];
 
-const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: string[] }> = {
+const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: string[]; required?: string[] }> = {
   GatewaySubmitted: { fields: {} },
   GatewayRejected: { fields: { reason } },
   GatewayPassed: { fields: {} },
@@ -120,6 +120,7 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   CertificateReceived: { fields: {} },
   ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
   Withdrawn: { fields: { reason } },
+  EventVoided: { fields: { eventId, reason }, required: ['eventId'] },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,
@@ -138,7 +139,10 @@ export const eventTypeNames = Object.keys(shapes) as EpaEventType[];
 const parsers = Object.fromEntries(
   Object.entries(shapes).map(([type, s]) => [
     type,
-    object({ type: (v) => ok(v), ...common, ...s.fields }, [...commonOptional, ...(s.optional ?? [])]),
+    object({ type: (v) => ok(v), ...common, ...s.fields }, [
+      ...commonOptional.filter((k) => !s.required?.includes(k)),
+      ...(s.optional ?? []),
+    ]),
   ]),
 ) as Record<EpaEventType, (v: unknown, path: string) => Record<string, unknown>>;
 

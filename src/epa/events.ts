@@ -92,6 +92,10 @@ export const ExtenuatingCircumstances = z
   .object({ type: z.literal('ExtenuatingCircumstances'), ...base, component: ComponentId, reason: Reason.optional() })
   .strict();
 export const Withdrawn = z.object({ type: z.literal('Withdrawn'), ...base, reason: Reason }).strict();
+/** An event recorded in error, voided (corrections.ts): `eventId` names it; the EPA is worked out again without it. */
+export const EventVoided = z
+  .object({ type: z.literal('EventVoided'), ...base, eventId: z.string().regex(EVENT_ID, EVENT_ID_MESSAGE), reason: Reason })
+  .strict();
 /** A correction of someone's contact details (contacts.ts): later mail goes to the new ones. */
 export const ContactDetailsChanged = z
   .object({
@@ -131,6 +135,7 @@ export const EpaEvent = z.discriminatedUnion('type', [
   ExtenuatingCircumstances,
   Withdrawn,
   ContactDetailsChanged,
+  EventVoided,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

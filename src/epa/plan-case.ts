@@ -21,7 +21,14 @@ export function planCase(input: unknown, now: number): EpaView {
   const ctx = ruleContext(standard, epao);
   const at = asOfInstant(asOf, now);
   const state = newEpa(ctx); // a private copy: fold in place
+  // EventVoided: the events it names are left out, as a live EPA works its state out again without them.
+  const isVoid = (raw: unknown): raw is { type: 'EventVoided'; eventId: string } =>
+    (raw as { type?: unknown } | null)?.type === 'EventVoided' && typeof (raw as { eventId?: unknown }).eventId === 'string';
+  const voided = new Set(events.filter(isVoid).map((e) => e.eventId));
   events.forEach((raw, i) => {
+    if (isVoid(raw)) return;
+    const id = (raw as { eventId?: unknown } | null)?.eventId;
+    if (typeof id === 'string' && voided.has(id)) return;
     recordEvent(state, raw, ctx, `events[${i}]`, true);
   });
   return view(state, ctx, at);

@@ -303,6 +303,11 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   Withdrawn(step, event) {
     step.state.withdrawn = { on: event.on, reason: event.reason };
   },
+  EventVoided() {
+    throw new EpaTransitionError(
+      'an EventVoided corrects the EPA’s record of events (corrections.ts); it is not itself applied to the rules',
+    );
+  },
   ContactDetailsChanged() {
     // Who to write to is the workflow's record (contacts.ts), not a rule: nothing in the rules changes.
   },

@@ -354,8 +354,9 @@ export class EpaClient {
   ): Promise<EpaSummary> {
     const eventType = parseEventType(type);
     const handle = this.handle(uln);
-    const event = withEventId(payload, options.idempotencyKey);
-    const eventId = eventIdOf(event);
+    // An EventVoided's eventId names the event it voids; it is idempotent by that target.
+    const event = eventType === 'EventVoided' ? payload : withEventId(payload, options.idempotencyKey);
+    const eventId = eventType === 'EventVoided' ? `void.${String(payload.eventId)}` : eventIdOf(event);
     try {
       // The update id names the event and its content: sent again, Temporal answers with the first
       // result; the same id with other content reaches the workflow, which refuses it.

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import ICAL from 'ical.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
@@ -359,4 +360,112 @@ test('a wrong email is corrected without restarting: later mail goes to the new 
       ]),
     30_000,
   );
+});
+
+/** The calendar part of an invite email: its METHOD, UID, SEQUENCE and start (London wall time). */
+function calendarOf(mail: { parsed: { attachments: { contentType: string; content: Buffer }[] } }) {
+  const ics = mail.parsed.attachments
+    .find((a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics')!
+    .content.toString('utf8');
+  const calendar = new ICAL.Component(ICAL.parse(ics));
+  const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+  return {
+    method: String(calendar.getFirstPropertyValue('method')),
+    uid: event.uid,
+    sequence: event.sequence,
+    start: event.startDate.toString().slice(0, 16),
+  };
+}
+
+test('voiding an event recorded in error: the EPA is worked out without it, invites are put right, and what depends on it is protected', async () => {
+  const input = epaStart({ gatewaySubmittedOn: ago(6), events: [{ type: 'GatewayPassed', on: ago(4) }] });
+  await epa.start(input);
+  const to = (email: string) =>
+    mailFor(input.uln)
+      .filter((m) => m.to[0] === email && (kindOf(m) === 'invite' || kindOf(m) === 'inviteCancelled'))
+      .map(calendarOf);
+  const apprentice = input.apprentice.email;
+  const first = `${addDays(today, 21)}T10:00`;
+  const second = `${addDays(today, 28)}T10:00`;
+  await epa.recordEvent(input.uln, 'AssessmentBooked', { on: today, component: 'observation', at: first, eventId: 'book-1' });
+  await epa.recordEvent(input.uln, 'AssessmentBooked', { on: today, component: 'observation', at: second, eventId: 'move-1' });
+  await eventually(async () => expect(to(apprentice).map((c) => c.sequence)).toEqual([0, 1]), 30_000);
+
+  // The reschedule was a mistake: void it. The booking is back at the first time, sent as SEQUENCE 2.
+  const voided = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { type: 'EventVoided', on: today, eventId: 'move-1', reason: 'rescheduled the wrong apprentice' },
+  });
+  expect(voided.statusCode).toBe(200);
+  await eventually(async () => expect(to(apprentice)).toHaveLength(3), 30_000);
+  const reissued = to(apprentice)[2]!;
+  expect(reissued).toMatchObject({ method: 'REQUEST', sequence: 2, uid: to(apprentice)[0]!.uid, start: first });
+  let status = await epa.status(input.uln);
+  expect(status.components.observation!.attempts[0]!.booking!.at).toBe(first);
+  expect(status.timeline.at(-1)).toMatchObject({
+    type: 'EventVoided',
+    reason: 'rescheduled the wrong apprentice',
+    changed: expect.arrayContaining(['voided the AssessmentBooked of ' + today]),
+  });
+
+  // Sent again: the same answer, nothing more. An unknown id: 400.
+  expect(
+    (
+      await api.inject({
+        method: 'POST',
+        url: `/api/epas/${input.uln}/events`,
+        headers: { authorization: `Bearer ${ADMIN}` },
+        payload: { type: 'EventVoided', on: today, eventId: 'move-1', reason: 'rescheduled the wrong apprentice' },
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await api.inject({
+        method: 'POST',
+        url: `/api/epas/${input.uln}/events`,
+        headers: { authorization: `Bearer ${ADMIN}` },
+        payload: { type: 'EventVoided', on: today, eventId: 'nope', reason: 'mistake' },
+      })
+    ).json(),
+  ).toMatchObject({ error: 'invalid_input', field: 'eventId' });
+
+  // A later reschedule counts on from there (SEQUENCE 3), so calendars take it.
+  await epa.recordEvent(input.uln, 'AssessmentBooked', { on: today, component: 'observation', at: second, eventId: 'move-2' });
+  await eventually(async () => expect(to(apprentice).map((c) => c.sequence)).toEqual([0, 1, 2, 3]), 30_000);
+
+  // Voiding the booking itself: refused while the reschedule stands on it? No: voiding the first
+  // booking leaves the reschedule, which becomes the booking. Voiding that: a CANCEL above the last SEQUENCE.
+  await epa.recordEvent(input.uln, 'EventVoided', { on: today, eventId: 'move-2', reason: 'not needed after all' });
+  await epa.recordEvent(input.uln, 'EventVoided', { on: today, eventId: 'book-1', reason: 'booked in error' });
+  await eventually(async () => expect(to(apprentice).at(-1)).toMatchObject({ method: 'CANCEL', sequence: 5 }), 30_000);
+  status = await epa.status(input.uln);
+  expect(status.components.observation!.attempts).toEqual([]);
+  expect(status.stage).toBe('InAssessment');
+});
+
+test('an event that later events depend on cannot be voided (void those first)', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: ago(40),
+    events: [
+      { type: 'GatewayPassed', on: ago(38) },
+      { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00`, eventId: 'b-1' },
+      { type: 'AssessmentTaken', on: ago(20), component: 'observation', eventId: 't-1' },
+    ],
+  });
+  await epa.start(input);
+  const refused = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { type: 'EventVoided', on: today, eventId: 'b-1', reason: 'wrong date' },
+  });
+  expect(refused.statusCode).toBe(409);
+  expect(refused.json().message).toMatch(/cannot void the AssessmentBooked .*AssessmentTaken of .* depends on it/);
+  expect(
+    (await epa.recordEvent(input.uln, 'EventVoided', { on: today, eventId: 't-1', reason: 'not taken yet' })).components
+      .observation!.attempts[0]!.takenOn,
+  ).toBeUndefined();
 });
