@@ -25,7 +25,15 @@ import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
-import { invitesAfterVoid, trimRecorded, voidEvent, type RecordedEvent } from '../src/epa/corrections';
+import {
+  invitesAfterVoid,
+  offsetAfterCorrection,
+  trimRecorded,
+  voidEvent,
+  withInviteOffsets,
+  type InviteOffsets,
+  type RecordedEvent,
+} from '../src/epa/corrections';
 import { parseEvent } from '../src/epa/event-check';
 import { appendTimeline, timelineEntry, type TimelineEntry } from '../src/epa/timeline';
 import { applyContactChange } from '../src/epa/contacts';
@@ -142,7 +150,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     epaoAdmin: input.epaoAdmin,
   };
   /** Added to an assessment's invite SEQUENCE when sent: a void re-issued or cancelled it above the rules' count. */
-  const inviteOffsets: Record<string, number> = { ...(carry?.inviteOffsets ?? {}) };
+  const inviteOffsets: InviteOffsets = { ...(carry?.inviteOffsets ?? {}) };
   /** Invites a void put right, with their SEQUENCE already final, for the loop to send. */
   const corrections: Notification[] = [];
   /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
@@ -347,10 +355,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const sentBefore = { ...before, notifications: adjusted(before.notifications) };
     for (const n of invitesAfterVoid(sentBefore, v, sent, Date.now(), String(timeline.length))) {
       const uid = n.inviteUid!;
-      const sequence = n.sequence ?? 0;
       corrections.push(n);
       const now = v.notifications.find((x) => x.kind === 'invite' && x.inviteUid === uid);
-      inviteOffsets[uid] = n.kind === 'inviteCancelled' ? sequence + 1 : sequence - (now?.sequence ?? 0);
+      inviteOffsets[uid] = offsetAfterCorrection(n, now);
       if (now) sent.add(adjusted([now])[0]!.key); // superseded by the re-issue
     }
     const entry = timelineEntry(
@@ -397,18 +404,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     return [...new Set([...all.filter((k) => inSchedule.has(k)), ...recent])];
   }
 
-  /**
-   * The schedule as sent: invites of an assessment a void re-issued or cancelled carry its offset,
-   * in their SEQUENCE and their key (so a key the rules reuse after a void is a new message).
-   */
+  /** The schedule as sent (corrections.ts: SEQUENCE and key offsets after a void). */
   function adjusted(notifications: Notification[]): Notification[] {
-    return notifications.map((n) => {
-      const offset =
-        n.inviteUid !== undefined && (n.kind === 'invite' || n.kind === 'inviteCancelled')
-          ? (inviteOffsets[n.inviteUid] ?? 0)
-          : 0;
-      return offset ? { ...n, key: `${n.key}~${offset}`, sequence: (n.sequence ?? 0) + offset } : n;
-    });
+    return withInviteOffsets(notifications, inviteOffsets);
   }
 
   function deliveryRequest(n: Notification): DeliveryRequest {

@@ -111,3 +111,28 @@ export function invitesAfterVoid(
   }
   return out;
 }
+
+/** Per assessment (invite UID), what is added to the SEQUENCE the rules count, since a void re-issued or cancelled its invite. */
+export type InviteOffsets = Record<string, number>;
+
+/**
+ * The schedule as sent: invites of an assessment with an offset carry it in their SEQUENCE and in
+ * their key (so a key the rules reuse after a void is a new message, not one already sent).
+ */
+export function withInviteOffsets(notifications: Notification[], offsets: Readonly<InviteOffsets>): Notification[] {
+  return notifications.map((n) => {
+    const offset =
+      n.inviteUid !== undefined && (n.kind === 'invite' || n.kind === 'inviteCancelled') ? (offsets[n.inviteUid] ?? 0) : 0;
+    return offset ? { ...n, key: `${n.key}~${offset}`, sequence: (n.sequence ?? 0) + offset } : n;
+  });
+}
+
+/**
+ * The offset an assessment's invites take after a correction was sent for it: after a CANCEL, a new
+ * booking's first invite (SEQUENCE 0 in the rules) must come above it; after a re-issued REQUEST,
+ * the rules' current SEQUENCE maps to the one just sent.
+ */
+export function offsetAfterCorrection(correction: Notification, current: Notification | undefined): number {
+  const sent = correction.sequence ?? 0;
+  return correction.kind === 'inviteCancelled' ? sent + 1 : sent - (current?.sequence ?? 0);
+}

@@ -7,63 +7,27 @@
  * - One recipient's mailbox deferring (451) or refusing (550) holds up nobody else's mail, and the
  *   EPA takes events and sends their mail meanwhile; SMTP errors carry no address.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { dueNotifications } from '../../src/epa/notifications';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
 import type { EpaSettings } from '../../workflows/definitions';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
-import { startSmtp, type TestSmtp } from '../support/smtp';
+import type { TestSmtp } from '../support/smtp';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack';
 
 const today = londonDateOf(Date.now());
-let dir: string;
-let server: DevServer;
+let stack: WorkerStack;
 let smtp: TestSmtp;
-let connection: Connection;
-let client: Client;
-let worker: ChildProcess;
-let workerLog = '';
-const QUEUE = 'epa-delivery';
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-delivery-'));
-  smtp = await startSmtp();
-  server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
-  worker = spawn(process.execPath, [path.resolve(__dirname, '../../dist/workers/main.js')], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: QUEUE,
-      SMTP_URL: smtp.url,
-      EPA_DATA_DIR: path.join(dir, 'worker'),
-      EPA_DELIVERY_LEASE_SECONDS: '10',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  worker.stderr!.on('data', (d: Buffer) => (workerLog += d.toString()));
+  stack = await startWorkerStack('epa-delivery', { EPA_DELIVERY_LEASE_SECONDS: '10' });
+  smtp = stack.smtp;
 });
-
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker.once('exit', r));
-    worker.kill('SIGKILL');
-    await exited;
-  }
-  await connection?.close();
-  await server?.stop();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.teardown();
 });
 
-const epa = () => new EpaClient(client, QUEUE);
+const epa = () => stack.epa;
 const keys = () => smtp.received.map((m) => String(m.parsed.headers.get('x-epa-key')));
 
 /** Starts EPAs and books an observation (with an assessor) for each: an invite to three people each. */
@@ -129,7 +93,7 @@ test('Temporal retries attempts that are still sending (timeout 2 s, server 3.5 
   await eventually(async () => expectEachOnce(expected), 120_000);
   expect(smtp.received.length - before).toBe(expected.length);
   // Temporal did retry: some activity ran a second attempt while the first was still sending.
-  const history = await client.workflow.getHandle(`epa-${ulns[0]}`).fetchHistory();
+  const history = await stack.client.workflow.getHandle(`epa-${ulns[0]}`).fetchHistory();
   const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
   expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2);
   smtp.delayMs = 0;
@@ -167,12 +131,12 @@ test('one mailbox deferring (451) or refusing (550) holds up nobody else, and th
   expect(refused.error).toContain('550');
   expect(refused.error).not.toContain('@');
   // The worker logged the failures as JSON lines, without addresses or the ULN (workflow ids are epa-<ULN>).
-  await eventually(async () => expect(workerLog).toContain('"msg":"Activity failed"'), 10_000);
-  const lines = workerLog.split('\n').filter(Boolean);
+  await eventually(async () => expect(stack.workerLog()).toContain('"msg":"Activity failed"'), 10_000);
+  const lines = stack.workerLog().split('\n').filter(Boolean);
   expect(lines.every((l) => typeof JSON.parse(l) === 'object')).toBe(true);
-  expect(workerLog).toContain('epa-<uln>');
-  expect(workerLog).not.toContain(input.uln);
-  expect(workerLog).not.toMatch(/[a-z.]+@[a-z]+\.example/);
+  expect(stack.workerLog()).toContain('epa-<uln>');
+  expect(stack.workerLog()).not.toContain(input.uln);
+  expect(stack.workerLog()).not.toMatch(/[a-z.]+@[a-z]+\.example/);
   // The mailbox comes back: the deferred messages are delivered, once each.
   smtp.deferRecipients.clear();
   await eventually(async () => {

@@ -8,12 +8,12 @@
 import { Writable } from 'node:stream';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { freePort } from '../../src/temporal/binaries';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
+import { testApi } from '../support/worker-stack';
 
 const ADMIN = 'admin-token-for-hardening-0123';
 const OPS = 'ops-token-for-hardening-01234';
@@ -22,15 +22,7 @@ let stack: DevStack;
 let api: FastifyInstance;
 
 const apiFor = (epa: EpaClient, logger?: { level: string; stream: NodeJS.WritableStream }) =>
-  buildApi({
-    epa,
-    adminTokens: [ADMIN],
-    opsTokens: [OPS],
-    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
-    temporalUiUrl: 'http://127.0.0.1:8233',
-    namespace: 'default',
-    ...(logger && { logger }),
-  });
+  testApi(epa, { admin: [ADMIN], ops: [OPS] }, logger);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {

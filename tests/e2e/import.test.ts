@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { IMPORT_COLUMNS } from '../../src/app/import';
-import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { uniqueUln } from '../support/people';
+import { testApi } from '../support/worker-stack';
 
 const ADMIN = 'admin-token-for-import-tests-0';
 const today = londonDateOf(Date.now());
@@ -22,14 +22,7 @@ let dir: string;
 
 beforeAll(async () => {
   stack = await startDevStack({ taskQueue: 'epa-import' });
-  api = buildApi({
-    epa: stack.epa,
-    adminTokens: [ADMIN],
-    opsTokens: [],
-    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
-    temporalUiUrl: 'http://127.0.0.1:8233',
-    namespace: 'default',
-  });
+  api = testApi(stack.epa, { admin: [ADMIN] });
   dir = mkdtempSync(path.join(os.tmpdir(), 'epa-import-'));
 });
 afterAll(async () => {

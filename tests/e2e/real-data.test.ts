@@ -4,70 +4,33 @@
  * rule, not a seed rule). Deadlines exercised: 002 two-week gateway review, 002 Annex 2 results
  * within 7 working days.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import ICAL from 'ical.js';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
+import type { EpaClient } from '../../src/temporal/epa-client';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
-import { startSmtp, type TestSmtp } from '../support/smtp';
+import type { TestSmtp } from '../support/smtp';
+import { startWorkerStack, testApi, type WorkerStack } from '../support/worker-stack';
 
 const today = londonDateOf(Date.now());
 const ago = (n: number) => addDays(today, -n);
 const ADMIN = 'admin-token-for-real-data-0123';
-const QUEUE = 'epa-real-data';
-let dir: string;
-let server: DevServer;
+let stack: WorkerStack;
 let smtp: TestSmtp;
-let connection: Connection;
 let epa: EpaClient;
 let api: FastifyInstance;
-let worker: ChildProcess;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-real-data-'));
-  smtp = await startSmtp();
-  server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
-  connection = await Connection.connect({ address: server.address });
-  epa = new EpaClient(new Client({ connection }), QUEUE);
-  api = buildApi({
-    epa,
-    adminTokens: [ADMIN],
-    opsTokens: [],
-    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
-    temporalUiUrl: 'http://127.0.0.1:8233',
-    namespace: 'default',
-  });
-  worker = spawn(process.execPath, [path.resolve(__dirname, '../../dist/workers/main.js')], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: QUEUE,
-      SMTP_URL: smtp.url,
-      EPA_DATA_DIR: path.join(dir, 'worker'),
-    },
-    stdio: 'ignore',
-  });
+  stack = await startWorkerStack('epa-real-data');
+  ({ smtp, epa } = stack);
+  api = testApi(epa, { admin: [ADMIN] });
 });
-
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker.once('exit', r));
-    worker.kill('SIGKILL');
-    await exited;
-  }
   await api?.close();
-  await connection?.close();
-  await server?.stop();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.teardown();
 });
 
 const mailFor = (uln: string) => smtp.received.filter((m) => String(m.parsed.headers.get('x-epa-key')).startsWith(`epa-${uln}/`));
@@ -164,7 +127,7 @@ test('a history with problems: every problem reported at once (400 invalid_histo
   expect(runs).toBe(0);
   // The CLI lists them all too, and exits 2.
   const cli = spawn(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'start'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: QUEUE },
+    env: { ...process.env, TEMPORAL_ADDRESS: stack.server.address, TEMPORAL_TASK_QUEUE: stack.queue },
   });
   let stderr = '';
   cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -268,14 +231,7 @@ test('a repeat is recognised after the EPA has continued as new', async () => {
 });
 
 test('every event records who recorded it (the token’s name) and when; the status shows the timeline', async () => {
-  const named = buildApi({
-    epa,
-    adminTokens: ['ana.okafor:admin-token-for-ana-0123'],
-    opsTokens: [],
-    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
-    temporalUiUrl: 'http://127.0.0.1:8233',
-    namespace: 'default',
-  });
+  const named = testApi(epa, { admin: ['ana.okafor:admin-token-for-ana-0123'] });
   const headers = { authorization: 'Bearer admin-token-for-ana-0123' };
   const input = epaStart({ gatewaySubmittedOn: ago(12), events: [{ type: 'GatewayPassed', on: ago(10) }] });
   expect((await named.inject({ method: 'POST', url: '/api/epas', headers, payload: input })).statusCode).toBe(201);

@@ -12,6 +12,7 @@ import { EpaEvent } from '../../src/epa/events';
 import { EpaStartSchema } from '../../src/epa/people';
 import { FINDINGS_KEPT } from '../../src/epa/state';
 import { epaStart } from '../support/people';
+import { eventStep, eventsFrom } from '../support/arbitraries';
 
 const outside = [
   '1999-12-31',
@@ -58,8 +59,8 @@ const base = fc.oneof(
   fc.integer({ min: 0, max: 30 }).map((n) => addDays(acceptedDates.from, n)),
   fc.integer({ min: 0, max: 400 }).map((n) => addDays(acceptedDates.to, -n)),
 );
-const step = fc.record({
-  type: fc.constantFrom(
+const step = eventStep(
+  [
     'GatewayPassed',
     'GatewayRejected',
     'GatewaySubmitted',
@@ -75,12 +76,10 @@ const step = fc.record({
     'CertificateReceived',
     'ExtenuatingCircumstances',
     'AssessmentCancelled',
-  ),
-  gap: fc.integer({ min: 0, max: 60 }),
-  ahead: fc.integer({ min: 0, max: 200 }),
-  component: fc.constantFrom('observation', 'project', 'discussion', 'showcase', 'practical'),
-  grade: fc.constantFrom('Fail', 'Pass', 'Distinction'),
-});
+  ],
+  ['observation', 'project', 'discussion', 'showcase', 'practical'],
+  { gap: 60, ahead: 200 },
+);
 const cases = fc.tuple(fc.constantFrom(['ST0071', 'innovate'], ['ST0072', 'nqual']), base, fc.array(step, { maxLength: 25 }));
 
 test('property: every event accepted anywhere in the range leaves a state whose deadlines and notifications can be computed', () => {
@@ -90,27 +89,7 @@ test('property: every event accepted anywhere in the range leaves a state whose 
       const ctx = ruleContext(standard!, epao!);
       let state = recordEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: start }, ctx).state;
       view(state, ctx, endOfLondonDay(start));
-      let on = start;
-      for (const s of steps) {
-        on = addDays(on, s.gap);
-        const raw: Record<string, unknown> = { type: s.type, on, override: { reason: 'property test' } };
-        if (
-          [
-            'AssessmentBooked',
-            'AssessmentTaken',
-            'GradeRecorded',
-            'ResultPublished',
-            'ExtenuatingCircumstances',
-            'AssessmentCancelled',
-          ].includes(s.type)
-        )
-          raw.component = s.component;
-        if (s.type === 'AssessmentBooked') raw.at = `${addDays(on, s.ahead)}T10:00`;
-        if (s.type === 'AssessmentTaken') raw.on = on; // taken on the day: often refused (not the booked day), which is fine
-        if (s.type === 'GradeRecorded') raw.grade = s.grade;
-        if (s.type === 'ReportSubmitted') raw.words = 2500;
-        if (s.type === 'PortfolioSubmitted' || s.type === 'ShowcaseSubmitted') raw.pieces = 12;
-        if (s.type === 'GatewayRejected' || s.type === 'AssessmentCancelled') raw.reason = 'property test';
+      for (const raw of eventsFrom(start, steps, { override: { reason: 'property test' } })) {
         try {
           state = recordEvent(state, raw, ctx).state;
         } catch (err) {
@@ -118,7 +97,7 @@ test('property: every event accepted anywhere in the range leaves a state whose 
           throw err;
         }
         accepted++;
-        view(state, ctx, endOfLondonDay(on)); // must not throw
+        view(state, ctx, endOfLondonDay(String(raw.on))); // must not throw
       }
     }),
     { numRuns: Number(process.env.EPA_FUZZ_RUNS ?? 2000) },

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { addDays, endOfLondonDay, londonInstant } from '../../src/calendar';
 import { dueNotifications, newEpa, recordEvent, ruleContext, view, type EpaState } from '../../src/epa';
 import { REPORTS_A_MISS, triageLateEntry } from '../../src/epa/late-entry';
+import { eventStep, eventsFrom } from '../support/arbitraries';
 
 const ctx = ruleContext('ST0071', 'innovate');
 
@@ -106,8 +107,8 @@ test('notifications already scheduled before the entry are untouched (a timer th
   expect(triage).toEqual({ withheld: [] });
 });
 
-const step = fc.record({
-  type: fc.constantFrom(
+const step = eventStep(
+  [
     'GatewayPassed',
     'GatewayRejected',
     'GatewaySubmitted',
@@ -119,12 +120,10 @@ const step = fc.record({
     'PortfolioSubmitted',
     'CertificateClaimed',
     'ReworkSubmitted',
-  ),
-  gap: fc.integer({ min: 0, max: 30 }),
-  ahead: fc.integer({ min: 0, max: 60 }),
-  component: fc.constantFrom('observation', 'project', 'discussion'),
-  grade: fc.constantFrom('Fail', 'Pass', 'Distinction'),
-});
+  ],
+  ['observation', 'project', 'discussion'],
+  { gap: 30, ahead: 60 },
+);
 
 test('property: at entry, no miss before entry is announced, every one is in the single admin summary, nothing about the past reaches employers or providers', () => {
   fc.assert(
@@ -133,20 +132,8 @@ test('property: at entry, no miss before entry is announced, every one is in the
       fc.integer({ min: 0, max: 400 }),
       fc.integer({ min: 0, max: 23 }),
       (steps, later, hour) => {
-        let on = '2027-01-04';
-        const history: Record<string, unknown>[] = [{ type: 'GatewaySubmitted', on }];
-        for (const s of steps) {
-          on = addDays(on, s.gap);
-          const e: Record<string, unknown> = { type: s.type, on, component: s.component };
-          if (s.type === 'AssessmentBooked') e.at = `${addDays(on, s.ahead)}T10:00`;
-          if (s.type === 'AssessmentTaken') e.on = on;
-          if (s.type === 'GradeRecorded') e.grade = s.grade;
-          if (s.type === 'ReportSubmitted') e.words = 2500;
-          if (s.type === 'PortfolioSubmitted') e.pieces = 12;
-          if (s.type === 'GatewayRejected') e.reason = 'evidence missing';
-          if (!['AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultPublished'].includes(s.type)) delete e.component;
-          history.push(e);
-        }
+        const history = [{ type: 'GatewaySubmitted', on: '2027-01-04' }, ...eventsFrom('2027-01-04', steps)];
+        const on = String(history[history.length - 1]!.on);
         const enteredAt = endOfLondonDay(addDays(on, later)) - (24 - hour) * 3_600_000;
         const { v, triage, sent } = entered(history, enteredAt);
         const pastMisses = v.notifications.filter((n) => REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
