@@ -108,7 +108,12 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const lateEntry = patched('late-entry');
   // Patch 'trusted-invites', likewise once per run: a reschedule that changes the assessor sends the
   // replaced assessor a CANCEL (a notification older runs never scheduled).
-  const features = { cancelReplacedAssessor: patched('trusted-invites') };
+  const features = {
+    cancelReplacedAssessor: patched('trusted-invites'),
+    // Patch 'seed-epa-period', once per run: no extension of the EPA period for extenuating
+    // circumstances (no seed has one); runs started before it keep the 4 weeks they had.
+    legacyEpaPeriodExtension: !patched('seed-epa-period'),
+  };
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);

@@ -194,7 +194,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       metOn: state.certificate.claimedOn,
       owner: 'epaoAdmin',
       source: policy.certificate.source,
-      rule: `certificate claimed within ${policy.certificate.claimWorkingDays} working days after the final result`,
+      rule: `certificate claimed within ${policy.certificate.claimWorkingDays} working days after the final result${policy.certificate.source === 'EPAO setting' ? ' (an EPAO setting, not from the seeds)' : ''}`,
     });
   }
   if (state.certificate.claimedOn) {
@@ -203,8 +203,8 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       due: certificateReceivedDueOn(state.certificate.claimedOn, policy),
       metOn: state.certificate.receivedOn,
       owner: 'epaoAdmin',
-      source: 'policy',
-      rule: `certificate received within ${policy.certificate.receiptExpectedWorkingDays} working days of the claim (an EPAO setting)`,
+      source: policy.certificate.receiptSource,
+      rule: `certificate received within ${policy.certificate.receiptExpectedWorkingDays} working days of the claim (an EPAO setting, not from the seeds)`,
     });
   }
   return out;

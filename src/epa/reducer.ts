@@ -27,9 +27,15 @@ import type { NotificationFeatures } from './notifications';
 export interface RuleContext {
   plan: Plan;
   policy: Policy;
-  /** Behaviour a workflow run started on older code keeps off; absent: all on (epa plan, new runs). */
-  features?: NotificationFeatures;
+  /** Behaviour a workflow run started on older code keeps; absent: today's rules (epa plan, new runs). */
+  features?: NotificationFeatures & {
+    /** The 4-week extension for extenuating circumstances the first wave invented (runs started before the fix). */
+    legacyEpaPeriodExtension?: boolean;
+  };
 }
+
+/** What runs started before the seed fix keep: one 4-week extension (then a warning). */
+const LEGACY_EXTENSION = { extendEpaPeriodWeeks: 4, maxExtensions: 1, source: '001 §8' } as const;
 
 interface Step {
   state: EpaState;
@@ -292,12 +298,14 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     attempt.takenOn = undefined;
     attempt.extenuating.push({ on: event.on, reason: event.reason });
     keepLast(attempt.extenuating, ATTEMPT_NOTES_KEPT);
-    const ec = step.ctx.policy.extenuatingCircumstances;
+    // No seed extends the EPA period (001 §5, §8): only an EPAO that sets it in its policy does.
+    // Runs started before this was fixed keep the 4 weeks once they had (patch 'seed-epa-period').
+    const ec = step.ctx.features?.legacyEpaPeriodExtension ? LEGACY_EXTENSION : step.ctx.policy.extenuatingCircumstances;
     if (step.state.extensionsUsed < ec.maxExtensions && ec.extendEpaPeriodWeeks > 0) {
       step.state.extensionsUsed += 1;
       step.state.extensionWeeks += ec.extendEpaPeriodWeeks;
-    } else {
-      warning(step, 'noFurtherExtension', `the EPA period is not extended again (policy allows ${ec.maxExtensions})`, '001 §8');
+    } else if (ec.maxExtensions > 0) {
+      warning(step, 'noFurtherExtension', `the EPA period is not extended again (the EPAO's policy allows ${ec.maxExtensions})`, ec.source);
     }
   },
   Withdrawn(step, event) {

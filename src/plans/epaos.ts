@@ -9,9 +9,9 @@ export const innovate: Policy = {
   gatewaySource: '002 Gateway',
   gatewayReviewWeeks: 2, // 002 "What Happens During Gateway?"
   results: { workingDays: 7, from: 'eachAssessment', source: '002 Annex 2' },
-  certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
+  certificate: { claimWorkingDays: 15, source: '002 Annex 2', receiptExpectedWorkingDays: 30, receiptSource: 'EPAO setting' },
   observationOrder: 'notBeforeDiscussion', // 002 (and 000); 001 says the opposite: see the policy schema
-  extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  extenuatingCircumstances: { extendEpaPeriodWeeks: 0, maxExtensions: 0, source: 'EPAO setting' }, // no seed extends the period
   bookingHours: { from: '08:00', to: '18:00', source: 'EPAO setting' }, // not in the seeds
   reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
 };
@@ -24,10 +24,10 @@ export const nqual: Policy = {
   gatewaySource: '004 Gateway',
   gatewayFormWorkingDaysBeforeFirstAssessment: 10, // 004 Gateway
   results: { workingDays: 10, from: 'finalComponent', source: '004 Grading' },
-  // 004 names no claim period; the ESFA claim window Innovate states (002 Annex 2) is used.
-  certificate: { claimWorkingDays: 15, receiptExpectedWorkingDays: 30, source: '002 Annex 2' },
+  // 004 names no claim period: 15 working days is NQual's own setting here, not a seed rule.
+  certificate: { claimWorkingDays: 15, source: 'EPAO setting', receiptExpectedWorkingDays: 30, receiptSource: 'EPAO setting' },
   observationOrder: 'none', // ST0072's plan already requires the observation before the discussion
-  extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1 },
+  extenuatingCircumstances: { extendEpaPeriodWeeks: 0, maxExtensions: 0, source: 'EPAO setting' }, // no seed extends the period
   bookingHours: { from: '08:00', to: '18:00', source: 'EPAO setting' }, // not in the seeds
   reminders: { daysBefore: [14, 7, 1], at: '09:00', adminAlertWorkingDaysBefore: 2 },
 };

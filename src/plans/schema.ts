@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 export const SeedRef = z.string().regex(/^\d{3}/, 'a seed file number such as "001" or "001 §5"');
+/** Where a value comes from: a seed, or the EPAO's own setting (never shown as a seed rule). */
+export const SourceRef = z.union([SeedRef, z.literal('EPAO setting')]);
 
 export const Range = z
   .object({ min: z.number().int().nonnegative(), max: z.number().int().positive() })
@@ -110,9 +112,11 @@ export const PolicySchema = z.object({
   }),
   certificate: z.object({
     claimWorkingDays: z.number().int().positive(),
-    /** Not in the seeds: when ops should chase a certificate not yet received (working days after the claim). */
+    /** Where the claim period comes from: a seed (Innovate: 002 Annex 2), or an EPAO setting (NQual's seed names none). */
+    source: SourceRef,
+    /** Not in any seed: when ops should chase a certificate not yet received (working days after the claim). */
     receiptExpectedWorkingDays: z.number().int().positive(),
-    source: SeedRef,
+    receiptSource: z.literal('EPAO setting'),
   }),
   /**
    * Conflict (digest, ST0071 order): seed 001 recommends the observation *before* the discussion;
@@ -123,10 +127,15 @@ export const PolicySchema = z.object({
   overallGradeRule: GradeRule.optional(),
   /** Resit/retake window override (months); absent: the plan's. */
   resitWindowMonths: z.number().int().positive().optional(),
-  /** Extenuating circumstances: by how much one case may extend the EPA period, and how often. Not in the seeds. */
+  /**
+   * Extenuating circumstances: whether a case extends the EPA period, by how much and how often. No
+   * seed allows it (001 §5: "a maximum period of 3 months"; 001 §8 allows rearranging a date, not
+   * extending the period), so it is off (0) unless an EPAO sets it: an EPAO setting.
+   */
   extenuatingCircumstances: z.object({
     extendEpaPeriodWeeks: z.number().int().nonnegative(),
     maxExtensions: z.number().int().nonnegative(),
+    source: z.literal('EPAO setting'),
   }),
   /**
    * When assessments are normally booked (London times): a booking on a weekend, a bank holiday or

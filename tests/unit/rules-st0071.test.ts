@@ -302,9 +302,8 @@ describe('resits, retakes and rework (001 §8, 002 Annex 2)', () => {
   });
 });
 
-describe('extenuating circumstances (001 §8: the date may be rearranged)', () => {
-  test('the booking is cancelled (invite cancelled) and the period extended once as the policy allows', () => {
-    const ctx = ruleContext('ST0071', 'innovate');
+describe('extenuating circumstances (001 §8: the date may be rearranged; 001 §5: a maximum period of 3 months)', () => {
+  const withEc = (ctx: ReturnType<typeof ruleContext>) => {
     let s = newEpa(ctx);
     for (const e of [
       ...st0071Gateway,
@@ -313,12 +312,50 @@ describe('extenuating circumstances (001 §8: the date may be rearranged)', () =
     ]) {
       s = recordEvent(s, e, ctx).state;
     }
+    return s;
+  };
+
+  test('the booking is cancelled (invite cancelled) to be rearranged; the EPA period is not extended (001 §5, 001 §8)', () => {
+    const ctx = ruleContext('ST0071', 'innovate');
+    const s = withEc(ctx);
     const v = view(s, ctx, Date.parse('2027-01-11T12:00:00Z'));
-    expect(v.epaPeriodEnds).toBe('2027-03-16'); // 16 Feb + 4 weeks
+    expect(v.epaPeriodEnds).toBe('2027-02-16'); // 16 Nov + 3 months, unchanged
     expect(v.notifications.find((n) => n.kind === 'inviteCancelled')).toMatchObject({ sequence: 1, component: 'observation' });
+    expect(v.warnings).toEqual([]);
+    expect(ctx.policy.extenuatingCircumstances).toEqual({ extendEpaPeriodWeeks: 0, maxExtensions: 0, source: 'EPAO setting' });
+  });
+
+  test('an EPAO that sets an extension in its policy gets it, once, cited as an EPAO setting (not a seed rule)', () => {
+    const base = ruleContext('ST0071', 'innovate');
+    const ctx = {
+      ...base,
+      policy: {
+        ...base.policy,
+        extenuatingCircumstances: { extendEpaPeriodWeeks: 4, maxExtensions: 1, source: 'EPAO setting' as const },
+      },
+    };
+    const s = withEc(ctx);
+    expect(view(s, ctx, 0).epaPeriodEnds).toBe('2027-03-16'); // 16 Feb + 4 weeks
+    expect(view(s, ctx, 0).deadlines.find((d) => d.key === 'epaPeriodEnds')?.rule).toContain(
+      '+4 weeks for extenuating circumstances',
+    );
     const again = recordEvent(s, { type: 'ExtenuatingCircumstances', component: 'observation', on: '2027-01-12' }, ctx);
     expect(view(again.state, ctx, 0).epaPeriodEnds).toBe('2027-03-16');
-    expect(again.warnings.map((w) => w.rule)).toEqual(['noFurtherExtension']);
+    expect(again.warnings.map((w) => [w.rule, w.source])).toEqual([['noFurtherExtension', 'EPAO setting']]);
+  });
+
+  test('EPAs started before the fix keep the 4 weeks they had (patch seed-epa-period)', () => {
+    const ctx = { ...ruleContext('ST0071', 'innovate'), features: { legacyEpaPeriodExtension: true } };
+    expect(view(withEc(ctx), ctx, 0).epaPeriodEnds).toBe('2027-03-16');
+  });
+});
+
+describe('certificate deadlines not in the seeds are EPAO settings, never shown as seed rules', () => {
+  test('NQual: 004 names no claim period, so the 15 working days and the 30-day receipt are EPAO settings; Innovate cites 002 Annex 2', () => {
+    const nqual = ruleContext('ST0072', 'nqual').policy.certificate;
+    expect([nqual.source, nqual.receiptSource]).toEqual(['EPAO setting', 'EPAO setting']);
+    const innovate = ruleContext('ST0071', 'innovate').policy.certificate;
+    expect([innovate.source, innovate.receiptSource]).toEqual(['002 Annex 2', 'EPAO setting']);
   });
 });
 

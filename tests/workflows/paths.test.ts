@@ -23,7 +23,7 @@ test('gateway rejected with a reason, resubmitted and passed; extenuating circum
 
   await w.at('2027-02-02', 'AssessmentBooked', { component: 'observation', at: '2027-03-02T10:00' });
   const ec = await w.at('2027-03-01', 'ExtenuatingCircumstances', { component: 'observation', reason: 'bereavement' });
-  expect(ec.epaPeriodEnds).toBe('2027-05-29'); // extended by Innovate's 4 weeks
+  expect(ec.epaPeriodEnds).toBe('2027-05-01'); // 001 §5: a maximum of 3 months; no seed extends it (001 §8 rearranges the date)
   await w.at('2027-03-02', 'AssessmentBooked', { component: 'observation', at: '2027-03-23T10:00' });
   const withdrawn = await w.at('2027-03-10', 'Withdrawn', { reason: 'apprentice left the employer' });
   expect(withdrawn.stage).toBe('Withdrawn');
