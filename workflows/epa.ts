@@ -113,6 +113,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     // Patch 'seed-epa-period', once per run: no extension of the EPA period for extenuating
     // circumstances (no seed has one); runs started before it keep the 4 weeks they had.
     legacyEpaPeriodExtension: !patched('seed-epa-period'),
+    // Patch 'recorded-results', once per run: a taken assessment is never wiped by extenuating
+    // circumstances, and a grade re-recorded is a correction with a reason.
+    legacyResultCorrections: !patched('recorded-results'),
   };
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);

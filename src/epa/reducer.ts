@@ -31,6 +31,8 @@ export interface RuleContext {
   features?: NotificationFeatures & {
     /** The 4-week extension for extenuating circumstances the first wave invented (runs started before the fix). */
     legacyEpaPeriodExtension?: boolean;
+    /** Runs started before the fix: extenuating circumstances could wipe a taken assessment, and a grade be re-recorded silently. */
+    legacyResultCorrections?: boolean;
   };
 }
 
@@ -261,6 +263,15 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       attempt.criteria = { passCriteriaMet: event.passCriteriaMet, distinctionCriteriaMet: met, of: criteria.of };
     }
     if (raw === undefined) throw new EpaInputError('give either grade, or passCriteriaMet with distinctionCriteriaMet', 'grade');
+    if (attempt.grade !== undefined && !step.ctx.features?.legacyResultCorrections) {
+      // Re-recording a grade is a correction: it needs a reason, kept with the old value.
+      violation(
+        step,
+        'gradeCorrected',
+        `${spec.id} (attempt ${attempt.number}) was graded ${attempt.grade} on ${attempt.gradedOn}; recording ${raw} instead is a correction`,
+        step.ctx.plan.grading.source,
+      );
+    }
     const ec = event.exceptionalCircumstances === true;
     const { grade, capped } = capResitGrade(step.ctx.plan, attempt.number, raw, ec);
     Object.assign(attempt, { rawGrade: raw, grade, capped, exceptionalCircumstances: ec, gradedOn: event.on });
@@ -290,6 +301,12 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const { spec, state: component } = componentOf(step, event.component);
     const attempt = currentAttempt(component, spec);
     if (attempt.grade !== undefined) throw new EpaTransitionError(`${spec.id} has been graded; appeals go to the EPAO`);
+    if (attempt.takenOn && !step.ctx.features?.legacyResultCorrections) {
+      // 001 §8: extenuating circumstances rearrange a date; an assessment that took place stands.
+      throw new EpaTransitionError(
+        `${spec.id} was taken on ${attempt.takenOn}: record its grade (extenuating circumstances rearrange an assessment not yet taken)`,
+      );
+    }
     if (attempt.booking) {
       attempt.inviteSequence += 1; // the booked date is cancelled, to be rearranged
       attempt.cancelledBooking = attempt.booking;
@@ -305,7 +322,12 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       step.state.extensionsUsed += 1;
       step.state.extensionWeeks += ec.extendEpaPeriodWeeks;
     } else if (ec.maxExtensions > 0) {
-      warning(step, 'noFurtherExtension', `the EPA period is not extended again (the EPAO's policy allows ${ec.maxExtensions})`, ec.source);
+      warning(
+        step,
+        'noFurtherExtension',
+        `the EPA period is not extended again (the EPAO's policy allows ${ec.maxExtensions})`,
+        ec.source,
+      );
     }
   },
   Withdrawn(step, event) {
@@ -357,9 +379,12 @@ function submission(
   const spec = step.ctx.plan.components.find((c) => c.submission?.event === type);
   if (!spec)
     throw new EpaTransitionError(`${step.ctx.plan.standard} has no ${type.replace('Submitted', '').toLowerCase()} submission`);
-  if (type === 'ShowcaseSubmitted') {
+  const atGateway = step.ctx.policy.submittedAtGateway;
+  if (atGateway?.events.includes(type)) {
     if (step.state.gateway.submissions.length === 0)
-      throw new EpaTransitionError('the showcase is submitted with the gateway evidence');
+      throw new EpaTransitionError(
+        `the ${spec.id === 'showcase' ? 'showcase' : type.replace('Submitted', '').toLowerCase()} is submitted with the gateway evidence (${atGateway.source})`,
+      );
   } else {
     requireEpaStarted(step);
   }

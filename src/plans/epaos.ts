@@ -8,6 +8,8 @@ export const innovate: Policy = {
   standards: ['ST0071'],
   gatewaySource: '002 Gateway',
   gatewayReviewWeeks: 2, // 002 "What Happens During Gateway?"
+  // 002 Portfolio of Evidence Guidance: "compiled ... which will be submitted at Gateway"
+  submittedAtGateway: { events: ['PortfolioSubmitted'], source: '002 Gateway' },
   results: { workingDays: 7, from: 'eachAssessment', source: '002 Annex 2' },
   certificate: { claimWorkingDays: 15, source: '002 Annex 2', receiptExpectedWorkingDays: 30, receiptSource: 'EPAO setting' },
   observationOrder: 'notBeforeDiscussion', // 002 (and 000); 001 says the opposite: see the policy schema
@@ -23,6 +25,7 @@ export const nqual: Policy = {
   standards: ['ST0072'],
   gatewaySource: '004 Gateway',
   gatewayFormWorkingDaysBeforeFirstAssessment: 10, // 004 Gateway
+  submittedAtGateway: { events: ['ShowcaseSubmitted'], source: '004 Gateway' }, // the showcase goes in with the gateway evidence
   results: { workingDays: 10, from: 'finalComponent', source: '004 Grading' },
   // 004 names no claim period: 15 working days is NQual's own setting here, not a seed rule.
   certificate: { claimWorkingDays: 15, source: 'EPAO setting', receiptExpectedWorkingDays: 30, receiptSource: 'EPAO setting' },

@@ -137,6 +137,10 @@ export const PolicySchema = z.object({
     maxExtensions: z.number().int().nonnegative(),
     source: z.literal('EPAO setting'),
   }),
+  /** Evidence handed in with the gateway submission (Innovate: the portfolio, 002; NQual: the showcase, 004): accepted from the submission on. */
+  submittedAtGateway: z
+    .object({ events: z.array(z.enum(['ReportSubmitted', 'PortfolioSubmitted', 'ShowcaseSubmitted'])), source: SeedRef })
+    .optional(),
   /**
    * When assessments are normally booked (London times): a booking on a weekend, a bank holiday or
    * outside these hours is a warning, not a violation. Not in the seeds: an EPAO setting.

@@ -1,6 +1,16 @@
 /** ST0071 Customer Service Specialist rules with Innovate's policy (seeds 000, 001, 002). */
 import { innovate } from '../../src/plans/epaos';
-import { newEpa, overdueBy, recordEvent, ruleContext, view, EpaTransitionError, type EpaState } from '../../src/epa';
+import {
+  admitEvent,
+  newEpa,
+  overdueBy,
+  recordEvent,
+  ruleContext,
+  view,
+  EpaRuleViolationError,
+  EpaTransitionError,
+  type EpaState,
+} from '../../src/epa';
 import { plans } from '../../src/plans';
 import { deadline, plan, st0071Component, st0071Gateway, type RawEvent } from '../support/cases';
 
@@ -449,5 +459,83 @@ describe('how overdue an EPA is (the overdue views)', () => {
       days: 9,
     });
     expect(overdueBy([], '2027-01-20')).toEqual({ keys: '', due: '', days: 0 });
+  });
+});
+
+describe('Innovate takes the portfolio of evidence at gateway (002 Portfolio of Evidence Guidance: "submitted at Gateway")', () => {
+  const submitted = { type: 'GatewaySubmitted', on: '2026-11-02' };
+  test('recorded on the submission day, before the gateway is passed: accepted and checked (10 to 15 pieces)', () => {
+    const ok = plan('ST0071', [submitted, { type: 'PortfolioSubmitted', on: '2026-11-02', pieces: 12 }], '2026-11-03');
+    expect(ok.violations).toEqual([]);
+    expect(ok.components.discussion!.submission).toEqual({ on: '2026-11-02', pieces: 12 });
+    const thin = plan(
+      'ST0071',
+      [submitted, { type: 'PortfolioSubmitted', on: '2026-11-02', pieces: 9, override: { reason: 'agreed' } }],
+      '2026-11-03',
+    );
+    expect(thin.violations.map((v) => v.rule)).toEqual(['portfolioSize']);
+  });
+  test('before any gateway submission: refused, citing 002', () => {
+    expect(() => plan('ST0071', [{ type: 'PortfolioSubmitted', on: '2026-11-02', pieces: 12 }], '2026-11-03')).toThrow(
+      /submitted with the gateway evidence \(002 Gateway\)/,
+    );
+  });
+});
+
+describe('recorded results stand (001 §8: extenuating circumstances rearrange a date; grades are corrected, not overwritten)', () => {
+  const taken = [
+    ...st0071Gateway,
+    booked('observation', '2026-11-20', '2027-01-12T10:00'),
+    { type: 'AssessmentTaken', component: 'observation', on: '2027-01-12' },
+  ];
+  test('a taken, ungraded assessment is never wiped by extenuating circumstances', () => {
+    expect(() =>
+      plan(
+        'ST0071',
+        [...taken, { type: 'ExtenuatingCircumstances', component: 'observation', on: '2027-01-13', reason: 'unwell on the day' }],
+        '2027-01-13',
+      ),
+    ).toThrow(/observation was taken on 2027-01-12: record its grade/);
+  });
+  test('re-recording a grade is a correction: refused without a reason, kept with the old value with one', () => {
+    const graded = [...taken, { type: 'GradeRecorded', component: 'observation', grade: 'Pass', on: '2027-01-13' }];
+    const ctx = ruleContext('ST0071', 'innovate');
+    let s = newEpa(ctx);
+    for (const e of graded) s = recordEvent(s, e, ctx).state;
+    expect(() =>
+      admitEvent(
+        s,
+        { type: 'GradeRecorded', component: 'observation', grade: 'Distinction', on: '2027-01-14' },
+        ctx,
+        '2027-01-14',
+      ),
+    ).toThrow(EpaRuleViolationError);
+    const corrected = admitEvent(
+      s,
+      {
+        type: 'GradeRecorded',
+        component: 'observation',
+        grade: 'Distinction',
+        on: '2027-01-14',
+        override: { reason: 'marking error found at moderation' },
+      },
+      ctx,
+      '2027-01-14',
+    );
+    expect(corrected.violations).toEqual([
+      expect.objectContaining({
+        rule: 'gradeCorrected',
+        overridden: 'marking error found at moderation',
+        message: 'observation (attempt 1) was graded Pass on 2027-01-13; recording Distinction instead is a correction',
+      }),
+    ]);
+    expect(corrected.state.components.observation!.attempts[0]!.grade).toBe('Distinction');
+  });
+  test('EPAs started before the fix keep the old behaviour (patch recorded-results)', () => {
+    const ctx = { ...ruleContext('ST0071', 'innovate'), features: { legacyResultCorrections: true } };
+    let s = newEpa(ctx);
+    for (const e of [...taken, { type: 'ExtenuatingCircumstances', component: 'observation', on: '2027-01-13' }])
+      s = recordEvent(s, e, ctx).state;
+    expect(s.components.observation!.attempts[0]!.takenOn).toBeUndefined();
   });
 });
