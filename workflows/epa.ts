@@ -117,6 +117,8 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     // circumstances, and a grade re-recorded is a correction with a reason.
     legacyResultCorrections: !patched('recorded-results'),
   };
+  // The same patch: the gateway form deadline is the employer's, met by the latest submission, and alerts when missed.
+  Object.assign(features, { alertGatewayForm: !features.legacyResultCorrections });
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);

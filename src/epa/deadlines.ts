@@ -56,7 +56,7 @@ function max(dates: (LondonDate | undefined)[]): LondonDate | undefined {
   return (dates as LondonDate[]).sort().pop();
 }
 
-function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
+function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatewayForm?: boolean }): Candidate[] {
   const out: Candidate[] = [];
   const { submissions, rejections, passes } = state.gateway;
   const lastSubmitted = submissions[submissions.length - 1];
@@ -77,8 +77,10 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
     out.push({
       key: 'gatewayFormDue',
       due: gatewayFormDueOn(firstOn, policy),
-      metOn: submissions[0],
-      owner: 'provider',
+      // 004 Gateway: the employer confirms readiness "via Gateway"; after a rejection the latest
+      // submission is the one that counts. (Runs started before the fix: the first, the provider's.)
+      metOn: legacy.gatewayForm ? submissions[0] : submissions[submissions.length - 1],
+      owner: legacy.gatewayForm ? 'provider' : 'employer',
       source: policy.gatewaySource,
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
     });
@@ -211,9 +213,9 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
 }
 
 /** The deadlines at `now` (epoch ms), earliest first. After a withdrawal only the met ones remain. */
-export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number): Deadline[] {
+export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number, legacy: { gatewayForm?: boolean } = {}): Deadline[] {
   const deadlines: Deadline[] = [];
-  for (const c of candidates(state, plan, policy)) {
+  for (const c of candidates(state, plan, policy, legacy)) {
     if (c.due === undefined) continue;
     if (state.withdrawn && c.metOn === undefined) continue;
     const expires = endOfLondonDay(c.due);

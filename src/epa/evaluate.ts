@@ -74,7 +74,7 @@ export function recordEvent(
 }
 
 export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
-  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now);
+  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now, { gatewayForm: ctx.features?.legacyResultCorrections });
   const open = deadlines.filter((d) => d.status === 'open');
   return {
     standard: state.standard,

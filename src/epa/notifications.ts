@@ -91,6 +91,8 @@ function reminderWindows(daysBefore: number[], date: LondonDate, time: string, e
 export interface NotificationFeatures {
   /** A reschedule that changes the assessor sends the replaced assessor a CANCEL (patch `trusted-invites`). */
   cancelReplacedAssessor?: boolean;
+  /** A missed gateway form alerts the EPAO admin like every other deadline (patch `recorded-results`). */
+  alertGatewayForm?: boolean;
 }
 
 /** Every notification the state implies, sent or not, in time order. */
@@ -99,7 +101,7 @@ export function scheduledNotifications(
   plan: Plan,
   policy: Policy,
   deadlines: Deadline[],
-  features: NotificationFeatures = { cancelReplacedAssessor: true },
+  features: NotificationFeatures = { cancelReplacedAssessor: true, alertGatewayForm: true },
 ): Notification[] {
   const out: Notification[] = [];
   const { daysBefore, at: time, adminAlertWorkingDaysBefore } = policy.reminders;
@@ -235,7 +237,7 @@ export function scheduledNotifications(
         rule: d.rule,
         source: d.source,
       });
-    } else if (d.key !== 'observationNoticeBy' && d.key !== 'gatewayFormDue') {
+    } else if (d.key !== 'observationNoticeBy' && (d.key !== 'gatewayFormDue' || features.alertGatewayForm)) {
       out.push({
         key: `deadlineMissed:${d.key}:${d.due}`,
         kind: 'deadlineMissed',

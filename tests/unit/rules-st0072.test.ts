@@ -137,3 +137,35 @@ describe('re-sit / re-take (004): 6-month window, overall grade capped at Pass',
     expect(v.overall).toBe('Pass');
   });
 });
+
+describe('the gateway form (004 Gateway: the employer confirms readiness via Gateway; the form ≥ 10 working days before EPA)', () => {
+  const events: RawEvent[] = [
+    { type: 'GatewaySubmitted', on: '2027-01-04' },
+    { type: 'GatewayRejected', on: '2027-01-08', reason: 'Level 1 maths certificate missing' },
+    { type: 'GatewaySubmitted', on: '2027-01-20' },
+    { type: 'GatewayPassed', on: '2027-01-22' },
+    { type: 'AssessmentBooked', on: '2027-01-25', component: 'showcase', at: '2027-02-10T10:00' },
+  ];
+  test('owned by the employer, and met by the latest submission after a rejection', () => {
+    const d = deadline(plan('ST0072', events, '2027-01-26'), 'gatewayFormDue');
+    expect(d).toMatchObject({ owner: 'employer', due: '2027-01-27', status: 'met', metOn: '2027-01-20', source: '004 Gateway' });
+    expect(d.late).toBeUndefined();
+  });
+  test('a resubmission too close to the first assessment is met late, and the booking says so', () => {
+    const late: RawEvent[] = [
+      ...events.slice(0, 2),
+      { type: 'GatewaySubmitted', on: '2027-02-01' },
+      { type: 'GatewayPassed', on: '2027-02-02' },
+      {
+        type: 'AssessmentBooked',
+        on: '2027-02-02',
+        component: 'showcase',
+        at: '2027-02-10T10:00',
+        override: { reason: 'agreed' },
+      },
+    ];
+    const v = plan('ST0072', late, '2027-02-03');
+    expect(deadline(v, 'gatewayFormDue')).toMatchObject({ metOn: '2027-02-01', late: true });
+    expect(v.violations.map((x) => x.rule)).toContain('gatewayFormNotice');
+  });
+});
