@@ -213,7 +213,13 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatew
 }
 
 /** The deadlines at `now` (epoch ms), earliest first. After a withdrawal only the met ones remain. */
-export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number, legacy: { gatewayForm?: boolean } = {}): Deadline[] {
+export function deriveDeadlines(
+  state: EpaState,
+  plan: Plan,
+  policy: Policy,
+  now: number,
+  legacy: { gatewayForm?: boolean } = {},
+): Deadline[] {
   const deadlines: Deadline[] = [];
   for (const c of candidates(state, plan, policy, legacy)) {
     if (c.due === undefined) continue;
