@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
-import { eventually } from '../support/lifecycle';
+import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
 
@@ -99,7 +99,7 @@ test('happy path 201/200, refused transition 409, unknown EPA 404; a refused eve
   expect(passed.json()).toMatchObject({ stage: 'InAssessment', epaStart: today });
 
   const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
-  const before = (await handle.fetchHistory()).events!.length;
+  const before = await settledHistoryLength(handle);
   const refused = await api.inject({
     method: 'POST',
     url: `/api/epas/${input.uln}/events`,

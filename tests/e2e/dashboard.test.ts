@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApi } from '../../src/api/server';
 import { addDays, londonDateOf } from '../../src/calendar';
-import { eventually } from '../support/lifecycle';
+import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
 
@@ -118,12 +118,7 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   const victim = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
   await stack.epa.start(victim);
   const handle = stack.client.workflow.getHandle(`epa-${victim.uln}`);
-  // Once its first workflow task has settled (the history stops growing).
-  let before = -1;
-  for (let n = (await handle.fetchHistory()).events!.length; n !== before; n = (await handle.fetchHistory()).events!.length) {
-    before = n;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const before = await settledHistoryLength(handle); // once its first workflow task has settled
 
   // The admin signs in to the dashboard: the browser now holds the cookie for 127.0.0.1.
   const context = await browser!.newContext();

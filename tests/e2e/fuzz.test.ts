@@ -11,6 +11,7 @@ import { EpaInputError } from '../../src/epa/errors';
 import { eventTypes } from '../../src/epa/events';
 import { EpaRejectedError } from '../../src/temporal/epa-client';
 import { startDevStack, type DevStack } from '../support/dev-stack';
+import { settledHistoryLength } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { ulnFrom } from '../../src/epa/uln';
 
@@ -146,15 +147,7 @@ async function history() {
 }
 
 /** Waits until the workflow has finished what an accepted event set off (deliveries, search attributes). */
-async function quiet(): Promise<number> {
-  let last = -1;
-  for (;;) {
-    const n = (await history()).length;
-    if (n === last) return n;
-    last = n;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const quiet = () => settledHistoryLength(stack.client.workflow.getHandle(`epa-${input.uln}`), 300);
 
 test('random Updates: accepted or refused cleanly; refusals leave the history unchanged; no workflow task fails', async () => {
   let accepted = 0;

@@ -12,6 +12,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { freePort } from '../../src/temporal/binaries';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { startDevStack, type DevStack } from '../support/dev-stack';
+import { settledHistoryLength } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { testApi } from '../support/worker-stack';
 
@@ -59,7 +60,7 @@ test('events dated 1999 or booked for 2099 are refused at once with a 400; the E
   await stack.epa.start(input);
   await stack.epa.recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
   const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
-  const before = (await handle.fetchHistory()).events!.length;
+  const before = await settledHistoryLength(handle);
   const started = Date.now();
   const old = await api.inject({
     method: 'POST',
@@ -102,7 +103,7 @@ test('API writes take a bearer token and JSON only: the dashboard cookie and for
   const input = epaStart({ gatewaySubmittedOn: addDays(today, -3) });
   await stack.epa.start(input);
   const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
-  const before = (await handle.fetchHistory()).events!.length;
+  const before = await settledHistoryLength(handle);
   const cookie = { cookie: `epa_token=${encodeURIComponent(ADMIN)}` };
   const asForm = await api.inject({
     method: 'POST',

@@ -72,3 +72,20 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
     }
   }
 }
+
+/**
+ * The length of a workflow's history once it has stopped growing (its tasks and activities done for
+ * now): what a test compares against to show that a refused request added nothing.
+ */
+export async function settledHistoryLength(
+  handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> },
+  quietMs = 500,
+): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const n = (await handle.fetchHistory()).events?.length ?? 0;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+}
