@@ -39,8 +39,9 @@ export function eventFingerprint(type: string, payload: Record<string, unknown>)
 }
 
 /** The event's id, when it has one. */
-export function eventIdOf(payload: Record<string, unknown>): string | undefined {
-  return typeof payload.eventId === 'string' ? payload.eventId : undefined;
+export function eventIdOf(payload: unknown): string | undefined {
+  const id = payload !== null && typeof payload === 'object' ? (payload as { eventId?: unknown }).eventId : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /**

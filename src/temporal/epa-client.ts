@@ -353,6 +353,8 @@ export class EpaClient {
     options: { idempotencyKey?: string } = {},
   ): Promise<EpaSummary> {
     const eventType = parseEventType(type);
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new EpaInputError('send the event as a JSON object', 'event');
     const handle = this.handle(uln);
     // An EventVoided's eventId names the event it voids; it is idempotent by that target.
     const event = eventType === 'EventVoided' ? payload : withEventId(payload, options.idempotencyKey);
