@@ -73,7 +73,8 @@ export function parseUln(uln: string): string {
 
 /** The event with its id: from the payload, or from the Idempotency-Key (they must agree). */
 export function withEventId(payload: EventPayload, idempotencyKey: string | undefined): EventPayload {
-  if (idempotencyKey === undefined) return payload;
+  // Not an object: left for the workflow's validator to refuse, like any malformed event.
+  if (idempotencyKey === undefined || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload;
   if (!EVENT_ID.test(idempotencyKey)) throw new EpaInputError(EVENT_ID_MESSAGE, 'Idempotency-Key');
   if (payload.eventId !== undefined && payload.eventId !== idempotencyKey)
     throw new EpaInputError('differs from the Idempotency-Key header', 'eventId');
@@ -353,12 +354,11 @@ export class EpaClient {
     options: { idempotencyKey?: string } = {},
   ): Promise<EpaSummary> {
     const eventType = parseEventType(type);
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-      throw new EpaInputError('send the event as a JSON object', 'event');
     const handle = this.handle(uln);
     // An EventVoided's eventId names the event it voids; it is idempotent by that target.
     const event = eventType === 'EventVoided' ? payload : withEventId(payload, options.idempotencyKey);
-    const eventId = eventType === 'EventVoided' ? `void.${String(payload.eventId)}` : eventIdOf(event);
+    const target = eventType === 'EventVoided' ? eventIdOf(payload) : undefined;
+    const eventId = eventType === 'EventVoided' ? (target === undefined ? undefined : `void.${target}`) : eventIdOf(event);
     try {
       // The update id names the event and its content: sent again, Temporal answers with the first
       // result; the same id with other content reaches the workflow, which refuses it.
