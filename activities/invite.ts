@@ -6,7 +6,7 @@
 import { TZDate } from '@date-fns/tz';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { LONDON } from '../src/calendar/london';
+import { LONDON, londonDateTimeInstant } from '../src/calendar/london';
 import type { DeliveryRequest } from './types';
 
 export interface Invite {
@@ -61,10 +61,7 @@ export function buildInvite(
   const method = n.kind === 'invite' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL;
   const calendar = ical({ prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' }, method });
   calendar.timezone({ name: LONDON, generator: getVtimezoneComponent });
-  const [date, time] = n.assessmentAt.split('T') as [string, string];
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const start = new TZDate(y, m - 1, d, hh, mm, 0, 0, LONDON);
+  const start = new TZDate(londonDateTimeInstant(n.assessmentAt), LONDON);
   const end = new TZDate(start.getTime() + (n.durationMinutes ?? 60) * 60_000, LONDON);
   const uid = inviteUid(request);
   const event = calendar.createEvent({

@@ -129,6 +129,96 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       ],
     },
   },
+  gatewayOutcome: {
+    apprentice: {
+      subject: 'Gateway {outcomeWord}: your {standard} end-point assessment',
+      body: ['Dear {recipient},', '{gatewayNews}', '{because}'],
+    },
+    default: {
+      subject: "Gateway {outcomeWord}: {apprentice}'s end-point assessment",
+      body: ['Dear {recipient},', '{gatewayNewsThird}', '{because}'],
+    },
+  },
+  resultPublished: {
+    apprentice: {
+      subject: 'Your {component} result: {grade}',
+      body: [
+        'Dear {recipient},',
+        'Your result for the {component} of the {standard} end-point assessment is: {grade}.',
+        '{resultNext}',
+        '{because}',
+      ],
+    },
+    default: {
+      subject: "{apprentice}'s {component} result: {grade}",
+      body: ['Dear {recipient},', "{apprentice}'s result for the {component} ({standard}) is: {grade}.", '{because}'],
+    },
+  },
+  appealDecided: {
+    default: {
+      subject: 'Appeal {outcomeWord}: {component} result',
+      body: ['Dear {recipient},', '{appealNews}', 'The EPAO’s decision on an appeal is final.', '{because}'],
+    },
+  },
+  resitWindowClosing: {
+    apprentice: {
+      subject: 'Resits close {due}: your {standard} end-point assessment',
+      body: [
+        'Dear {recipient},',
+        'Every resit or retake of your end-point assessment must be complete by the end of {due} (UK time), in {days}.',
+        'If a resit is not booked yet, talk to your employer and training provider now.',
+        '{because}',
+      ],
+    },
+    employer: {
+      subject: "Resits close {due}: {apprentice}'s end-point assessment",
+      body: [
+        'Dear {recipient},',
+        "{apprentice}'s resits or retakes ({standard}) must be complete by the end of {due} (UK time), in {days}. Please check they are booked.",
+        '{because}',
+      ],
+    },
+  },
+  certificateClaimed: {
+    default: {
+      subject: "Certificate claimed: {apprentice}'s {standard} apprenticeship",
+      body: [
+        'Dear {recipient},',
+        "We have claimed {apprentice}'s apprenticeship certificate ({standard}). The Department for Education sends it directly to the employer.",
+        '{because}',
+      ],
+    },
+  },
+  certificateReceived: {
+    default: {
+      subject: "Certificate sent: {apprentice}'s {standard} apprenticeship",
+      body: [
+        'Dear {recipient},',
+        "{apprentice}'s apprenticeship certificate ({standard}) has been sent to the employer. This completes the end-point assessment.",
+      ],
+    },
+  },
+  planningMeeting: {
+    default: {
+      subject: 'Planning meeting on {when}: {apprentice}',
+      body: [
+        'Dear {recipient},',
+        'The end-point assessment planning meeting for {apprentice} ({standard}) is on {when} ({duration} minutes). The apprentice and an assessor from {epao} take part; the employer should be there too.',
+        'It books the assessment dates, and explains what happens if an assessment is cancelled or moved, certification and appeals.',
+        '{because}',
+      ],
+    },
+  },
+  planningMeetingHeld: {
+    default: {
+      subject: 'Planning meeting held: {apprentice}',
+      body: [
+        'Dear {recipient},',
+        'The planning meeting for {apprentice} ({standard}) has taken place. A calendar invite follows for every assessment it booked.',
+        '{because}',
+      ],
+    },
+  },
   epaPeriodEscalation: {
     default: {
       subject: 'Escalation: EPA period for {apprentice} ended {due} with assessments outstanding',
@@ -141,6 +231,8 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
     },
   },
 };
+
+const ASSESSMENT_KINDS: ReadonlySet<NotificationKind> = new Set(['invite', 'inviteCancelled', 'assessmentReminder']);
 
 /** Human names for deadline keys. */
 export const deadlineNames: Record<string, string> = {
@@ -226,9 +318,29 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     because:
       n.rule && n.source
         ? `The rule: ${n.rule}. Source: ${describeSource(n.source)}.`
-        : n.source
+        : n.source && ASSESSMENT_KINDS.has(n.kind)
           ? `This assessment is part of the end-point assessment set out in ${describeSource(n.source)}.`
-          : '',
+          : n.source
+            ? `Source: ${describeSource(n.source)}.`
+            : '',
+    outcomeWord: n.outcome ?? '',
+    grade: n.grade ?? '',
+    gatewayNews:
+      n.outcome === 'rejected'
+        ? `Your gateway submission for the ${request.context.standard} ${request.context.standardTitle} end-point assessment was not accepted. The reason: ${n.reason ?? 'not given'}. Your employer and training provider will help you with what needs developing before it is submitted again.`
+        : `Your gateway has been passed: your ${request.context.standard} ${request.context.standardTitle} end-point assessment has started.`,
+    gatewayNewsThird:
+      n.outcome === 'rejected'
+        ? `The gateway submission for ${request.context.apprenticeName} (${request.context.standard}) was not accepted. The reason: ${n.reason ?? 'not given'}. The apprentice needs further development before it is submitted again.`
+        : `The gateway for ${request.context.apprenticeName} (${request.context.standard}) has been passed: the end-point assessment has started.`,
+    resultNext:
+      n.grade === 'Fail'
+        ? 'Your employer and training provider will arrange further development with you before a resit or rework; we will tell you the date when it is booked.'
+        : '',
+    appealNews:
+      n.outcome === 'upheld'
+        ? `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been upheld: the grade is now ${n.grade ?? ''}${n.previousGrade ? ` (it was ${n.previousGrade})` : ''}.`
+        : `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been dismissed: the result stands.`,
     missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
     missedList: (n.missed ?? [])
       .map(

@@ -118,7 +118,15 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     legacyResultCorrections: !patched('recorded-results'),
   };
   // The same patch: the gateway form deadline is the employer's, met by the latest submission, and alerts when missed.
-  Object.assign(features, { alertGatewayForm: !features.legacyResultCorrections });
+  // Patch 'seed-rules-ii', once per run: the gateway evidence checklist, planning meeting, moderation,
+  // late work as violations, the whole-EPA retake (004), result deadlines that survive an early resit,
+  // and the messages the seeds imply. Runs started before it keep the rules they had.
+  const ruleFidelityII = patched('seed-rules-ii');
+  Object.assign(features, {
+    alertGatewayForm: !features.legacyResultCorrections,
+    beforeRuleFidelityII: !ruleFidelityII,
+    seedMessages: ruleFidelityII,
+  });
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);

@@ -15,11 +15,12 @@ import { isWeekend } from 'date-fns/isWeekend';
 import { TZDate } from '@date-fns/tz';
 
 export type LondonDate = string; // YYYY-MM-DD
-export type LondonDateTime = string; // YYYY-MM-DDTHH:mm
+/** YYYY-MM-DDTHH:mm, London wall-clock time; `+01:00` / `+00:00` appended only where the time happens twice (autumn). */
+export type LondonDateTime = string;
 
 export const LONDON = 'Europe/London';
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
 
 export class InvalidDateError extends Error {
   constructor(value: string, why: string) {
@@ -50,9 +51,51 @@ export function isLondonDate(value: string): boolean {
 }
 
 export function isLondonDateTime(value: string): boolean {
+  return londonDateTimeProblem(value) === undefined;
+}
+
+/** The offsets (minutes east of UTC) London has at a wall-clock time: none in the spring gap, two in the autumn overlap. */
+function londonOffsetsAt(date: LondonDate, hh: number, mm: number): number[] {
+  const [y, m, d] = parts(date);
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  return [0, 60].filter((offset) => londonOffsetMinutes(wall - offset * 60_000) === offset);
+}
+
+function offsetText(minutes: number): string {
+  return minutes === 60 ? '+01:00 (BST)' : '+00:00 (GMT)';
+}
+
+/**
+ * Why a London date-time can't be used, or undefined. Written YYYY-MM-DDTHH:mm; a time that does not
+ * exist in London (the hour the clocks go forward) is refused; a time that happens twice (the hour
+ * the clocks go back) needs its offset, `+01:00` for the first (BST) or `+00:00` for the second (GMT).
+ */
+export function londonDateTimeProblem(value: string): string | undefined {
   const m = DATE_TIME_RE.exec(value);
-  if (!m) return false;
-  return isLondonDate(value.slice(0, 10)) && Number(m[4]) < 24 && Number(m[5]) < 60;
+  if (!m || !isLondonDate(value.slice(0, 10)) || Number(m[4]) > 23 || Number(m[5]) > 59)
+    return 'must be a real London local date-time written YYYY-MM-DDTHH:mm';
+  const offsets = londonOffsetsAt(value.slice(0, 10), Number(m[4]), Number(m[5]));
+  const time = `${m[4]}:${m[5]}`;
+  if (offsets.length === 0)
+    return `${time} on ${value.slice(0, 10)} does not exist in London: the clocks go forward from 01:00 to 02:00 that day`;
+  const given = m[6];
+  if (given === undefined) {
+    if (offsets.length > 1)
+      return `${time} on ${value.slice(0, 10)} happens twice in London (the clocks go back at 02:00 BST): write it with its offset, ${value}+01:00 for the first (BST) or ${value}+00:00 for the second (GMT)`;
+    return undefined;
+  }
+  const minutes = writtenOffset(value)!;
+  if (!offsets.includes(minutes))
+    return `${time} on ${value.slice(0, 10)} in London is ${offsets.map(offsetText).join(' or ')}, not ${given}`;
+  return undefined;
+}
+
+/** The UTC offset written on a London date-time (minutes), if any. */
+function writtenOffset(value: string): number | undefined {
+  const given = DATE_TIME_RE.exec(value)?.[6];
+  if (given === undefined) return undefined;
+  if (given === 'Z') return 0;
+  return (given.startsWith('-') ? -1 : 1) * (Number(given.slice(1, 3)) * 60 + Number(given.slice(4, 6)));
 }
 
 function toLocalNoon(date: LondonDate): Date {
@@ -110,10 +153,14 @@ function computeLondonInstant(date: LondonDate, time: string): number {
   return new TZDate(y, m - 1, d, hh, mm, 0, 0, LONDON).getTime();
 }
 
-/** The instant a London local date-time `YYYY-MM-DDTHH:mm` denotes. */
+/** The instant a London local date-time denotes (its written offset decides an autumn time that happens twice). */
 export function londonDateTimeInstant(value: LondonDateTime): number {
-  if (!isLondonDateTime(value)) throw new InvalidDateError(value, 'expected a London date-time YYYY-MM-DDTHH:mm');
-  return londonInstant(value.slice(0, 10), value.slice(11, 16));
+  const problem = londonDateTimeProblem(value);
+  if (problem) throw new InvalidDateError(value, problem);
+  const offset = writtenOffset(value);
+  if (offset === undefined) return londonInstant(value.slice(0, 10), value.slice(11, 16));
+  const [y, m, d] = parts(value.slice(0, 10));
+  return Date.UTC(y, m - 1, d, Number(value.slice(11, 13)), Number(value.slice(14, 16))) - offset * 60_000;
 }
 
 /** A deadline "by day D" expires at the end of D in London: the first instant of D + 1. */

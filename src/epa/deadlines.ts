@@ -21,7 +21,7 @@ import {
   submissionDueOn,
   allComponentsPassedAndPublished,
 } from './rules';
-import { isPassed, latestAttempt, type EpaState } from './state';
+import { isPassed, latestAttempt, resultAttempt, resultFinalOn, type EpaState } from './state';
 
 export type DeadlineStatus = 'open' | 'met' | 'missed';
 export type Role = 'apprentice' | 'employer' | 'provider' | 'assessor' | 'epaoAdmin';
@@ -56,7 +56,15 @@ function max(dates: (LondonDate | undefined)[]): LondonDate | undefined {
   return (dates as LondonDate[]).sort().pop();
 }
 
-function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatewayForm?: boolean }): Candidate[] {
+/** What runs started on older code keep (see the workflow's patches). */
+export interface LegacyDeadlines {
+  /** Patch 'recorded-results': the gateway form was the provider's, met by the first submission. */
+  gatewayForm?: boolean;
+  /** Patch 'seed-rules-ii': result deadlines only for the latest attempt (a resit booked early hid them). */
+  beforeRuleFidelityII?: boolean;
+}
+
+function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyDeadlines): Candidate[] {
   const out: Candidate[] = [];
   const { submissions, rejections, passes } = state.gateway;
   const lastSubmitted = submissions[submissions.length - 1];
@@ -83,6 +91,17 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatew
       owner: legacy.gatewayForm ? 'provider' : 'employer',
       source: policy.gatewaySource,
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
+    });
+  }
+  if (policy.planningMeeting && !legacy.beforeRuleFidelityII && (firstOn || state.planningMeeting)) {
+    // 002 Assessment Booking: the planning meeting is held before the first assessment.
+    out.push({
+      key: 'planningMeetingDue',
+      due: firstOn ?? state.planningMeeting!.at.slice(0, 10),
+      metOn: state.planningMeeting?.heldOn,
+      owner: 'epaoAdmin',
+      source: policy.planningMeeting.source,
+      rule: `the ${policy.planningMeeting.minutes}-minute planning meeting is held before the first assessment`,
     });
   }
   const ends = epaPeriodEndsOn(state, plan);
@@ -139,11 +158,14 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatew
         rule: `${spec.submission.event.replace('Submitted', '').toLowerCase()} ${spec.submission.weeksBeforeAssessment} weeks before the ${spec.assessment}`,
       });
     }
-    if (policy.results.from === 'eachAssessment' && attempt?.takenOn) {
+    // The result a component waits for: the oldest taken attempt not yet published (a resit booked
+    // before the fail was published keeps the fail's deadline), else the latest taken.
+    const result = legacy.beforeRuleFidelityII ? (attempt?.takenOn ? attempt : undefined) : resultAttempt(component);
+    if (policy.results.from === 'eachAssessment' && result?.takenOn) {
       out.push({
         key: `resultDue.${spec.id}`,
-        due: resultDueOn(attempt.takenOn, policy),
-        metOn: attempt.publishedOn,
+        due: resultDueOn(result.takenOn, policy),
+        metOn: result.publishedOn,
         component: spec.id,
         owner: 'epaoAdmin',
         source: policy.results.source,
@@ -166,11 +188,12 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatew
     }
   }
   const latest = plan.components.map((c) => latestAttempt(state.components[c.id]!));
-  if (policy.results.from === 'finalComponent' && latest.every((a) => a?.takenOn)) {
+  const results = legacy.beforeRuleFidelityII ? latest : plan.components.map((c) => resultAttempt(state.components[c.id]!));
+  if (policy.results.from === 'finalComponent' && results.every((a) => a?.takenOn)) {
     out.push({
       key: 'resultsDue',
-      due: resultDueOn(max(latest.map((a) => a!.takenOn))!, policy),
-      metOn: max(latest.map((a) => a!.publishedOn)),
+      due: resultDueOn(max(results.map((a) => a!.takenOn))!, policy),
+      metOn: max(results.map((a) => a!.publishedOn)),
       owner: 'epaoAdmin',
       source: policy.results.source,
       rule: `results within ${policy.results.workingDays} working days of the final component`,
@@ -189,7 +212,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: { gatew
     });
   }
   if (allComponentsPassedAndPublished(state, plan)) {
-    const finalOn = max(latest.map((a) => a!.publishedOn))!;
+    const finalOn = max(latest.map((a) => resultFinalOn(a!)))!; // an upheld appeal makes its decision the final result
     out.push({
       key: 'certificateClaimDue',
       due: certificateClaimDueOn(finalOn, policy),
@@ -218,7 +241,7 @@ export function deriveDeadlines(
   plan: Plan,
   policy: Policy,
   now: number,
-  legacy: { gatewayForm?: boolean } = {},
+  legacy: LegacyDeadlines = {},
 ): Deadline[] {
   const deadlines: Deadline[] = [];
   for (const c of candidates(state, plan, policy, legacy)) {

@@ -13,7 +13,8 @@ import { scheduledNotifications, type Notification } from './notifications';
 import { applyEvent, type Applied, type RuleContext } from './reducer';
 import { epaPeriodEndsOn } from './rules';
 import { deriveStage } from './stage';
-import { initialState, type ComponentState, type EpaState, type Finding, type Stage } from './state';
+import { gatewayEvidenceStatus, type GatewayEvidenceCheck } from './gateway-evidence';
+import { gradedAttempt, initialState, type ComponentState, type EpaState, type Finding, type Stage } from './state';
 
 export interface EpaView {
   standard: string;
@@ -25,7 +26,14 @@ export interface EpaView {
   nextDeadline: Deadline | null;
   overdue: boolean;
   grades: Record<string, Grade>;
+  /** The overall grade once final: every component graded and, where the plan says so, moderated (001 §8). */
   overall: Grade | null;
+  /** The overall grade the assessors' decisions make, before moderation confirms it (null when not all graded). */
+  provisionalOverall: Grade | null;
+  /** The gateway evidence checklist: each item the plan and the EPAO require, and whether it is recorded. */
+  gatewayEvidence: GatewayEvidenceCheck[];
+  /** The items still missing before the gateway can be passed without an override. */
+  gatewayEvidenceMissing: string[];
   warnings: Finding[];
   violations: Finding[];
   /** Older findings no longer in the two lists above (each is in the EPA's history). */
@@ -74,8 +82,13 @@ export function recordEvent(
 }
 
 export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
-  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now, { gatewayForm: ctx.features?.legacyResultCorrections });
+  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now, {
+    gatewayForm: ctx.features?.legacyResultCorrections,
+    beforeRuleFidelityII: ctx.features?.beforeRuleFidelityII,
+  });
   const open = deadlines.filter((d) => d.status === 'open');
+  const provisional = overallGrade(state, ctx.plan, ctx.policy);
+  const evidence = gatewayEvidenceStatus(state, ctx.plan, ctx.policy);
   return {
     standard: state.standard,
     epao: state.epao,
@@ -86,7 +99,10 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     nextDeadline: open[0] ?? null,
     overdue: deadlines.some((d) => d.status === 'missed'),
     grades: componentGrades(state),
-    overall: overallGrade(state, ctx.plan, ctx.policy),
+    overall: moderationPending(state, ctx) ? null : provisional,
+    provisionalOverall: provisional,
+    gatewayEvidence: evidence,
+    gatewayEvidenceMissing: evidence.filter((e) => !e.met).map((e) => e.item),
     warnings: state.warnings,
     violations: state.violations,
     findingsDropped: state.findingsDropped ?? 0,
@@ -94,6 +110,15 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines, ctx.features),
     asOf: new Date(now).toISOString(),
   };
+}
+
+/** 001 §8: "Decisions must not be confirmed until after moderation": a component's deciding grade not yet moderated. */
+function moderationPending(state: EpaState, ctx: RuleContext): boolean {
+  if (!ctx.plan.moderation || ctx.features?.beforeRuleFidelityII) return false;
+  return ctx.plan.components.some((c) => {
+    const graded = gradedAttempt(state.components[c.id]!);
+    return graded !== undefined && graded.appeal?.outcome !== 'upheld' && graded.moderatedOn === undefined;
+  });
 }
 
 /**

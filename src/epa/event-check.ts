@@ -4,7 +4,7 @@
  * schemas in events.ts stay the public contract (API, OpenAPI, `epa plan`);
  * tests/unit/event-check.test.ts proves both accept and refuse the same payloads, at the same field.
  */
-import { isLondonDate, isLondonDateTime } from '../calendar/london';
+import { isLondonDate, londonDateTimeProblem } from '../calendar/london';
 import { isAcceptedDate, outsideAcceptedDates } from '../calendar/working-days';
 import { EpaInputError } from './errors';
 import type { EpaEvent, EpaEventType } from './events';
@@ -26,8 +26,9 @@ const date: Check = (v) => {
   return isAcceptedDate(v) ? ok(v) : fail(outsideAcceptedDates);
 };
 const dateTime: Check = (v) => {
-  if (typeof v !== 'string' || !isLondonDateTime(v))
-    return fail('must be a real London local date-time written YYYY-MM-DDTHH:mm');
+  if (typeof v !== 'string') return fail('must be a real London local date-time written YYYY-MM-DDTHH:mm');
+  const problem = londonDateTimeProblem(v);
+  if (problem) return fail(problem);
   return isAcceptedDate(v.slice(0, 10)) ? ok(v) : fail(outsideAcceptedDates);
 };
 const component: Check = (v) =>
@@ -96,6 +97,19 @@ const assessor = nested(
   object({ name: text(200, 1), email: (v) => (typeof v === 'string' && EMAIL.test(v) ? ok(v) : fail('an email address')) }),
 );
 
+const LEVELS = ['Entry Level 3', 'Level 1', 'Level 2', 'Level 3 or above'];
+const level: Check = (v) => (typeof v === 'string' && LEVELS.includes(v) ? ok(v) : fail(`one of ${LEVELS.join(', ')}`));
+const englishMaths = nested(
+  object({ english: (v) => (v === 'BSL' ? ok(v) : level(v)), maths: level, ehcPlanOrLegacyStatement: bool }, [
+    'ehcPlanOrLegacyStatement',
+  ]),
+);
+const yes: Check = (v) => (v === true ? ok(v) : fail('true (leave it out when not yet seen)'));
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? ok(v) : fail(`one of ${values.join(', ')}`);
+
 const eventId: Check = (v) => (typeof v === 'string' && EVENT_ID.test(v) ? ok(v) : fail(EVENT_ID_MESSAGE));
 const common = { on: date, override, by: text(200), eventId };
 const commonOptional = ['override', 'by', 'eventId'];
@@ -121,6 +135,24 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
   Withdrawn: { fields: { reason } },
   EventVoided: { fields: { eventId, reason }, required: ['eventId'] },
+  GatewayEvidenceRecorded: {
+    fields: {
+      englishMaths,
+      employerSignOff: yes,
+      declarationSigned: yes,
+      projectSynopsisAgreed: yes,
+      reasonableAdjustments: oneOf('none', 'requested'),
+    },
+    optional: ['englishMaths', 'employerSignOff', 'declarationSigned', 'projectSynopsisAgreed', 'reasonableAdjustments'],
+  },
+  PlanningMeetingBooked: { fields: { at: dateTime } },
+  PlanningMeetingHeld: { fields: {} },
+  ResultModerated: { fields: { component } },
+  AppealLodged: { fields: { component, reason } },
+  AppealDecided: {
+    fields: { component, outcome: oneOf('upheld', 'dismissed'), grade, reason },
+    optional: ['grade', 'reason'],
+  },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,
@@ -167,6 +199,18 @@ export function parseEvent(raw: unknown, path = 'event'): EpaEvent {
     if (event.passCriteriaMet !== undefined && event.distinctionCriteriaMet === undefined) {
       throw new EpaInputError('distinctionCriteriaMet is required with passCriteriaMet', `${path}.distinctionCriteriaMet`);
     }
+  }
+  if (type === 'GatewayEvidenceRecorded') {
+    const given = ['englishMaths', 'employerSignOff', 'declarationSigned', 'projectSynopsisAgreed', 'reasonableAdjustments'];
+    if (given.every((k) => event[k] === undefined)) {
+      throw new EpaInputError(
+        'give at least one of englishMaths, employerSignOff, declarationSigned, projectSynopsisAgreed, reasonableAdjustments',
+        `${path}.englishMaths`,
+      );
+    }
+  }
+  if (type === 'AppealDecided' && (event.outcome === 'upheld') !== (event.grade !== undefined)) {
+    throw new EpaInputError('an upheld appeal gives the new grade; a dismissed one gives none', `${path}.grade`);
   }
   return event as EpaEvent;
 }

@@ -4,7 +4,7 @@
  * breaks a rule (a violation); the reason is kept in the state.
  */
 import { z } from 'zod';
-import { isAcceptedDate, isLondonDate, isLondonDateTime, outsideAcceptedDates } from '../calendar';
+import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-check';
 
 export const LondonDateSchema = z
@@ -13,7 +13,10 @@ export const LondonDateSchema = z
   .refine(isAcceptedDate, { message: outsideAcceptedDates });
 export const LondonDateTimeSchema = z
   .string()
-  .refine(isLondonDateTime, { message: 'must be a real London local date-time written YYYY-MM-DDTHH:mm', abort: true })
+  .superRefine((v, ctx) => {
+    const problem = londonDateTimeProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  })
   .refine((v) => isAcceptedDate(v.slice(0, 10)), { message: outsideAcceptedDates });
 
 export const Grade = z.enum(['Fail', 'Pass', 'Distinction']);
@@ -117,6 +120,72 @@ export const ContactDetailsChanged = z
     path: ['organisation'],
   });
 
+/** English and maths levels, lowest first (the plan's gatewayEvidence says which is required). */
+export const EnglishMathsLevel = z.enum(['Entry Level 3', 'Level 1', 'Level 2', 'Level 3 or above']);
+/**
+ * Gateway evidence checked (001 §4, 002 Gateway, 003, 004 Gateway): any of the items, each recorded
+ * once seen. Reasonable adjustments: only whether any were requested, never what they are.
+ */
+export const GatewayEvidenceRecorded = z
+  .object({
+    type: z.literal('GatewayEvidenceRecorded'),
+    ...base,
+    englishMaths: z
+      .object({
+        english: z.union([EnglishMathsLevel, z.literal('BSL')]),
+        maths: EnglishMathsLevel,
+        /** An education, health and care plan or a legacy statement: Entry Level 3 is the minimum (001 §4, 004). */
+        ehcPlanOrLegacyStatement: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    employerSignOff: z.literal(true).optional(),
+    declarationSigned: z.literal(true).optional(),
+    projectSynopsisAgreed: z.literal(true).optional(),
+    reasonableAdjustments: z.enum(['none', 'requested']).optional(),
+  })
+  .strict()
+  .refine(
+    (e) =>
+      e.englishMaths !== undefined ||
+      e.employerSignOff !== undefined ||
+      e.declarationSigned !== undefined ||
+      e.projectSynopsisAgreed !== undefined ||
+      e.reasonableAdjustments !== undefined,
+    {
+      message:
+        'give at least one of englishMaths, employerSignOff, declarationSigned, projectSynopsisAgreed, reasonableAdjustments',
+      path: ['englishMaths'],
+    },
+  );
+/** 002 Assessment Booking: the planning meeting, booked once the gateway is passed … */
+export const PlanningMeetingBooked = z
+  .object({ type: z.literal('PlanningMeetingBooked'), ...base, at: LondonDateTimeSchema })
+  .strict();
+/** … and held (the assessments it books follow it). */
+export const PlanningMeetingHeld = z.object({ type: z.literal('PlanningMeetingHeld'), ...base }).strict();
+/** 001 §8: the EPAO moderated the assessor's decision on a component (before its result is published). */
+export const ResultModerated = z.object({ type: z.literal('ResultModerated'), ...base, component: ComponentId }).strict();
+/** An appeal against a component's published result (001 §8: "managed by the EPAO whose decision is final"). */
+export const AppealLodged = z
+  .object({ type: z.literal('AppealLodged'), ...base, component: ComponentId, reason: Reason })
+  .strict();
+export const AppealDecided = z
+  .object({
+    type: z.literal('AppealDecided'),
+    ...base,
+    component: ComponentId,
+    outcome: z.enum(['upheld', 'dismissed']),
+    /** Upheld: the grade the component now has. */
+    grade: Grade.optional(),
+    reason: Reason.optional(),
+  })
+  .strict()
+  .refine((e) => (e.outcome === 'upheld') === (e.grade !== undefined), {
+    message: 'an upheld appeal gives the new grade; a dismissed one gives none',
+    path: ['grade'],
+  });
+
 export const EpaEvent = z.discriminatedUnion('type', [
   GatewaySubmitted,
   GatewayRejected,
@@ -136,6 +205,12 @@ export const EpaEvent = z.discriminatedUnion('type', [
   Withdrawn,
   ContactDetailsChanged,
   EventVoided,
+  GatewayEvidenceRecorded,
+  PlanningMeetingBooked,
+  PlanningMeetingHeld,
+  ResultModerated,
+  AppealLodged,
+  AppealDecided,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

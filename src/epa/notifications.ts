@@ -27,7 +27,20 @@ export type NotificationKind =
   | 'invite'
   | 'inviteCancelled'
   /** One summary to the EPAO admin of deadlines missed before they were entered (src/epa/late-entry.ts). */
-  | 'missedBeforeEntry';
+  | 'missedBeforeEntry'
+  /** Messages the seeds imply (rule fidelity II): the gateway outcome (002, 001 §4) … */
+  | 'gatewayOutcome'
+  /** … a component's result to the apprentice (004 Grading) and an appeal's outcome … */
+  | 'resultPublished'
+  | 'appealDecided'
+  /** … the resit window about to close (001 §8, 004) … */
+  | 'resitWindowClosing'
+  /** … the certificate claimed, and received (002 Annex 2: the ESFA sends it to the employer) … */
+  | 'certificateClaimed'
+  | 'certificateReceived'
+  /** … and the planning meeting booked, then its confirmation (002 Assessment Booking). */
+  | 'planningMeeting'
+  | 'planningMeetingHeld';
 
 /** A deadline in a `missedBeforeEntry` summary. */
 export interface MissedDeadline {
@@ -70,7 +83,16 @@ export interface Notification {
   source?: string;
   /** `missedBeforeEntry`: the deadlines it reports. */
   missed?: MissedDeadline[];
+  /** `gatewayOutcome`: passed or rejected, with the rejection's reason (002: "including the rejection reason"). */
+  outcome?: 'passed' | 'rejected' | 'upheld' | 'dismissed';
+  reason?: string;
+  /** `resultPublished`, `appealDecided`: the component's grade (and, for an upheld appeal, the one it replaced). */
+  grade?: string;
+  previousGrade?: string;
 }
+
+/** A message about something that happened is news for a week; after that (a late entry) it is not sent. Not a seed rule. */
+const EVENT_NEWS_DAYS = 7;
 
 const RESULT_OR_CERTIFICATE = /^(resultDue\.|resultsDue$|certificateClaimDue$|certificateReceivedDue$)/;
 const SUBMISSIONS = new Set(['reportDue', 'portfolioDue', 'projectCompletionDue', 'reworkDue']);
@@ -93,6 +115,8 @@ export interface NotificationFeatures {
   cancelReplacedAssessor?: boolean;
   /** A missed gateway form alerts the EPAO admin like every other deadline (patch `recorded-results`). */
   alertGatewayForm?: boolean;
+  /** The messages the seeds imply: gateway outcome, results, resit window, certificate, planning meeting (patch `seed-rules-ii`). */
+  seedMessages?: boolean;
 }
 
 /** Every notification the state implies, sent or not, in time order. */
@@ -101,7 +125,7 @@ export function scheduledNotifications(
   plan: Plan,
   policy: Policy,
   deadlines: Deadline[],
-  features: NotificationFeatures = { cancelReplacedAssessor: true, alertGatewayForm: true },
+  features: NotificationFeatures = { cancelReplacedAssessor: true, alertGatewayForm: true, seedMessages: true },
 ): Notification[] {
   const out: Notification[] = [];
   const { daysBefore, at: time, adminAlertWorkingDaysBefore } = policy.reminders;
@@ -192,6 +216,8 @@ export function scheduledNotifications(
     }
   }
 
+  if (features.seedMessages) out.push(...seedMessages(state, plan, policy, deadlines));
+
   for (const d of deadlines) {
     if (d.status === 'met') continue;
     const expires = endOfLondonDay(d.due);
@@ -252,6 +278,93 @@ export function scheduledNotifications(
     }
   }
   return out.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+}
+
+/** Messages about events (each news for EVENT_NEWS_DAYS) and the resit window's closing reminders. */
+function seedMessages(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
+  const out: Notification[] = [];
+  const news = (key: string, kind: NotificationKind, on: LondonDate, to: Role[], extra: Partial<Notification> = {}) =>
+    out.push({ key, kind, at: londonInstant(on), expiresAt: endOfLondonDay(addDays(on, EVENT_NEWS_DAYS)), to, ...extra });
+  const { gateway } = state;
+  gateway.rejections.forEach((r, i) =>
+    news(`gatewayOutcome:rejected:${i + 1}:${r.on}`, 'gatewayOutcome', r.on, ['apprentice', 'employer', 'provider'], {
+      outcome: 'rejected',
+      reason: r.reason,
+      source: policy.gatewaySource,
+    }),
+  );
+  for (const on of gateway.passes) {
+    news(`gatewayOutcome:passed:${on}`, 'gatewayOutcome', on, ['apprentice', 'employer', 'provider'], {
+      outcome: 'passed',
+      source: policy.gatewaySource,
+    });
+  }
+  if (state.planningMeeting && policy.planningMeeting) {
+    const m = state.planningMeeting;
+    const meeting = {
+      assessmentAt: m.at,
+      durationMinutes: policy.planningMeeting.minutes,
+      source: policy.planningMeeting.source,
+    };
+    news(`planningMeeting:${m.at}`, 'planningMeeting', m.bookedOn, ['apprentice', 'employer'], {
+      ...meeting,
+      expiresAt: londonDateTimeInstant(m.at),
+    });
+    if (m.heldOn) news(`planningMeetingHeld:${m.heldOn}`, 'planningMeetingHeld', m.heldOn, ['apprentice', 'employer'], meeting);
+  }
+  for (const spec of plan.components) {
+    for (const a of state.components[spec.id]!.attempts) {
+      const about = { component: spec.id, componentName: spec.name, attempt: a.number, attemptKind: a.kind };
+      if (a.publishedOn && a.grade) {
+        const grade = a.appeal?.previousGrade ?? a.grade; // the grade as published
+        news(`resultPublished:${spec.id}-${a.number}`, 'resultPublished', a.publishedOn, ['apprentice'], {
+          ...about,
+          grade,
+          source: policy.results.source,
+        });
+      }
+      if (a.appeal?.decidedOn && a.appeal.outcome) {
+        news(`appealDecided:${spec.id}-${a.number}`, 'appealDecided', a.appeal.decidedOn, ['apprentice', 'employer'], {
+          ...about,
+          outcome: a.appeal.outcome,
+          grade: a.grade,
+          ...(a.appeal.previousGrade && { previousGrade: a.appeal.previousGrade }),
+          source: policy.appeals.basis ?? policy.appeals.source,
+        });
+      }
+    }
+  }
+  for (const on of [
+    ...(state.certificate.previousClaims ?? []),
+    ...(state.certificate.claimedOn ? [state.certificate.claimedOn] : []),
+  ]) {
+    news(`certificateClaimed:${on}`, 'certificateClaimed', on, ['apprentice', 'employer'], { source: policy.certificate.source });
+  }
+  if (state.certificate.receivedOn) {
+    news(`certificateReceived:${state.certificate.receivedOn}`, 'certificateReceived', state.certificate.receivedOn, [
+      'apprentice',
+      'employer',
+    ]);
+  }
+  const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met');
+  if (resit && !state.withdrawn) {
+    const { daysBefore, at: time } = policy.reminders;
+    for (const [days, until] of reminderWindows(daysBefore, resit.due, time, endOfLondonDay(resit.due))) {
+      out.push({
+        key: `resitWindowClosing:${resit.due}:${days}d`,
+        kind: 'resitWindowClosing',
+        at: londonInstant(addDays(resit.due, -days), time),
+        expiresAt: until,
+        to: ['apprentice', 'employer'],
+        deadlineKey: resit.key,
+        due: resit.due,
+        daysBefore: days,
+        rule: resit.rule,
+        source: resit.source,
+      });
+    }
+  }
+  return out;
 }
 
 /** The notifications to send at `now`: due, not expired, not yet sent. */

@@ -5,15 +5,25 @@
  * It throws EpaInputError for input that doesn't fit the plan (unknown component, criteria counts
  * out of range) and EpaTransitionError for events impossible in the current state. Nothing else.
  */
-import { bankHolidayName, daysBetween, isWeekendDay, workingDaysBetween, type LondonDate } from '../calendar';
+import { addWorkingDays, bankHolidayName, daysBetween, isWeekendDay, workingDaysBetween, type LondonDate } from '../calendar';
 import type { ComponentSpec, Plan, Policy } from '../plans';
 import { EpaInputError, EpaTransitionError } from './errors';
 import type { EpaEvent, EventOf } from './events';
 import { capResitGrade, gradeFromCriteria } from './grading';
-import { epaPeriodEndsOn, firstAssessmentOn, resitDeadlineOn, allComponentsPassedAndPublished } from './rules';
+import { gatewayEvidenceNames, gatewayEvidenceStatus } from './gateway-evidence';
+import {
+  epaPeriodEndsOn,
+  firstAssessmentOn,
+  projectCompletionDueOn,
+  resitDeadlineOn,
+  reworkDueOn,
+  submissionDueOn,
+  allComponentsPassedAndPublished,
+} from './rules';
 import {
   ATTEMPT_NOTES_KEPT,
   FINDINGS_KEPT,
+  gradedAttempt,
   isPassed,
   latestAttempt,
   type Attempt,
@@ -33,6 +43,11 @@ export interface RuleContext {
     legacyEpaPeriodExtension?: boolean;
     /** Runs started before the fix: extenuating circumstances could wipe a taken assessment, and a grade be re-recorded silently. */
     legacyResultCorrections?: boolean;
+    /**
+     * Runs started before rule fidelity II (patch 'seed-rules-ii'): no gateway evidence checklist, planning
+     * meeting or moderation rule, late work not a violation, no whole-EPA retake (004), the first wave's result deadlines.
+     */
+    beforeRuleFidelityII?: boolean;
   };
 }
 
@@ -46,6 +61,11 @@ interface Step {
   ctx: RuleContext;
   violations: Finding[];
   warnings: Finding[];
+}
+
+/** Today's rules (rule fidelity II), not those a run started before it keeps. */
+function seedRulesII(step: Step): boolean {
+  return !step.ctx.features?.beforeRuleFidelityII;
 }
 
 function violation(step: Step, rule: string, message: string, source: string): void {
@@ -93,6 +113,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
           : `the gateway has already been passed (stage ${stage})`,
       );
     }
+    if (failed && seedRulesII(step)) restartWholeEpaIfLapsed(step, 'retake');
     state.gateway.submissions.push(step.event.on);
   },
   GatewayRejected(step, event) {
@@ -103,8 +124,23 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   GatewayPassed(step, event) {
     if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview')
       throw new EpaTransitionError('no gateway submission is under review');
+    if (seedRulesII(step)) {
+      for (const check of gatewayEvidenceStatus(step.state, step.ctx.plan, step.ctx.policy)) {
+        if (check.met) continue;
+        violation(
+          step,
+          'gatewayEvidenceMissing',
+          `the gateway is passed without ${check.name}${check.detail ? ` (${check.detail})` : ' recorded'}`,
+          check.source,
+        );
+      }
+    }
     step.state.gateway.passes.push(event.on);
     step.state.epaStart ??= event.on;
+    if (step.state.wholeEpaRetakePending) {
+      step.state.wholeEpaRetakePending = undefined;
+      step.state.resitPeriodStart = event.on; // 004: the retaken EPA's 6 months run from this gateway
+    }
   },
   AssessmentBooked(step, event) {
     requireEpaStarted(step);
@@ -113,6 +149,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const assessmentOn = event.at.slice(0, 10);
     if (assessmentOn < event.on)
       throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
+    if (seedRulesII(step) && latestAttempt(component)?.grade !== undefined) restartWholeEpaIfLapsed(step, 'resit');
     let attempt = latestAttempt(component);
     const moved = attempt?.booking && !attempt.takenOn && attempt.grade === undefined ? attempt.booking : undefined;
     if (attempt && isPassed(attempt)) {
@@ -125,6 +162,15 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     }
     if (attempt?.grade === 'Fail' && spec.reworkWithinMonths && component.reworks.length < attempt.number) {
       throw new EpaTransitionError(`${spec.id} failed: it is reworked (ReworkSubmitted) before a new interview is booked`);
+    }
+    if (attempt?.grade === 'Fail' && !attempt.publishedOn && seedRulesII(step)) {
+      // 001 §8, 002 Annex 2: further development comes before a resit, so the fail is published first.
+      violation(
+        step,
+        'resitBeforeResult',
+        `${spec.name} ${spec.reworkWithinMonths ? 'rework' : 'resit'} booked on ${event.on} before the failing result (graded ${attempt.gradedOn}) was published`,
+        plan.resits.source,
+      );
     }
     if (!attempt || attempt.grade === 'Fail') {
       const retake = attempt !== undefined && step.state.gateway.passes.length > 1;
@@ -142,6 +188,9 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       ...(moved && { previous: { at: moved.at, location: moved.location, assessor: moved.assessor } }),
     };
     checkBookingTime(step, spec, event.at);
+    if (seedRulesII(step)) {
+      if (attempt.number === 1) checkSubmissionOnTime(step, spec, assessmentOn, 'booking');
+    }
     attempt.cancelledBooking = undefined;
     attempt.invited = true;
 
@@ -189,7 +238,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
         policy.gatewaySource,
       );
     }
-    checkOrder(step, spec, event.at);
+    checkOrder(step, spec, event.at, attempt);
   },
   AssessmentCancelled(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
@@ -220,6 +269,15 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     }
     if (component.reworks.length >= attempt.number) throw new EpaTransitionError(`the ${spec.id} rework was already submitted`);
     component.reworks.push(event.on);
+    const due = reworkDueOn(attempt.publishedOn, spec);
+    if (seedRulesII(step) && due && event.on > due) {
+      violation(
+        step,
+        'reworkLate',
+        `${spec.name} reworked on ${event.on}, after its ${spec.reworkWithinMonths} month(s) ended on ${due}`,
+        step.ctx.plan.resits.source,
+      );
+    }
     if (event.words !== undefined) checkRange(step, spec, 'words', event.words);
     newAttempt(component, 'rework');
   },
@@ -234,6 +292,17 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (event.on !== bookedOn)
       warning(step, 'takenOnOtherDate', `${spec.id} taken on ${event.on}, booked for ${bookedOn}`, spec.source);
     attempt.takenOn = event.on;
+    if (attempt.number === 1 && seedRulesII(step)) checkPlanningMeeting(step, spec);
+    if (attempt.number === 1 && seedRulesII(step) && spec.submission?.deadlineKey && !component.submission) {
+      const what = spec.submission.event.replace('Submitted', '').toLowerCase();
+      violation(
+        step,
+        `${what}Late`,
+        `${spec.name} taken on ${event.on} without the ${what} (due ${spec.submission.weeksBeforeAssessment} weeks before)`,
+        spec.submission.source,
+      );
+      checkProjectComplete(step, spec, event.on);
+    }
     if (attempt.number === 1) {
       const ends = epaPeriodEndsOn(step.state, step.ctx.plan);
       if (ends && event.on > ends) {
@@ -275,12 +344,23 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const ec = event.exceptionalCircumstances === true;
     const { grade, capped } = capResitGrade(step.ctx.plan, attempt.number, raw, ec);
     Object.assign(attempt, { rawGrade: raw, grade, capped, exceptionalCircumstances: ec, gradedOn: event.on });
+    attempt.moderatedOn = undefined; // a changed decision is moderated again (001 §8)
   },
   ResultPublished(step, event) {
     const { spec, state: component } = componentOf(step, event.component);
-    const attempt = currentAttempt(component, spec);
-    if (attempt.grade === undefined) throw new EpaTransitionError(`${spec.id} has no grade to publish`);
+    // The latest graded attempt: a resit booked before the fail was published leaves the fail to publish.
+    const attempt = gradedAttempt(component);
+    if (!attempt) throw new EpaTransitionError(`${spec.id} has no grade to publish`);
     if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
+    const moderation = step.ctx.plan.moderation;
+    if (moderation && !attempt.moderatedOn && seedRulesII(step)) {
+      violation(
+        step,
+        'resultNotModerated',
+        `${spec.name}: the result is published before the EPAO moderated the decision ("must not be confirmed until after moderation")`,
+        moderation.source,
+      );
+    }
     attempt.publishedOn = event.on;
     if (attempt.grade === 'Fail') step.state.firstFailPublishedOn ??= event.on;
   },
@@ -341,7 +421,180 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   ContactDetailsChanged() {
     // Who to write to is the workflow's record (contacts.ts), not a rule: nothing in the rules changes.
   },
+  GatewayEvidenceRecorded(step, event) {
+    const { plan, policy } = step.ctx;
+    const needed = new Set([...plan.gatewayEvidence, ...policy.gatewayEvidence].map((e) => e.item));
+    const given = {
+      englishMaths: event.englishMaths !== undefined,
+      employerSignOff: event.employerSignOff !== undefined,
+      declaration: event.declarationSigned !== undefined,
+      projectSynopsis: event.projectSynopsisAgreed !== undefined,
+      reasonableAdjustments: event.reasonableAdjustments !== undefined,
+    };
+    const field = { declaration: 'declarationSigned', projectSynopsis: 'projectSynopsisAgreed' } as Record<string, string>;
+    for (const [item, present] of Object.entries(given)) {
+      if (present && !needed.has(item as keyof typeof given)) {
+        throw new EpaInputError(
+          `${plan.standard} with ${policy.name} needs no ${gatewayEvidenceNames[item as keyof typeof given]} at gateway (it needs: ${[...needed].map((i) => gatewayEvidenceNames[i]).join('; ')})`,
+          field[item] ?? item,
+        );
+      }
+    }
+    const evidence = (step.state.gateway.evidence ??= {});
+    if (event.englishMaths) evidence.englishMaths = { ...event.englishMaths, on: event.on };
+    if (event.employerSignOff) evidence.employerSignOff = event.on;
+    if (event.declarationSigned) evidence.declaration = event.on;
+    if (event.projectSynopsisAgreed) evidence.projectSynopsis = event.on;
+    if (event.reasonableAdjustments) evidence.reasonableAdjustments = { declared: event.reasonableAdjustments, on: event.on };
+  },
+  PlanningMeetingBooked(step, event) {
+    const meeting = step.ctx.policy.planningMeeting;
+    if (!meeting) throw new EpaTransitionError(`${step.ctx.policy.name} holds no planning meeting`);
+    if (!step.state.epaStart)
+      throw new EpaTransitionError(`the planning meeting is booked once the gateway has been passed (${meeting.source})`);
+    if (step.state.planningMeeting?.heldOn)
+      throw new EpaTransitionError(`the planning meeting was already held on ${step.state.planningMeeting.heldOn}`);
+    if (event.at.slice(0, 10) < event.on)
+      throw new EpaTransitionError(`planning meeting booked for ${event.at}, before the booking itself (${event.on})`);
+    step.state.planningMeeting = { at: event.at, bookedOn: event.on };
+  },
+  PlanningMeetingHeld(step, event) {
+    const meeting = step.state.planningMeeting;
+    if (!meeting) throw new EpaTransitionError('no planning meeting has been booked');
+    if (meeting.heldOn) throw new EpaTransitionError(`the planning meeting was already held on ${meeting.heldOn}`);
+    if (event.on < meeting.at.slice(0, 10))
+      throw new EpaTransitionError(`the planning meeting is booked for ${meeting.at}; it cannot be held on ${event.on}`);
+    meeting.heldOn = event.on;
+  },
+  ResultModerated(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = gradedAttempt(component);
+    if (!attempt) throw new EpaTransitionError(`${spec.id} has no decision to moderate: record its grade first`);
+    if (attempt.moderatedOn)
+      throw new EpaTransitionError(`${spec.id}'s decision was already moderated on ${attempt.moderatedOn}`);
+    attempt.moderatedOn = event.on;
+  },
+  AppealLodged(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = gradedAttempt(component);
+    if (!attempt?.publishedOn) throw new EpaTransitionError(`${spec.id} has no published result to appeal`);
+    if (attempt !== latestAttempt(component))
+      throw new EpaTransitionError(`a new ${spec.id} attempt is already booked: cancel it before appealing the earlier result`);
+    if (attempt.appeal)
+      throw new EpaTransitionError(`an appeal against the ${spec.id} result was already lodged on ${attempt.appeal.lodgedOn}`);
+    const appeals = step.ctx.policy.appeals;
+    const closes = addWorkingDays(attempt.publishedOn, appeals.lodgeWithinWorkingDays);
+    if (event.on > closes) {
+      violation(
+        step,
+        'appealAfterWindow',
+        `appeal against the ${spec.id} result lodged on ${event.on}, after the window closed on ${closes} (${appeals.lodgeWithinWorkingDays} working days after the result)`,
+        appeals.source,
+      );
+    }
+    attempt.appeal = { lodgedOn: event.on, reason: event.reason };
+  },
+  AppealDecided(step, event) {
+    const { spec, state: component } = componentOf(step, event.component);
+    const attempt = gradedAttempt(component);
+    const appeal = attempt?.appeal;
+    if (!attempt || !appeal || appeal.outcome)
+      throw new EpaTransitionError(`no appeal against the ${spec.id} result is awaiting a decision`);
+    if (event.on < appeal.lodgedOn) throw new EpaTransitionError(`the appeal was lodged on ${appeal.lodgedOn}`);
+    appeal.decidedOn = event.on;
+    appeal.outcome = event.outcome;
+    if (event.outcome !== 'upheld' || event.grade === undefined) return;
+    const { grade, capped } = capResitGrade(
+      step.ctx.plan,
+      attempt.number,
+      event.grade,
+      attempt.exceptionalCircumstances === true,
+    );
+    if (grade === attempt.grade) return;
+    appeal.previousGrade = attempt.grade;
+    Object.assign(attempt, { rawGrade: event.grade, grade, capped });
+    const { certificate } = step.state;
+    if (certificate.claimedOn) {
+      // The claim was for the old grade: it is made again, due from this decision.
+      (certificate.previousClaims ??= []).push(certificate.claimedOn);
+      certificate.claimedOn = undefined;
+    }
+    step.state.firstFailPublishedOn = Object.values(step.state.components)
+      .flatMap((c) => c.attempts.filter((a) => a.grade === 'Fail' && a.publishedOn).map((a) => a.publishedOn!))
+      .sort()[0];
+  },
 };
+
+/**
+ * 004 Re-sit / Re-take: "All assessment methods must be taken within a 6-month period, otherwise the
+ * entire EPA will need to be resat / retaken." The first resit booking (or gateway submission for a
+ * retake) after the window closed with a component not passed opens a new attempt of every component;
+ * the new 6 months run from that booking (a resit) or from the next gateway pass (a retake).
+ */
+function restartWholeEpaIfLapsed(step: Step, kind: 'resit' | 'retake'): void {
+  const { plan, policy } = step.ctx;
+  if (plan.resits.onLapse !== 'wholeEpa' || allComponentsPassedAndPublished(step.state, plan)) return;
+  const closed = resitDeadlineOn(step.state, plan, policy);
+  if (!closed || step.event.on <= closed || step.state.wholeEpaRetakePending) return;
+  for (const spec of plan.components) {
+    const component = step.state.components[spec.id]!;
+    const latest = latestAttempt(component);
+    if (latest && latest.grade === undefined && !latest.takenOn) latest.wholeEpaRound = true;
+    else if (latest?.grade !== undefined) newAttempt(component, kind).wholeEpaRound = true;
+  }
+  if (kind === 'resit') step.state.resitPeriodStart = step.event.on;
+  else step.state.wholeEpaRetakePending = true;
+  const months = policy.resitWindowMonths ?? plan.resits.windowMonths;
+  warning(
+    step,
+    'wholeEpaRetaken',
+    `the ${months}-month window closed on ${closed} with a component not passed: the whole EPA is ${kind === 'resit' ? 'resat' : 'retaken'}, every component again, within ${months} months of ${kind === 'resit' ? step.event.on : 'the new gateway pass'}`,
+    plan.resits.source,
+  );
+}
+
+/** 002 Assessment Booking: the planning meeting (booked after gateway) is held before the first assessment. */
+function checkPlanningMeeting(step: Step, spec: ComponentSpec): void {
+  const meeting = step.ctx.policy.planningMeeting;
+  if (!meeting || step.state.planningMeeting?.heldOn) return;
+  violation(
+    step,
+    'planningMeetingNotHeld',
+    `${spec.name} taken on ${step.event.on} before the planning meeting was held${step.state.planningMeeting ? ` (it is booked for ${step.state.planningMeeting.at})` : ' (none is booked)'}`,
+    meeting.source,
+  );
+}
+
+/** 001 §5: the report (portfolio) is handed in N weeks before its interview (discussion); later is a violation. */
+function checkSubmissionOnTime(step: Step, spec: ComponentSpec, assessmentOn: LondonDate, when: 'booking' | 'submission'): void {
+  const sub = spec.submission;
+  if (!sub?.deadlineKey || !sub.weeksBeforeAssessment) return;
+  if (step.ctx.policy.submittedAtGateway?.events.includes(sub.event)) return;
+  const submitted = step.state.components[spec.id]!.submission;
+  const due = submissionDueOn(assessmentOn, spec);
+  if (!submitted || !due || submitted.on <= due) return;
+  const what = sub.event.replace('Submitted', '').toLowerCase();
+  violation(
+    step,
+    `${what}Late`,
+    when === 'booking'
+      ? `${spec.assessment} booked for ${assessmentOn}, less than ${sub.weeksBeforeAssessment} weeks after the ${what} was handed in (${submitted.on})`
+      : `${what} handed in on ${submitted.on}, after it was due on ${due} (${sub.weeksBeforeAssessment} weeks before the ${spec.assessment} on ${assessmentOn})`,
+    sub.source,
+  );
+}
+
+/** 001 §5: the project is complete within 2 months of the EPA period start; later is a violation. */
+function checkProjectComplete(step: Step, spec: ComponentSpec, on: LondonDate): void {
+  const due = projectCompletionDueOn(step.state, spec);
+  if (!due || on <= due) return;
+  violation(
+    step,
+    'projectLate',
+    `${spec.name} completed on ${on}, after the ${spec.completeWithinMonths} months that ended on ${due}`,
+    spec.source,
+  );
+}
 
 /** Trims a list to its last `n` entries in place; returns how many were dropped. */
 function keepLast(list: unknown[], n: number): number {
@@ -391,6 +644,11 @@ function submission(
   const component = step.state.components[spec.id]!;
   if (isPassed(latestAttempt(component))) throw new EpaTransitionError(`${spec.id} was already passed`);
   component.submission = value;
+  if (seedRulesII(step) && !atGateway?.events.includes(type)) {
+    const booked = component.attempts[0]?.booking?.at.slice(0, 10);
+    if (component.attempts.length <= 1 && booked) checkSubmissionOnTime(step, spec, booked, 'submission');
+    checkProjectComplete(step, spec, value.on);
+  }
   if (value.words !== undefined) checkRange(step, spec, 'words', value.words);
   if (value.pieces !== undefined) checkRange(step, spec, 'pieces', value.pieces);
 }
@@ -415,7 +673,7 @@ function checkBookingTime(step: Step, spec: ComponentSpec, at: string): void {
 }
 
 /** Order rules between components (plan) and the observation-order setting (policy). */
-function checkOrder(step: Step, spec: ComponentSpec, at: string): void {
+function checkOrder(step: Step, spec: ComponentSpec, at: string, attempt: Attempt): void {
   const { plan, policy } = step.ctx;
   const bookedAt = (id: string): string | undefined => {
     const a = step.state.components[id] ? latestAttempt(step.state.components[id]) : undefined;
@@ -431,6 +689,9 @@ function checkOrder(step: Step, spec: ComponentSpec, at: string): void {
     if (!other) continue;
     const otherAt = bookedAt(other);
     if (!otherAt) continue;
+    // 004 (and 001 §8): a resit is of the failed component only; the order of the passed ones is history.
+    const otherLatest = latestAttempt(step.state.components[other]!);
+    if (seedRulesII(step) && attempt.number > 1 && !attempt.wholeEpaRound && isPassed(otherLatest)) continue;
     const [firstAt, thenAt] = spec.id === rule.first ? [at, otherAt] : [otherAt, at];
     if (firstAt <= thenAt) continue;
     const message = `${rule.first} is ${rule.strength === 'required' ? 'required' : 'recommended'} before ${rule.then}: ${rule.first} ${firstAt.slice(0, 16)}, ${rule.then} ${thenAt.slice(0, 16)}`;

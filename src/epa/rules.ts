@@ -69,7 +69,9 @@ export function resitDeadlineOn(state: EpaState, plan: Plan, policy: Policy): Lo
     return state.firstFailPublishedOn ? addMonths(state.firstFailPublishedOn, months) : undefined;
   }
   const failed = Object.values(state.components).some((c) => c.attempts.some((a) => a.grade === 'Fail'));
-  return failed && state.epaStart ? addMonths(state.epaStart, months) : undefined;
+  // 004: after the whole EPA is taken again (the window lapsed), its new period runs from the restart.
+  const from = state.resitPeriodStart ?? state.epaStart;
+  return failed && from ? addMonths(from, months) : undefined;
 }
 
 /** The earliest booked date among first attempts (for the gateway form rule). */

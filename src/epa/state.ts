@@ -59,7 +59,36 @@ export interface Attempt {
   exceptionalCircumstances?: boolean;
   criteria?: { passCriteriaMet: boolean; distinctionCriteriaMet: number; of: number };
   gradedOn?: LondonDate;
+  /** 001 §8: when the EPAO moderated this decision (a re-recorded grade needs moderating again). */
+  moderatedOn?: LondonDate;
   publishedOn?: LondonDate;
+  /** An appeal against the published result, and its outcome (an upheld one replaced `previousGrade`). */
+  appeal?: Appeal;
+  /** Added when the whole EPA is taken again (004 Re-sit / Re-take): the attempt is to be booked. */
+  wholeEpaRound?: boolean;
+}
+
+export interface Appeal {
+  lodgedOn: LondonDate;
+  reason: string;
+  decidedOn?: LondonDate;
+  outcome?: 'upheld' | 'dismissed';
+  previousGrade?: Grade;
+}
+
+/** Gateway evidence as recorded (gateway-evidence.ts says what each EPA needs). */
+export interface GatewayEvidence {
+  englishMaths?: { english: string; maths: string; ehcPlanOrLegacyStatement?: boolean; on: LondonDate };
+  employerSignOff?: LondonDate;
+  declaration?: LondonDate;
+  projectSynopsis?: LondonDate;
+  reasonableAdjustments?: { declared: 'none' | 'requested'; on: LondonDate };
+}
+
+export interface PlanningMeeting {
+  at: LondonDateTime;
+  bookedOn: LondonDate;
+  heldOn?: LondonDate;
 }
 
 export interface Submission {
@@ -95,14 +124,23 @@ export interface EpaState {
     submissions: LondonDate[];
     rejections: { on: LondonDate; reason: string }[];
     passes: LondonDate[];
+    /** Absent in EPAs started before the checklist existed. */
+    evidence?: GatewayEvidence;
   };
+  /** 002 Assessment Booking (EPAOs with a planning meeting). */
+  planningMeeting?: PlanningMeeting;
+  /** 004: the whole EPA taken again after the 6-month window lapsed: the new period starts here. */
+  resitPeriodStart?: LondonDate;
+  /** A whole-EPA retake through the gateway again: the new period starts at the next gateway pass. */
+  wholeEpaRetakePending?: boolean;
   /** EPA period start: the first gateway pass. */
   epaStart?: LondonDate;
   extensionsUsed: number;
   extensionWeeks: number;
   components: Record<string, ComponentState>;
   firstFailPublishedOn?: LondonDate;
-  certificate: { claimedOn?: LondonDate; receivedOn?: LondonDate };
+  /** `previousClaims`: claims made before an upheld appeal changed a grade (the claim is made again). */
+  certificate: { claimedOn?: LondonDate; receivedOn?: LondonDate; previousClaims?: LondonDate[] };
   withdrawn?: { on: LondonDate; reason: string };
   /** The most recent findings (at most FINDINGS_KEPT of each); every one is also in the workflow history. */
   violations: Finding[];
@@ -137,6 +175,23 @@ export function initialState(standard: string, epao: string, componentIds: reado
 
 export function latestAttempt(component: ComponentState): Attempt | undefined {
   return component.attempts[component.attempts.length - 1];
+}
+
+/** The attempt whose result a component is waiting for or last had: the oldest taken one not yet published, else the latest taken. */
+export function resultAttempt(component: ComponentState): Attempt | undefined {
+  const taken = component.attempts.filter((a) => a.takenOn);
+  return taken.find((a) => !a.publishedOn) ?? taken[taken.length - 1];
+}
+
+/** The attempt a result is published for (or a decision moderated): the latest graded one. */
+export function gradedAttempt(component: ComponentState): Attempt | undefined {
+  return [...component.attempts].reverse().find((a) => a.grade !== undefined);
+}
+
+/** When an attempt's result was final: its publication, or an upheld appeal's decision after it. */
+export function resultFinalOn(attempt: Attempt): LondonDate | undefined {
+  if (attempt.appeal?.outcome === 'upheld' && attempt.appeal.decidedOn) return attempt.appeal.decidedOn;
+  return attempt.publishedOn;
 }
 
 export function isPassed(attempt: Attempt | undefined): boolean {

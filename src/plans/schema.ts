@@ -57,6 +57,28 @@ export const OrderRule = z.object({
   source: SeedRef,
 });
 
+/** What the gateway needs before it is passed (001 §4, 002 Gateway, 003, 004 Gateway). */
+export const GatewayEvidenceItemId = z.enum([
+  'englishMaths',
+  'employerSignOff',
+  'declaration',
+  'projectSynopsis',
+  'reasonableAdjustments',
+  'portfolio',
+  'showcase',
+]);
+export type GatewayEvidenceItemId = z.infer<typeof GatewayEvidenceItemId>;
+/** English and maths levels, lowest first. */
+export const EnglishMathsLevel = z.enum(['Entry Level 3', 'Level 1', 'Level 2', 'Level 3 or above']);
+export type EnglishMathsLevel = z.infer<typeof EnglishMathsLevel>;
+export const GatewayEvidenceItem = z.object({
+  item: GatewayEvidenceItemId,
+  /** englishMaths: the level required (with an EHC plan or legacy statement, Entry Level 3; BSL may replace English). */
+  level: EnglishMathsLevel.optional(),
+  source: SeedRef,
+});
+export type GatewayEvidenceItem = z.infer<typeof GatewayEvidenceItem>;
+
 export const GradeRule = z.enum(['distinctionInEveryComponent', 'weightedDistinctionShare']);
 
 export const PlanSchema = z.object({
@@ -70,7 +92,11 @@ export const PlanSchema = z.object({
   /** Where the EPA-period rule is stated. */
   epaPeriodSource: SeedRef,
   components: z.array(ComponentSpec).min(1),
+  /** Gateway evidence the plan requires (the EPAO's policy may add its own). */
+  gatewayEvidence: z.array(GatewayEvidenceItem),
   order: z.array(OrderRule),
+  /** 001 §8: decisions "must not be confirmed until after moderation": each result moderated before it is published. */
+  moderation: z.object({ beforeResult: z.literal(true), source: SeedRef }).optional(),
   grading: z.object({
     overall: GradeRule,
     /** For `weightedDistinctionShare`: Distinction when components graded Distinction carry at least this share of the weight. */
@@ -87,6 +113,8 @@ export const PlanSchema = z.object({
     windowMonths: z.number().int().positive(),
     /** When the window starts. */
     windowFrom: z.enum(['firstFailPublished', 'gatewayPassed']),
+    /** 004: when the window lapses with a component not passed, the whole EPA is resat or retaken. */
+    onLapse: z.literal('wholeEpa').optional(),
     source: SeedRef,
   }),
 });
@@ -98,6 +126,19 @@ export const PolicySchema = z.object({
   name: z.string(),
   source: SeedRef,
   standards: z.array(z.string()),
+  /** Gateway evidence this EPAO requires on top of the plan's (Innovate: declaration, synopsis, ...). */
+  gatewayEvidence: z.array(GatewayEvidenceItem),
+  /** 002 Assessment Booking: a planning meeting, after the gateway, books the assessments. */
+  planningMeeting: z.object({ minutes: z.number().int().positive(), source: SeedRef }).optional(),
+  /**
+   * Appeals against a published result: the seeds say the EPAO runs them (001 §8, QA; 002 Annex 2)
+   * but give no window, so the window is the EPAO's setting; `basis` cites where the seeds require appeals.
+   */
+  appeals: z.object({
+    lodgeWithinWorkingDays: z.number().int().positive(),
+    source: z.literal('EPAO setting'),
+    basis: SeedRef.optional(),
+  }),
   /** Where this EPAO states its gateway rules (review period, gateway form). */
   gatewaySource: SeedRef,
   /** Gateway review by the EPAO (Innovate: two weeks). */

@@ -50,7 +50,15 @@ export const ST0071: Plan = {
       source: '001 §5',
     },
   ],
+  gatewayEvidence: [
+    // 001 §4: level 2 English and maths (Entry Level 3 with an EHC plan or legacy statement; BSL for English)
+    { item: 'englishMaths', level: 'Level 2', source: '001 §4' },
+    // 001 §4: "the employer should sign-off that the apprentice has achieved the requirements of the Assessment Gateway"
+    { item: 'employerSignOff', source: '001 §4' },
+  ],
   order: [{ first: 'project', then: 'discussion', strength: 'recommended', source: '001 §5' }],
+  // 001 §8: "Decisions must not be confirmed until after moderation."
+  moderation: { beforeResult: true, source: '001 §8' },
   grading: {
     overall: 'distinctionInEveryComponent', // 001 §8: any Fail → Fail; all three Distinction → Distinction
     capResitAt: 'Pass',

@@ -40,6 +40,12 @@ export const ST0072: Plan = {
       source: '003',
     },
   ],
+  gatewayEvidence: [
+    // 004 Gateway: "Achieved Level 1 maths and English" (Entry Level 3 with an EHC plan or legacy statement; BSL for English)
+    { item: 'englishMaths', level: 'Level 1', source: '004 Gateway' },
+    // 003 Assessment Gateway: the employer "will formally sign-off"; 004: "confirm ... ready for EPA via Gateway"
+    { item: 'employerSignOff', source: '003' },
+  ],
   // 003, 004: the discussion takes place following the observation.
   order: [{ first: 'observation', then: 'discussion', strength: 'required', source: '004' }],
   grading: {
@@ -53,5 +59,6 @@ export const ST0072: Plan = {
     source: '004 Re-sit / Re-take',
   },
   // 004: every method within a 6-month period or the whole EPA is taken again. Read as 6 months from gateway.
-  resits: { windowMonths: 6, windowFrom: 'gatewayPassed', source: '004 Re-sit / Re-take' },
+  // "otherwise the entire EPA will need to be resat / retaken": onLapse wholeEpa.
+  resits: { windowMonths: 6, windowFrom: 'gatewayPassed', onLapse: 'wholeEpa', source: '004 Re-sit / Re-take' },
 };

@@ -14,10 +14,35 @@ export function deadline(view: EpaView, key: string) {
   return d;
 }
 
-/** ST0071 through gateway: submitted 2026-11-02, passed 2026-11-16. */
+/** Every gateway evidence item ST0071 with Innovate needs (001 §4, 002 Gateway) but the portfolio, recorded on `on`. */
+export function st0071Evidence(on: string): RawEvent {
+  return {
+    type: 'GatewayEvidenceRecorded',
+    on,
+    englishMaths: { english: 'Level 2', maths: 'Level 2' },
+    employerSignOff: true,
+    declarationSigned: true,
+    projectSynopsisAgreed: true,
+    reasonableAdjustments: 'none',
+  };
+}
+
+/** Every gateway evidence item ST0072 with NQual needs (004 Gateway, 003) but the showcase. */
+export function st0072Evidence(on: string): RawEvent {
+  return { type: 'GatewayEvidenceRecorded', on, englishMaths: { english: 'Level 1', maths: 'Level 1' }, employerSignOff: true };
+}
+
+/**
+ * ST0071 through gateway: submitted 2026-11-02 with the portfolio (12 pieces) and the evidence,
+ * passed 2026-11-16, the planning meeting held that afternoon (002).
+ */
 export const st0071Gateway: RawEvent[] = [
   { type: 'GatewaySubmitted', on: '2026-11-02' },
+  { type: 'PortfolioSubmitted', on: '2026-11-02', pieces: 12 },
+  st0071Evidence('2026-11-02'),
   { type: 'GatewayPassed', on: '2026-11-16' },
+  { type: 'PlanningMeetingBooked', on: '2026-11-16', at: '2026-11-16T14:00' },
+  { type: 'PlanningMeetingHeld', on: '2026-11-16' },
 ];
 
 /** One ST0071 component from booking to published result. */
@@ -35,6 +60,7 @@ export function st0071Component(
     { type: 'AssessmentBooked', component, on: bookedOn, at },
     { type: 'AssessmentTaken', component, on: day },
     { type: 'GradeRecorded', component, grade, on: gradedOn, ...extra },
+    { type: 'ResultModerated', component, on: gradedOn }, // 001 §8
     { type: 'ResultPublished', component, on: publishedOn },
   ];
 }

@@ -16,7 +16,7 @@ export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
  * `per-recipient-delivery` before the late-entry and trusted-invites patches), and CI replays them
  * all, so EPAs started on every earlier version keep working.
  */
-export const HISTORY_SETS = ['per-recipient-delivery', 'late-entry-trusted-invites', 'seed-rules'] as const;
+export const HISTORY_SETS = ['per-recipient-delivery', 'late-entry-trusted-invites', 'seed-rules', 'seed-rules-ii'] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;
 

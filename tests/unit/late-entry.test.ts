@@ -36,6 +36,8 @@ test('an EPA entered with a history whose deadlines were all met sends no alert 
   const history = [
     { type: 'GatewaySubmitted', on: '2027-01-04' },
     { type: 'GatewayPassed', on: '2027-01-11' }, // 002: reviewed within two weeks
+    { type: 'PlanningMeetingBooked', on: '2027-01-11', at: '2027-01-11T15:00' }, // 002 Assessment Booking
+    { type: 'PlanningMeetingHeld', on: '2027-01-11' },
     { type: 'AssessmentBooked', on: '2027-01-12', component: 'observation', at: '2027-02-02T10:00' },
     { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' },
     { type: 'GradeRecorded', on: '2027-02-03', component: 'observation', grade: 'Pass' },
@@ -50,6 +52,8 @@ test('one deadline genuinely missed before entry: one summary to the EPAO admin,
   const history = [
     { type: 'GatewaySubmitted', on: '2027-01-04' },
     { type: 'GatewayPassed', on: '2027-01-11' },
+    { type: 'PlanningMeetingBooked', on: '2027-01-11', at: '2027-01-11T15:00' },
+    { type: 'PlanningMeetingHeld', on: '2027-01-11' },
     { type: 'AssessmentBooked', on: '2027-01-12', component: 'observation', at: '2027-02-02T10:00' },
     { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' },
     { type: 'GradeRecorded', on: '2027-02-03', component: 'observation', grade: 'Pass' },
@@ -72,6 +76,8 @@ test('a single back-dated event: a deadline it shows was missed before it was en
   const live = [
     { type: 'GatewaySubmitted', on: '2027-01-04' },
     { type: 'GatewayPassed', on: '2027-01-11' },
+    { type: 'PlanningMeetingBooked', on: '2027-01-11', at: '2027-01-11T15:00' },
+    { type: 'PlanningMeetingHeld', on: '2027-01-11' },
     { type: 'AssessmentBooked', on: '2027-01-12', component: 'observation', at: '2027-02-02T10:00' },
   ];
   const enteredAt = londonInstant('2027-02-25', '09:30');
@@ -93,6 +99,8 @@ test('notifications already scheduled before the entry are untouched (a timer th
   const history = [
     { type: 'GatewaySubmitted', on: '2027-01-04' },
     { type: 'GatewayPassed', on: '2027-01-11' },
+    { type: 'PlanningMeetingBooked', on: '2027-01-11', at: '2027-01-11T15:00' },
+    { type: 'PlanningMeetingHeld', on: '2027-01-11' },
     { type: 'AssessmentBooked', on: '2027-01-12', component: 'observation', at: '2027-02-02T10:00' },
     { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' },
   ];

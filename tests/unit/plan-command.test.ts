@@ -30,6 +30,31 @@ test('the design example: stage, the 3-month period end, the observation grade (
   expect(result.deadlines).toContainEqual(expect.objectContaining({ key: 'resultDue.observation', status: 'met' }));
 });
 
+test("the design document's example as written (first wave): the rules the seeds add since are findings, each citing its seed", async () => {
+  const { code, out } = await plan(['--file', path.join(root, 'tests/fixtures/cases/design-example-first-wave.json')]);
+  expect(code).toBe(0);
+  const result = JSON.parse(out);
+  expect(result.overall).toBeNull();
+  expect(result.violations.map((v: { rule: string; source: string }) => `${v.rule} ${v.source}`)).toEqual([
+    'gatewayEvidenceMissing 001 §4', // English and maths
+    'gatewayEvidenceMissing 001 §4', // the employer's sign-off
+    'gatewayEvidenceMissing 002 Gateway', // portfolio
+    'gatewayEvidenceMissing 002 Gateway', // synopsis
+    'gatewayEvidenceMissing 002 Gateway', // declaration
+    'gatewayEvidenceMissing 002 Gateway', // reasonable adjustments
+    'planningMeetingNotHeld 002 Assessment Booking',
+    'resultNotModerated 001 §8',
+  ]);
+  expect(result.gatewayEvidenceMissing).toEqual([
+    'englishMaths',
+    'employerSignOff',
+    'portfolio',
+    'projectSynopsis',
+    'declaration',
+    'reasonableAdjustments',
+  ]);
+});
+
 const gateway = [
   { type: 'GatewaySubmitted', on: '2026-11-02' },
   { type: 'GatewayPassed', on: '2026-11-16' },

@@ -2,12 +2,13 @@
 import { plans } from '../../src/plans';
 import { nqual } from '../../src/plans/epaos';
 import { gradeFromCriteria, newEpa, recordEvent, view, type EpaState } from '../../src/epa';
-import { deadline, plan, type RawEvent } from '../support/cases';
+import { deadline, plan, st0072Evidence, type RawEvent } from '../support/cases';
 
 const spec = (id: string) => plans.ST0072!.components.find((c) => c.id === id)!;
 const gateway: RawEvent[] = [
   { type: 'GatewaySubmitted', on: '2027-01-04' },
   { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
+  st0072Evidence('2027-01-04'),
   { type: 'GatewayPassed', on: '2027-01-08' },
 ];
 const take = (component: string, on: string, at: string, pass: boolean, distinctions: number, gradedOn: string): RawEvent[] => [
@@ -36,7 +37,7 @@ describe('component grade from criteria counts (003 table, 004 Assessment Breakd
   test('more distinction criteria than exist is refused, naming the field', () => {
     expect(() =>
       plan('ST0072', [...gateway, ...take('observation', '2027-01-08', '2027-01-25T10:00', true, 6, '2027-01-26')], '2027-01-27'),
-    ).toThrow(/events\[5\]\.distinctionCriteriaMet: 6 exceeds the 5 distinction criteria of observation/);
+    ).toThrow(/events\[6\]\.distinctionCriteriaMet: 6 exceeds the 5 distinction criteria of observation/);
   });
 });
 
