@@ -9,6 +9,13 @@ export interface Walk {
   uln: string;
   /** Advance to `date` (midday London) and record the event dated that day. */
   at(date: string, type: string, payload?: Record<string, unknown>): Promise<EpaSummary>;
+  /**
+   * On `date`: the gateway evidence the standard and EPAO need (001 §4, 002, 003, 004; Innovate's
+   * portfolio goes in at gateway), the gateway passed, and Innovate's planning meeting booked and held (002).
+   */
+  passGateway(date: string): Promise<EpaSummary>;
+  /** On `date`: the component's decision moderated where the plan requires it (001 §8), and its result published. */
+  publish(date: string, component: string): Promise<EpaSummary>;
   /** Advance to `date` and `time` London and read the status once the workflow has caught up. */
   statusOn(date: string, time?: string): Promise<EpaStatus>;
   searchAttributes(): Promise<{ stage: string | undefined; overdue: boolean | undefined }>;
@@ -19,11 +26,22 @@ export async function startWalk(h: Harness, overrides: Partial<EpaStart>): Promi
   await advanceTo(h.env, input.gatewaySubmittedOn, '09:00');
   await h.epa.start(input);
   const uln = input.uln;
-  return {
+  const walk: Walk = {
     uln,
     async at(date, type, payload = {}) {
       await advanceTo(h.env, date);
       return await h.epa.recordEvent(uln, type, { on: date, ...payload });
+    },
+    async passGateway(date) {
+      for (const [type, payload] of gatewaySteps(input.standard, date)) await walk.at(date, type, payload);
+      return await walk.at(date, 'PlanningMeetingHeld').catch(async (err: Error) => {
+        if (/holds no planning meeting|no planning meeting has been booked/.test(err.message)) return await h.epa.status(uln);
+        throw err;
+      });
+    },
+    async publish(date, component) {
+      if (input.standard === 'ST0071') await walk.at(date, 'ResultModerated', { component });
+      return await walk.at(date, 'ResultPublished', { component });
     },
     async statusOn(date, time = '12:00') {
       await advanceTo(h.env, date, time);
@@ -34,6 +52,32 @@ export async function startWalk(h: Harness, overrides: Partial<EpaStart>): Promi
       return { stage: d.typedSearchAttributes.get(EpaStage), overdue: d.typedSearchAttributes.get(EpaOverdue) };
     },
   };
+  return walk;
+}
+
+/** The admin events that take an EPA of `standard` through its gateway on `date` (before the planning meeting is held). */
+export function gatewaySteps(standard: string, date: string): [string, Record<string, unknown>][] {
+  if (standard === 'ST0072') {
+    return [
+      ['GatewayEvidenceRecorded', { englishMaths: { english: 'Level 1', maths: 'Level 1' }, employerSignOff: true }],
+      ['GatewayPassed', {}],
+    ];
+  }
+  return [
+    ['PortfolioSubmitted', { pieces: 12 }],
+    [
+      'GatewayEvidenceRecorded',
+      {
+        englishMaths: { english: 'Level 2', maths: 'Level 2' },
+        employerSignOff: true,
+        declarationSigned: true,
+        projectSynopsisAgreed: true,
+        reasonableAdjustments: 'none',
+      },
+    ],
+    ['GatewayPassed', {}],
+    ['PlanningMeetingBooked', { at: `${date}T16:00` }],
+  ];
 }
 
 export { eventually };

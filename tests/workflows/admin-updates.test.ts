@@ -12,7 +12,7 @@ let w: Walk;
 beforeAll(async () => {
   h = await startHarness();
   w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
-  await w.at('2027-01-11', 'GatewayPassed');
+  await w.passGateway('2027-01-11');
   await w.at('2027-01-12', 'AssessmentBooked', { component: 'project', at: '2027-02-09T10:00' });
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import type { EpaSummary } from '../../workflows/definitions';
 import { advanceTo, eventually, useHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { recordHistoryFixture } from '../support/history-fixtures';
+import { gatewaySteps } from '../support/walk';
 
 let h: Harness;
 useHarness((harness) => (h = harness));
@@ -22,7 +23,8 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   };
 
   expect((await h.epa.status(uln)).stage).toBe('GatewayReview');
-  await at('2027-08-02', 'GatewayPassed');
+  for (const [type, payload] of gatewaySteps('ST0071', '2027-08-02')) await at('2027-08-02', type, payload);
+  await at('2027-08-02', 'PlanningMeetingHeld'); // 002 Assessment Booking
   await at('2027-08-03', 'AssessmentBooked', { component: 'observation', at: '2027-09-14T10:00' });
   await at('2027-08-03', 'AssessmentBooked', {
     component: 'project',
@@ -33,14 +35,17 @@ test('happy path to Distinction; reminders at 09:00 London either side of the cl
   expect(booked.warnings.map((w) => w.rule)).toEqual(['componentOrder']); // 002: observation not before the discussion
   await at('2027-09-14', 'AssessmentTaken', { component: 'observation' });
   await at('2027-09-15', 'GradeRecorded', { component: 'observation', grade: 'Distinction' });
+  await at('2027-09-16', 'ResultModerated', { component: 'observation' }); // 001 §8
   await at('2027-09-16', 'ResultPublished', { component: 'observation' });
   await at('2027-09-20', 'ReportSubmitted', { words: 2480 });
   await at('2027-10-12', 'AssessmentTaken', { component: 'project' });
   await at('2027-10-13', 'GradeRecorded', { component: 'project', grade: 'Distinction' });
+  await at('2027-10-14', 'ResultModerated', { component: 'project' }); // 001 §8
   await at('2027-10-14', 'ResultPublished', { component: 'project' });
   await at('2027-10-15', 'PortfolioSubmitted', { pieces: 12 });
   await at('2027-11-01', 'AssessmentTaken', { component: 'discussion' });
   await at('2027-11-02', 'GradeRecorded', { component: 'discussion', grade: 'Distinction' });
+  await at('2027-11-03', 'ResultModerated', { component: 'discussion' }); // 001 §8
   const published = await at('2027-11-03', 'ResultPublished', { component: 'discussion' });
   expect(published).toMatchObject({ stage: 'AwaitingCertificate', overall: 'Distinction', overdue: false });
   await at('2027-11-10', 'CertificateClaimed');

@@ -4,7 +4,7 @@
  */
 import { epaStart } from '../support/people';
 import { advanceTo, eventually, useHarness, type Harness } from '../support/lifecycle';
-import { startWalk } from '../support/walk';
+import { gatewaySteps, startWalk } from '../support/walk';
 import type { epaWorkflow } from '../../workflows/epa';
 import { eventUpdates, statusQuery } from '../../workflows/definitions';
 import { recordHistoryFixture } from '../support/history-fixtures';
@@ -18,7 +18,7 @@ test('gateway rejected with a reason, resubmitted and passed; extenuating circum
   expect(rejected.stage).toBe('GatewayRejected');
   expect((await w.searchAttributes()).stage).toBe('GatewayRejected');
   await w.at('2027-01-25', 'GatewaySubmitted');
-  const passed = await w.at('2027-02-01', 'GatewayPassed');
+  const passed = await w.passGateway('2027-02-01');
   expect(passed).toMatchObject({ stage: 'InAssessment', epaStart: '2027-02-01', epaPeriodEnds: '2027-05-01' });
 
   await w.at('2027-02-02', 'AssessmentBooked', { component: 'observation', at: '2027-03-02T10:00' });
@@ -50,11 +50,13 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
     args: [input, undefined, { historyLimit: 40 }],
   });
   const firstRun = handle.firstExecutionRunId;
-  const send = async (date: string, type: keyof typeof eventUpdates, payload: Record<string, unknown> = {}) => {
+  type EventType = keyof typeof eventUpdates;
+  const send = async (date: string, type: EventType, payload: Record<string, unknown> = {}) => {
     await advanceTo(h.env, date);
     return await handle.executeUpdate(eventUpdates[type], { args: [{ on: date, ...payload }] });
   };
-  await send('2027-06-07', 'GatewayPassed');
+  for (const [type, payload] of gatewaySteps('ST0071', '2027-06-07')) await send('2027-06-07', type as EventType, payload);
+  await send('2027-06-07', 'PlanningMeetingHeld');
   // Three fail → resit cycles of the observation.
   let day = 8;
   for (let cycle = 0; cycle < 3; cycle++) {
@@ -62,6 +64,7 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
     await send(d(day), 'AssessmentBooked', { component: 'observation', at: `${d(day + 15)}T10:00` });
     await send(d(day + 15), 'AssessmentTaken', { component: 'observation' });
     await send(d(day + 16), 'GradeRecorded', { component: 'observation', grade: 'Fail' });
+    await send(d(day + 17), 'ResultModerated', { component: 'observation' });
     await send(d(day + 17), 'ResultPublished', { component: 'observation' });
     day = 1;
   }

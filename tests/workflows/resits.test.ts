@@ -11,11 +11,11 @@ useHarness((harness) => (h = harness));
 
 async function failThenResit(w: Walk, start: number, exceptionalCircumstances: boolean) {
   const y = 2027 + start;
-  await w.at(`${y}-01-11`, 'GatewayPassed');
+  await w.passGateway(`${y}-01-11`);
   await w.at(`${y}-01-12`, 'AssessmentBooked', { component: 'observation', at: `${y}-02-02T10:00` });
   await w.at(`${y}-02-02`, 'AssessmentTaken', { component: 'observation' });
   await w.at(`${y}-02-03`, 'GradeRecorded', { component: 'observation', grade: 'Fail' });
-  const failed = await w.at(`${y}-02-04`, 'ResultPublished', { component: 'observation' });
+  const failed = await w.publish(`${y}-02-04`, 'observation');
   expect(failed.stage).toBe('Resit');
   expect(failed.deadlines.find((d) => d.key === 'resitDeadline')).toMatchObject({ due: `${y + 1}-02-04`, status: 'open' });
   // Five months on, the resit.

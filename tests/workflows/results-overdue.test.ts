@@ -10,7 +10,7 @@ useHarness((harness) => (h = harness));
 
 test('a late result turns the EPA overdue, alerts the EPAO admin, and clears once published', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
-  await w.at('2027-01-11', 'GatewayPassed');
+  await w.passGateway('2027-01-11');
   await w.at('2027-01-12', 'AssessmentBooked', { component: 'observation', at: '2027-02-02T10:00' });
   await w.at('2027-02-02', 'AssessmentTaken', { component: 'observation' });
   await w.at('2027-02-03', 'GradeRecorded', { component: 'observation', grade: 'Pass' });
@@ -32,7 +32,7 @@ test('a late result turns the EPA overdue, alerts the EPAO admin, and clears onc
   ]);
   expect(late.log.filter((l) => l.kind === 'deadlineMissed')).toHaveLength(1);
 
-  const published = await w.at('2027-02-15', 'ResultPublished', { component: 'observation' });
+  const published = await w.publish('2027-02-15', 'observation');
   expect(published.overdue).toBe(false);
   expect(published.deadlines.find((d) => d.key === 'resultDue.observation')).toMatchObject({ status: 'met', late: true });
   expect(await w.searchAttributes()).toMatchObject({ overdue: false, stage: 'InAssessment' });

@@ -9,7 +9,7 @@ useHarness((harness) => (h = harness));
 test('gateway form, showcase, observation then discussion, graded from criteria, certificate', async () => {
   const w = await startWalk(h, { standard: 'ST0072', epao: 'nqual', gatewaySubmittedOn: '2027-01-04' });
   await w.at('2027-01-04', 'ShowcaseSubmitted', { pieces: 18 });
-  await w.at('2027-01-08', 'GatewayPassed');
+  await w.passGateway('2027-01-08');
   // 9 working days after the gateway form: refused without an override (004 Gateway).
   await expect(
     h.epa.recordEvent(w.uln, 'AssessmentBooked', { on: '2027-01-08', component: 'showcase', at: '2027-01-15T10:00' }),
@@ -37,9 +37,9 @@ test('gateway form, showcase, observation then discussion, graded from criteria,
     status: 'open',
     source: '004 Grading',
   });
-  await w.at('2027-02-05', 'ResultPublished', { component: 'showcase' });
-  await w.at('2027-02-05', 'ResultPublished', { component: 'observation' });
-  const published = await w.at('2027-02-05', 'ResultPublished', { component: 'discussion' });
+  await w.publish('2027-02-05', 'showcase');
+  await w.publish('2027-02-05', 'observation');
+  const published = await w.publish('2027-02-05', 'discussion');
   expect(published).toMatchObject({ stage: 'AwaitingCertificate', overdue: false });
   expect(published.deadlines.find((d) => d.key === 'resultsDue')).toMatchObject({ status: 'met', metOn: '2027-02-05' });
   await w.at('2027-02-10', 'CertificateClaimed');
