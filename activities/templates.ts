@@ -238,6 +238,7 @@ const ASSESSMENT_KINDS: ReadonlySet<NotificationKind> = new Set(['invite', 'invi
 export const deadlineNames: Record<string, string> = {
   gatewayReviewDue: 'gateway review',
   gatewayFormDue: 'gateway form',
+  planningMeetingDue: 'planning meeting',
   epaPeriodEnds: 'end of the EPA period',
   projectCompletionDue: 'work-based project',
   observationNoticeBy: 'observation notice',

@@ -18,6 +18,37 @@ const employer = (organisation: string, name: string, domain: string) => ({
 });
 const provider = { organisation: 'Northgate Training', name: 'Femi Arkwright', email: 'femi.arkwright@northgate.example' };
 
+type DemoEvent = DemoCase['events'][number];
+
+/** Gateway evidence (001 §4, 002 Gateway): the portfolio and every item, recorded on the submission day. */
+const innovateEvidence = (day: number): DemoEvent[] => [
+  [day, 'PortfolioSubmitted', { pieces: 12 }],
+  [
+    day,
+    'GatewayEvidenceRecorded',
+    {
+      englishMaths: { english: 'Level 2', maths: 'Level 2' },
+      employerSignOff: true,
+      declarationSigned: true,
+      reasonableAdjustments: 'none',
+    },
+  ],
+];
+
+/** Innovate: the synopsis agreed during the review, the gateway passed, the planning meeting the next day (002). */
+const innovatePass = (day: number): DemoEvent[] => [
+  [day, 'GatewayEvidenceRecorded', { projectSynopsisAgreed: true }],
+  [day, 'GatewayPassed'],
+  [day, 'PlanningMeetingBooked', { at: `D${day + 1}T09:30` }],
+  [day + 1, 'PlanningMeetingHeld'],
+];
+
+/** ST0071: the decision moderated (001 §8), then the result published. */
+const moderatedResult = (day: number, component: string): DemoEvent[] => [
+  [day, 'ResultModerated', { component }],
+  [day, 'ResultPublished', { component }],
+];
+
 export function demoCases(): DemoCase[] {
   const person = (name: string) => ({ name, email: `${name.toLowerCase().replace(/ /g, '.')}@apprentice.example` });
   return [
@@ -32,7 +63,8 @@ export function demoCases(): DemoCase[] {
         gatewayDay: -70,
       },
       events: [
-        [-63, 'GatewayPassed'],
+        ...innovateEvidence(-70),
+        ...innovatePass(-63),
         [-62, 'AssessmentBooked', { component: 'observation', at: 'D-30T10:00' }],
         [-30, 'AssessmentTaken', { component: 'observation' }],
         [-29, 'GradeRecorded', { component: 'observation', grade: 'Pass' }],
@@ -48,7 +80,11 @@ export function demoCases(): DemoCase[] {
         epao: 'innovate',
         gatewayDay: -20,
       },
-      events: [],
+      // Under review, with the employer's sign-off, the synopsis and the adjustments not yet recorded.
+      events: [
+        [-20, 'PortfolioSubmitted', { pieces: 11 }],
+        [-20, 'GatewayEvidenceRecorded', { englishMaths: { english: 'Level 2', maths: 'Level 2' }, declarationSigned: true }],
+      ],
     },
     {
       start: {
@@ -61,7 +97,8 @@ export function demoCases(): DemoCase[] {
         gatewayDay: -10,
       },
       events: [
-        [-5, 'GatewayPassed'],
+        ...innovateEvidence(-10),
+        ...innovatePass(-5),
         [-4, 'AssessmentBooked', { component: 'observation', at: 'D+12T10:00' }],
         [-4, 'AssessmentBooked', { component: 'project', at: 'D+30T14:00', location: 'https://meet.example/epa-cleo' }],
         [-4, 'AssessmentBooked', { component: 'discussion', at: 'D+45T10:00' }],
@@ -79,6 +116,7 @@ export function demoCases(): DemoCase[] {
       },
       events: [
         [-30, 'ShowcaseSubmitted', { pieces: 16 }],
+        [-30, 'GatewayEvidenceRecorded', { englishMaths: { english: 'Level 1', maths: 'Level 1' }, employerSignOff: true }],
         [-25, 'GatewayPassed'],
         [-24, 'AssessmentBooked', { component: 'showcase', at: 'D-10T10:00' }],
         [-10, 'AssessmentTaken', { component: 'showcase' }],
@@ -97,21 +135,21 @@ export function demoCases(): DemoCase[] {
         gatewayDay: -120,
       },
       events: [
-        [-113, 'GatewayPassed'],
+        ...innovateEvidence(-120),
+        ...innovatePass(-113),
         [-112, 'AssessmentBooked', { component: 'observation', at: 'D-90T10:00' }],
         [-112, 'AssessmentBooked', { component: 'project', at: 'D-70T10:00' }],
         [-112, 'AssessmentBooked', { component: 'discussion', at: 'D-50T10:00' }],
         [-90, 'AssessmentTaken', { component: 'observation' }],
         [-89, 'GradeRecorded', { component: 'observation', grade: 'Distinction' }],
-        [-88, 'ResultPublished', { component: 'observation' }],
+        ...moderatedResult(-88, 'observation'),
         [-85, 'ReportSubmitted', { words: 2550 }],
         [-70, 'AssessmentTaken', { component: 'project' }],
         [-69, 'GradeRecorded', { component: 'project', grade: 'Pass' }],
-        [-68, 'ResultPublished', { component: 'project' }],
-        [-66, 'PortfolioSubmitted', { pieces: 12 }],
+        ...moderatedResult(-68, 'project'),
         [-50, 'AssessmentTaken', { component: 'discussion' }],
         [-49, 'GradeRecorded', { component: 'discussion', grade: 'Pass' }],
-        [-48, 'ResultPublished', { component: 'discussion' }],
+        ...moderatedResult(-48, 'discussion'),
       ],
     },
     {
@@ -125,11 +163,12 @@ export function demoCases(): DemoCase[] {
         gatewayDay: -75,
       },
       events: [
-        [-68, 'GatewayPassed'],
+        ...innovateEvidence(-75),
+        ...innovatePass(-68),
         [-67, 'AssessmentBooked', { component: 'observation', at: 'D-45T10:00' }],
         [-45, 'AssessmentTaken', { component: 'observation' }],
         [-44, 'GradeRecorded', { component: 'observation', grade: 'Fail' }],
-        [-42, 'ResultPublished', { component: 'observation' }],
+        ...moderatedResult(-42, 'observation'),
         [-3, 'AssessmentBooked', { component: 'observation', at: 'D+25T10:00' }],
       ],
     },
@@ -141,7 +180,7 @@ export async function demo(epa: EpaClient, now: number): Promise<string[]> {
   const today = londonDateOf(now);
   const day = (n: number) => addDays(today, n);
   const resolve = (v: unknown): unknown =>
-    typeof v === 'string' ? v.replace(/^D([+-]\d+)T/, (_, n: string) => `${day(Number(n))}T`) : v;
+    typeof v === 'string' ? v.replace(/^D([+-]?\d+)T/, (_, n: string) => `${day(Number(n))}T`) : v;
   const started: string[] = [];
   for (const c of demoCases()) {
     const { gatewayDay, ...start } = c.start;

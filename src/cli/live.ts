@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
+import type { EpaStatus } from '../../workflows/definitions';
 import { CliError, EXIT, type Io } from './main';
 import { demo } from './demo';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
@@ -242,6 +243,14 @@ export function addLiveCommands(program: Command, io: Io): void {
       );
     });
 
+  /** Before the gateway is passed: the evidence still missing (001 §4, 002, 003, 004), or that it is complete. */
+  const gatewayEvidenceLine = (s: EpaStatus): string => {
+    if (s.epaStart) return '';
+    const missing = (s.gatewayEvidence ?? []).filter((e) => !e.met);
+    if (missing.length === 0) return 'gateway evidence: complete';
+    return `gateway evidence missing: ${missing.map((e) => `${e.name}${e.detail ? ` (${e.detail})` : ''} [${e.source}]`).join('; ')}`;
+  };
+
   program
     .command('status <uln>')
     .description('where an EPA stands: stage, deadlines, grades, notifications')
@@ -251,7 +260,8 @@ export function addLiveCommands(program: Command, io: Io): void {
       out(opts.json, s, () =>
         [
           `${s.epaId}  ${s.people.apprentice.name}  ${s.standard}/${s.epao}  ${s.people.employer.organisation}`,
-          `stage ${s.stage}${s.overdue ? '  OVERDUE' : ''}   grades ${JSON.stringify(s.grades)}   overall ${s.overall ?? '-'}`,
+          `stage ${s.stage}${s.overdue ? '  OVERDUE' : ''}   grades ${JSON.stringify(s.grades)}   overall ${s.overall ?? (s.provisionalOverall ? `${s.provisionalOverall} (provisional: not yet moderated)` : '-')}`,
+          gatewayEvidenceLine(s),
           '',
           table(
             s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source })),

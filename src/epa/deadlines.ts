@@ -93,11 +93,11 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
     });
   }
-  if (policy.planningMeeting && !legacy.beforeRuleFidelityII && (firstOn || state.planningMeeting)) {
+  if (policy.planningMeeting && !legacy.beforeRuleFidelityII && firstOn) {
     // 002 Assessment Booking: the planning meeting is held before the first assessment.
     out.push({
       key: 'planningMeetingDue',
-      due: firstOn ?? state.planningMeeting!.at.slice(0, 10),
+      due: firstOn,
       metOn: state.planningMeeting?.heldOn,
       owner: 'epaoAdmin',
       source: policy.planningMeeting.source,

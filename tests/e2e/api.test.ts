@@ -10,6 +10,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
+import { gatewaySteps } from '../support/walk';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const OPS = 'ops-token-0123456789abcdefgh';
@@ -89,6 +90,26 @@ test('happy path 201/200, refused transition 409, unknown EPA 404; a refused eve
   expect(created.json()).toEqual({ epaId: `epa-${input.uln}`, uln: input.uln });
   expect((await api.inject({ method: 'POST', url: '/api/epas', headers: as(ADMIN), payload: input })).statusCode).toBe(409);
 
+  // The gateway evidence first (001 §4, 002 Gateway): a pass without it is a rule violation.
+  const early = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: as(ADMIN),
+    payload: { type: 'GatewayPassed', on: today },
+  });
+  expect(early.statusCode).toBe(409);
+  expect(early.json()).toMatchObject({ error: 'rule_violation', message: expect.stringContaining('gatewayEvidenceMissing') });
+  for (const [type, payload] of gatewaySteps('ST0071', today).filter(
+    ([t]) => t !== 'GatewayPassed' && t !== 'PlanningMeetingBooked',
+  )) {
+    const r = await api.inject({
+      method: 'POST',
+      url: `/api/epas/${input.uln}/events`,
+      headers: as(ADMIN),
+      payload: { type, on: today, ...payload },
+    });
+    expect([type, r.statusCode]).toEqual([type, 200]);
+  }
   const passed = await api.inject({
     method: 'POST',
     url: `/api/epas/${input.uln}/events`,

@@ -9,6 +9,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { eventually } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
+import { gatewaySteps } from '../support/walk';
 
 let stack: DevStack;
 beforeAll(async () => {
@@ -47,6 +48,20 @@ test('start, post events, status, list and overdue', async () => {
   expect(JSON.parse(started.stdout)).toEqual({ epaId: `epa-${onTime.uln}`, uln: onTime.uln });
   expect((await epa(['start', '--data', JSON.stringify(late)])).stdout).toContain(`started epa-${late.uln} (ST0071, innovate)`);
 
+  // `epa status` shows the gateway evidence still missing (001 §4, 002 Gateway); the pass is refused until it is in.
+  const before = await epa(['status', onTime.uln]);
+  expect(before.stdout).toContain(
+    "gateway evidence missing: English and maths [001 §4]; the employer's sign-off [001 §4]; the portfolio of evidence [002 Gateway]",
+  );
+  const refused = await epa(['event', onTime.uln, 'GatewayPassed', '--data', JSON.stringify({ on: daysAgo(5) })]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('gatewayEvidenceMissing');
+  for (const [type, payload] of gatewaySteps('ST0071', daysAgo(5)).filter(
+    ([t]) => t !== 'GatewayPassed' && t !== 'PlanningMeetingBooked',
+  )) {
+    expect((await epa(['event', onTime.uln, type, '--data', JSON.stringify({ on: daysAgo(5), ...payload })])).code).toBe(0);
+  }
+  expect((await epa(['status', onTime.uln])).stdout).toContain('gateway evidence: complete');
   const passed = await epa(['event', onTime.uln, 'GatewayPassed', '--data', JSON.stringify({ on: daysAgo(5) })]);
   expect(passed.code).toBe(0);
   expect(passed.stdout).toContain('stage InAssessment');
@@ -77,7 +92,8 @@ test('start, post events, status, list and overdue', async () => {
   expect(listed.map((r) => r.uln)).not.toContain(late.uln);
 
   // Once the late review is recorded, the EPA leaves the overdue list.
-  expect((await epa(['event', late.uln, 'GatewayPassed', '--data', JSON.stringify({ on: today })])).code).toBe(0);
+  const override = { reason: 'evidence checked on paper at the review' };
+  expect((await epa(['event', late.uln, 'GatewayPassed', '--data', JSON.stringify({ on: today, override })])).code).toBe(0);
   await eventually(async () => {
     const rows = JSON.parse((await epa(['overdue', '--json'])).stdout) as { uln: string }[];
     expect(rows.map((x) => x.uln)).not.toContain(late.uln);

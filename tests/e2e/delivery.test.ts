@@ -14,6 +14,7 @@ import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import type { TestSmtp } from '../support/smtp';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack';
+import { passGatewayWith } from '../support/walk';
 
 const today = londonDateOf(Date.now());
 let stack: WorkerStack;
@@ -30,7 +31,7 @@ afterAll(async () => {
 const epa = () => stack.epa;
 const keys = () => smtp.received.map((m) => String(m.parsed.headers.get('x-epa-key')));
 
-/** Starts EPAs and books an observation (with an assessor) for each: an invite to three people each. */
+/** Starts EPAs, passes their gateways and books an observation (with an assessor) for each: an invite to three people each. */
 async function bookedEpas(count: number, settings: EpaSettings, prefix: string): Promise<string[]> {
   const ulns: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -39,7 +40,7 @@ async function bookedEpas(count: number, settings: EpaSettings, prefix: string):
       apprentice: { name: `Apprentice ${prefix}${i}`, email: `apprentice.${prefix}${i}@apprentice.example` },
     });
     await epa().start(input, settings);
-    await epa().recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
+    await passGatewayWith((type, payload) => epa().recordEvent(input.uln, type, payload), 'ST0071', addDays(today, -5));
     await epa().recordEvent(input.uln, 'AssessmentBooked', {
       on: today,
       component: 'observation',
@@ -72,7 +73,9 @@ function expectEachOnce(expected: string[]): void {
 test('a mail server that waits 2.5 s before every 250, 200 messages due: each delivered exactly once', async () => {
   smtp.delayMs = 2500;
   const started = Date.now();
-  const ulns = await bookedEpas(67, {}, 's');
+  // Each EPA has 8 messages due: the invite to three people, the gateway outcome to three (apprentice,
+  // employer, provider) and the planning meeting's confirmation to two (002).
+  const ulns = await bookedEpas(25, {}, 's');
   const expected = await expectedKeys(ulns);
   expect(expected.length).toBeGreaterThanOrEqual(200);
   await eventually(async () => expectEachOnce(expected), 300_000);
@@ -91,6 +94,8 @@ test('Temporal retries attempts that are still sending (timeout 2 s, server 3.5 
   const ulns = await bookedEpas(3, { deliveryTimeout: '2 seconds', deliveryRetryInterval: '500 milliseconds' }, 'r');
   const expected = await expectedKeys(ulns);
   await eventually(async () => expectEachOnce(expected), 120_000);
+  const unexpected = smtp.received.slice(before).map((m) => String(m.parsed.headers.get('x-epa-key')));
+  expect(unexpected.filter((k) => !expected.includes(k))).toEqual([]);
   expect(smtp.received.length - before).toBe(expected.length);
   // Temporal did retry: some activity ran a second attempt while the first was still sending.
   const history = await stack.client.workflow.getHandle(`epa-${ulns[0]}`).fetchHistory();
@@ -108,7 +113,7 @@ test('one mailbox deferring (451) or refusing (550) holds up nobody else, and th
   smtp.deferRecipients.add(input.apprentice.email);
   smtp.rejectRecipients.add('gone.assessor@epao.example');
   await epa().start(input, fast);
-  await epa().recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
+  await passGatewayWith((type, payload) => epa().recordEvent(input.uln, type, payload), 'ST0071', addDays(today, -5));
   await epa().recordEvent(input.uln, 'AssessmentBooked', {
     on: today,
     component: 'observation',

@@ -15,7 +15,7 @@ import { EpaClient } from '../../src/temporal/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';
-import { startWalk } from '../support/walk';
+import { startWalk, passGatewayWith } from '../support/walk';
 
 const FROM = { name: 'Innovate EPA Team', email: 'epa@innovate.example' };
 let smtp: TestSmtp;
@@ -57,7 +57,7 @@ const forEpa = (uln: string, kind?: string) =>
 
 test('a booked assessment sends a valid invite; rescheduling keeps the UID with a higher SEQUENCE; cancelling sends METHOD:CANCEL', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
-  await w.at('2027-01-11', 'GatewayPassed');
+  await w.passGateway('2027-01-11');
   await w.at('2027-01-12', 'AssessmentBooked', {
     component: 'observation',
     at: '2027-02-02T10:00',
@@ -129,7 +129,7 @@ test('a booked assessment sends a valid invite; rescheduling keeps the UID with 
 
 test('a reschedule with another assessor: the new one gets the REQUEST, the one replaced a CANCEL for the same entry; ORGANIZER is the From', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-02-01' });
-  await w.at('2027-02-08', 'GatewayPassed');
+  await w.passGateway('2027-02-08');
   await w.at('2027-02-09', 'AssessmentBooked', {
     component: 'observation',
     at: '2027-03-09T10:00',
@@ -163,9 +163,45 @@ test('a reschedule with another assessor: the new one gets the REQUEST, the one 
   expect(forEpa(w.uln, 'invite').filter((m) => m.to[0] === 'priya@assessors.example')).toHaveLength(1); // only her first invite
 });
 
+test('the messages the seeds imply, through real SMTP: the gateway outcome with its reason (002), and results to the apprentice (004)', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-09-06' });
+  const reason = 'The portfolio holds 8 pieces; 10 to 15 are needed';
+  await w.at('2027-09-13', 'GatewayRejected', { reason });
+  const rejected = await eventually(async () => {
+    const m = forEpa(w.uln, 'gatewayOutcome');
+    expect(m).toHaveLength(3);
+    return m;
+  });
+  expect(rejected.map((m) => m.to[0]).sort()).toEqual([
+    'ada.testwell@apprentice.example',
+    'femi.arkwright@northgate.example',
+    'noor.castellan@brightside.example',
+  ]);
+  for (const m of rejected) {
+    expect(m.parsed.subject).toMatch(/^Gateway rejected/);
+    expect(m.parsed.text).toContain(`The reason: ${reason}.`);
+  }
+  await w.at('2027-09-20', 'GatewaySubmitted');
+  await w.passGateway('2027-09-27');
+  await w.at('2027-09-28', 'AssessmentBooked', { component: 'observation', at: '2027-10-19T10:00' });
+  await w.at('2027-10-19', 'AssessmentTaken', { component: 'observation' });
+  await w.at('2027-10-20', 'GradeRecorded', { component: 'observation', grade: 'Distinction' });
+  await w.publish('2027-10-21', 'observation');
+  const result = await eventually(async () => {
+    const m = forEpa(w.uln, 'resultPublished');
+    expect(m).toHaveLength(1);
+    return m[0]!;
+  });
+  expect(result.to).toEqual(['ada.testwell@apprentice.example']);
+  expect(result.parsed.subject).toBe('Your practical observation with Q&A result: Distinction');
+  expect(forEpa(w.uln, 'gatewayOutcome').map((m) => m.parsed.subject)).toContain(
+    'Gateway passed: your ST0071 Customer Service Specialist end-point assessment',
+  );
+});
+
 test('an SMTP server that answers 421 twice then accepts: exactly one message per recipient', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-03-01' });
-  await w.at('2027-03-08', 'GatewayPassed');
+  await w.passGateway('2027-03-08');
   smtp.failNext(2, 421, '4.3.2 Service not available, try again later');
   await w.at('2027-03-09', 'AssessmentBooked', { component: 'discussion', at: '2027-04-20T10:00' });
   await eventually(async () => expect(smtp.refused).toBeGreaterThanOrEqual(2));
@@ -195,7 +231,7 @@ test('a 550 for one recipient is logged as failed, not retried for ever, and the
     employer: { organisation: 'Gone Ltd', name: 'Nobody', email: 'nobody@gone.example' },
   });
   smtp.rejectRecipients.add('nobody@gone.example');
-  await w.at('2027-05-10', 'GatewayPassed');
+  await w.passGateway('2027-05-10');
   await w.at('2027-05-11', 'AssessmentBooked', { component: 'observation', at: '2027-06-01T10:00' });
   const status = await eventually(async () => {
     const s = await h.epa.status(w.uln);
@@ -238,7 +274,7 @@ test('a worker killed after the SMTP server accepted a message, before the activ
   try {
     await client.start(input, { deliveryTimeout: '5 seconds' });
     await advanceTo(h.env, '2027-07-12');
-    await client.recordEvent(input.uln, 'GatewayPassed', { on: '2027-07-12' });
+    await passGatewayWith((type, payload) => client.recordEvent(input.uln, type, payload), 'ST0071', '2027-07-12');
     await client.recordEvent(input.uln, 'AssessmentBooked', {
       on: '2027-07-12',
       component: 'observation',
@@ -246,8 +282,8 @@ test('a worker killed after the SMTP server accepted a message, before the activ
     });
     const exit = await new Promise<NodeJS.Signals | null>((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
     expect(exit).toBe('SIGKILL'); // died right after the first message was accepted and recorded
-    // One or both invites (each recipient's is its own activity, sent side by side) were accepted.
-    expect(forEpa(input.uln, 'invite').length).toBeGreaterThanOrEqual(1);
+    // A message (the gateway outcome or an invite: each recipient's is its own activity, sent side by side) was accepted.
+    expect(forEpa(input.uln).length).toBeGreaterThanOrEqual(1);
 
     // The activity's 5 s start-to-close timeout passes in real time (the test server does not skip
     // time while an activity is in flight); Temporal retries on the restarted worker.
@@ -260,6 +296,9 @@ test('a worker killed after the SMTP server accepted a message, before the activ
     expect(messages.map((m) => m.to[0]).sort()).toEqual(['ada.testwell@apprentice.example', 'noor.castellan@brightside.example']);
     await new Promise((r) => setTimeout(r, 500));
     expect(forEpa(input.uln, 'invite')).toHaveLength(2);
+    // Whichever message the worker died after, none went twice.
+    const keys = forEpa(input.uln).map((m) => String(m.parsed.headers.get('x-epa-key')));
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
   } finally {
     worker.kill('SIGKILL');
   }

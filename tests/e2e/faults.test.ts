@@ -18,6 +18,7 @@ import type { EpaSettings } from '../../workflows/definitions';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';
+import { passGatewayWith } from '../support/walk';
 
 const QUEUE = 'epa-faults';
 const SETTINGS: EpaSettings = { deliveryTimeout: '5 seconds', deliveryRetryInterval: '1 second' };
@@ -101,7 +102,7 @@ test('worker killed -9 in the middle of sending, restarted: every EPA intact, ev
     const input = epaStart({ gatewaySubmittedOn: addDays(today, -10) });
     ulns.push(input.uln);
     await epa.start(input, SETTINGS);
-    await epa.recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
+    await passGatewayWith((type, payload) => epa.recordEvent(input.uln, type, payload), 'ST0071', addDays(today, -5));
   }
   // Book every observation (invites, and the 7-day reminder once 09:00 London today has passed).
   // After 4 messages are accepted, the SMTP server holds every reply: the worker is killed -9 while
@@ -139,7 +140,7 @@ test('dev server killed -9 and restarted on the same SQLite file: accepted event
     component: 'discussion',
     at: `${addDays(today, 30)}T14:00`,
   });
-  expect(booked.eventCount).toBe(4);
+  expect(booked.eventCount).toBe(8); // submitted, portfolio, evidence, passed, planning meeting booked and held, observation, discussion
   await server.kill(); // kill -9 right after the Update returned
   await connection.close();
   server = await startDevServer({ dbFile: path.join(dir, 'temporal.db'), port });
@@ -147,7 +148,7 @@ test('dev server killed -9 and restarted on the same SQLite file: accepted event
   epa = new EpaClient(new Client({ connection }), QUEUE);
 
   const status = await eventually(() => epa.status(first), 60_000);
-  expect(status.eventCount).toBe(4); // the Update acknowledged before the crash survived it (synchronous=FULL)
+  expect(status.eventCount).toBe(8); // the Update acknowledged before the crash survived it (synchronous=FULL)
   expect(status.components.discussion!.attempts[0]!.booking!.at).toBe(`${addDays(today, 30)}T14:00`);
   const listed = await eventually(async () => {
     const rows = await epa.list({ running: true });

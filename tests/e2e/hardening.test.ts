@@ -15,6 +15,7 @@ import { startDevStack, type DevStack } from '../support/dev-stack';
 import { settledHistoryLength } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { testApi } from '../support/worker-stack';
+import { passGatewayWith } from '../support/walk';
 
 const ADMIN = 'admin-token-for-hardening-0123';
 const OPS = 'ops-token-for-hardening-01234';
@@ -58,7 +59,7 @@ test('a start dated 9999, 2099 or tomorrow is a 400 naming the field, and nothin
 test('events dated 1999 or booked for 2099 are refused at once with a 400; the EPA is untouched and no task fails', async () => {
   const input = epaStart({ gatewaySubmittedOn: addDays(today, -10) });
   await stack.epa.start(input);
-  await stack.epa.recordEvent(input.uln, 'GatewayPassed', { on: addDays(today, -5) });
+  await passGatewayWith((type, payload) => stack.epa.recordEvent(input.uln, type, payload), 'ST0071', addDays(today, -5));
   const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
   const before = await settledHistoryLength(handle);
   const started = Date.now();

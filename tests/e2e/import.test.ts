@@ -13,6 +13,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { uniqueUln } from '../support/people';
 import { testApi } from '../support/worker-stack';
+import { gatewayHistory } from '../support/walk';
 
 const ADMIN = 'admin-token-for-import-tests-0';
 const today = londonDateOf(Date.now());
@@ -47,7 +48,7 @@ function goodRow(i: number): Record<string, string> {
     standard: i % 3 === 0 ? 'ST0072' : 'ST0071',
     epao: i % 3 === 0 ? 'nqual' : 'innovate',
     gateway_submitted_on: addDays(today, -(5 + (i % 20))),
-    events: i % 2 === 0 ? JSON.stringify([{ type: 'GatewayPassed', on: addDays(today, -(2 + (i % 3))) }]) : '',
+    events: i % 2 === 0 ? JSON.stringify(gatewayHistory(i % 3 === 0 ? 'ST0072' : 'ST0071', addDays(today, -(2 + (i % 3))))) : '',
   };
 }
 
@@ -70,7 +71,7 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
   [
     (r) =>
       (r.events = JSON.stringify([
-        { type: 'GatewayPassed', on: addDays(today, -1) },
+        { type: 'GatewayPassed', on: addDays(today, -1), override: { reason: 'evidence on file' } },
         { type: 'AssessmentTaken', on: today, component: 'observation' },
       ])),
     'events',
@@ -79,7 +80,7 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
   [
     (r) =>
       (r.events = JSON.stringify([
-        { type: 'GatewayPassed', on: addDays(today, -1) },
+        { type: 'GatewayPassed', on: addDays(today, -1), override: { reason: 'evidence on file' } },
         { type: 'AssessmentBooked', on: today, component: 'observation', at: `${addDays(today, 3)}T10:00` },
       ])),
     'events',

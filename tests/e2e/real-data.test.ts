@@ -14,6 +14,7 @@ import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import type { TestSmtp } from '../support/smtp';
 import { startWorkerStack, testApi, type WorkerStack } from '../support/worker-stack';
+import { gatewayHistory } from '../support/walk';
 
 const today = londonDateOf(Date.now());
 const ago = (n: number) => addDays(today, -n);
@@ -47,10 +48,11 @@ test('an EPA entered with a fully met history sends no alert at all', async () =
   const input = epaStart({
     gatewaySubmittedOn: ago(60),
     events: [
-      { type: 'GatewayPassed', on: ago(55) },
+      ...gatewayHistory('ST0071', ago(55)),
       { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
       { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
       { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
+      { type: 'ResultModerated', on: ago(28), component: 'observation' }, // 001 §8
       { type: 'ResultPublished', on: ago(28), component: 'observation' },
     ],
   });
@@ -64,7 +66,7 @@ test('an EPA entered with a fully met history sends no alert at all', async () =
   await settled(input.uln);
   const status = await epa.status(input.uln);
   expect(status.overdue).toBe(false);
-  expect(status.eventCount).toBe(6);
+  expect(status.eventCount).toBe(11);
   expect(mailFor(input.uln).filter((m) => ALERTS.includes(kindOf(m)))).toEqual([]);
   // Listed as it stands from the start: in assessment, not at the gateway.
   expect((await epa.list({ stage: 'InAssessment' })).map((e) => e.uln)).toContain(input.uln);
@@ -74,7 +76,7 @@ test('an EPA entered with one genuinely missed deadline: exactly one summary to 
   const input = epaStart({
     gatewaySubmittedOn: ago(40),
     events: [
-      { type: 'GatewayPassed', on: ago(38) },
+      ...gatewayHistory('ST0071', ago(38)),
       { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00` },
       { type: 'AssessmentTaken', on: ago(20), component: 'observation' },
       { type: 'GradeRecorded', on: ago(19), component: 'observation', grade: 'Pass' },
@@ -99,7 +101,7 @@ test('a history with problems: every problem reported at once (400 invalid_histo
   const input = epaStart({
     gatewaySubmittedOn: ago(30),
     events: [
-      { type: 'GatewayPassed', on: ago(25) },
+      ...gatewayHistory('ST0071', ago(25)),
       { type: 'AssessmentBooked', on: ago(24), component: 'observaton', at: `${ago(10)}T10:00` },
       { type: 'AssessmentBooked', on: ago(24), component: 'observation', at: `${ago(20)}T10:00` },
       { type: 'ReportSubmitted', on: ago(26), words: 2500 },
@@ -116,10 +118,10 @@ test('a history with problems: every problem reported at once (400 invalid_histo
   const body = res.json() as { error: string; problems: { index: number; field: string; message: string }[] };
   expect(body.error).toBe('invalid_history');
   expect(body.problems.map((p) => [p.index, p.field])).toEqual([
-    [1, 'component'], // unknown component
-    [2, 'override.reason'], // 001 §5: under two weeks' notice, no override
-    [3, 'type'], // dated before the event before it
-    [4, 'type'], // after today
+    [5, 'component'], // unknown component (after the 5 gateway events)
+    [6, 'override.reason'], // 001 §5: under two weeks' notice, no override
+    [7, 'type'], // dated before the event before it
+    [8, 'type'], // after today
   ]);
   expect(body.problems[2]!.message).toContain('out of order');
   let runs = 0;
@@ -135,14 +137,14 @@ test('a history with problems: every problem reported at once (400 invalid_histo
   const code = await new Promise((r) => cli.once('close', r));
   expect(code).toBe(2);
   expect(stderr).toContain('the history has 4 problem(s); nothing was started');
-  expect(stderr.match(/events\[\d\]/g)).toEqual(['events[1]', 'events[2]', 'events[3]', 'events[4]']);
+  expect(stderr.match(/events\[\d\]/g)).toEqual(['events[5]', 'events[6]', 'events[7]', 'events[8]']);
 });
 
 test('a single back-dated event that shows a deadline was missed before it was entered: a summary, not an OVERDUE burst', async () => {
   const input = epaStart({
     gatewaySubmittedOn: ago(40),
     events: [
-      { type: 'GatewayPassed', on: ago(38) },
+      ...gatewayHistory('ST0071', ago(38)),
       { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00` },
     ],
   });
@@ -159,7 +161,7 @@ test('a single back-dated event that shows a deadline was missed before it was e
 });
 
 test('the same event posted twice with one Idempotency-Key: one answer, one set of emails; another event under the key: 409', async () => {
-  const input = epaStart({ gatewaySubmittedOn: ago(10), events: [{ type: 'GatewayPassed', on: ago(5) }] });
+  const input = epaStart({ gatewaySubmittedOn: ago(10), events: [...gatewayHistory('ST0071', ago(5))] });
   await epa.start(input);
   await settled(input.uln);
   const url = `/api/epas/${input.uln}/events`;
@@ -189,7 +191,7 @@ test('the same event posted twice with one Idempotency-Key: one answer, one set 
   const other = await api.inject({ method: 'POST', url, headers, payload: { ...booking, at: `${addDays(today, 22)}T10:00` } });
   expect(other.statusCode).toBe(409);
   expect(other.json()).toMatchObject({ error: 'duplicate_event_id' });
-  expect((await epa.status(input.uln)).eventCount).toBe(3);
+  expect((await epa.status(input.uln)).eventCount).toBe(7); // submitted, 5 gateway events, the one booking
 });
 
 test('a start sent twice under one Idempotency-Key: the first answer; other details under the key: 409; no key: already exists', async () => {
@@ -218,14 +220,17 @@ test('a start sent twice under one Idempotency-Key: the first answer; other deta
 test('a repeat is recognised after the EPA has continued as new', async () => {
   const input = epaStart({ gatewaySubmittedOn: ago(10) });
   await epa.start(input, { historyLimit: 20 });
-  await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5) }, { idempotencyKey: 'pass-1' });
+  const override = { reason: 'gateway evidence checked on paper' }; // the subject here is the key, not the evidence
+  await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5), override }, { idempotencyKey: 'pass-1' });
   for (let i = 0; i < 6; i++) await epa.recordEvent(input.uln, 'ReportSubmitted', { on: today, words: 2500 + i });
   await eventually(async () => expect((await epa.status(input.uln)).runs).toBeGreaterThan(1), 30_000);
   const count = (await epa.status(input.uln)).eventCount;
-  expect((await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5) }, { idempotencyKey: 'pass-1' })).eventCount).toBe(
-    count,
-  );
-  await expect(epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(4) }, { idempotencyKey: 'pass-1' })).rejects.toMatchObject({
+  expect(
+    (await epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(5), override }, { idempotencyKey: 'pass-1' })).eventCount,
+  ).toBe(count);
+  await expect(
+    epa.recordEvent(input.uln, 'GatewayPassed', { on: ago(4), override }, { idempotencyKey: 'pass-1' }),
+  ).rejects.toMatchObject({
     kind: 'duplicate_event_id',
   });
 });
@@ -233,7 +238,7 @@ test('a repeat is recognised after the EPA has continued as new', async () => {
 test('every event records who recorded it (the token’s name) and when; the status shows the timeline', async () => {
   const named = testApi(epa, { admin: ['ana.okafor:admin-token-for-ana-0123'] });
   const headers = { authorization: 'Bearer admin-token-for-ana-0123' };
-  const input = epaStart({ gatewaySubmittedOn: ago(12), events: [{ type: 'GatewayPassed', on: ago(10) }] });
+  const input = epaStart({ gatewaySubmittedOn: ago(12), events: [...gatewayHistory('ST0071', ago(10))] });
   expect((await named.inject({ method: 'POST', url: '/api/epas', headers, payload: input })).statusCode).toBe(201);
   const booked = await named.inject({
     method: 'POST',
@@ -253,11 +258,15 @@ test('every event records who recorded it (the token’s name) and when; the sta
   await named.close();
   expect(status.timeline.map((t) => [t.number, t.type, t.by])).toEqual([
     [1, 'GatewaySubmitted', 'ana.okafor'],
-    [2, 'GatewayPassed', 'ana.okafor'],
-    [3, 'AssessmentBooked', 'ana.okafor for Kim at Northgate'],
+    [2, 'PortfolioSubmitted', 'ana.okafor'],
+    [3, 'GatewayEvidenceRecorded', 'ana.okafor'],
+    [4, 'GatewayPassed', 'ana.okafor'],
+    [5, 'PlanningMeetingBooked', 'ana.okafor'],
+    [6, 'PlanningMeetingHeld', 'ana.okafor'],
+    [7, 'AssessmentBooked', 'ana.okafor for Kim at Northgate'],
   ]);
-  expect(status.timeline[1]!.changed).toContain('stage GatewayReview → InAssessment');
-  expect(status.timeline[2]).toMatchObject({
+  expect(status.timeline[3]!.changed).toContain('stage GatewayReview → InAssessment');
+  expect(status.timeline[6]).toMatchObject({
     reason: 'the apprentice asked for an early date',
     recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
   });
@@ -266,10 +275,13 @@ test('every event records who recorded it (the token’s name) and when; the sta
 test('a wrong email is corrected without restarting: later mail goes to the new address; an employer renamed is listed by the new name', async () => {
   const input = epaStart({
     gatewaySubmittedOn: ago(6),
-    events: [{ type: 'GatewayPassed', on: ago(4) }],
+    events: [...gatewayHistory('ST0071', ago(4))],
     apprentice: { name: 'Ada Testwell', email: 'ada.wrong@apprentice.example' },
   });
   await epa.start(input);
+  await settled(input.uln);
+  // The gateway outcome (002) went out at the start, to the address as first given; what follows the fix must not.
+  const sentBefore = mailFor(input.uln).length;
   const bad = await api.inject({
     method: 'POST',
     url: `/api/epas/${input.uln}/events`,
@@ -301,7 +313,11 @@ test('a wrong email is corrected without restarting: later mail goes to the new 
     at: `${addDays(today, 21)}T10:00`,
   });
   await eventually(async () => expect(mailFor(input.uln).filter((m) => kindOf(m) === 'invite')).toHaveLength(2), 30_000);
-  expect(mailFor(input.uln).flatMap((m) => m.to)).not.toContain('ada.wrong@apprentice.example');
+  expect(
+    mailFor(input.uln)
+      .slice(sentBefore)
+      .flatMap((m) => m.to),
+  ).not.toContain('ada.wrong@apprentice.example');
   expect(mailFor(input.uln).find((m) => m.to[0] === 'ada.testwell@apprentice.example')).toBeDefined();
   const status = await epa.status(input.uln);
   expect(status.people.apprentice.email).toBe('ada.testwell@apprentice.example');
@@ -334,7 +350,7 @@ function calendarOf(mail: { parsed: { attachments: { contentType: string; conten
 }
 
 test('voiding an event recorded in error: the EPA is worked out without it, invites are put right, and what depends on it is protected', async () => {
-  const input = epaStart({ gatewaySubmittedOn: ago(6), events: [{ type: 'GatewayPassed', on: ago(4) }] });
+  const input = epaStart({ gatewaySubmittedOn: ago(6), events: [...gatewayHistory('ST0071', ago(4))] });
   await epa.start(input);
   const to = (email: string) =>
     mailFor(input.uln)
@@ -406,7 +422,7 @@ test('an event that later events depend on cannot be voided (void those first)',
   const input = epaStart({
     gatewaySubmittedOn: ago(40),
     events: [
-      { type: 'GatewayPassed', on: ago(38) },
+      ...gatewayHistory('ST0071', ago(38)),
       { type: 'AssessmentBooked', on: ago(37), component: 'observation', at: `${ago(20)}T10:00`, eventId: 'b-1' },
       { type: 'AssessmentTaken', on: ago(20), component: 'observation', eventId: 't-1' },
     ],

@@ -12,6 +12,7 @@ import { freePort, portInUse, resolveTemporalCli } from '../../src/temporal/bina
 import { devServerArgs } from '../../src/temporal/dev-server';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
+import { passGatewayWith } from '../support/walk';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -52,12 +53,19 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
   const today = londonDateOf(Date.now());
   const input = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
   expect((await fetch(`${api}/api/epas`, { method: 'POST', headers: auth, body: JSON.stringify(input) })).status).toBe(201);
-  const booked = await fetch(`${api}/api/epas/${input.uln}/events`, {
-    method: 'POST',
-    headers: auth,
-    body: JSON.stringify({ type: 'GatewayPassed', on: today }),
-  });
-  expect(booked.status).toBe(200);
+  // The gateway evidence, the pass and the planning meeting (001 §4, 002), each through the API.
+  await passGatewayWith(
+    async (type, payload) => {
+      const recorded = await fetch(`${api}/api/epas/${input.uln}/events`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type, ...payload }),
+      });
+      expect([type, recorded.status]).toEqual([type, 200]);
+    },
+    'ST0071',
+    today,
+  );
   // `npm run demo` loads the invented apprentices into the running job; a second run adds nothing.
   const demo = spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/epa.js'), 'demo'], { env, encoding: 'utf8' });
   expect(demo.status).toBe(0);

@@ -81,3 +81,22 @@ export function gatewaySteps(standard: string, date: string): [string, Record<st
 }
 
 export { eventually };
+
+/** Takes an EPA through its gateway on `date` through any door (`record(type, payload)`): the evidence, the pass, Innovate's planning meeting. */
+export async function passGatewayWith(
+  record: (type: string, payload: Record<string, unknown>) => Promise<unknown>,
+  standard: string,
+  date: string,
+): Promise<void> {
+  for (const [type, payload] of gatewaySteps(standard, date)) await record(type, { on: date, ...payload });
+  if (standard !== 'ST0072') await record('PlanningMeetingHeld', { on: date });
+}
+
+/** The same as raw history events (an EPA entered with its history, or an import row). */
+export function gatewayHistory(standard: string, date: string): Record<string, unknown>[] {
+  return [
+    ...(standard === 'ST0072' ? [{ type: 'ShowcaseSubmitted', on: date, pieces: 15 }] : []), // 004 Gateway
+    ...gatewaySteps(standard, date).map(([type, payload]) => ({ type, on: date, ...payload })),
+    ...(standard !== 'ST0072' ? [{ type: 'PlanningMeetingHeld', on: date }] : []),
+  ];
+}
