@@ -163,42 +163,6 @@ test('a reschedule with another assessor: the new one gets the REQUEST, the one 
   expect(forEpa(w.uln, 'invite').filter((m) => m.to[0] === 'priya@assessors.example')).toHaveLength(1); // only her first invite
 });
 
-test('the messages the seeds imply, through real SMTP: the gateway outcome with its reason (002), and results to the apprentice (004)', async () => {
-  const w = await startWalk(h, { gatewaySubmittedOn: '2027-09-06' });
-  const reason = 'The portfolio holds 8 pieces; 10 to 15 are needed';
-  await w.at('2027-09-13', 'GatewayRejected', { reason });
-  const rejected = await eventually(async () => {
-    const m = forEpa(w.uln, 'gatewayOutcome');
-    expect(m).toHaveLength(3);
-    return m;
-  });
-  expect(rejected.map((m) => m.to[0]).sort()).toEqual([
-    'ada.testwell@apprentice.example',
-    'femi.arkwright@northgate.example',
-    'noor.castellan@brightside.example',
-  ]);
-  for (const m of rejected) {
-    expect(m.parsed.subject).toMatch(/^Gateway rejected/);
-    expect(m.parsed.text).toContain(`The reason: ${reason}.`);
-  }
-  await w.at('2027-09-20', 'GatewaySubmitted');
-  await w.passGateway('2027-09-27');
-  await w.at('2027-09-28', 'AssessmentBooked', { component: 'observation', at: '2027-10-19T10:00' });
-  await w.at('2027-10-19', 'AssessmentTaken', { component: 'observation' });
-  await w.at('2027-10-20', 'GradeRecorded', { component: 'observation', grade: 'Distinction' });
-  await w.publish('2027-10-21', 'observation');
-  const result = await eventually(async () => {
-    const m = forEpa(w.uln, 'resultPublished');
-    expect(m).toHaveLength(1);
-    return m[0]!;
-  });
-  expect(result.to).toEqual(['ada.testwell@apprentice.example']);
-  expect(result.parsed.subject).toBe('Your practical observation with Q&A result: Distinction');
-  expect(forEpa(w.uln, 'gatewayOutcome').map((m) => m.parsed.subject)).toContain(
-    'Gateway passed: your ST0071 Customer Service Specialist end-point assessment',
-  );
-});
-
 test('an SMTP server that answers 421 twice then accepts: exactly one message per recipient', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-03-01' });
   await w.passGateway('2027-03-08');
@@ -248,6 +212,44 @@ test('a 550 for one recipient is logged as failed, not retried for ever, and the
   // The workflow is still running and takes the next event.
   const next = await w.at('2027-05-12', 'ReportSubmitted', { words: 2500 });
   expect(next.stage).toBe('InAssessment');
+});
+
+// Between the 550 test (May 2027) and the worker-killed one (July): the time-skipping clock only moves forward,
+// and the killed worker's EPA, left without a worker, stops time skipping for any test after it.
+test('the messages the seeds imply, through real SMTP: the gateway outcome with its reason (002), and results to the apprentice (004)', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-05-17' });
+  const reason = 'The portfolio holds 8 pieces; 10 to 15 are needed';
+  await w.at('2027-05-24', 'GatewayRejected', { reason });
+  const rejected = await eventually(async () => {
+    const m = forEpa(w.uln, 'gatewayOutcome');
+    expect(m).toHaveLength(3);
+    return m;
+  });
+  expect(rejected.map((m) => m.to[0]).sort()).toEqual([
+    'ada.testwell@apprentice.example',
+    'femi.arkwright@northgate.example',
+    'noor.castellan@brightside.example',
+  ]);
+  for (const m of rejected) {
+    expect(m.parsed.subject).toMatch(/^Gateway rejected/);
+    expect(m.parsed.text).toContain(`The reason: ${reason}.`);
+  }
+  await w.at('2027-05-25', 'GatewaySubmitted');
+  await w.passGateway('2027-05-31');
+  await w.at('2027-06-01', 'AssessmentBooked', { component: 'observation', at: '2027-06-22T10:00' });
+  await w.at('2027-06-22', 'AssessmentTaken', { component: 'observation' });
+  await w.at('2027-06-23', 'GradeRecorded', { component: 'observation', grade: 'Distinction' });
+  await w.publish('2027-06-24', 'observation');
+  const result = await eventually(async () => {
+    const m = forEpa(w.uln, 'resultPublished');
+    expect(m).toHaveLength(1);
+    return m[0]!;
+  });
+  expect(result.to).toEqual(['ada.testwell@apprentice.example']);
+  expect(result.parsed.subject).toBe('Your practical observation with Q&A result: Distinction');
+  expect(forEpa(w.uln, 'gatewayOutcome').map((m) => m.parsed.subject)).toContain(
+    'Gateway passed: your ST0071 Customer Service Specialist end-point assessment',
+  );
 });
 
 test('a worker killed after the SMTP server accepted a message, before the activity completed: still one message', async () => {

@@ -41,6 +41,16 @@ const value = fc.oneof(
     'apprentice',
     'epaoAdmin',
     'ada@apprentice.example',
+    '2027-03-28T01:30', // does not exist in London
+    '2027-10-31T01:30', // happens twice: needs an offset
+    '2027-10-31T01:30+00:00',
+    '2027-07-01T10:00+00:00', // the wrong offset for July
+    'upheld',
+    'dismissed',
+    'none',
+    'requested',
+    'Level 2',
+    'BSL',
   ),
   fc.integer({ min: -2, max: 30 }),
   fc.double(),
@@ -52,6 +62,9 @@ const value = fc.oneof(
     { name: 'Priya', email: 'priya@assessors.example' },
     { name: 'Priya', email: 'not-an-email' },
     { name: '', email: 'a@b.co' },
+    { english: 'Level 2', maths: 'Level 1' },
+    { english: 'BSL', maths: 'Entry Level 3', ehcPlanOrLegacyStatement: true },
+    { english: 'Level 4', maths: 'Level 2' },
   ),
 );
 const keys = fc.constantFrom(
@@ -74,6 +87,12 @@ const keys = fc.constantFrom(
   'name',
   'email',
   'organisation',
+  'englishMaths',
+  'employerSignOff',
+  'declarationSigned',
+  'projectSynopsisAgreed',
+  'reasonableAdjustments',
+  'outcome',
   'colour',
 );
 const raw = fc
@@ -110,7 +129,20 @@ test('well-formed events of every type pass both', () => {
     },
     { type: 'GradeRecorded', on: '2027-01-27', component: 'showcase', passCriteriaMet: true, distinctionCriteriaMet: 7 },
     { type: 'Withdrawn', on: '2027-02-01', reason: '  left employment ', by: 'admin' },
+    {
+      type: 'GatewayEvidenceRecorded',
+      on: '2027-01-04',
+      englishMaths: { english: 'BSL', maths: 'Level 2', ehcPlanOrLegacyStatement: false },
+      employerSignOff: true,
+      reasonableAdjustments: 'requested',
+    },
+    { type: 'PlanningMeetingBooked', on: '2027-01-12', at: '2027-10-31T01:30+01:00' },
+    { type: 'PlanningMeetingHeld', on: '2027-01-13' },
+    { type: 'ResultModerated', on: '2027-01-28', component: 'observation' },
+    { type: 'AppealLodged', on: '2027-02-03', component: 'observation', reason: ' marked wrongly ' },
+    { type: 'AppealDecided', on: '2027-02-20', component: 'observation', outcome: 'upheld', grade: 'Pass' },
   ];
+  for (const e of examples) expect(checkVerdict(e).ok).toBe(true);
   for (const e of examples) expect(checkVerdict(e)).toEqual(zodVerdict(e));
 });
 

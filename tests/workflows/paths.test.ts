@@ -80,7 +80,12 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
   const delivered = h.deliveries.filter((d) => d.epaId === `epa-${input.uln}`);
   const mine = delivered.map((d) => d.notification.key);
   expect(new Set(mine).size).toBe(mine.length); // nothing sent twice across runs
-  // The log, carried across runs, has one entry per recipient of every notification sent.
-  const perRecipient = delivered.flatMap((d) => d.recipients.map((r) => `${d.notification.key} → ${r.role}`)).sort();
-  expect(status.log.map((l) => `${l.key} → ${l.role}`).sort()).toEqual(perRecipient);
+  // The log, carried across runs, has one entry per recipient of every notification sent (once the
+  // last delivery, which runs beside the workflow loop, has reported back).
+  await eventually(async () => {
+    const sent = h.deliveries.filter((d) => d.epaId === `epa-${input.uln}`);
+    const perRecipient = sent.flatMap((d) => d.recipients.map((r) => `${d.notification.key} → ${r.role}`)).sort();
+    const log = (await h.env.client.workflow.getHandle(`epa-${input.uln}`).query(statusQuery)).log;
+    expect(log.map((l) => `${l.key} → ${l.role}`).sort()).toEqual(perRecipient);
+  });
 });
