@@ -147,7 +147,7 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   },
   PlanningMeetingBooked: { fields: { at: dateTime } },
   PlanningMeetingHeld: { fields: {} },
-  ResultModerated: { fields: { component } },
+  ResultModerated: { fields: { component }, optional: ['component'] },
   AppealLodged: { fields: { component, reason } },
   AppealDecided: {
     fields: { component, outcome: oneOf('upheld', 'dismissed'), grade, reason },

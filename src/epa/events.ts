@@ -164,8 +164,13 @@ export const PlanningMeetingBooked = z
   .strict();
 /** … and held (the assessments it books follow it). */
 export const PlanningMeetingHeld = z.object({ type: z.literal('PlanningMeetingHeld'), ...base }).strict();
-/** 001 §8: the EPAO moderated the assessor's decision on a component (before its result is published). */
-export const ResultModerated = z.object({ type: z.literal('ResultModerated'), ...base, component: ComponentId }).strict();
+/**
+ * 001 §8: the EPAO moderated the assessor's decision on a component (before its result is published);
+ * without `component`, the overall decision: every graded component not yet moderated.
+ */
+export const ResultModerated = z
+  .object({ type: z.literal('ResultModerated'), ...base, component: ComponentId.optional() })
+  .strict();
 /** An appeal against a component's published result (001 §8: "managed by the EPAO whose decision is final"). */
 export const AppealLodged = z
   .object({ type: z.literal('AppealLodged'), ...base, component: ComponentId, reason: Reason })

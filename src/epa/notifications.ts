@@ -109,6 +109,25 @@ function reminderWindows(daysBefore: number[], date: LondonDate, time: string, e
   });
 }
 
+/** Reminders to the apprentice and employer N days before a deadline (the policy's days, at its time). */
+function deadlineReminders(d: Deadline, kind: 'deadlineReminder' | 'resitWindowClosing', policy: Policy): Notification[] {
+  const { daysBefore, at: time } = policy.reminders;
+  return reminderWindows(daysBefore, d.due, time, endOfLondonDay(d.due)).map(([days, until]) => ({
+    // deadlineReminder:<key>:<due>:<n>d, resitWindowClosing:<due>:<n>d (keys running EPAs already use)
+    key: kind === 'deadlineReminder' ? `${kind}:${d.key}:${d.due}:${days}d` : `${kind}:${d.due}:${days}d`,
+    rule: d.rule,
+    source: d.source,
+    kind,
+    at: londonInstant(addDays(d.due, -days), time),
+    expiresAt: until,
+    to: ['apprentice', 'employer'],
+    deadlineKey: d.key,
+    due: d.due,
+    component: d.component,
+    daysBefore: days,
+  }));
+}
+
 /** Behaviour a workflow run started on older code keeps off (see the workflow's patches). */
 export interface NotificationFeatures {
   /** A reschedule that changes the assessor sends the replaced assessor a CANCEL (patch `trusted-invites`). */
@@ -222,21 +241,7 @@ export function scheduledNotifications(
     if (d.status === 'met') continue;
     const expires = endOfLondonDay(d.due);
     if (SUBMISSIONS.has(d.key)) {
-      for (const [days, until] of reminderWindows(daysBefore, d.due, time, expires)) {
-        out.push({
-          key: `deadlineReminder:${d.key}:${d.due}:${days}d`,
-          rule: d.rule,
-          source: d.source,
-          kind: 'deadlineReminder',
-          at: londonInstant(addDays(d.due, -days), time),
-          expiresAt: until,
-          to: ['apprentice', 'employer'],
-          deadlineKey: d.key,
-          due: d.due,
-          component: d.component,
-          daysBefore: days,
-        });
-      }
+      out.push(...deadlineReminders(d, 'deadlineReminder', policy));
     }
     if (RESULT_OR_CERTIFICATE.test(d.key) && adminAlertWorkingDaysBefore > 0) {
       out.push({
@@ -348,21 +353,7 @@ function seedMessages(state: EpaState, plan: Plan, policy: Policy, deadlines: De
   }
   const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met');
   if (resit && !state.withdrawn) {
-    const { daysBefore, at: time } = policy.reminders;
-    for (const [days, until] of reminderWindows(daysBefore, resit.due, time, endOfLondonDay(resit.due))) {
-      out.push({
-        key: `resitWindowClosing:${resit.due}:${days}d`,
-        kind: 'resitWindowClosing',
-        at: londonInstant(addDays(resit.due, -days), time),
-        expiresAt: until,
-        to: ['apprentice', 'employer'],
-        deadlineKey: resit.key,
-        due: resit.due,
-        daysBefore: days,
-        rule: resit.rule,
-        source: resit.source,
-      });
-    }
+    out.push(...deadlineReminders(resit, 'resitWindowClosing', policy));
   }
   return out;
 }

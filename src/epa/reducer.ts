@@ -467,6 +467,15 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     meeting.heldOn = event.on;
   },
   ResultModerated(step, event) {
+    if (event.component === undefined) {
+      // The overall decision: every component's graded decision not yet moderated.
+      const pending = step.ctx.plan.components
+        .map((c) => gradedAttempt(step.state.components[c.id]!))
+        .filter((a): a is Attempt => a !== undefined && a.moderatedOn === undefined);
+      if (pending.length === 0) throw new EpaTransitionError('no graded decision is waiting for moderation');
+      for (const a of pending) a.moderatedOn = event.on;
+      return;
+    }
     const { spec, state: component } = componentOf(step, event.component);
     const attempt = gradedAttempt(component);
     if (!attempt) throw new EpaTransitionError(`${spec.id} has no decision to moderate: record its grade first`);

@@ -118,11 +118,20 @@ const plausible = fc.record(
     pieces: fc.integer({ min: 8, max: 16 }),
     reason: fc.constantFrom('illness', 'assessor unavailable'),
     override: fc.constant({ reason: 'fuzz override' }),
+    englishMaths: fc.constantFrom({ english: 'Level 2', maths: 'Level 2' }, { english: 'BSL', maths: 'Level 1' }),
+    employerSignOff: fc.constant(true),
+    outcome: fc.constantFrom('upheld', 'dismissed'),
   },
   { requiredKeys: ['on'] },
 );
 const fieldsOf: Record<string, string[]> = {
   GatewayRejected: ['reason'],
+  GatewayPassed: ['override'], // gateway evidence is mostly missing here: passed with an override
+  GatewayEvidenceRecorded: ['englishMaths', 'employerSignOff'],
+  PlanningMeetingBooked: ['at'],
+  ResultModerated: ['component'],
+  AppealLodged: ['component', 'reason', 'override'],
+  AppealDecided: ['component', 'outcome', 'grade'],
   AssessmentBooked: ['component', 'at', 'override'],
   AssessmentCancelled: ['component', 'reason'],
   ReportSubmitted: ['words'],

@@ -16,6 +16,7 @@ import {
   type EpaState,
 } from '../../src/epa';
 import { resultDueOn } from '../../src/epa/rules';
+import { resultAttempt } from '../../src/epa/state';
 import { eventStep, eventsFrom } from '../support/arbitraries';
 import { deadline, plan, st0071Evidence, st0071Gateway, st0072Evidence, type RawEvent } from '../support/cases';
 
@@ -134,6 +135,57 @@ describe('a resit booked before the failing result is published (001 §8, 002 An
             expect(d).toMatchObject({ due: resultDueOn(waiting.takenOn!, innovate.policy), status: 'missed' });
           }
           if (state.firstFailPublishedOn) expect(v.deadlines.some((d) => d.key === 'resitDeadline')).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('NQual results and the 6-month window survive any order the core accepts (004 Grading, 004 Re-sit / Re-take)', () => {
+  const nqual = ruleContext('ST0072', 'nqual');
+  const types = [
+    'AssessmentBooked',
+    'AssessmentTaken',
+    'GradeRecorded',
+    'ResultPublished',
+    'AssessmentCancelled',
+    'ExtenuatingCircumstances',
+    'GatewaySubmitted',
+    'GatewayPassed',
+  ];
+  test('property: while every component has been taken and a result is awaited, resultsDue is there and not met; a fail always has a resit window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(eventStep(types, ['showcase', 'observation', 'discussion'], { gap: 40, ahead: 30 }), { maxLength: 40 }),
+        (steps) => {
+          let state: EpaState = newEpa(nqual);
+          const gateway: RawEvent[] = [
+            { type: 'GatewaySubmitted', on: '2027-01-04' },
+            { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
+            st0072Evidence('2027-01-04'),
+            { type: 'GatewayPassed', on: '2027-01-08' },
+          ];
+          const events = eventsFrom('2027-01-09', steps, { override: { reason: 'property test' } }).map((e) =>
+            e.type === 'GradeRecorded'
+              ? { ...e, grade: undefined, passCriteriaMet: e.grade !== 'Fail', distinctionCriteriaMet: 1 }
+              : e,
+          );
+          for (const e of [...gateway, ...events]) {
+            try {
+              state = recordEvent(state, e, nqual).state;
+            } catch (err) {
+              if (!(err instanceof EpaInputError) && !(err as Error).name.includes('Transition')) throw err;
+            }
+          }
+          const v = view(state, nqual, Date.parse('2030-01-01T00:00:00Z'));
+          const results = Object.values(state.components).map((c) => resultAttempt(c));
+          if (results.every((a) => a?.takenOn) && results.some((a) => !a!.publishedOn)) {
+            expect(v.deadlines.find((d) => d.key === 'resultsDue')).toMatchObject({ status: 'missed' });
+          }
+          if (Object.values(state.components).some((c) => c.attempts.some((a) => a.grade === 'Fail'))) {
+            expect(v.deadlines.some((d) => d.key === 'resitDeadline')).toBe(true);
+          }
         },
       ),
       { numRuns: 300 },
@@ -356,6 +408,23 @@ describe('moderation before the result (001 §8: "Decisions must not be confirme
       '2026-12-14',
     );
     expect(moderated).toMatchObject({ overall: 'Pass', provisionalOverall: 'Pass' });
+  });
+
+  test('without a component, ResultModerated moderates the overall decision: every graded component', () => {
+    const v = plan(
+      'ST0071',
+      [
+        ...graded,
+        { type: 'ResultModerated', on: '2026-12-10' },
+        { type: 'ResultPublished', component: 'observation', on: '2026-12-10' },
+      ],
+      '2026-12-11',
+    );
+    expect(v.violations).toEqual([]);
+    expect(v.components.observation!.attempts[0]!.moderatedOn).toBe('2026-12-10');
+    expect(() => plan('ST0071', [...st0071Gateway, { type: 'ResultModerated', on: '2026-11-17' }], '2026-11-18')).toThrow(
+      /no graded decision is waiting for moderation/,
+    );
   });
 
   test('a corrected grade is moderated again', () => {
@@ -736,6 +805,32 @@ describe('messages the seeds imply', () => {
       ['2027-12-10', 7],
       ['2027-12-10', 1],
     ]);
+  });
+
+  test('the certificate claimed and sent: the apprentice and the employer are told (002 Annex 2: the ESFA sends it to the employer)', () => {
+    const events: RawEvent[] = byDate([
+      ...st0071Gateway,
+      ...['observation', 'project', 'discussion'].flatMap((c, i): RawEvent[] => [
+        ...(c === 'project' ? [{ type: 'ReportSubmitted', on: '2026-11-20', words: 2500 }] : []),
+        { type: 'AssessmentBooked', component: c, on: '2026-11-20', at: `2026-12-1${i}T10:00` },
+      ]),
+      ...['observation', 'project', 'discussion'].flatMap((c, i): RawEvent[] => [
+        { type: 'AssessmentTaken', component: c, on: `2026-12-1${i}` },
+      ]),
+      ...['observation', 'project', 'discussion'].flatMap((c): RawEvent[] => [
+        { type: 'GradeRecorded', component: c, grade: 'Pass', on: '2026-12-14' },
+        { type: 'ResultModerated', component: c, on: '2026-12-14' },
+        { type: 'ResultPublished', component: c, on: '2026-12-15' },
+      ]),
+      { type: 'CertificateClaimed', on: '2026-12-16' },
+      { type: 'CertificateReceived', on: '2027-01-20' },
+    ]);
+    const n = kinds(events, '2027-01-20');
+    expect(n.filter((x) => x.kind.startsWith('certificate')).map((x) => [x.kind, x.to, x.source])).toEqual([
+      ['certificateClaimed', ['apprentice', 'employer'], '002 Annex 2'],
+      ['certificateReceived', ['apprentice', 'employer'], undefined],
+    ]);
+    expect(n.filter((x) => x.kind === 'resultPublished')).toHaveLength(3);
   });
 
   test('a run started before patch seed-rules-ii sends none of them, and keeps its old rules', () => {
