@@ -130,7 +130,8 @@ async function main(): Promise<void> {
     for (let s = 0; s < SAMPLES; s++) {
       const i = 2 * Math.floor((s / SAMPLES) * (N / 2)) + 1; // odd: EPAs not overdue, so the overdue count stays N/2
       let t0 = performance.now();
-      await epa.recordEvent(String(5_000_000_000 + i), 'GatewayPassed', { on: today });
+      // An override stands in for the gateway evidence (001 §4, 002): the figure is the Update's cost, not the checklist.
+      await epa.recordEvent(String(5_000_000_000 + i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
       epaLatency.push(performance.now() - t0);
       t0 = performance.now();
       await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
