@@ -11,7 +11,7 @@ export const gatewayEvidenceNames: Record<GatewayEvidenceItemId, string> = {
   employerSignOff: "the employer's sign-off",
   declaration: 'the signed declaration',
   projectSynopsis: 'the agreed project synopsis',
-  reasonableAdjustments: 'reasonable adjustments declared (or none)',
+  reasonableAdjustments: 'the reasonable adjustments declaration (even "none")',
   portfolio: 'the portfolio of evidence',
   showcase: 'the apprentice showcase',
 };

@@ -435,7 +435,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     for (const [item, present] of Object.entries(given)) {
       if (present && !needed.has(item as keyof typeof given)) {
         throw new EpaInputError(
-          `${plan.standard} with ${policy.name} needs no ${gatewayEvidenceNames[item as keyof typeof given]} at gateway (it needs: ${[...needed].map((i) => gatewayEvidenceNames[i]).join('; ')})`,
+          `${plan.standard} with ${policy.name} does not ask for ${gatewayEvidenceNames[item as keyof typeof given]} at gateway (it asks for: ${[...needed].map((i) => gatewayEvidenceNames[i]).join('; ')})`,
           field[item] ?? item,
         );
       }
