@@ -272,6 +272,24 @@ export function openApiDocument(): Record<string, unknown> {
           }),
         },
       },
+      '/api/rules': {
+        get: {
+          summary: 'The standards (with versions) and EPAO policies, and which EPAO assesses which standard',
+          responses: responses({
+            '200': { description: 'The catalogue', content: { 'application/json': { schema: { type: 'object' } } } },
+          }),
+        },
+      },
+      '/api/rules/{standard}': {
+        get: {
+          summary: "A standard's plan and each EPAO's handling of it, every rule with its seed or marked as an EPAO setting",
+          parameters: [{ name: 'standard', in: 'path', required: true, schema: { type: 'string', example: 'ST0071' } }],
+          responses: responses({
+            '200': { description: 'The plan in words', content: { 'application/json': { schema: { type: 'object' } } } },
+            '404': { description: 'No such standard' },
+          }),
+        },
+      },
       '/api/stages': {
         get: {
           summary: 'Counts of EPAs per stage',

@@ -34,6 +34,8 @@ import {
 import { renderDashboard, renderLogin } from './dashboard';
 import { openApiDocument } from './openapi';
 import { planImport, applyImport } from '../app/import';
+import { describeStandard, rulesCatalogue } from '../app/rules';
+import { standardIds } from '../plans';
 import { validatePlans } from '../plans/validate';
 
 export type Role = 'admin' | 'ops';
@@ -317,6 +319,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.get('/api/epas/:uln', read, async (req) => await options.epa.status((req.params as { uln: string }).uln));
   app.get('/api/epas/:uln/runs', read, async (req) => ({ runs: await options.epa.runs((req.params as { uln: string }).uln) }));
   app.get('/api/stages', read, async () => ({ counts: await stageCounts() }));
+  // The rules the EPAs follow, each with its citation (the same as `epa rules list` and `epa rules show`).
+  app.get('/api/rules', read, async () => rulesCatalogue());
+  app.get('/api/rules/:standard', read, async (req, reply) => {
+    const { standard } = req.params as { standard: string };
+    if (!standardIds.includes(standard.toUpperCase()))
+      return reply.code(404).send({ error: 'not_found', message: `no standard ${standard} (one of: ${standardIds.join(', ')})` });
+    return describeStandard(standard);
+  });
 
   // The ops dashboard: server-rendered, no build step, no script needed. Its forms post
   // form-encoded bodies, which only these routes parse.

@@ -14,6 +14,7 @@ import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
 import type { EpaStatus } from '../../workflows/definitions';
 import { CliError, EXIT, type Io } from './main';
+import { table } from './table';
 import { demo } from './demo';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
 
@@ -30,21 +31,6 @@ function cliUser(): string {
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
   return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${done}/${total}`;
-}
-
-export function table(rows: Record<string, unknown>[], columns?: string[]): string {
-  if (rows.length === 0) return '(none)\n';
-  const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return (
-    [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n') + '\n'
-  );
 }
 
 function parseJson(text: string, what: string): unknown {

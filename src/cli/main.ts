@@ -3,9 +3,11 @@
  * `epa plan` asks the rules core a "what if" question without Temporal.
  */
 import { readFileSync } from 'node:fs';
+import { describeStandard, describeStandardText, rulesCatalogue } from '../app/rules';
 import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
 import { validatePlans } from '../plans/validate';
+import { table } from './table';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3 } as const;
 
@@ -67,6 +69,38 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
       const withAsOf = opts.asOf && input && typeof input === 'object' ? { ...input, asOf: opts.asOf } : input;
       const result = planCase(withAsOf, io.now());
       io.stdout(JSON.stringify(result, null, opts.compact ? undefined : 2) + '\n');
+    });
+
+  const rules = program.command('rules').description('the standards and EPAO policies the rules come from, with their citations');
+  rules
+    .command('list')
+    .description('standards (with version) and EPAOs, and which EPAO assesses which standard')
+    .option('--json', 'JSON output')
+    .action((opts: { json?: boolean }) => {
+      const catalogue = rulesCatalogue();
+      if (opts.json) return io.stdout(JSON.stringify(catalogue, null, 2) + '\n');
+      io.stdout(
+        table(
+          catalogue.standards.map((s) => ({
+            standard: s.standard,
+            version: s.version,
+            level: s.level,
+            title: s.title,
+            epaos: s.epaos.join(', '),
+            source: s.source,
+          })),
+        ) +
+          '\n' +
+          table(catalogue.epaos.map((e) => ({ epao: e.id, name: e.name, standards: e.standards.join(', '), source: e.source }))),
+      );
+    });
+  rules
+    .command('show <standard>')
+    .description("a standard's plan as a person reads it, each rule with its seed or marked as an EPAO setting")
+    .option('--json', 'JSON output')
+    .action((standard: string, opts: { json?: boolean }) => {
+      const d = describeStandard(standard);
+      io.stdout(opts.json ? JSON.stringify(d, null, 2) + '\n' : describeStandardText(d));
     });
 
   extend?.(program, io);

@@ -221,6 +221,19 @@ test('overdue listing, CSV and stage counts', async () => {
   expect(await byEmployer('Smith & Sons')).toEqual([]);
 });
 
+test('the rules: the catalogue and one standard in words, for ops and admins; an unknown standard 404', async () => {
+  const catalogue = await api.inject({ method: 'GET', url: '/api/rules', headers: as(OPS) });
+  expect(catalogue.statusCode).toBe(200);
+  expect(catalogue.json().standards.map((s: { standard: string }) => s.standard)).toEqual(['ST0071', 'ST0072']);
+  const st0072 = await api.inject({ method: 'GET', url: '/api/rules/st0072', headers: as(ADMIN) });
+  expect(st0072.statusCode).toBe(200);
+  expect(st0072.json()).toMatchObject({ standard: 'ST0072', epaos: [{ id: 'nqual' }] });
+  expect((await api.inject({ method: 'GET', url: '/api/rules/ST9999', headers: as(OPS) })).json()).toMatchObject({
+    error: 'not_found',
+  });
+  expect((await api.inject({ method: 'GET', url: '/api/rules' })).statusCode).toBe(401);
+});
+
 test('the OpenAPI document validates', async () => {
   const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json();
   // The validator is ESM-only: run it in its own Node process.
