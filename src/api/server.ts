@@ -14,6 +14,7 @@
  *   and ULNs masked. Tokens and cookies are never logged.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonDateOf } from '../calendar';
@@ -31,7 +32,11 @@ import {
   type EpaListing,
   type OverdueEpa,
 } from '../temporal/epa-client';
-import { renderDashboard, renderLogin } from './dashboard';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import nunjucks from 'nunjucks';
+import { dashboardView } from './dashboard';
+import { govukDir, viewsDir } from '../web/paths';
 import { openApiDocument } from './openapi';
 import { planImport, applyImport } from '../app/import';
 import { describeStandard, rulesCatalogue } from '../app/rules';
@@ -335,8 +340,20 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     pages.get('/', async (_req, reply) => reply.redirect('/dashboard'));
+    // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
+    await pages.register(fastifyView, {
+      engine: { nunjucks },
+      templates: [viewsDir, govukDir],
+      options: { autoescape: true, throwOnUndefined: false },
+    });
+    await pages.register(fastifyStatic, {
+      root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk')],
+      prefix: '/assets/',
+    });
     pages.get('/login', async (req, reply) =>
-      reply.type('text/html; charset=utf-8').send(renderLogin((req.query as { error?: string }).error !== undefined)),
+      reply
+        .type('text/html; charset=utf-8')
+        .view('pages/login.njk', { failed: (req.query as { error?: string }).error !== undefined }),
     );
     pages.post('/login', { onRequest: sameOrigin }, async (req, reply) => {
       const token = String((req.body as Record<string, unknown> | undefined)?.token ?? '');
@@ -352,7 +369,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       const [overdue, counts, soon] = await Promise.all([overdueRows(), stageCounts(), upcoming()]);
       return reply
         .type('text/html; charset=utf-8')
-        .send(renderDashboard({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }));
+        .view('pages/dashboard.njk', dashboardView({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }));
     });
     pages.get('/dashboard/overdue.csv', { onRequest: pageRole }, async (_req, reply) => csvReply(reply, await overdueRows()));
   });
