@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-check';
+import { EnglishMathsLevel } from '../plans/schema';
 
 export const LondonDateSchema = z
   .string()
@@ -120,8 +121,6 @@ export const ContactDetailsChanged = z
     path: ['organisation'],
   });
 
-/** English and maths levels, lowest first (the plan's gatewayEvidence says which is required). */
-export const EnglishMathsLevel = z.enum(['Entry Level 3', 'Level 1', 'Level 2', 'Level 3 or above']);
 /**
  * Gateway evidence checked (001 §4, 002 Gateway, 003, 004 Gateway): any of the items, each recorded
  * once seen. Reasonable adjustments: only whether any were requested, never what they are.

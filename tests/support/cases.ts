@@ -64,3 +64,11 @@ export function st0071Component(
     { type: 'ResultPublished', component, on: publishedOn },
   ];
 }
+
+/** ST0072 through gateway: submitted 2027-01-04 with the showcase (18 pieces) and the evidence, passed 2027-01-08 (004 Gateway). */
+export const st0072Gateway: RawEvent[] = [
+  { type: 'GatewaySubmitted', on: '2027-01-04' },
+  { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
+  st0072Evidence('2027-01-04'),
+  { type: 'GatewayPassed', on: '2027-01-08' },
+];

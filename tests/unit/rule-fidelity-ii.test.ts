@@ -18,7 +18,7 @@ import {
 import { resultDueOn } from '../../src/epa/rules';
 import { resultAttempt } from '../../src/epa/state';
 import { eventStep, eventsFrom } from '../support/arbitraries';
-import { deadline, plan, st0071Evidence, st0071Gateway, st0072Evidence, type RawEvent } from '../support/cases';
+import { deadline, plan, st0071Evidence, st0071Gateway, st0072Evidence, st0072Gateway, type RawEvent } from '../support/cases';
 
 /** Events in date order (a stable sort: same-day events keep their order). */
 const byDate = (events: RawEvent[]): RawEvent[] => [...events].sort((a, b) => a.on.localeCompare(b.on));
@@ -73,12 +73,7 @@ describe('a resit booked before the failing result is published (001 §8, 002 An
   });
 
   test('NQual: the results deadline after the final component survives a resit booked early (004 Grading)', () => {
-    const gateway: RawEvent[] = [
-      { type: 'GatewaySubmitted', on: '2027-01-04' },
-      { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
-      st0072Evidence('2027-01-04'),
-      { type: 'GatewayPassed', on: '2027-01-08' },
-    ];
+    const gateway = st0072Gateway;
     const take = (component: string, at: string, pass: boolean): RawEvent[] => [
       { type: 'AssessmentBooked', component, on: '2027-01-08', at },
       { type: 'AssessmentTaken', component, on: at.slice(0, 10) },
@@ -160,12 +155,7 @@ describe('NQual results and the 6-month window survive any order the core accept
         fc.array(eventStep(types, ['showcase', 'observation', 'discussion'], { gap: 40, ahead: 30 }), { maxLength: 40 }),
         (steps) => {
           let state: EpaState = newEpa(nqual);
-          const gateway: RawEvent[] = [
-            { type: 'GatewaySubmitted', on: '2027-01-04' },
-            { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
-            st0072Evidence('2027-01-04'),
-            { type: 'GatewayPassed', on: '2027-01-08' },
-          ];
+          const gateway = st0072Gateway;
           const events = eventsFrom('2027-01-09', steps, { override: { reason: 'property test' } }).map((e) =>
             e.type === 'GradeRecorded'
               ? { ...e, grade: undefined, passCriteriaMet: e.grade !== 'Fail', distinctionCriteriaMet: 1 }
@@ -278,12 +268,7 @@ describe('late work is a violation needing an override reason (001 §5, 001 §8,
 });
 
 describe('ST0072: the 6-month window (004 Re-sit / Re-take)', () => {
-  const gateway: RawEvent[] = [
-    { type: 'GatewaySubmitted', on: '2027-01-04' },
-    { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
-    st0072Evidence('2027-01-04'),
-    { type: 'GatewayPassed', on: '2027-01-08' },
-  ];
+  const gateway = st0072Gateway;
   const done = (component: string, at: string, pass: boolean, publishedOn: string): RawEvent[] => [
     { type: 'AssessmentBooked', component, on: '2027-01-08', at },
     { type: 'AssessmentTaken', component, on: at.slice(0, 10) },

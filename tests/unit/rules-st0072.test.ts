@@ -2,15 +2,10 @@
 import { plans } from '../../src/plans';
 import { nqual } from '../../src/plans/epaos';
 import { gradeFromCriteria, newEpa, recordEvent, view, type EpaState } from '../../src/epa';
-import { deadline, plan, st0072Evidence, type RawEvent } from '../support/cases';
+import { deadline, plan, st0072Gateway, type RawEvent } from '../support/cases';
 
 const spec = (id: string) => plans.ST0072!.components.find((c) => c.id === id)!;
-const gateway: RawEvent[] = [
-  { type: 'GatewaySubmitted', on: '2027-01-04' },
-  { type: 'ShowcaseSubmitted', on: '2027-01-04', pieces: 18 },
-  st0072Evidence('2027-01-04'),
-  { type: 'GatewayPassed', on: '2027-01-08' },
-];
+const gateway = st0072Gateway;
 const take = (component: string, on: string, at: string, pass: boolean, distinctions: number, gradedOn: string): RawEvent[] => [
   { type: 'AssessmentBooked', component, on, at },
   { type: 'AssessmentTaken', component, on: at.slice(0, 10) },
