@@ -355,7 +355,10 @@ test('voiding an event recorded in error: the EPA is worked out without it, invi
   const to = (email: string) =>
     mailFor(input.uln)
       .filter((m) => m.to[0] === email && (kindOf(m) === 'invite' || kindOf(m) === 'inviteCancelled'))
-      .map(calendarOf);
+      .map(calendarOf)
+      // Deliveries run side by side, so two updates may arrive in either order; a calendar applies
+      // the highest SEQUENCE whatever the order, so they are compared by SEQUENCE.
+      .sort((a, b) => a.sequence - b.sequence);
   const apprentice = input.apprentice.email;
   const first = `${addDays(today, 21)}T10:00`;
   const second = `${addDays(today, 28)}T10:00`;
