@@ -5,7 +5,7 @@
 import type { Role } from '../src/epa/deadlines';
 import type { NotificationKind } from '../src/epa/notifications';
 import { londonDateTimeInstant, londonInstant } from '../src/calendar/london';
-import { describeSource } from '../src/epa/sources';
+import { describeSource } from '../src/plans/registry';
 import type { DeliveryRequest, Recipient } from './types';
 
 export interface RenderedMessage {

@@ -7,12 +7,12 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createDeliveryActivities, SentStore, transportFromConfig } from '../activities';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions } from '../src/temporal/connection';
-import { validatePlans } from '../src/plans/validate';
+import { rules } from '../src/plans';
 import { createEpaWorker } from './epa-worker';
 import { redactingLogger } from './logger';
 
 export async function startWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection; transport: string }> {
-  validatePlans();
+  rules(); // the rule files, loaded and checked before the worker polls (activities cite their documents)
   const { transport, describe, concurrency } = transportFromConfig(config);
   const opts = connectionOptions(config);
   const connection = await NativeConnection.connect({

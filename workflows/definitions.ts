@@ -30,6 +30,17 @@ export interface NotificationLogEntry {
   messageId?: string;
 }
 
+/** Which rules an EPA decides by: the plan version and EPAO policy pinned when it started, with their content hashes. */
+export interface RulesInUse {
+  standard: string;
+  version: string;
+  planHash: string;
+  epao: string;
+  policyHash: string;
+  /** False for a run started before rules were pinned: it keeps the rules compiled in then. */
+  pinned: boolean;
+}
+
 export interface EpaStatus extends EpaView {
   epaId: string;
   uln: string;
@@ -41,6 +52,7 @@ export interface EpaStatus extends EpaView {
   completed: boolean;
   /** How many workflow runs this EPA has used (continue-as-new keeps history short). */
   runs: number;
+  rules: RulesInUse;
   /** When this EPA was started again after an earlier run finished: which run, and why. */
   restartOf?: RestartNote;
   /** Every event (the newest 500): when, who recorded it and when, the reason given, what it changed. */
@@ -54,7 +66,7 @@ export interface EpaStatus extends EpaView {
  */
 export type EpaSummary = Omit<
   EpaStatus,
-  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf' | 'timeline'
+  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf' | 'timeline' | 'rules'
 > & {
   /** The violations (accepted with an override) and warnings this event raised. */
   violations: Finding[];
@@ -71,6 +83,7 @@ export function summarise(status: EpaStatus, raised: { violations: Finding[]; wa
     warnings: _w,
     restartOf: _r,
     timeline: _t,
+    rules: _rules,
     ...summary
   } = status;
   return { ...summary, violations: raised.violations, warnings: raised.warnings };

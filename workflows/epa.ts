@@ -24,7 +24,8 @@ import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/ty
 import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
-import { admitEvent, newEpa, recordEvent, ruleContext, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { admitEvent, newEpa, recordEvent, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { rulesBeforePinning } from './rules-before-pinning';
 import {
   invitesAfterVoid,
   offsetAfterCorrection,
@@ -65,6 +66,7 @@ import {
   type EpaStatus,
   type EventPayload,
   type NotificationLogEntry,
+  type RulesInUse,
 } from './definitions';
 
 export * from './definitions';
@@ -132,13 +134,25 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const { deliverNotification } = legacyDeliveryActivities(settings);
   const epaId = workflowIdFor(input.uln);
   let ctx: RuleContext;
+  let rulesInUse: RulesInUse;
   let state: EpaState;
   /** The state before the events kept individually (older ones are folded in; they cannot be voided). */
   let base: EpaState;
   /** The newest events, kept to work the state out again when one is voided (corrections.ts). */
   let recorded: RecordedEvent[];
   try {
-    ctx = { ...ruleContext(input.standard, input.epao), features };
+    // The rules pinned when the EPA started; a run started before pinning keeps the rules it had then.
+    const pinned = input.rules ?? rulesBeforePinning(input.standard, input.epao);
+    if (!pinned) throw new EpaInputError(`no rules for ${input.standard} assessed by ${input.epao}`, 'standard');
+    rulesInUse = {
+      standard: pinned.plan.standard,
+      version: pinned.plan.version,
+      planHash: pinned.planHash,
+      epao: pinned.policy.id,
+      policyHash: pinned.policyHash,
+      pinned: input.rules !== undefined,
+    };
+    ctx = { plan: pinned.plan, policy: pinned.policy, features };
     state = carry?.state ?? firstState(input, ctx);
     view(state, ctx, Date.now()); // every date the rules derive must be computable
     if (carry) {
@@ -198,6 +212,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     log,
     completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
     runs: carry?.runs ?? 1,
+    rules: rulesInUse,
     ...(input.restartOf && { restartOf: input.restartOf }),
     timeline,
   });

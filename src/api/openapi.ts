@@ -283,10 +283,19 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/rules/{standard}': {
         get: {
           summary: "A standard's plan and each EPAO's handling of it, every rule with its seed or marked as an EPAO setting",
-          parameters: [{ name: 'standard', in: 'path', required: true, schema: { type: 'string', example: 'ST0071' } }],
+          parameters: [
+            { name: 'standard', in: 'path', required: true, schema: { type: 'string', example: 'ST0071' } },
+            {
+              name: 'version',
+              in: 'query',
+              required: false,
+              description: 'A plan version (default: the newest)',
+              schema: { type: 'string', example: '1.1' },
+            },
+          ],
           responses: responses({
             '200': { description: 'The plan in words', content: { 'application/json': { schema: { type: 'object' } } } },
-            '404': { description: 'No such standard' },
+            '404': { description: 'No such standard or version' },
           }),
         },
       },

@@ -40,8 +40,7 @@ import { govukDir, viewsDir } from '../web/paths';
 import { openApiDocument } from './openapi';
 import { planImport, applyImport } from '../app/import';
 import { describeStandard, rulesCatalogue } from '../app/rules';
-import { standardIds } from '../plans';
-import { validatePlans } from '../plans/validate';
+import { rules } from '../plans';
 
 export type Role = 'admin' | 'ops';
 
@@ -116,7 +115,7 @@ function loggerOptions(logger: ApiOptions['logger']): false | Record<string, unk
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
-  validatePlans();
+  rules(); // the rule files, loaded and checked before anything is served (RulesInvalidError lists every problem)
   const app = Fastify({
     logger: loggerOptions(options.logger),
     // A caller's own request id is kept when it looks like one; otherwise a fresh UUID.
@@ -328,9 +327,15 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.get('/api/rules', read, async () => rulesCatalogue());
   app.get('/api/rules/:standard', read, async (req, reply) => {
     const { standard } = req.params as { standard: string };
-    if (!standardIds.includes(standard.toUpperCase()))
-      return reply.code(404).send({ error: 'not_found', message: `no standard ${standard} (one of: ${standardIds.join(', ')})` });
-    return describeStandard(standard);
+    const { version } = req.query as { version?: string };
+    const registry = rules();
+    if (!registry.standardIds.includes(standard.toUpperCase()))
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no standard ${standard} (one of: ${registry.standardIds.join(', ')})` });
+    if (version !== undefined && !registry.plan(standard.toUpperCase(), version))
+      return reply.code(404).send({ error: 'not_found', message: `${standard.toUpperCase()} has no version ${version}` });
+    return describeStandard(standard, version);
   });
 
   // The ops dashboard: server-rendered, no build step, no script needed. Its forms post

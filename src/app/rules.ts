@@ -5,27 +5,52 @@
  */
 import { EpaInputError } from '../epa/errors';
 import { gatewayEvidenceNames } from '../epa/gateway-evidence';
-import { describeSource } from '../epa/sources';
-import { plans, policies, standardIds, type Plan, type Policy } from '../plans';
+
+import { defaultGrades } from '../plans/grades';
+import { describeSource, rules, shortHash, type Plan, type Policy, type RuleRegistry } from '../plans';
 
 export interface RulesCatalogue {
-  standards: { standard: string; title: string; level: number; version: string; source: string; epaos: string[] }[];
-  epaos: { id: string; name: string; source: string; standards: string[] }[];
+  /** Where these rules were loaded from. */
+  dir: string;
+  /** Every plan version (newest of a standard last); `newest` marks the one new EPAs take. */
+  standards: {
+    standard: string;
+    title: string;
+    level: number;
+    version: string;
+    newest: boolean;
+    file: string;
+    hash: string;
+    source: string;
+    epaos: string[];
+  }[];
+  /** Each EPAO and the standard versions it assesses ("ST0071 v1.1"). */
+  epaos: { id: string; name: string; file: string; hash: string; source: string; standards: string[] }[];
 }
 
-export function rulesCatalogue(): RulesCatalogue {
+export function rulesCatalogue(registry: RuleRegistry = rules()): RulesCatalogue {
+  const { plans, policies } = registry.loaded;
   return {
-    standards: Object.values(plans).map((p) => ({
-      standard: p.standard,
-      title: p.title,
-      level: p.level,
-      version: p.version,
-      source: p.source,
-      epaos: Object.values(policies)
-        .filter((e) => e.standards.includes(p.standard))
-        .map((e) => e.id),
+    dir: registry.dir,
+    standards: plans.map((p) => ({
+      standard: p.data.standard,
+      title: p.data.title,
+      level: p.data.level,
+      version: p.data.version,
+      newest: registry.plan(p.data.standard) === p,
+      file: p.file,
+      hash: shortHash(p.hash),
+      source: p.data.source,
+      epaos: policies.filter((e) => registry.assesses(e.data, p.data)).map((e) => e.data.id),
     })),
-    epaos: Object.values(policies).map((e) => ({ id: e.id, name: e.name, source: e.source, standards: [...e.standards] })),
+    epaos: policies.map((e) => ({
+      id: e.data.id,
+      name: e.data.name,
+      file: e.file,
+      hash: shortHash(e.hash),
+      source: e.data.source,
+      standards: e.data.standards.flatMap((s) => registry.versionsAssessed(e.data, s.standard).map((v) => `${s.standard} v${v}`)),
+    })),
   };
 }
 
@@ -40,6 +65,11 @@ export interface PlanDescription {
   title: string;
   level: number;
   version: string;
+  /** Every version of the standard on file, oldest first. */
+  versions: string[];
+  /** The content hash an EPA started on this version records. */
+  hash: string;
+  file: string;
   source: string;
   plan: { section: string; rules: RuleLine[] }[];
   epaos: { id: string; name: string; rules: RuleLine[] }[];
@@ -86,6 +116,8 @@ function planSections(plan: Plan): PlanDescription['plan'] {
         source: c.source,
       });
     }
+    if (c.grades || plan.grading.overall === 'points')
+      lines.push({ rule: `${c.name}: graded ${(c.grades ?? defaultGrades).join(', ')}`, source: c.source });
     if (c.reworkWithinMonths)
       lines.push({
         rule: `${c.name}: a fail is reworked within ${plural(c.reworkWithinMonths, 'month')} of its result`,
@@ -97,10 +129,7 @@ function planSections(plan: Plan): PlanDescription['plan'] {
   const g = plan.grading;
   const grading: RuleLine[] = [
     {
-      rule:
-        g.overall === 'distinctionInEveryComponent'
-          ? 'overall: any Fail is a Fail; Distinction only with a Distinction in every component; otherwise Pass'
-          : `overall: Distinction when components graded Distinction carry at least ${Math.round((g.weightedDistinctionShare ?? 1) * 100)}% of the weight`,
+      rule: overallRuleText(plan, g.overall),
       source: g.source,
     },
     {
@@ -128,7 +157,24 @@ function planSections(plan: Plan): PlanDescription['plan'] {
   ];
 }
 
-function policyLines(policy: Policy): RuleLine[] {
+function overallRuleText(plan: Plan, rule: Plan['grading']['overall']): string {
+  const g = plan.grading;
+  if (rule === 'distinctionInEveryComponent')
+    return 'overall: any Fail is a Fail; Distinction only with a Distinction in every component; otherwise Pass';
+  if (rule === 'weightedDistinctionShare')
+    return `overall: any Fail is a Fail; Distinction when components graded Distinction carry at least ${Math.round((g.weightedDistinctionShare ?? 1) * 100)}% of the weight; otherwise Pass`;
+  const p = g.points;
+  const per = Object.entries(p?.perGrade ?? {})
+    .map(([grade, n]) => `${grade} ${n}`)
+    .join(', ');
+  const bands = [...(p?.bands ?? [])]
+    .sort((a, b) => b.atLeast - a.atLeast)
+    .map((b) => `${b.grade} with at least ${b.atLeast}`)
+    .join('; ');
+  return `overall: any Fail is a Fail; otherwise points per component grade (${per}), totalled: ${bands}; otherwise Pass`;
+}
+
+function policyLines(policy: Policy, plan: Plan): RuleLine[] {
   const lines: RuleLine[] = policy.gatewayEvidence.map((e) => ({
     rule: `gateway evidence: ${gatewayEvidenceNames[e.item]}`,
     source: e.source,
@@ -143,6 +189,9 @@ function policyLines(policy: Policy): RuleLine[] {
       rule: `the gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment} working days before the first assessment`,
       source: policy.gatewaySource,
     });
+  for (const o of policy.order.filter((o) => plan.components.some((c) => c.id === o.first)))
+    lines.push({ rule: `${o.first} before ${o.then} (${o.strength})`, source: o.source });
+  if (policy.overallGradeRule) lines.push({ rule: overallRuleText(plan, policy.overallGradeRule), source: plan.grading.source });
   if (policy.planningMeeting)
     lines.push({
       rule: `a ${policy.planningMeeting.minutes}-minute planning meeting after the gateway, before the first assessment`,
@@ -180,27 +229,45 @@ function policyLines(policy: Policy): RuleLine[] {
   return lines;
 }
 
-/** One standard's plan and each EPAO's handling of it; EpaInputError for an unknown standard. */
-export function describeStandard(standard: string): PlanDescription {
-  const plan = plans[standard.toUpperCase()];
-  if (!plan) throw new EpaInputError(`unknown standard "${standard}" (one of: ${standardIds.join(', ')})`, 'standard');
+/**
+ * One standard's plan (the newest version, or the one named) and each EPAO's handling of it;
+ * EpaInputError for an unknown standard or version.
+ */
+export function describeStandard(standard: string, version?: string, registry: RuleRegistry = rules()): PlanDescription {
+  const id = standard.toUpperCase();
+  const versions = registry.versions(id);
+  if (versions.length === 0)
+    throw new EpaInputError(`unknown standard "${standard}" (one of: ${registry.standardIds.join(', ')})`, 'standard');
+  const loaded = registry.plan(id, version);
+  if (!loaded)
+    throw new EpaInputError(
+      `${id} has no version ${version} (there is ${versions.map((v) => v.data.version).join(', ')})`,
+      'version',
+    );
+  const plan = loaded.data;
   return {
     standard: plan.standard,
     title: plan.title,
     level: plan.level,
     version: plan.version,
+    versions: versions.map((v) => v.data.version),
+    hash: loaded.hash,
+    file: loaded.file,
     source: plan.source,
     plan: planSections(plan),
-    epaos: Object.values(policies)
-      .filter((e) => e.standards.includes(plan.standard))
-      .map((e) => ({ id: e.id, name: e.name, rules: policyLines(e) })),
+    epaos: registry.policies
+      .filter((e) => registry.assesses(e, plan))
+      .map((e) => ({ id: e.id, name: e.name, rules: policyLines(e, plan) })),
   };
 }
 
 /** The description as text: one line per rule, its citation in brackets. */
 export function describeStandardText(d: PlanDescription): string {
   const cite = (source: string) => (source === 'EPAO setting' ? '[EPAO setting, not from the seeds]' : `[${source}]`);
-  const out = [`${d.standard} ${d.title}, level ${d.level}, version ${d.version} [${d.source}]`];
+  const out = [
+    `${d.standard} ${d.title}, level ${d.level}, version ${d.version} [${d.source}]`,
+    `  ${d.file}, ${shortHash(d.hash)}${d.versions.length > 1 ? `; versions on file: ${d.versions.join(', ')}` : ''}`,
+  ];
   for (const s of d.plan) {
     out.push('', `${s.section}:`);
     for (const r of s.rules) out.push(`  - ${r.rule} ${cite(r.source)}`);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describeStandard, describeStandardText, rulesCatalogue } from '../app/rules';
 import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
-import { validatePlans } from '../plans/validate';
+import { checkRules, formatProblem, rulesDir, RulesInvalidError } from '../plans';
 import { table } from './table';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3 } as const;
@@ -83,23 +83,56 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
         table(
           catalogue.standards.map((s) => ({
             standard: s.standard,
-            version: s.version,
+            version: s.version + (s.newest ? ' (newest)' : ''),
             level: s.level,
             title: s.title,
             epaos: s.epaos.join(', '),
             source: s.source,
+            hash: s.hash,
           })),
         ) +
           '\n' +
-          table(catalogue.epaos.map((e) => ({ epao: e.id, name: e.name, standards: e.standards.join(', '), source: e.source }))),
+          table(
+            catalogue.epaos.map((e) => ({
+              epao: e.id,
+              name: e.name,
+              assesses: e.standards.join(', '),
+              source: e.source,
+              hash: e.hash,
+            })),
+          ) +
+          `\nrules from ${catalogue.dir}\n`,
+      );
+    });
+  rules
+    .command('validate [dir]')
+    .description(
+      'check every rule file in a folder (default: EPA_RULES_DIR or the shipped rules/): exit 0, or 2 listing every problem',
+    )
+    .action((dir: string | undefined) => {
+      const folder = dir ?? rulesDir();
+      const { rules: loaded, problems } = checkRules(folder);
+      if (!loaded) {
+        io.stderr(problems.map((p) => `${formatProblem(p)}\n`).join(''));
+        throw new CliError(
+          `${folder}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing would start on these rules`,
+          EXIT.invalid,
+        );
+      }
+      const standards = loaded.plans.map((p) => `${p.data.standard} v${p.data.version}`).join(', ');
+      io.stdout(
+        `${folder}: valid: ${loaded.plans.length} plan version${loaded.plans.length === 1 ? '' : 's'} (${standards}), ` +
+          `${loaded.policies.length} EPAO polic${loaded.policies.length === 1 ? 'y' : 'ies'} (${loaded.policies.map((p) => p.data.id).join(', ')}), ` +
+          `${Object.keys(loaded.documents).length} source documents\n`,
       );
     });
   rules
     .command('show <standard>')
     .description("a standard's plan as a person reads it, each rule with its seed or marked as an EPAO setting")
+    .option('--plan-version <version>', 'a plan version (default: the newest)')
     .option('--json', 'JSON output')
-    .action((standard: string, opts: { json?: boolean }) => {
-      const d = describeStandard(standard);
+    .action((standard: string, opts: { json?: boolean; planVersion?: string }) => {
+      const d = describeStandard(standard, opts.planVersion);
       io.stdout(opts.json ? JSON.stringify(d, null, 2) + '\n' : describeStandardText(d));
     });
 
@@ -111,7 +144,6 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
 export async function main(argv: string[], io: Io = defaultIo, extend?: (program: Command, io: Io) => void): Promise<number> {
   const program = buildProgram(io, extend);
   try {
-    validatePlans();
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
@@ -122,6 +154,10 @@ export async function main(argv: string[], io: Io = defaultIo, extend?: (program
     if (err instanceof CliError) {
       io.stderr(`epa: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof RulesInvalidError) {
+      io.stderr(`epa: ${err.message}\n`);
+      return EXIT.invalid;
     }
     if (isEpaError(err)) {
       io.stderr(`epa: ${err.message}\n`);

@@ -3,7 +3,6 @@
  * a case (standard, EPAO, events) → the derived view (stage, deadlines, grades, findings, what to send).
  */
 import { endOfLondonDay, isLondonDate } from '../calendar';
-import { epaoIds, getPlan, getPolicy, standardIds } from '../plans';
 import { deriveDeadlines, type Deadline } from './deadlines';
 import { EpaInputError, EpaRuleViolationError, EpaTransitionError, type HistoryProblem } from './errors';
 import { parseEvent } from './event-check';
@@ -41,18 +40,6 @@ export interface EpaView {
   components: Record<string, ComponentState>;
   notifications: Notification[];
   asOf: string;
-}
-
-/** The plan and EPAO policy for a case; EpaInputError naming the field when unknown or mismatched. */
-export function ruleContext(standard: string, epao: string): RuleContext {
-  const plan = getPlan(standard);
-  if (!plan) throw new EpaInputError(`unknown standard "${standard}" (one of: ${standardIds.join(', ')})`, 'standard');
-  const policy = getPolicy(epao);
-  if (!policy) throw new EpaInputError(`unknown EPAO "${epao}" (one of: ${epaoIds.join(', ')})`, 'epao');
-  if (!policy.standards.includes(standard)) {
-    throw new EpaInputError(`${policy.name} does not assess ${standard} (it assesses ${policy.standards.join(', ')})`, 'epao');
-  }
-  return { plan, policy };
 }
 
 export function newEpa(ctx: RuleContext): EpaState {

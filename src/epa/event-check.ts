@@ -56,7 +56,7 @@ const contactRole: Check = (v) =>
     ? ok(v)
     : fail('one of apprentice, employer, provider, epaoAdmin');
 const grade: Check = (v) =>
-  v === 'Fail' || v === 'Pass' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Distinction');
+  v === 'Fail' || v === 'Pass' || v === 'Merit' || v === 'Distinction' ? ok(v) : fail('one of Fail, Pass, Merit, Distinction');
 
 function object(
   fields: Record<string, Check>,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-check';
-import { EnglishMathsLevel } from '../plans/schema';
+import { EnglishMathsLevel, Grade } from '../plans/schema';
 
 export const LondonDateSchema = z
   .string()
@@ -20,8 +20,7 @@ export const LondonDateTimeSchema = z
   })
   .refine((v) => isAcceptedDate(v.slice(0, 10)), { message: outsideAcceptedDates });
 
-export const Grade = z.enum(['Fail', 'Pass', 'Distinction']);
-export type Grade = z.infer<typeof Grade>;
+export { Grade };
 
 const ComponentId = z.string().regex(/^[a-z]+$/, 'a component id such as "observation"');
 const Reason = z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000);

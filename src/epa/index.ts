@@ -11,3 +11,4 @@ export * from './evaluate';
 export * from './plan-case';
 export * from './event-check';
 export * from './people';
+export { ruleContext } from '../plans/registry';

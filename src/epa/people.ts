@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LondonDateSchema } from './events';
 import { ulnProblem } from './uln';
+import type { PinnedRules } from '../plans/schema';
 
 /** The apprentice's Unique Learner Number: 10 digits, not starting with 0, with a valid check digit (uln.ts). */
 export const Uln = z.string().superRefine((value, ctx) => {
@@ -23,6 +24,11 @@ export const EpaStartSchema = z
     /** The EPAO's admin mailbox for alerts and escalations. */
     epaoAdmin: Person,
     standard: z.string(),
+    /** The assessment plan version (default: the newest the EPAO assesses); pinned for the EPA's life. */
+    standardVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'a version such as "1.1"')
+      .optional(),
     epao: z.string(),
     /** The gateway submission date that starts the workflow (London). */
     gatewaySubmittedOn: LondonDateSchema,
@@ -49,6 +55,11 @@ export interface RestartNote {
 
 /** What the workflow is started with: the validated start, and the restart note when it is a re-start. */
 export type EpaWorkflowInput = EpaStart & {
+  /**
+   * The plan and policy this EPA decides by, resolved and hashed when it started. Runs started
+   * before rules were pinned have none: they keep the rules compiled in then (rules-before-pinning.ts).
+   */
+  rules?: PinnedRules;
   restartOf?: RestartNote;
   /** Who started the EPA (an API token's name, a CLI user): its first timeline entries say so. */
   startedBy?: string;

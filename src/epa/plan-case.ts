@@ -1,12 +1,15 @@
 /** `epa plan`: a whole case (standard, EPAO, events) → the derived view, with the same code the workflow runs. */
 import { z } from 'zod';
 import { fromZodError } from './errors';
-import { asOfInstant, newEpa, recordEvent, ruleContext, view, type EpaView } from './evaluate';
+import { ruleContext } from '../plans/registry';
+import { asOfInstant, newEpa, recordEvent, view, type EpaView } from './evaluate';
 
 export const CaseSchema = z
   .object({
     standard: z.string(),
     epao: z.string(),
+    /** The plan version (default: the newest the EPAO assesses). */
+    standardVersion: z.string().optional(),
     events: z.array(z.unknown()),
     /** Evaluate as of this London date (during that day) or ISO instant; default: now. */
     asOf: z.string().optional(),
@@ -17,8 +20,8 @@ export const CaseSchema = z
 export function planCase(input: unknown, now: number): EpaView {
   const parsed = CaseSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
-  const { standard, epao, events, asOf } = parsed.data;
-  const ctx = ruleContext(standard, epao);
+  const { standard, epao, standardVersion, events, asOf } = parsed.data;
+  const ctx = ruleContext(standard, epao, standardVersion);
   const at = asOfInstant(asOf, now);
   const state = newEpa(ctx); // a private copy: fold in place
   // EventVoided: the events it names are left out, as a live EPA works its state out again without them.

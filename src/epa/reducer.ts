@@ -7,6 +7,7 @@
  */
 import { addWorkingDays, bankHolidayName, daysBetween, isWeekendDay, workingDaysBetween, type LondonDate } from '../calendar';
 import type { ComponentSpec, Plan, Policy } from '../plans';
+import { defaultGrades } from '../plans/grades';
 import { EpaInputError, EpaTransitionError } from './errors';
 import type { EpaEvent, EventOf } from './events';
 import { capResitGrade, gradeFromCriteria } from './grading';
@@ -332,6 +333,9 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       attempt.criteria = { passCriteriaMet: event.passCriteriaMet, distinctionCriteriaMet: met, of: criteria.of };
     }
     if (raw === undefined) throw new EpaInputError('give either grade, or passCriteriaMet with distinctionCriteriaMet', 'grade');
+    const allowed = spec.grades ?? defaultGrades;
+    if (!allowed.includes(raw))
+      throw new EpaInputError(`${spec.name} is graded ${allowed.join(', ')} (${spec.source}), not ${raw}`, 'grade');
     if (attempt.grade !== undefined && !step.ctx.features?.legacyResultCorrections) {
       // Re-recording a grade is a correction: it needs a reason, kept with the old value.
       violation(
@@ -628,7 +632,7 @@ function newAttempt(component: ComponentState, kind: Attempt['kind']): Attempt {
 function checkRange(step: Step, spec: ComponentSpec, field: 'words' | 'pieces', value: number): void {
   const range = spec.submission?.[field];
   if (!range || (value >= range.min && value <= range.max)) return;
-  const what = field === 'words' ? 'report' : spec.id === 'showcase' ? 'showcase' : 'portfolio';
+  const what = field === 'words' ? 'report' : spec.submission?.event === 'ShowcaseSubmitted' ? 'showcase' : 'portfolio';
   const rule = field === 'words' ? 'reportWordCount' : what === 'showcase' ? 'showcaseSize' : 'portfolioSize';
   violation(step, rule, `${what} of ${value} ${field}: must be ${range.min}–${range.max}`, spec.submission!.source);
 }
@@ -645,7 +649,7 @@ function submission(
   if (atGateway?.events.includes(type)) {
     if (step.state.gateway.submissions.length === 0)
       throw new EpaTransitionError(
-        `the ${spec.id === 'showcase' ? 'showcase' : type.replace('Submitted', '').toLowerCase()} is submitted with the gateway evidence (${atGateway.source})`,
+        `the ${type.replace('Submitted', '').toLowerCase()} is submitted with the gateway evidence (${atGateway.source})`,
       );
   } else {
     requireEpaStarted(step);
@@ -681,18 +685,14 @@ function checkBookingTime(step: Step, spec: ComponentSpec, at: string): void {
   }
 }
 
-/** Order rules between components (plan) and the observation-order setting (policy). */
+/** Order rules between components: the plan's, and those the EPAO adds (its reading of a conflict). */
 function checkOrder(step: Step, spec: ComponentSpec, at: string, attempt: Attempt): void {
   const { plan, policy } = step.ctx;
   const bookedAt = (id: string): string | undefined => {
     const a = step.state.components[id] ? latestAttempt(step.state.components[id]) : undefined;
     return a?.takenOn ?? a?.booking?.at;
   };
-  const rules = [...plan.order];
-  if (policy.observationOrder === 'beforeDiscussion')
-    rules.push({ first: 'observation', then: 'discussion', strength: 'recommended', source: '001 §5' });
-  if (policy.observationOrder === 'notBeforeDiscussion')
-    rules.push({ first: 'discussion', then: 'observation', strength: 'recommended', source: '002' });
+  const rules = [...plan.order, ...policy.order];
   for (const rule of rules) {
     const other = spec.id === rule.first ? rule.then : spec.id === rule.then ? rule.first : undefined;
     if (!other) continue;

@@ -86,6 +86,6 @@ export function firstAssessmentOn(state: EpaState): LondonDate | undefined {
 export function allComponentsPassedAndPublished(state: EpaState, plan: Plan): boolean {
   return plan.components.every((c) => {
     const a = latestAttempt(state.components[c.id]!);
-    return (a?.grade === 'Pass' || a?.grade === 'Distinction') && a.publishedOn !== undefined;
+    return a?.grade !== undefined && a.grade !== 'Fail' && a.publishedOn !== undefined;
   });
 }

@@ -195,5 +195,5 @@ export function resultFinalOn(attempt: Attempt): LondonDate | undefined {
 }
 
 export function isPassed(attempt: Attempt | undefined): boolean {
-  return attempt?.grade === 'Pass' || attempt?.grade === 'Distinction';
+  return attempt?.grade !== undefined && attempt.grade !== 'Fail';
 }

@@ -1,25 +1,9 @@
 /**
- * The registry of plans and EPAO policies. The data is validated by zod (validate.ts) when a
- * process starts (CLI, API, worker) and in the unit tests, not inside every workflow: the sandbox
- * gives each workflow its own copy of the modules it imports, and zod is the heaviest of them.
+ * The rules as data: the schema of the rule files (schema.ts), their loader (load.ts) and the
+ * process's registry (registry.ts). Workflow code imports only the types: a running EPA decides
+ * from the rules pinned in its input, never from files.
  */
-import type { Plan, Policy } from './schema';
-import { ST0071 } from './st0071';
-import { ST0072 } from './st0072';
-import { innovate, nqual } from './epaos';
-
 export type * from './schema';
-
-export const plans: Readonly<Record<string, Plan>> = Object.fromEntries([ST0071, ST0072].map((p) => [p.standard, p]));
-export const policies: Readonly<Record<string, Policy>> = Object.fromEntries([innovate, nqual].map((p) => [p.id, p]));
-
-export const standardIds = Object.keys(plans);
-export const epaoIds = Object.keys(policies);
-
-export function getPlan(standard: string): Plan | undefined {
-  return plans[standard];
-}
-
-export function getPolicy(epao: string): Policy | undefined {
-  return policies[epao];
-}
+export { rules, useRules, forgetRules, rulesDir, ruleContext, describeSource, shortHash, RuleRegistry } from './registry';
+export { checkRules, loadRules, formatProblem, RulesInvalidError, defaultRulesDir, contentHash } from './load';
+export type { RuleProblem, LoadedRules, Loaded } from './load';

@@ -16,7 +16,7 @@ import { eventTypes, type EpaEventType } from '../epa/events';
 import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
-import { enterHistory, ruleContext, view, type EpaView } from '../epa/evaluate';
+import { enterHistory, view, type EpaView } from '../epa/evaluate';
 import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
@@ -32,7 +32,7 @@ import {
 import type { epaWorkflow } from '../../workflows/epa';
 import { EpaEmployer, EpaEmployerKey, EpaEpao, EpaOverdue, EpaStage, EpaStandard, employerKey } from './search-attributes';
 import { stages } from '../epa/state';
-import { epaoIds, standardIds } from '../plans';
+import { rules, type PinnedRules, type RuleRegistry } from '../plans';
 
 /** The EPA does not exist (or its workflow has ended and been deleted). */
 export class EpaNotFoundError extends Error {
@@ -63,6 +63,8 @@ export interface EpaRun {
 export interface EpaClientOptions {
   /** The clock that says what "today" is (a test's time-skipping server, in tests). */
   now?: () => number | Promise<number>;
+  /** The rules new EPAs are pinned to (default: the process's, from EPA_RULES_DIR or rules/). */
+  rules?: RuleRegistry;
 }
 
 export function parseUln(uln: string): string {
@@ -141,13 +143,13 @@ export function visibilityQuery(filter: EpaFilter): string {
   const parts = ['WorkflowType = "epaWorkflow"'];
   if (filter.running !== undefined) parts.push(`ExecutionStatus ${filter.running ? '=' : '!='} "Running"`);
   if (filter.stage) parts.push(`EpaStage = ${quoted('stage', known('stage', filter.stage, stages))}`);
-  if (filter.standard) parts.push(`EpaStandard = ${quoted('standard', known('standard', filter.standard, standardIds))}`);
+  if (filter.standard) parts.push(`EpaStandard = ${quoted('standard', known('standard', filter.standard, rules().standardIds))}`);
   if (filter.employer) {
     // Any stored name, any case: the key set at start; EPAs started before the key existed match exactly.
     const byKey = `EpaEmployerKey = "${employerKey(filter.employer)}"`;
     parts.push(SAFE_VALUE.test(filter.employer) ? `(${byKey} OR EpaEmployer = "${filter.employer}")` : byKey);
   }
-  if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', known('epao', filter.epao, epaoIds))}`);
+  if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', known('epao', filter.epao, rules().epaoIds))}`);
   if (filter.overdue !== undefined) parts.push(`EpaOverdue = ${filter.overdue ? 'true' : 'false'}`);
   for (const [field, op, value] of [
     ['nextDeadlineFrom', '>=', filter.nextDeadlineFrom],
@@ -181,11 +183,13 @@ export class EpaClient {
   }
 
   /** As validateStart, with the view the EPA will start in (for its first search attributes and memo). */
-  private async checkStart(raw: unknown): Promise<{ input: EpaStart; view: EpaView }> {
+  private async checkStart(raw: unknown): Promise<{ input: EpaStart; view: EpaView; pinned: PinnedRules }> {
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
-    const ctx = ruleContext(input.standard, input.epao);
+    // The plan version and EPAO policy this EPA will decide by for ever, pinned in its input.
+    const pinned = (this.options.rules ?? rules()).resolve(input.standard, input.epao, input.standardVersion);
+    const ctx = { plan: pinned.plan, policy: pinned.policy };
     const now = await this.now();
     const today = londonDateOf(now);
     if (input.gatewaySubmittedOn > today) {
@@ -196,7 +200,7 @@ export class EpaClient {
     }
     const { state, problems } = enterHistory(ctx, input.gatewaySubmittedOn, input.events ?? [], today);
     if (problems.length > 0) throw new EpaHistoryError(problems);
-    return { input, view: view(state, ctx, now) };
+    return { input, view: view(state, ctx, now), pinned };
   }
 
   /**
@@ -208,7 +212,7 @@ export class EpaClient {
     settings?: EpaSettings,
     options: { idempotencyKey?: string; by?: string } = {},
   ): Promise<{ epaId: string; input: EpaStart }> {
-    const { input, view: first } = await this.checkStart(raw);
+    const { input, view: first, pinned } = await this.checkStart(raw);
     const key = options.idempotencyKey;
     if (key !== undefined && !EVENT_ID.test(key)) throw new EpaInputError(EVENT_ID_MESSAGE, 'Idempotency-Key');
     const request =
@@ -217,7 +221,7 @@ export class EpaClient {
         : { key, fingerprint: eventFingerprint('start', input as unknown as Record<string, unknown>) };
     try {
       await this.startWorkflow(
-        { ...input, ...(options.by && { startedBy: options.by }) },
+        { ...input, rules: pinned, ...(options.by && { startedBy: options.by }) },
         first,
         'REJECT_DUPLICATE',
         settings,
@@ -248,7 +252,7 @@ export class EpaClient {
   ): Promise<{ epaId: string; input: EpaStart; restartOf: RestartNote }> {
     if (typeof reason !== 'string' || reason.trim().length < 3)
       throw new EpaInputError('give a reason of at least 3 characters', 'reason');
-    const { input, view: first } = await this.checkStart(raw);
+    const { input, view: first, pinned } = await this.checkStart(raw);
     const epaId = workflowIdFor(input.uln);
     const previous = await this.client.workflow
       .getHandle(epaId)
@@ -270,7 +274,7 @@ export class EpaClient {
       reason: reason.trim().slice(0, 2000),
       on: londonDateOf(await this.now()),
     };
-    await this.startWorkflow({ ...input, restartOf }, first, 'ALLOW_DUPLICATE', settings);
+    await this.startWorkflow({ ...input, rules: pinned, restartOf }, first, 'ALLOW_DUPLICATE', settings);
     return { epaId, input, restartOf };
   }
 

@@ -1,16 +1,6 @@
 /** Where the staff pages' templates and the GOV.UK Frontend files are, from source (jest) or from dist/ alike. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-
-function projectRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-  return dir;
-}
+import { projectRoot } from '../project-root';
 
 const root = projectRoot(__dirname);
 /** Our nunjucks views: pages/ and partials/ (the layout). */

@@ -1,5 +1,5 @@
 /** ST0071 Customer Service Specialist rules with Innovate's policy (seeds 000, 001, 002). */
-import { innovate } from '../../src/plans/epaos';
+import { innovate } from '../support/rules';
 import {
   admitEvent,
   newEpa,
@@ -11,7 +11,7 @@ import {
   EpaTransitionError,
   type EpaState,
 } from '../../src/epa';
-import { plans } from '../../src/plans';
+import { plans } from '../support/rules';
 import { deadline, plan, st0071Component, st0071Gateway, type RawEvent } from '../support/cases';
 
 const booked = (component: string, on: string, at: string): RawEvent => ({ type: 'AssessmentBooked', component, on, at });
@@ -173,7 +173,13 @@ describe('order of methods (001 §5 vs 000/002: a conflict, so warnings only)', 
     expect(v.warnings).toEqual([expect.objectContaining({ rule: 'componentOrder', source: '002' })]);
   });
   test("with the policy set to seed 001's reading, the opposite order is warned", () => {
-    const ctx = { plan: plans.ST0071!, policy: { ...innovate, observationOrder: 'beforeDiscussion' as const } };
+    const ctx = {
+      plan: plans.ST0071!,
+      policy: {
+        ...innovate,
+        order: [{ first: 'observation', then: 'discussion', strength: 'recommended' as const, source: '001 §5' }],
+      },
+    };
     let s: EpaState = newEpa(ctx);
     for (const e of [
       ...st0071Gateway,

@@ -1,6 +1,6 @@
 /** ST0072 Customer Service Practitioner rules with NQual's policy (seeds 003, 004). */
-import { plans } from '../../src/plans';
-import { nqual } from '../../src/plans/epaos';
+import { plans } from '../support/rules';
+import { nqual } from '../support/rules';
 import { gradeFromCriteria, newEpa, recordEvent, view, type EpaState } from '../../src/epa';
 import { deadline, plan, st0072Gateway, type RawEvent } from '../support/cases';
 
