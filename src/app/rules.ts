@@ -278,3 +278,33 @@ export function describeStandardText(d: PlanDescription): string {
   }
   return out.join('\n') + '\n';
 }
+
+/** A citation in the README's words: the source reference, or "EPAO setting" for a value no seed gives. */
+const citeMarkdown = (source: string): string => (source === 'EPAO setting' ? 'EPAO setting, not from the seeds' : source);
+
+/**
+ * Every plan version and EPAO policy on file as Markdown: the README's "Standards on file"
+ * section is this text (`npm run rules:docs` writes it; tests/unit/readme-rules.test.ts checks it).
+ */
+export function rulesMarkdown(registry: RuleRegistry = rules()): string {
+  const out: string[] = [];
+  for (const loaded of registry.loaded.plans) {
+    const d = describeStandard(loaded.data.standard, loaded.data.version, registry);
+    out.push(
+      `#### ${d.standard} ${d.title}, level ${d.level}, version ${d.version}`,
+      '',
+      `From \`rules/${d.file}\` (${shortHash(d.hash)}), citing ${describeSource(d.source)}.`,
+      '',
+    );
+    for (const s of d.plan) {
+      out.push(`- ${s.section[0]!.toUpperCase()}${s.section.slice(1)}:`);
+      for (const r of s.rules) out.push(`  - ${r.rule} (${citeMarkdown(r.source)})`);
+    }
+    for (const e of d.epaos) {
+      out.push(`- ${e.name} (\`${e.id}\`):`);
+      for (const r of e.rules) out.push(`  - ${r.rule} (${citeMarkdown(r.source)})`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

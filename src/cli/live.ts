@@ -12,7 +12,8 @@ import { loadConfig } from '../config';
 import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
-import type { EpaStatus } from '../../workflows/definitions';
+import type { EpaStatus, RulesInUse } from '../../workflows/definitions';
+import { shortHash } from '../plans/registry';
 import { CliError, EXIT, type Io } from './main';
 import { table } from './table';
 import { demo } from './demo';
@@ -72,6 +73,11 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
   }
 }
 
+/** Which rules the EPA decides by: the plan version and EPAO policy pinned at its start, with their hashes. */
+function rulesLine(r: RulesInUse): string {
+  return `rules ${r.standard} v${r.version} (${shortHash(r.planHash)}), ${r.epao} (${shortHash(r.policyHash)})${r.pinned ? '' : ', kept from before rules were pinned'}`;
+}
+
 function listingRows(rows: EpaListing[]): Record<string, unknown>[] {
   return rows.map((r) => ({
     uln: r.uln,
@@ -91,7 +97,7 @@ export function addLiveCommands(program: Command, io: Io): void {
   program
     .command('start')
     .description(
-      'start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn, and optionally events: its history so far, oldest first)',
+      'start an EPA at its gateway submission (JSON: uln, apprentice, employer, provider, standard, epao, gatewaySubmittedOn; optionally standardVersion (default: the newest the EPAO assesses) and events: its history so far, oldest first)',
     )
     .option('-d, --data <json>', 'the EPA as JSON')
     .option('-f, --file <path>', 'read the EPA from a file (default: standard input)')
@@ -248,6 +254,7 @@ export function addLiveCommands(program: Command, io: Io): void {
           `${s.epaId}  ${s.people.apprentice.name}  ${s.standard}/${s.epao}  ${s.people.employer.organisation}`,
           `stage ${s.stage}${s.overdue ? '  OVERDUE' : ''}   grades ${JSON.stringify(s.grades)}   overall ${s.overall ?? (s.provisionalOverall ? `${s.provisionalOverall} (provisional: not yet moderated)` : '-')}`,
           gatewayEvidenceLine(s),
+          rulesLine(s.rules),
           '',
           table(
             s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source })),

@@ -3,7 +3,7 @@
  * `epa plan` asks the rules core a "what if" question without Temporal.
  */
 import { readFileSync } from 'node:fs';
-import { describeStandard, describeStandardText, rulesCatalogue } from '../app/rules';
+import { describeStandard, describeStandardText, rulesCatalogue, rulesMarkdown } from '../app/rules';
 import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
 import { checkRules, formatProblem, rulesDir, RulesInvalidError } from '../plans';
@@ -104,6 +104,10 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
           `\nrules from ${catalogue.dir}\n`,
       );
     });
+  rules
+    .command('docs')
+    .description("every plan version and EPAO policy on file as Markdown (the README's \"Standards on file\")")
+    .action(() => io.stdout(rulesMarkdown()));
   rules
     .command('validate [dir]')
     .description(

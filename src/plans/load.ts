@@ -117,6 +117,10 @@ function readRuleFile(dir: string, file: string, problems: RuleProblem[]): Parse
       problems.push({ file, line: lineCounter.linePos(e.pos[0]).line, field: '', message: e.message.split('\n')[0]! });
     return undefined;
   }
+  if (doc.contents === null) {
+    problems.push({ file, field: '', message: 'the file is empty' });
+    return undefined;
+  }
   const lineOf = (p: PropertyKey[]): number | undefined => {
     for (let n = p.length; n >= 0; n--) {
       const node = doc.getIn(p.slice(0, n) as (string | number)[], true);
@@ -253,6 +257,19 @@ export function checkRules(dir: string): { rules?: LoadedRules; problems: RulePr
             message: `"${rule[end]}" is not a component of any standard ${policy.name} assesses`,
           });
     });
+    const rule = policy.overallGradeRule;
+    for (const p of rule ? assessed : []) {
+      const missing =
+        rule === 'points'
+          ? !p.data.grading.points
+          : rule === 'weightedDistinctionShare' && p.data.grading.weightedDistinctionShare === undefined;
+      if (missing)
+        problems.push({
+          file,
+          field: 'overallGradeRule',
+          message: `${p.data.standard} v${p.data.version} gives no ${rule === 'points' ? 'grading.points' : 'grading.weightedDistinctionShare'} for "${rule}"`,
+        });
+    }
     policies.push({ data: policy, file, hash: contentHash(policy) });
   }
 

@@ -106,7 +106,7 @@ export class RuleRegistry {
     if (source === 'policy' || source === 'EPAO setting') return 'an EPAO setting, not from the assessment plans';
     const [doc = '', ...rest] = source.split(' ');
     const name = this.loaded.documents[doc];
-    if (!name) return `seed ${source}`;
+    if (!name) return `source ${source}`;
     const section = rest.join(' ');
     return `${name}${section ? `, ${section}` : ''} (seed ${source})`;
   }

@@ -14,9 +14,16 @@ export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
  * Which recording a fixture belongs to: each deliberate, patched change to the workflow records a
  * new set beside the old ones (`<name>.json` were recorded before per-recipient delivery;
  * `per-recipient-delivery` before the late-entry and trusted-invites patches), and CI replays them
- * all, so EPAs started on every earlier version keep working.
+ * all, so EPAs started on every earlier version keep working (`pinned-rules`: the first whose input
+ * carries its pinned rules; the sets before it decide by workflows/rules-before-pinning.ts).
  */
-export const HISTORY_SETS = ['per-recipient-delivery', 'late-entry-trusted-invites', 'seed-rules', 'seed-rules-ii'] as const;
+export const HISTORY_SETS = [
+  'per-recipient-delivery',
+  'late-entry-trusted-invites',
+  'seed-rules',
+  'seed-rules-ii',
+  'pinned-rules',
+] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;
 

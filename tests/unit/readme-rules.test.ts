@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { policies } from '../support/rules';
+import { rulesMarkdown } from '../../src/app/rules';
+import { plans, policies } from '../support/rules';
 
 const root = path.resolve(__dirname, '../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -47,4 +48,44 @@ test('every value an EPAO policy marks "EPAO setting" is listed as one, never as
   // The seed-rule table never cites an EPAO setting as its seed.
   const seedTable = section.slice(0, section.indexOf('EPAO settings:'));
   expect(seedTable.split('\n').filter((l) => /\|\s*EPAO setting\s*\|$/.test(l))).toEqual([]);
+});
+
+describe('the README and the rule files agree', () => {
+  test('"Standards on file" is the text the rule files give (npm run rules:docs writes it)', () => {
+    const start = '<!-- rules:start -->';
+    const generated = readme.slice(readme.indexOf(start) + start.length, readme.indexOf('<!-- rules:end -->'));
+    expect(generated).toBe(`\n\n${rulesMarkdown()}\n`);
+  });
+
+  test("the rule table's values are the files' values", () => {
+    const row = (name: string) => section.split('\n').find((l) => l.startsWith(`| ${name} `))!;
+    const st0071 = plans.ST0071!;
+    const st0072 = plans.ST0072!;
+    const innovate = policies.innovate!;
+    const nqual = policies.nqual!;
+    const component = (plan: typeof st0071, id: string) => plan.components.find((c) => c.id === id)!;
+    const report = component(st0071, 'project').submission!;
+    const portfolio = component(st0071, 'discussion').submission!;
+    const showcase = component(st0072, 'showcase').submission!;
+    expect(row('gateway review')).toContain(`within ${innovate.gatewayReviewWeeks} weeks`);
+    expect(row('gateway form')).toContain(`at least ${nqual.gatewayFormWorkingDaysBeforeFirstAssessment} working days`);
+    expect(row('EPA period')).toContain(`within ${st0071.epaPeriodMonths} months of the gateway pass`);
+    expect(st0072.epaPeriodMonths).toBe(st0071.epaPeriodMonths);
+    expect(row('observation notice')).toContain(`${component(st0071, 'observation').noticeWeeks} weeks' notice`);
+    expect(row('project')).toContain(`within ${component(st0071, 'project').completeWithinMonths} months`);
+    const n = (x: number) => x.toLocaleString('en-GB');
+    expect(row('report')).toContain(
+      `${n(report.words!.min)}–${n(report.words!.max)} words, handed in ${report.weeksBeforeAssessment} weeks before`,
+    );
+    expect(row('portfolio')).toContain(`${portfolio.pieces!.min}–${portfolio.pieces!.max} pieces`);
+    expect(row('showcase')).toContain(`at most ${showcase.pieces!.max} pieces`);
+    expect(row('results')).toContain(`Innovate: each result within ${innovate.results.workingDays} working days`);
+    expect(row('results')).toContain(`NQual: within ${nqual.results.workingDays} working days of the final component`);
+    expect(row('resits and retakes')).toContain(`within ${st0071.resits.windowMonths} months of the first failing result`);
+    expect(row('resits and retakes')).toContain(`within ${st0072.resits.windowMonths} months of gateway`);
+    expect(row('rework')).toContain(`within ${component(st0071, 'project').reworkWithinMonths} month of its result`);
+    expect(row('certificate claim')).toContain(`within ${innovate.certificate.claimWorkingDays} working days`);
+    expect(row('planning meeting')).toContain('Innovate');
+    expect(innovate.planningMeeting).toBeDefined();
+  });
 });
