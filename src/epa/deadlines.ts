@@ -181,7 +181,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
           metOn: component.reworks[failed.number - 1],
           component: spec.id,
           owner: 'apprentice',
-          source: '001 §8',
+          source: plan.resits.source,
           rule: `failed ${spec.id} reworked within ${spec.reworkWithinMonths} month(s) of the result`,
         });
       }

@@ -231,6 +231,11 @@ test('the rules: the catalogue and one standard in words, for ops and admins; an
   expect((await api.inject({ method: 'GET', url: '/api/rules/ST9999', headers: as(OPS) })).json()).toMatchObject({
     error: 'not_found',
   });
+  // A version: the one named, with the hash an EPA started on it records; a version not on file is a 404.
+  const v11 = await api.inject({ method: 'GET', url: '/api/rules/ST0071?version=1.1', headers: as(OPS) });
+  expect(v11.json()).toMatchObject({ version: '1.1', versions: ['1.1'], hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+  const v9 = await api.inject({ method: 'GET', url: '/api/rules/ST0071?version=9.9', headers: as(OPS) });
+  expect([v9.statusCode, v9.json().message]).toEqual([404, 'ST0071 has no version 9.9']);
   expect((await api.inject({ method: 'GET', url: '/api/rules' })).statusCode).toBe(401);
 });
 

@@ -3,6 +3,7 @@
  * change, see it in `overdue` once a deadline has passed (dates in the past, not sleeps). Seed 002
  * (two-week gateway review).
  */
+import { rules, shortHash } from '../../src/plans';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addDays, londonDateOf } from '../../src/calendar';
@@ -69,6 +70,11 @@ test('start, post events, status, list and overdue', async () => {
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/stage InAssessment/);
   expect(status.stdout).toMatch(/epaPeriodEnds\s+\d{4}-\d{2}-\d{2}\s+open/);
+  // The rules it runs on, pinned at its start: the plan version and policy with their content hashes.
+  const pinned = rules().resolve('ST0071', 'innovate');
+  expect(status.stdout).toContain(
+    `rules ST0071 v1.1 (${shortHash(pinned.planHash)}), innovate (${shortHash(pinned.policyHash)})\n`,
+  );
   const json = JSON.parse((await epa(['status', onTime.uln, '--json'])).stdout);
   expect(json).toMatchObject({ stage: 'InAssessment', epaStart: daysAgo(5), people: { apprentice: { name: 'Ada Testwell' } } });
 

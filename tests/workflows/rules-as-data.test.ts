@@ -141,9 +141,12 @@ test('a rule file edited while an EPA runs: the EPA keeps its rules, a new EPA g
     ] as const)
       await w.at('2027-06-02', 'AssessmentBooked', { component, at });
     await advanceTo(h.env, '2027-06-22', '15:00');
-    for (const component of ['showcase', 'observation', 'discussion'])
-      await w.at('2027-06-22', 'AssessmentTaken', { component });
-    return await w.at('2027-06-22', 'GradeRecorded', { component: 'discussion', passCriteriaMet: true, distinctionCriteriaMet: 1 });
+    for (const component of ['showcase', 'observation', 'discussion']) await w.at('2027-06-22', 'AssessmentTaken', { component });
+    return await w.at('2027-06-22', 'GradeRecorded', {
+      component: 'discussion',
+      passCriteriaMet: true,
+      distinctionCriteriaMet: 1,
+    });
   };
 
   // The running EPA records events after the edit, and decides them by the rules it started on.
