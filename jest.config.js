@@ -6,12 +6,13 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
     // ESM-only dependencies that jest (unlike Node 20.19+) cannot require: compile them to CommonJS.
-    '^.+/node_modules/cookie/.+\\.js$': [
+    // @fastify/cookie loads `cookie` with a dynamic import(), which jest's CommonJS runtime cannot run: compiled to require().
+    '^.+/node_modules/(cookie|@fastify/cookie)/.+\\.js$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transformIgnorePatterns: ['/node_modules/(?!cookie/|@fastify/cookie/)'],
   testTimeout: 120000,
   // Real servers (Temporal, SMTP, Chromium) are started per test file; run files one at a time on 2 cores.
   maxWorkers: 1,

@@ -48,6 +48,12 @@ export const ConfigSchema = z.object({
   /** Bearer tokens, comma-separated: admin may write, ops may only read. */
   EPA_ADMIN_TOKENS: tokens.optional(),
   EPA_OPS_TOKENS: tokens.optional(),
+  /** Staff accounts for the web pages (epa users …); default: users.json in the data directory. */
+  EPA_USERS_FILE: z.string().optional(),
+  /** Signs the staff pages' session cookies: at least 32 characters; default: made once, kept in the data directory. */
+  EPA_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** The pages are served over HTTPS (behind a proxy that terminates TLS): session cookies get `Secure`. */
+  EPA_HTTPS: bool.default(false),
   /** Dev mail catcher (npm start): SMTP port on loopback. */
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),
@@ -58,7 +64,7 @@ export const ConfigSchema = z.object({
   EPA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { outboxDir: string; sentDir: string };
+export type Config = z.infer<typeof ConfigSchema> & { outboxDir: string; sentDir: string; usersFile: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
@@ -73,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     EPA_DATA_DIR: dataDir,
     outboxDir: path.resolve(c.EPA_OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     sentDir: path.join(dataDir, 'sent'),
+    usersFile: path.resolve(c.EPA_USERS_FILE ?? path.join(dataDir, 'users.json')),
   };
 }

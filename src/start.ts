@@ -16,6 +16,8 @@ import { EpaClient } from './temporal/epa-client';
 import { Runtime } from '@temporalio/worker';
 import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
+import { addUser } from './app/users';
+import { FileUserStore } from './store/user-store';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */
 function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
@@ -25,6 +27,23 @@ function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin
   const tokens = { admin: [randomBytes(18).toString('base64url')], ops: [randomBytes(18).toString('base64url')] };
   writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
+}
+
+/** The session-signing secret: from the configuration, or made once and kept (owner-only) in the data directory. */
+function sessionSecret(dataDir: string, configured?: string): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** With no staff account yet, a first admin whose password is shown once, on this terminal. */
+async function firstAdmin(store: FileUserStore): Promise<string | undefined> {
+  if ((await store.list()).length > 0) return undefined;
+  const { user, password } = await addUser(store, { username: 'admin', name: 'First admin', role: 'admin' });
+  return `${user.username} / ${password}   (shown once: add named accounts with npx epa users add)`;
 }
 
 async function main(): Promise<void> {
@@ -51,6 +70,8 @@ async function main(): Promise<void> {
   const { worker, connection: workerConnection, transport } = await startWorker(config);
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
+  const users = new FileUserStore(config.usersFile);
+  const admin = await firstAdmin(users);
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
   const api = buildApi({
     epa: new EpaClient(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE),
@@ -60,12 +81,16 @@ async function main(): Promise<void> {
     temporalUiUrl: server.uiUrl ?? config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
     logger: { level: config.EPA_LOG_LEVEL },
+    users,
+    sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
+    https: config.EPA_HTTPS,
+    serviceName: config.EPA_FROM_NAME,
   });
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 
   console.log(`
 epa-flow is running (data: ${config.EPA_DATA_DIR})
-  Dashboard      ${apiUrl}/dashboard   (sign in with the admin or ops token)
+  Staff pages    ${apiUrl}/epas        (sign in with a staff account: npx epa users list)${admin ? `\n  First admin    ${admin}` : ''}
   API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
   Temporal       ${server.address}     UI: ${server.uiUrl}
   Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}

@@ -1,11 +1,11 @@
 /**
- * The HTTP API and the ops dashboard (fastify).
+ * The HTTP API (fastify), and the staff pages (src/web) on the same server.
  *
  * - API routes (`/api/…`) take bearer tokens only, in the Authorization header: admin (writes) and
  *   ops (read-only). No cookie is accepted there, and writes take JSON only, so a form on another
  *   site (or another port of this host) cannot act with a signed-in user's cookie.
- * - Dashboard pages sign in with the same tokens into an HttpOnly, SameSite=Strict cookie; their
- *   form posts (sign in, sign out) must come from this origin.
+ * - The staff pages sign in staff accounts (epa users) into sessions, with CSRF tokens on every
+ *   form and security headers, in their own context (src/web): the API never reads their cookie.
  * - Authentication runs before the body is read. Errors are JSON `{error, message, field?}`: 400
  *   names the field, 401/403 for auth, 404 for an unknown EPA or route, 409 for a refused transition
  *   or rule, 414 for an over-long URL, 415 for a body that is not JSON, 500 logged with its request id.
@@ -14,14 +14,11 @@
  *   and ULNs masked. Tokens and cookies are never logged.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { londonDateOf } from '../calendar';
 import { EpaHistoryError, EpaInputError, fromZodError, isEpaError } from '../epa/errors';
 import { eventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
-import { stages } from '../epa/state';
 import { loggableUrl, withoutPersonalData } from '../redact';
 import {
   EpaAlreadyExistsError,
@@ -29,14 +26,10 @@ import {
   EpaRejectedError,
   type EpaClient,
   type EpaFilter,
-  type EpaListing,
-  type OverdueEpa,
 } from '../temporal/epa-client';
-import fastifyStatic from '@fastify/static';
-import fastifyView from '@fastify/view';
-import nunjucks from 'nunjucks';
-import { dashboardView } from './dashboard';
-import { govukDir, viewsDir } from '../web/paths';
+import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
+import type { UserStore } from '../app/users';
+import { staffPages } from '../web';
 import { openApiDocument } from './openapi';
 import { planImport, applyImport } from '../app/import';
 import { describeStandard, rulesCatalogue } from '../app/rules';
@@ -57,9 +50,14 @@ export interface ApiOptions {
   now?: () => number;
   /** Structured logs: false (none), true (info to stdout), or a level and a stream (tests read it). */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  /** Staff accounts: with a session secret, the staff pages are served (src/web); without, the API alone. */
+  users?: UserStore;
+  sessionSecret?: string;
+  /** Served over HTTPS: Secure session cookies and HSTS on the pages. */
+  https?: boolean;
+  /** The EPAO's name in the pages' header. */
+  serviceName?: string;
 }
-
-const COOKIE = 'epa_token';
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -67,9 +65,7 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface OverdueRow extends OverdueEpa {
-  temporalUrl: string;
-}
+export type { OverdueRow } from '../app/epas';
 
 const FilterQuery = z
   .object({
@@ -160,13 +156,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     const auth = req.headers.authorization;
     return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
   };
-  const cookieOf = (req: FastifyRequest): string | undefined => {
-    const cookie = req.headers.cookie
-      ?.split(';')
-      .map((c) => c.trim().split('='))
-      .find(([k]) => k === COOKIE);
-    return cookie?.[1] ? decodeURIComponent(cookie[1]) : undefined;
-  };
   /** API routes: the bearer token only (never the dashboard cookie). Runs before the body is parsed. */
   const apiRole = (needed: Role) => async (req: FastifyRequest, reply: FastifyReply) => {
     const token = bearerOf(req);
@@ -181,24 +170,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
     if (needed === 'admin' && role !== 'admin')
       return reply.code(403).send({ error: 'forbidden', message: 'this token may only read' });
-  };
-  /** Dashboard pages: the sign-in cookie (or a bearer token); unsigned visitors go to /login. */
-  const pageRole = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!roleOf(bearerOf(req) ?? cookieOf(req))) return reply.redirect('/login');
-  };
-  /** Form posts from the pages: only from this origin (Origin and Sec-Fetch-Site, which browsers send). */
-  const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
-    const site = req.headers['sec-fetch-site'];
-    const origin = req.headers.origin;
-    let foreign = typeof site === 'string' && site !== 'same-origin' && site !== 'none';
-    if (origin !== undefined) {
-      try {
-        foreign ||= new URL(origin).host !== req.headers.host;
-      } catch {
-        foreign = true;
-      }
-    }
-    if (foreign) return reply.code(403).send({ error: 'forbidden', message: 'cross-origin form posts are refused' });
   };
   const read = { onRequest: apiRole('ops') };
   const write = { onRequest: apiRole('admin') };
@@ -241,20 +212,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   const temporalUrl = (epaId: string) =>
     `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
 
-  const overdueRows = async (): Promise<OverdueRow[]> =>
-    (await options.epa.overdue(londonDateOf(now()))).map((e) => ({ ...e, temporalUrl: temporalUrl(e.epaId) }));
-
-  const stageCounts = async (): Promise<Record<string, number>> => {
-    const counts = await Promise.all(stages.map(async (stage) => [stage, await options.epa.count({ stage })] as const));
-    return Object.fromEntries(counts.filter(([, n]) => n > 0));
-  };
-
-  const upcoming = async (): Promise<EpaListing[]> => {
-    const from = new Date(now()).toISOString();
-    const to = new Date(now() + 14 * 86_400_000).toISOString();
-    const rows = await options.epa.list({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to });
-    return rows.sort((a, b) => (a.nextDeadline?.due ?? '').localeCompare(b.nextDeadline?.due ?? ''));
-  };
+  const overdueRows = (): Promise<OverdueRow[]> => overdueBoard(options.epa, now(), temporalUrl);
 
   /** The Idempotency-Key header: sent again with the same request, the first answer; with another, 409. */
   const idempotency = (req: FastifyRequest): { idempotencyKey?: string } => {
@@ -322,7 +280,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.get('/api/epas/overdue.csv', read, async (_req, reply) => csvReply(reply, await overdueRows()));
   app.get('/api/epas/:uln', read, async (req) => await options.epa.status((req.params as { uln: string }).uln));
   app.get('/api/epas/:uln/runs', read, async (req) => ({ runs: await options.epa.runs((req.params as { uln: string }).uln) }));
-  app.get('/api/stages', read, async () => ({ counts: await stageCounts() }));
+  app.get('/api/stages', read, async () => ({ counts: await stageCounts(options.epa) }));
   // The rules the EPAs follow, each with its citation (the same as `epa rules list` and `epa rules show`).
   app.get('/api/rules', read, async () => rulesCatalogue());
   app.get('/api/rules/:standard', read, async (req, reply) => {
@@ -338,76 +296,19 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return describeStandard(standard, version);
   });
 
-  // The ops dashboard: server-rendered, no build step, no script needed. Its forms post
-  // form-encoded bodies, which only these routes parse.
-  void app.register(async (pages) => {
-    pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  // The staff pages (src/web): sessions, CSRF and security headers in their own context, never the API's.
+  if (options.users && options.sessionSecret)
+    void app.register(staffPages, {
+      epa: options.epa,
+      users: options.users,
+      sessionSecret: options.sessionSecret,
+      https: options.https ?? false,
+      serviceName: options.serviceName ?? 'epa-flow',
+      temporalUrl,
+      now,
     });
-    pages.get('/', async (_req, reply) => reply.redirect('/dashboard'));
-    // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
-    await pages.register(fastifyView, {
-      engine: { nunjucks },
-      templates: [viewsDir, govukDir],
-      options: { autoescape: true, throwOnUndefined: false },
-    });
-    await pages.register(fastifyStatic, {
-      root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk')],
-      prefix: '/assets/',
-    });
-    pages.get('/login', async (req, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .view('pages/login.njk', { failed: (req.query as { error?: string }).error !== undefined }),
-    );
-    pages.post('/login', { onRequest: sameOrigin }, async (req, reply) => {
-      const token = String((req.body as Record<string, unknown> | undefined)?.token ?? '');
-      if (!roleOf(token)) return reply.redirect('/login?error');
-      return reply
-        .header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
-        .redirect('/dashboard');
-    });
-    pages.post('/logout', { onRequest: sameOrigin }, async (_req, reply) =>
-      reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).redirect('/login'),
-    );
-    pages.get('/dashboard', { onRequest: pageRole }, async (_req, reply) => {
-      const [overdue, counts, soon] = await Promise.all([overdueRows(), stageCounts(), upcoming()]);
-      return reply
-        .type('text/html; charset=utf-8')
-        .view('pages/dashboard.njk', dashboardView({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }));
-    });
-    pages.get('/dashboard/overdue.csv', { onRequest: pageRole }, async (_req, reply) => csvReply(reply, await overdueRows()));
-  });
 
   return app;
-}
-
-function csvCell(value: string | number | boolean): string {
-  const s = String(value);
-  // Quote everything; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-export function overdueCsv(rows: OverdueRow[]): string {
-  const header = [
-    'ULN',
-    'Apprentice',
-    'Standard',
-    'EPAO',
-    'Employer',
-    'Stage',
-    'Missed deadline',
-    'Due',
-    'Days overdue',
-    'Temporal',
-  ];
-  const lines = rows.map((r) =>
-    [r.uln, r.apprentice, r.standard, r.epao, r.employer, r.stage, r.missedDeadline, r.missedDue, r.daysOverdue, r.temporalUrl]
-      .map(csvCell)
-      .join(','),
-  );
-  return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
 }
 
 function csvReply(reply: FastifyReply, rows: OverdueRow[]): FastifyReply {

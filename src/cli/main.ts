@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
 import { checkRules, formatProblem, rulesDir, RulesInvalidError } from '../plans';
 import { table } from './table';
+import { addUserCommands } from './users';
+import { UserNotFoundError } from '../app/users';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3 } as const;
 
@@ -140,6 +142,7 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
       io.stdout(opts.json ? JSON.stringify(d, null, 2) + '\n' : describeStandardText(d));
     });
 
+  addUserCommands(program, io);
   extend?.(program, io);
   return program;
 }
@@ -158,6 +161,10 @@ export async function main(argv: string[], io: Io = defaultIo, extend?: (program
     if (err instanceof CliError) {
       io.stderr(`epa: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof UserNotFoundError) {
+      io.stderr(`epa: ${err.message}\n`);
+      return EXIT.notFound;
     }
     if (err instanceof RulesInvalidError) {
       io.stderr(`epa: ${err.message}\n`);

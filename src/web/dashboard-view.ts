@@ -4,7 +4,7 @@
  * built from GOV.UK Frontend macros.
  */
 import type { EpaListing } from '../temporal/epa-client';
-import type { OverdueRow } from './server';
+import type { OverdueRow } from '../app/epas';
 
 export interface DashboardData {
   overdue: OverdueRow[];

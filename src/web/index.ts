@@ -1,0 +1,78 @@
+/**
+ * The staff web app, on the API's fastify server in its own encapsulated context: sessions, CSRF
+ * and security headers apply to these pages and never to the API. Laid out as
+ * hmpps-template-typescript lays out its own: middleware (session, security headers), routes,
+ * views (pages, partials/layout). Routes call application functions (src/app); no rule and no
+ * Temporal call here.
+ */
+import path from 'node:path';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import nunjucks from 'nunjucks';
+import type { EpaReader } from '../app/epas';
+import type { UserStore } from '../app/users';
+import { EpaInputError } from '../epa/errors';
+import { EpaNotFoundError } from '../temporal/epa-client';
+import { setUpSecurityHeaders } from './middleware/security-headers';
+import { setUpSessions } from './middleware/session';
+import { govukDir, publicDir, viewsDir } from './paths';
+import { render, type PageContext } from './render';
+import { authRoutes } from './routes/auth';
+import { dashboardRoutes } from './routes/dashboard';
+import { epaRoutes } from './routes/epas';
+
+export interface StaffPagesOptions {
+  epa: EpaReader;
+  users: UserStore;
+  /** Signs session cookies (32 characters or more). */
+  sessionSecret: string;
+  /** Served over HTTPS: Secure cookies and HSTS. */
+  https: boolean;
+  /** The EPAO's name, in every page's header. */
+  serviceName: string;
+  temporalUrl: (epaId: string) => string;
+  now: () => number;
+}
+
+export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Promise<void> {
+  const ctx: PageContext = { serviceName: o.serviceName };
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  await setUpSecurityHeaders(app, o.https);
+  await setUpSessions(app, o.sessionSecret, o.https);
+  await app.register(fastifyRateLimit, { global: false });
+  // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: [viewsDir, govukDir],
+    options: { autoescape: true, throwOnUndefined: false },
+  });
+  await app.register(fastifyStatic, {
+    root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk'), publicDir],
+    prefix: '/assets/',
+  });
+
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const [code, title, message] =
+      err instanceof EpaNotFoundError
+        ? [404, 'Not found', err.message]
+        : err instanceof EpaInputError
+          ? [400, 'There is a problem', err.message]
+          : err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
+            ? [403, 'The form has expired', 'Go back, reload the page and try again.']
+            : err.statusCode === 429
+              ? [429, 'Too many attempts', 'Wait a few minutes, then try again.']
+              : err.statusCode && err.statusCode < 500
+                ? [err.statusCode, 'There is a problem', 'The request could not be understood.']
+                : [500, 'Sorry, there is a problem with the service', `Try again later (request ${req.id}).`];
+    if (code === 500) req.log.error({ err }, 'page failed');
+    return render(req, reply.code(code), ctx, 'pages/error.njk', { title, message });
+  });
+
+  app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
+  authRoutes(app, ctx, o.users);
+  epaRoutes(app, ctx, o.epa, o.temporalUrl);
+  dashboardRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
+}

@@ -1,0 +1,57 @@
+/**
+ * Staff sign-in sessions and CSRF protection for the pages (never the API, which takes bearer
+ * tokens only). The session cookie carries a signed random id, nothing else: `HttpOnly`,
+ * `SameSite=Lax`, `Secure` when served over HTTPS, 8 hours, renewed as staff use the pages. Every
+ * form carries a CSRF token (`_csrf`) tied to the session.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifySession from '@fastify/session';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffRole } from '../../app/users';
+
+export interface SignedInUser {
+  username: string;
+  name: string;
+  role: StaffRole;
+}
+
+declare module 'fastify' {
+  interface Session {
+    user?: SignedInUser;
+  }
+}
+
+export const SESSION_COOKIE = 'epa_session';
+const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
+
+export async function setUpSessions(app: FastifyInstance, secret: string, secure: boolean): Promise<void> {
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret,
+    cookieName: SESSION_COOKIE,
+    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: EIGHT_HOURS_MS },
+    saveUninitialized: false,
+    rolling: true,
+  });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: (req: FastifyRequest) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+  });
+}
+
+/** Pages for signed-in staff: to the sign-in page otherwise; `admin` pages refuse ops users with 403. */
+export function requireStaff(role?: StaffRole) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = req.session.user;
+    if (!user) {
+      const back = req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/epas';
+      return reply.redirect(`/login?returnTo=${encodeURIComponent(back)}`);
+    }
+    if (role === 'admin' && user.role !== 'admin')
+      return reply.code(403).view('pages/error.njk', {
+        title: 'You cannot do that',
+        message: 'Your account may read EPAs but not record events. Ask an admin.',
+      });
+  };
+}

@@ -1,0 +1,41 @@
+/** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
+import type { FastifyInstance } from 'fastify';
+import { epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import { requireStaff } from '../middleware/session';
+import { render, type PageContext } from '../render';
+
+export function epaRoutes(app: FastifyInstance, ctx: PageContext, epa: EpaReader, temporalUrl: (epaId: string) => string): void {
+  app.get('/epas', { preHandler: requireStaff() }, async (req, reply) => {
+    const found = await findEpas(epa, req.query as FindQuery);
+    const params = (page: number, sort: string = found.sort) =>
+      '?' +
+      new URLSearchParams(
+        Object.entries({ ...found.query, sort, page: String(page) }).filter(([, v]) => v !== '' && v !== undefined),
+      ).toString();
+    return render(req, reply, ctx, 'pages/epas.njk', {
+      found,
+      firstShown: found.total === 0 ? 0 : (found.page - 1) * found.pageSize + 1,
+      lastShown: Math.min(found.page * found.pageSize, found.total),
+      previous: found.page > 1 ? params(found.page - 1) : undefined,
+      next: found.page < found.pages ? params(found.page + 1) : undefined,
+      selects: (
+        [
+          ['stage', 'Stage', found.choices.stages],
+          ['standard', 'Standard', found.choices.standards],
+          ['epao', 'EPAO', found.choices.epaos],
+        ] as const
+      ).map(([id, label, values]) => ({
+        id,
+        label,
+        items: [{ value: '', text: 'Any' }, ...values.map((v) => ({ value: v, text: v, selected: v === found.query[id] }))],
+      })),
+      sortLinks: Object.fromEntries(['apprentice', 'standard', 'employer', 'stage', 'next'].map((s) => [s, params(1, s)])),
+    });
+  });
+
+  app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
+    const { uln } = req.params as { uln: string };
+    const status = await epaPage(epa, uln);
+    return render(req, reply, ctx, 'pages/epa.njk', { epa: status, temporalUrl: temporalUrl(status.epaId) });
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * The staff pages over HTTP, against a real dev server with real EPAs: staff accounts signing in
+ * to sessions, CSRF tokens on every form, security headers, the apprentice finder and one
+ * apprentice's EPA, and the API refusing the pages' cookie.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApi } from '../../src/api/server';
+import { addUser, disableUser } from '../../src/app/users';
+import { addDays, londonDateOf } from '../../src/calendar';
+import { FileUserStore } from '../../src/store/user-store';
+import { eventually } from '../support/lifecycle';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { epaStart } from '../support/people';
+
+let stack: DevStack;
+let api: FastifyInstance;
+let users: FileUserStore;
+const ADMIN_PASSWORD = 'correct horse battery staple';
+const today = londonDateOf(Date.now());
+const bram = epaStart({
+  gatewaySubmittedOn: addDays(today, -25),
+  apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' },
+  employer: { organisation: 'Harbour Mutual', name: 'Lena Fairweather', email: 'lena@harbour.example' },
+});
+const cleo = epaStart({
+  standard: 'ST0072',
+  epao: 'nqual',
+  gatewaySubmittedOn: addDays(today, -2),
+  apprentice: { name: 'Cleo Marchetti', email: 'cleo@apprentice.example' },
+});
+
+beforeAll(async () => {
+  stack = await startDevStack({ taskQueue: 'epa-staff-pages' });
+  users = new FileUserStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'epa-users-')), 'users.json'));
+  await addUser(users, { username: 'amira', name: 'Amira Sollen', role: 'admin', password: ADMIN_PASSWORD });
+  api = buildApi({
+    epa: stack.epa,
+    adminTokens: ['admin-token-for-the-pages-test'],
+    opsTokens: [],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+    users,
+    sessionSecret: 'a-session-secret-for-the-pages-test-0123456789',
+    serviceName: 'Example EPAO',
+  });
+  await stack.epa.start(bram);
+  await stack.epa.start(cleo);
+  await eventually(async () => expect((await stack.epa.list()).length).toBe(2));
+});
+afterAll(async () => {
+  await api?.close();
+  await stack?.teardown();
+});
+
+/** The cookie a response sets, as a request's Cookie header. */
+const cookieFrom = (res: LightMyRequestResponse): string => {
+  const set = res.headers['set-cookie'];
+  const first = (Array.isArray(set) ? set : [set]).find((c) => c?.startsWith('epa_session='));
+  if (!first) throw new Error('no session cookie');
+  return first.split(';')[0]!;
+};
+const csrfIn = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+/** Opens the sign-in page (a session and its CSRF token), then signs in. */
+async function signIn(username: string, password: string, returnTo = '/epas') {
+  const page = await api.inject({ method: 'GET', url: `/login?returnTo=${encodeURIComponent(returnTo)}` });
+  const cookie = cookieFrom(page);
+  const res = await api.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrfIn(page.body), username, password, returnTo }).toString(),
+  });
+  return { res, before: cookie, cookie: res.statusCode === 302 ? cookieFrom(res) : cookie };
+}
+
+test('the sign-in page: a session cookie (HttpOnly, SameSite=Lax), a CSRF token, a strict CSP, no framing', async () => {
+  const anonymous = await api.inject({ method: 'GET', url: '/epas?stage=InAssessment' });
+  expect(anonymous.statusCode).toBe(302);
+  expect(anonymous.headers.location).toBe('/login?returnTo=%2Fepas%3Fstage%3DInAssessment');
+  const page = await api.inject({ method: 'GET', url: '/login' });
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('<title>Sign in – Example EPAO</title>');
+  expect(page.body).not.toContain('GOV.UK');
+  expect(csrfIn(page.body)).toMatch(/\S{20,}/);
+  expect(page.headers['set-cookie']).toEqual(expect.stringMatching(/^epa_session=[^;]+;.*HttpOnly; SameSite=Lax/));
+  expect(page.headers['set-cookie']).not.toContain('Secure');
+  const csp = String(page.headers['content-security-policy']);
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+  expect(page.body).toContain(`<script nonce="${nonce}">`); // GOV.UK Frontend's one inline script
+  expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+  expect(page.headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('sign in: wrong passwords and forms without their CSRF token are refused; the right one gives a new session', async () => {
+  const wrong = await signIn('amira', 'not the password at all');
+  expect(wrong.res.statusCode).toBe(401);
+  expect(wrong.res.body).toContain('Enter a correct username and password');
+  expect(wrong.res.body).toContain('govuk-error-summary');
+
+  const page = await api.inject({ method: 'GET', url: '/login' });
+  const noToken = await api.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { cookie: cookieFrom(page), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `username=amira&password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+  });
+  expect(noToken.statusCode).toBe(403);
+  expect(noToken.body).toContain('The form has expired');
+  expect(noToken.headers['set-cookie'] ?? '').not.toContain('epa_session=s');
+
+  const ok = await signIn('amira', ADMIN_PASSWORD, '/epas?stage=GatewayReview');
+  expect(ok.res.statusCode).toBe(302);
+  expect(ok.res.headers.location).toBe('/epas?stage=GatewayReview');
+  expect(ok.cookie).not.toBe(ok.before); // a new session id on sign-in
+  // Another site's address is never where sign-in sends you.
+  const away = await signIn('amira', ADMIN_PASSWORD, '//evil.example/');
+  expect(away.res.headers.location).toBe('/epas');
+});
+
+test('the apprentice finder: every EPA, search by name or ULN, filters, and an unknown filter value said plainly', async () => {
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  const all = await api.inject({ method: 'GET', url: '/epas', headers: { cookie } });
+  expect(all.statusCode).toBe(200);
+  expect(all.body).toContain('Showing 1 to 2 of 2 EPAs');
+  expect(all.body).toContain(`href="/epas/${bram.uln}">Bram Okafor</a>`);
+  expect(all.body).toContain('Sign out Amira Sollen');
+  const byName = await api.inject({ method: 'GET', url: '/epas?q=marche', headers: { cookie } });
+  expect(byName.body).toContain('Showing 1 to 1 of 1 EPA');
+  expect(byName.body).toContain(`data-uln="${cleo.uln}"`);
+  const byUln = await api.inject({ method: 'GET', url: `/epas?q=${bram.uln}`, headers: { cookie } });
+  expect(byUln.body).toContain(`data-uln="${bram.uln}"`);
+  expect(byUln.body).not.toContain(`data-uln="${cleo.uln}"`);
+  const byStandard = await api.inject({ method: 'GET', url: '/epas?standard=ST0072', headers: { cookie } });
+  expect(byStandard.body).toContain(`data-uln="${cleo.uln}"`);
+  expect(byStandard.body).not.toContain(`data-uln="${bram.uln}"`);
+  const overdue = await eventually(async () => {
+    const r = await api.inject({ method: 'GET', url: '/epas?overdue=yes', headers: { cookie } });
+    expect(r.body).toContain(`data-uln="${bram.uln}"`);
+    return r;
+  });
+  expect(overdue.body).not.toContain(`data-uln="${cleo.uln}"`);
+  const unknown = await api.inject({ method: 'GET', url: '/epas?stage=Sleeping', headers: { cookie } });
+  expect(unknown.statusCode).toBe(400);
+  expect(unknown.body).toContain('unknown stage &quot;Sleeping&quot;');
+});
+
+test("one apprentice's EPA: people, the pinned rules, each deadline with who acts and its rule in words, the timeline", async () => {
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  const page = await api.inject({ method: 'GET', url: `/epas/${bram.uln}`, headers: { cookie } });
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('<h1 class="govuk-heading-l">Bram Okafor</h1>');
+  expect(page.body).toContain('Harbour Mutual: Lena Fairweather, lena@harbour.example');
+  expect(page.body).toContain('ST0071 version 1.1 (rules sha256:42741f5fef7d)');
+  const review = /<tr class="govuk-table__row" data-deadline="gatewayReviewDue">([\s\S]*?)<\/tr>/.exec(page.body)![1]!;
+  expect(review).toContain('Missed');
+  expect(review).toContain('EPAO');
+  expect(review).toContain('Innovate Awarding&#39;s ST0071 EPA specification, Gateway (seed 002 Gateway)');
+  expect(page.body).toContain('GatewaySubmitted');
+  const nobody = epaStart().uln; // a valid ULN with no EPA
+  const missing = await api.inject({ method: 'GET', url: `/epas/${nobody}`, headers: { cookie } });
+  expect([missing.statusCode, missing.body.includes(`no EPA for ULN ${nobody}`)]).toEqual([404, true]);
+  const malformed = await api.inject({ method: 'GET', url: '/epas/12345', headers: { cookie } });
+  expect(malformed.statusCode).toBe(400);
+});
+
+test('the API never takes the pages’ session cookie; signing out ends the session; a disabled account cannot sign in', async () => {
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  expect((await api.inject({ method: 'GET', url: '/api/epas', headers: { cookie } })).statusCode).toBe(401);
+  const page = await api.inject({ method: 'GET', url: '/epas', headers: { cookie } });
+  const out = await api.inject({
+    method: 'POST',
+    url: '/logout',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `_csrf=${encodeURIComponent(csrfIn(page.body))}`,
+  });
+  expect([out.statusCode, out.headers.location]).toEqual([302, '/login']);
+  expect((await api.inject({ method: 'GET', url: '/epas', headers: { cookie } })).statusCode).toBe(302);
+
+  await addUser(users, { username: 'temp', name: 'Temp Worker', role: 'ops', password: 'temporary password 1' });
+  expect((await signIn('temp', 'temporary password 1')).res.statusCode).toBe(302);
+  await disableUser(users, 'temp');
+  expect((await signIn('temp', 'temporary password 1')).res.statusCode).toBe(401);
+});
+
+test('sign-in is rate-limited per address and username: the eleventh try in five minutes is refused', async () => {
+  const codes: number[] = [];
+  for (let i = 0; i < 11; i++) codes.push((await signIn('mallory', `guess number ${i}`)).res.statusCode);
+  expect(codes).toEqual([...Array(10).fill(401), 429]);
+  expect((await signIn('amira', ADMIN_PASSWORD)).res.statusCode).toBe(302); // another account is not locked out
+});
