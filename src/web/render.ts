@@ -12,7 +12,8 @@ export async function render(
   view: string,
   data: Record<string, unknown> = {},
 ): Promise<FastifyReply> {
-  const csrfToken = reply.generateCsrf();
+  // A CSRF token (and so a session) only where a form needs one: signed-in pages (sign out) and the sign-in form.
+  const csrfToken = req.session.user || data.form ? reply.generateCsrf() : undefined;
   return reply.type('text/html; charset=utf-8').view(view, {
     ...data,
     serviceName: ctx.serviceName,

@@ -1,20 +1,26 @@
 /**
- * The ops dashboard in headless Chromium (Debian's chromium driven by playwright-core): sign in,
- * see the overdue rows this test created (002 two-week gateway review missed), follow the CSV export.
- * A screenshot is saved to test-artifacts/dashboard.png.
+ * The staff pages in headless Chromium (Debian's chromium driven by playwright-core): sign in by
+ * keyboard, find an apprentice, open their EPA, see the overdue rows this test created (002
+ * two-week gateway review missed), follow the CSV export. Every page is checked by axe-core (WCAG
+ * 2.2 AA, no violations) and photographed at 1280 and 390 pixels wide into test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApi } from '../../src/api/server';
+import { addUser } from '../../src/app/users';
+import { FileUserStore } from '../../src/store/user-store';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OPS = 'ops-token-for-the-browser-test';
+const OPS_PASSWORD = 'a long ops password';
+const ADMIN_PASSWORD = 'a long admin password';
 const artifacts = path.resolve(__dirname, '../../test-artifacts');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI === 'true')
@@ -30,10 +36,16 @@ const today = londonDateOf(Date.now());
 beforeAll(async () => {
   if (!haveChromium) return;
   stack = await startDevStack({ taskQueue: 'epa-dashboard' });
+  const users = new FileUserStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'epa-users-')), 'users.json'));
+  await addUser(users, { username: 'oscar', name: 'Oscar Penhallow', role: 'ops', password: OPS_PASSWORD });
+  await addUser(users, { username: 'amira', name: 'Amira Sollen', role: 'admin', password: ADMIN_PASSWORD });
   api = buildApi({
     epa: stack.epa,
     adminTokens: ['admin-token-for-the-browser-test'],
-    opsTokens: [OPS],
+    opsTokens: [],
+    users,
+    sessionSecret: 'a-session-secret-for-the-browser-test-0123456789',
+    serviceName: 'Example EPAO',
     defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
     temporalUiUrl: 'http://127.0.0.1:8233',
     namespace: 'default',
@@ -59,7 +71,19 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
+/** No axe violations at WCAG 2.2 AA, and screenshots at desktop and phone widths. */
+async function checkPage(page: Page, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect([name, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([name, []]);
+  mkdirSync(artifacts, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue EPAs, export them as CSV', async () => {
   const late = epaStart({
     gatewaySubmittedOn: addDays(today, -25),
     apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' },
@@ -76,9 +100,14 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   const context = await browser!.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/dashboard`);
-  expect(page.url()).toBe(`${baseUrl}/login`); // not signed in: sent to the sign-in form
-  await page.fill('input[name="token"]', OPS);
-  await page.click('button[type="submit"]');
+  expect(page.url()).toBe(`${baseUrl}/login?returnTo=%2Fdashboard`); // not signed in: sent to the sign-in form
+  await checkPage(page, 'sign-in');
+  // By keyboard alone: the username field, the password, then Enter.
+  await page.focus('#username');
+  await page.keyboard.type('oscar');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(OPS_PASSWORD);
+  await page.keyboard.press('Enter');
   await page.waitForURL(`${baseUrl}/dashboard`);
 
   const row = page.locator(`tr[data-uln="${late.uln}"]`);
@@ -97,8 +126,7 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   expect(await page.locator(`tr[data-uln="${fine.uln}"]`).count()).toBe(0);
   expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
 
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+  await checkPage(page, 'dashboard');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-export')]);
   expect(download.suggestedFilename()).toBe('overdue-epas.csv');
@@ -111,6 +139,20 @@ maybe('sign in, see the overdue EPAs, export them as CSV', async () => {
   expect(csv).toContain(
     `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11"`,
   );
+
+  // Find an apprentice by name, then open their EPA.
+  await page.click('a:has-text("Apprentices")');
+  await page.waitForURL(`${baseUrl}/epas`);
+  await page.fill('#q', 'okafor');
+  await page.click('button:has-text("Find")');
+  await page.waitForURL(/\/epas\?q=okafor/);
+  expect(await page.locator('#result-count').innerText()).toBe('Showing 1 to 1 of 1 EPA');
+  await checkPage(page, 'apprentices');
+  await page.click(`tr[data-uln="${late.uln}"] a`);
+  await page.waitForURL(`${baseUrl}/epas/${late.uln}`);
+  expect(await page.locator('h1').innerText()).toBe('Bram Okafor');
+  expect(await page.locator('tr[data-deadline="gatewayReviewDue"]').innerText()).toContain('Missed');
+  await checkPage(page, 'apprentice');
   await context.close();
 });
 
@@ -123,8 +165,9 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   // The admin signs in to the dashboard: the browser now holds the cookie for 127.0.0.1.
   const context = await browser!.newContext();
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name="token"]', 'admin-token-for-the-browser-test');
+  await page.goto(`${baseUrl}/login?returnTo=%2Fdashboard`);
+  await page.fill('#username', 'amira');
+  await page.fill('#password', ADMIN_PASSWORD);
   await page.click('button[type="submit"]');
   await page.waitForURL(`${baseUrl}/dashboard`);
 

@@ -171,6 +171,26 @@ test("one apprentice's EPA: people, the pinned rules, each deadline with who act
   expect(malformed.statusCode).toBe(400);
 });
 
+test('a sign-in or sign-out form posted from another site (which cannot read the CSRF token) is refused, and opens no session', async () => {
+  const foreign = await api.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { origin: 'http://127.0.0.1:9999', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `username=amira&password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+  });
+  expect(foreign.statusCode).toBe(403);
+  expect(foreign.headers['set-cookie']).toBeUndefined();
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  const out = await api.inject({
+    method: 'POST',
+    url: '/logout',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: '',
+  });
+  expect(out.statusCode).toBe(403);
+  expect((await api.inject({ method: 'GET', url: '/epas', headers: { cookie } })).statusCode).toBe(200); // still signed in
+});
+
 test('the API never takes the pages’ session cookie; signing out ends the session; a disabled account cannot sign in', async () => {
   const { cookie } = await signIn('amira', ADMIN_PASSWORD);
   expect((await api.inject({ method: 'GET', url: '/api/epas', headers: { cookie } })).statusCode).toBe(401);

@@ -47,7 +47,10 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
     expect(run.output()).toContain('epa-flow is running');
     return run.output();
   }, 90_000);
-  expect(banner).toContain(`Dashboard      ${api}/dashboard`);
+  expect(banner).toContain(`Staff pages    ${api}/epas`);
+  // The first admin account, its password shown once on this terminal.
+  const [, adminUser, adminPassword] = /First admin\s+(\S+) \/ (\S+)/.exec(banner)!;
+  expect(adminUser).toBe('admin');
   const tokens = JSON.parse(readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as { admin: string[] };
   const auth = { authorization: `Bearer ${tokens.admin[0]}`, 'content-type': 'application/json' };
   const today = londonDateOf(Date.now());
@@ -88,18 +91,31 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
   const status = await fetch(`${api}/api/epas/${input.uln}`, { headers: auth });
   expect(status.status).toBe(200);
   expect(await status.json()).toMatchObject({ stage: 'InAssessment', epaStart: today });
-  const dashboard = await fetch(`${api}/dashboard`, { headers: { cookie: `epa_token=${tokens.admin[0]}` } });
+  expect(run.output()).not.toContain('First admin'); // only when there is no account yet
+  // The first admin signs in to the staff pages (a session and its CSRF token) and sees the board.
+  const login = await fetch(`${api}/login`);
+  const session = login.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+  const signedIn = await fetch(`${api}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username: adminUser!, password: adminPassword!, returnTo: '/dashboard' }),
+  });
+  expect(signedIn.status).toBe(302);
+  const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const dashboard = await fetch(`${api}/dashboard`, { headers: { cookie } });
   expect(await dashboard.text()).toContain('EPAs by stage');
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(0);
-  expect(readdirSync(dir)).toEqual(expect.arrayContaining(['temporal.db', 'tokens.json']));
+  expect(readdirSync(dir)).toEqual(expect.arrayContaining(['temporal.db', 'tokens.json', 'users.json', 'session-secret']));
 });
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 test('personal data at rest is owner-only: data directory, database, outbox messages, sent records', () => {
   expect(mode(dir)).toBe(0o700);
-  for (const f of ['temporal.db', 'temporal.db-wal', 'temporal.db-shm', 'tokens.json'])
+  for (const f of ['temporal.db', 'temporal.db-wal', 'temporal.db-shm', 'tokens.json', 'users.json', 'session-secret'])
     if (existsSync(path.join(dir, f))) expect([f, mode(path.join(dir, f))]).toEqual([f, 0o600]);
   const emails = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
   expect(emails.length).toBeGreaterThan(0);

@@ -11,7 +11,10 @@ function safeReturnTo(v: unknown): string {
 export function authRoutes(app: FastifyInstance, ctx: PageContext, users: UserStore): void {
   app.get('/login', async (req, reply) => {
     if (req.session.user) return reply.redirect('/epas');
-    return render(req, reply, ctx, 'pages/login.njk', { returnTo: safeReturnTo((req.query as { returnTo?: string }).returnTo) });
+    return render(req, reply, ctx, 'pages/login.njk', {
+      form: true,
+      returnTo: safeReturnTo((req.query as { returnTo?: string }).returnTo),
+    });
   });
 
   app.post(
@@ -42,7 +45,7 @@ export function authRoutes(app: FastifyInstance, ctx: PageContext, users: UserSt
       const user = errors.length === 0 ? await signIn(users, username, password) : undefined;
       if (!user) {
         if (errors.length === 0) errors.push({ text: 'Enter a correct username and password', href: '#username' });
-        return render(req, reply.code(401), ctx, 'pages/login.njk', { errors, username, returnTo });
+        return render(req, reply.code(401), ctx, 'pages/login.njk', { form: true, errors, username, returnTo });
       }
       // A new session id on sign-in: a session fixed before it is worth nothing after.
       await req.session.regenerate();
