@@ -15,7 +15,7 @@ import nunjucks from 'nunjucks';
 import type { EpaReader } from '../app/epas';
 import type { UserStore } from '../app/users';
 import { EpaInputError } from '../epa/errors';
-import { EpaNotFoundError } from '../temporal/epa-client';
+import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';
 import { govukDir, publicDir, viewsDir } from './paths';
@@ -23,9 +23,10 @@ import { render, type PageContext } from './render';
 import { authRoutes } from './routes/auth';
 import { dashboardRoutes } from './routes/dashboard';
 import { epaRoutes } from './routes/epas';
+import { eventRoutes } from './routes/events';
 
 export interface StaffPagesOptions {
-  epa: EpaReader;
+  epa: EpaReader & Pick<EpaClient, 'recordEvent'>;
   users: UserStore;
   /** Signs session cookies (32 characters or more). */
   sessionSecret: string;
@@ -64,9 +65,11 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
             ? [403, 'The form has expired', 'Go back, reload the page and try again.']
             : err.statusCode === 429
               ? [429, 'Too many attempts', 'Wait a few minutes, then try again.']
-              : err.statusCode && err.statusCode < 500
-                ? [err.statusCode, 'There is a problem', 'The request could not be understood.']
-                : [500, 'Sorry, there is a problem with the service', `Try again later (request ${req.id}).`];
+              : err.statusCode === 403
+                ? [403, 'You cannot do that', err.message]
+                : err.statusCode && err.statusCode < 500
+                  ? [err.statusCode, 'There is a problem', 'The request could not be understood.']
+                  : [500, 'Sorry, there is a problem with the service', `Try again later (request ${req.id}).`];
     if (code === 500) req.log.error({ err }, 'page failed');
     return render(req, reply.code(code), ctx, 'pages/error.njk', { title, message });
   });
@@ -74,5 +77,6 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
   authRoutes(app, ctx, o.users);
   epaRoutes(app, ctx, o.epa, o.temporalUrl);
+  eventRoutes(app, ctx, o.epa, o.now);
   dashboardRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
 }

@@ -160,7 +160,7 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   const victim = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
   await stack.epa.start(victim);
   const handle = stack.client.workflow.getHandle(`epa-${victim.uln}`);
-  const before = await settledHistoryLength(handle); // once its first workflow task has settled
+  let before = await settledHistoryLength(handle); // once its first workflow task has settled
 
   // The admin signs in to the dashboard: the browser now holds the cookie for 127.0.0.1.
   const context = await browser!.newContext();
@@ -170,6 +170,22 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   await page.fill('#password', ADMIN_PASSWORD);
   await page.click('button[type="submit"]');
   await page.waitForURL(`${baseUrl}/dashboard`);
+
+  // The admin's booking form: the EPA is still at its gateway, so a booking is refused, saying why.
+  await page.goto(`${baseUrl}/epas/${victim.uln}/events/new?type=AssessmentBooked`);
+  await checkPage(page, 'record-event');
+  const [y, m, d] = addDays(today, 1).split('-');
+  await page.check('input[name="component"][value="observation"]');
+  await page.fill('#at-day', String(Number(d)));
+  await page.fill('#at-month', String(Number(m)));
+  await page.fill('#at-year', y!);
+  await page.fill('#at-time', '10:00');
+  await page.click('button:has-text("Record")');
+  await page.waitForSelector('.govuk-error-summary');
+  expect(await page.locator('.govuk-error-summary').innerText()).toContain('before the gateway has been passed');
+  await checkPage(page, 'record-event-refused');
+  expect((await stack.epa.status(victim.uln)).eventCount).toBe(1); // refused: nothing recorded
+  before = await settledHistoryLength(handle);
 
   // Another site on the same host (another port: same-site, so SameSite does not stop the cookie)
   // posts forms to the API and to the sign-out form.

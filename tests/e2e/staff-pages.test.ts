@@ -216,3 +216,108 @@ test('sign-in is rate-limited per address and username: the eleventh try in five
   expect(codes).toEqual([...Array(10).fill(401), 429]);
   expect((await signIn('amira', ADMIN_PASSWORD)).res.statusCode).toBe(302); // another account is not locked out
 });
+
+describe('recording events with forms', () => {
+  /** A signed-in page's form: its CSRF token and idempotency key, posted with `fields`. */
+  async function postForm(cookie: string, uln: string, type: string, fields: Record<string, string>, formKey?: string) {
+    const form = await api.inject({ method: 'GET', url: `/epas/${uln}/events/new?type=${type}`, headers: { cookie } });
+    expect(form.statusCode).toBe(200);
+    const key = formKey ?? /name="formKey" value="([^"]+)"/.exec(form.body)![1]!;
+    const res = await api.inject({
+      method: 'POST',
+      url: `/epas/${uln}/events`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfIn(form.body), type, formKey: key, ...fields }).toString(),
+    });
+    return { form, res, key };
+  }
+  const dateFields = (name: string, date: string) => {
+    const [y, m, d] = date.split('-');
+    return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
+  };
+
+  test('ops users read but cannot record: the form and the post are refused', async () => {
+    await addUser(users, { username: 'olu', name: 'Olu Brandt', role: 'ops', password: 'an ops password here' });
+    const { cookie } = await signIn('olu', 'an ops password here');
+    const page = await api.inject({ method: 'GET', url: `/epas/${cleo.uln}`, headers: { cookie } });
+    expect(page.body).not.toContain('Record an event');
+    const form = await api.inject({ method: 'GET', url: `/epas/${cleo.uln}/events/new?type=GatewayPassed`, headers: { cookie } });
+    expect([form.statusCode, form.body.includes('may read EPAs but not record events')]).toEqual([403, true]);
+    const post = await api.inject({
+      method: 'POST',
+      url: `/epas/${cleo.uln}/events`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: csrfIn(page.body),
+        type: 'Withdrawn',
+        ...dateFields('on', today),
+        reason: 'not mine',
+      }).toString(),
+    });
+    expect(post.statusCode).toBe(403);
+    expect((await stack.epa.status(cleo.uln)).stage).not.toBe('Withdrawn');
+  });
+
+  test('a form records the event as the signed-in admin; posted twice, it is recorded once', async () => {
+    const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+    const page = await api.inject({ method: 'GET', url: `/epas/${cleo.uln}`, headers: { cookie } });
+    expect(page.body).toContain(`href="/epas/${cleo.uln}/events/new?type=GatewayEvidenceRecorded"`);
+    const first = await postForm(cookie, cleo.uln, 'GatewayEvidenceRecorded', {
+      ...dateFields('on', today),
+      english: 'Level 1',
+      maths: 'Level 2',
+      employerSignOff: 'yes',
+    });
+    expect([first.res.statusCode, first.res.headers.location]).toEqual([302, `/epas/${cleo.uln}`]);
+    const after = await api.inject({ method: 'GET', url: `/epas/${cleo.uln}`, headers: { cookie } });
+    expect(after.body).toContain('Record gateway evidence: recorded');
+    const again = await postForm(
+      cookie,
+      cleo.uln,
+      'GatewayEvidenceRecorded',
+      {
+        ...dateFields('on', today),
+        english: 'Level 1',
+        maths: 'Level 2',
+        employerSignOff: 'yes',
+      },
+      first.key,
+    );
+    expect(again.res.statusCode).toBe(302);
+    const status = await stack.epa.status(cleo.uln);
+    expect(status.timeline.filter((t) => t.type === 'GatewayEvidenceRecorded')).toEqual([
+      expect.objectContaining({ by: 'Amira Sollen', on: today }),
+    ]);
+    expect(status.gatewayEvidence.find((e) => e.item === 'englishMaths')).toMatchObject({ met: true });
+  });
+
+  test('a broken rule shows its citation and offers "record anyway" with a reason; an impossible date is refused at its field', async () => {
+    const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+    const badDate = await postForm(cookie, cleo.uln, 'GatewayPassed', { 'on-day': '31', 'on-month': '2', 'on-year': '2026' });
+    expect(badDate.res.statusCode).toBe(400);
+    expect(badDate.res.body).toContain('href="#on-day"');
+    expect(badDate.res.body).toContain('must be a real calendar date');
+
+    await postForm(cookie, cleo.uln, 'ShowcaseSubmitted', { ...dateFields('on', today), pieces: '12' });
+    expect((await postForm(cookie, cleo.uln, 'GatewayPassed', dateFields('on', today))).res.statusCode).toBe(302);
+    // 004 Gateway: the gateway form at least 10 working days before the first assessment.
+    const soon = addDays(today, 3);
+    const booking = { ...dateFields('on', today), component: 'showcase', ...dateFields('at', soon), 'at-time': '10:00' };
+    const refused = await postForm(cookie, cleo.uln, 'AssessmentBooked', booking);
+    expect(refused.res.statusCode).toBe(409);
+    expect(refused.res.body).toContain('govuk-error-summary');
+    expect(refused.res.body).toContain('gatewayFormNotice');
+    expect(refused.res.body).toContain('004 Gateway');
+    expect(refused.res.body).toContain('Record anyway');
+    const anyway = await postForm(cookie, cleo.uln, 'AssessmentBooked', {
+      ...booking,
+      overrideReason: 'the employer asked for an early date',
+    });
+    expect(anyway.res.statusCode).toBe(302);
+    const status = await stack.epa.status(cleo.uln);
+    expect(status.overrides).toEqual([
+      expect.objectContaining({ rule: 'gatewayFormNotice', reason: 'the employer asked for an early date' }),
+    ]);
+    expect(status.components.showcase!.attempts[0]!.booking!.at).toBe(`${soon}T10:00`);
+  });
+});

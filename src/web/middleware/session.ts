@@ -19,6 +19,8 @@ export interface SignedInUser {
 declare module 'fastify' {
   interface Session {
     user?: SignedInUser;
+    /** What the last form recorded, shown once on the next page. */
+    flash?: { title: string; warnings: string[] };
   }
 }
 
@@ -40,13 +42,18 @@ export async function setUpSessions(app: FastifyInstance, secret: string, secure
   });
 }
 
-/** Pages for signed-in staff (either role: every page so far only reads): to the sign-in page otherwise. */
-export function requireStaff() {
+/** Pages for signed-in staff: to the sign-in page otherwise; `admin` pages (recording) refuse ops users with 403. */
+export function requireStaff(role?: StaffRole) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const user = req.session.user;
     if (!user) {
-      const back = req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/epas';
+      const back = req.method === 'GET' && req.url.startsWith('/') && !req.url.startsWith('//') ? req.url : '/epas';
       return reply.redirect(`/login?returnTo=${encodeURIComponent(back)}`);
+    }
+    if (role === 'admin' && user.role !== 'admin') {
+      const err = new Error('Your account may read EPAs but not record events: ask an admin.') as Error & { statusCode: number };
+      err.statusCode = 403;
+      throw err;
     }
   };
 }

@@ -1,6 +1,7 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
 import { epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
@@ -36,6 +37,13 @@ export function epaRoutes(app: FastifyInstance, ctx: PageContext, epa: EpaReader
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
     const status = await epaPage(epa, uln);
-    return render(req, reply, ctx, 'pages/epa.njk', { epa: status, temporalUrl: temporalUrl(status.epaId) });
+    const flash = req.session.flash;
+    if (flash) req.session.flash = undefined;
+    return render(req, reply, ctx, 'pages/epa.njk', {
+      epa: status,
+      temporalUrl: temporalUrl(status.epaId),
+      flash,
+      forms: req.session.user?.role === 'admin' ? formsFor(status.stage) : [],
+    });
   });
 }

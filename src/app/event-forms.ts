@@ -1,0 +1,240 @@
+/**
+ * Recording events from the staff pages: which forms an EPA's stage offers, each form's fields,
+ * and turning a posted form into the event the API would take. The rules stay in the core: a form
+ * only collects fields; whatever it sends is checked by the workflow exactly as an API call is
+ * (a violation comes back with its rule and citation, and may be recorded anyway with a reason).
+ */
+import { randomUUID } from 'node:crypto';
+import { EnglishMathsLevel } from '../plans/schema';
+import { gradeNames } from '../plans/grades';
+import type { EpaEventType } from '../epa/events';
+import type { Stage } from '../epa/state';
+import type { EpaClient } from '../temporal/epa-client';
+import type { EpaSummary } from '../../workflows/definitions';
+
+export type FieldKind = 'date' | 'datetime' | 'component' | 'grade' | 'text' | 'email' | 'number' | 'reason' | 'yesno' | 'choice';
+
+export interface FormField {
+  name: string;
+  kind: FieldKind;
+  label: string;
+  hint?: string;
+  optional?: boolean;
+  /** For `choice`: the values offered. */
+  options?: readonly string[];
+}
+
+export interface EventForm {
+  type: EpaEventType;
+  title: string;
+  fields: FormField[];
+}
+
+const on: FormField = { name: 'on', kind: 'date', label: 'When did it happen?' };
+const component: FormField = { name: 'component', kind: 'component', label: 'Which assessment?' };
+const reason: FormField = { name: 'reason', kind: 'reason', label: 'Reason' };
+
+/** Every form the pages offer, by event type. */
+export const eventForms: Partial<Record<EpaEventType, EventForm>> = {
+  GatewayEvidenceRecorded: {
+    type: 'GatewayEvidenceRecorded',
+    title: 'Record gateway evidence',
+    fields: [
+      on,
+      {
+        name: 'english',
+        kind: 'choice',
+        label: 'English level achieved',
+        options: [...EnglishMathsLevel.options, 'BSL'],
+        optional: true,
+      },
+      { name: 'maths', kind: 'choice', label: 'Maths level achieved', options: EnglishMathsLevel.options, optional: true },
+      { name: 'ehcPlanOrLegacyStatement', kind: 'yesno', label: 'An EHC plan or legacy statement', optional: true },
+      { name: 'employerSignOff', kind: 'yesno', label: 'The employer has signed off', optional: true },
+      { name: 'declarationSigned', kind: 'yesno', label: 'The declaration is signed', optional: true },
+      { name: 'projectSynopsisAgreed', kind: 'yesno', label: 'The project synopsis is agreed', optional: true },
+      {
+        name: 'reasonableAdjustments',
+        kind: 'choice',
+        label: 'Reasonable adjustments',
+        options: ['none', 'requested'],
+        optional: true,
+      },
+    ],
+  },
+  PortfolioSubmitted: {
+    type: 'PortfolioSubmitted',
+    title: 'Portfolio handed in',
+    fields: [on, { name: 'pieces', kind: 'number', label: 'Pieces of evidence' }],
+  },
+  ShowcaseSubmitted: {
+    type: 'ShowcaseSubmitted',
+    title: 'Showcase handed in',
+    fields: [on, { name: 'pieces', kind: 'number', label: 'Pieces of evidence' }],
+  },
+  ReportSubmitted: {
+    type: 'ReportSubmitted',
+    title: 'Project report handed in',
+    fields: [on, { name: 'words', kind: 'number', label: 'Words (excluding annexes)' }],
+  },
+  GatewayPassed: { type: 'GatewayPassed', title: 'Pass the gateway', fields: [on] },
+  GatewayRejected: { type: 'GatewayRejected', title: 'Reject the gateway', fields: [on, reason] },
+  PlanningMeetingBooked: {
+    type: 'PlanningMeetingBooked',
+    title: 'Book the planning meeting',
+    fields: [on, { name: 'at', kind: 'datetime', label: 'Meeting date and time (London)' }],
+  },
+  PlanningMeetingHeld: { type: 'PlanningMeetingHeld', title: 'Planning meeting held', fields: [on] },
+  AssessmentBooked: {
+    type: 'AssessmentBooked',
+    title: 'Book an assessment',
+    fields: [
+      on,
+      component,
+      { name: 'at', kind: 'datetime', label: 'Assessment date and time (London)' },
+      { name: 'location', kind: 'text', label: 'Where', optional: true },
+      { name: 'assessorName', kind: 'text', label: "Assessor's name", optional: true },
+      { name: 'assessorEmail', kind: 'email', label: "Assessor's email", optional: true },
+    ],
+  },
+  AssessmentCancelled: { type: 'AssessmentCancelled', title: 'Cancel an assessment', fields: [on, component, reason] },
+  AssessmentTaken: { type: 'AssessmentTaken', title: 'Assessment taken', fields: [on, component] },
+  GradeRecorded: {
+    type: 'GradeRecorded',
+    title: 'Record a grade',
+    fields: [on, component, { name: 'grade', kind: 'grade', label: 'Grade' }],
+  },
+  ResultModerated: { type: 'ResultModerated', title: 'Decision moderated', fields: [on, component] },
+  ResultPublished: { type: 'ResultPublished', title: 'Publish a result', fields: [on, component] },
+  ReworkSubmitted: {
+    type: 'ReworkSubmitted',
+    title: 'Rework handed in',
+    fields: [on, { name: 'words', kind: 'number', label: 'Words', optional: true }],
+  },
+  CertificateClaimed: { type: 'CertificateClaimed', title: 'Certificate claimed', fields: [on] },
+  CertificateReceived: { type: 'CertificateReceived', title: 'Certificate received', fields: [on] },
+  ContactDetailsChanged: {
+    type: 'ContactDetailsChanged',
+    title: 'Correct contact details',
+    fields: [
+      on,
+      { name: 'role', kind: 'choice', label: 'Whose details', options: ['apprentice', 'employer', 'provider', 'epaoAdmin'] },
+      { name: 'name', kind: 'text', label: 'Name', optional: true },
+      { name: 'email', kind: 'email', label: 'Email', optional: true },
+      { name: 'organisation', kind: 'text', label: 'Organisation (employer or provider)', optional: true },
+      { ...reason, optional: true },
+    ],
+  },
+  Withdrawn: { type: 'Withdrawn', title: 'Withdraw from the EPA', fields: [on, reason] },
+};
+
+/** The forms an EPA's stage offers (the workflow still decides whether the event is admissible). */
+const byStage: Record<Stage, EpaEventType[]> = {
+  PreGateway: ['ContactDetailsChanged', 'Withdrawn'],
+  GatewayReview: ['GatewayEvidenceRecorded', 'PortfolioSubmitted', 'ShowcaseSubmitted', 'GatewayPassed', 'GatewayRejected'],
+  GatewayRejected: ['GatewayEvidenceRecorded', 'PortfolioSubmitted', 'ShowcaseSubmitted'],
+  InAssessment: [
+    'PlanningMeetingBooked',
+    'PlanningMeetingHeld',
+    'AssessmentBooked',
+    'AssessmentCancelled',
+    'AssessmentTaken',
+    'ReportSubmitted',
+    'PortfolioSubmitted',
+    'GradeRecorded',
+    'ResultModerated',
+    'ResultPublished',
+  ],
+  AwaitingResults: ['GradeRecorded', 'ResultModerated', 'ResultPublished', 'AssessmentBooked'],
+  Resit: ['AssessmentBooked', 'AssessmentCancelled', 'AssessmentTaken', 'GradeRecorded', 'ResultModerated', 'ResultPublished'],
+  Rework: ['ReworkSubmitted', 'AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultModerated', 'ResultPublished'],
+  AwaitingCertificate: ['CertificateClaimed'],
+  CertificateClaimed: ['CertificateReceived'],
+  Completed: [],
+  Withdrawn: [],
+};
+
+export function formsFor(stage: Stage): EventForm[] {
+  if (stage === 'Completed' || stage === 'Withdrawn') return [];
+  const types = [...new Set([...byStage[stage], 'ContactDetailsChanged', 'Withdrawn'] as EpaEventType[])];
+  return types.map((t) => eventForms[t]!).filter(Boolean);
+}
+
+/** A posted form: field values as strings (date parts as `<name>-day`, `-month`, `-year`; times as `<name>-time`). */
+export type PostedForm = Record<string, string | undefined>;
+
+export class FormFieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const pad = (n: string) => n.trim().padStart(2, '0');
+
+function dateOf(posted: PostedForm, name: string, label: string): string | undefined {
+  const [d, m, y] = ['day', 'month', 'year'].map((p) => (posted[`${name}-${p}`] ?? '').trim());
+  if (!d && !m && !y) return undefined;
+  if (![d, m, y].every((v) => /^\d+$/.test(v!)) || y!.length !== 4)
+    throw new FormFieldError(name, `${label} must be a real date, like 27 3 2027`);
+  return `${y}-${pad(m!)}-${pad(d!)}`;
+}
+
+/** The event payload a form posts (what `POST /api/epas/{uln}/events` would take), or FormFieldError. */
+export function eventFromForm(form: EventForm, posted: PostedForm): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  const englishMaths: Record<string, unknown> = {};
+  const assessor: Record<string, unknown> = {};
+  for (const f of form.fields) {
+    const raw = (posted[f.name] ?? '').trim();
+    let value: unknown;
+    if (f.kind === 'date') value = dateOf(posted, f.name, f.label);
+    else if (f.kind === 'datetime') {
+      const date = dateOf(posted, f.name, f.label);
+      const time = (posted[`${f.name}-time`] ?? '').trim();
+      if (date && !/^\d{1,2}[:.]\d{2}$/.test(time)) throw new FormFieldError(`${f.name}-time`, 'Enter the time like 10:00');
+      value = date && `${date}T${pad(time.split(/[:.]/)[0]!)}:${time.split(/[:.]/)[1]}`;
+    } else if (f.kind === 'yesno') value = raw === 'yes' ? true : undefined;
+    else if (f.kind === 'number') {
+      if (raw && !/^\d+$/.test(raw)) throw new FormFieldError(f.name, `${f.label} must be a whole number`);
+      value = raw ? Number(raw) : undefined;
+    } else value = raw || undefined;
+    if (value === undefined) {
+      if (!f.optional)
+        throw new FormFieldError(
+          f.kind === 'date' || f.kind === 'datetime' ? `${f.name}-day` : f.name,
+          `Enter ${f.label.toLowerCase().replace(/\?$/, '')}`,
+        );
+      continue;
+    }
+    if (f.name === 'english' || f.name === 'maths' || f.name === 'ehcPlanOrLegacyStatement') englishMaths[f.name] = value;
+    else if (f.name === 'assessorName') assessor.name = value;
+    else if (f.name === 'assessorEmail') assessor.email = value;
+    else payload[f.name] = value;
+  }
+  if (Object.keys(englishMaths).length > 0) payload.englishMaths = englishMaths;
+  if (Object.keys(assessor).length > 0) payload.assessor = assessor;
+  const override = (posted.overrideReason ?? '').trim();
+  if (override) payload.override = { reason: override };
+  return payload;
+}
+
+/** A new form's idempotency key: the same form posted twice records its event once. */
+export const newFormKey = (): string => randomUUID();
+
+/** Records a form's event as `by`, under the form's key. */
+export async function recordFromForm(
+  epa: Pick<EpaClient, 'recordEvent'>,
+  uln: string,
+  form: EventForm,
+  posted: PostedForm,
+  by: string,
+): Promise<EpaSummary> {
+  const payload = eventFromForm(form, posted);
+  const key = posted.formKey && /^[0-9a-f-]{36}$/.test(posted.formKey) ? posted.formKey : undefined;
+  return await epa.recordEvent(uln, form.type, { ...payload, by }, key ? { idempotencyKey: key } : {});
+}
+
+export { gradeNames };

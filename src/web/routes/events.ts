@@ -1,0 +1,98 @@
+/**
+ * Recording an event from a form (admins): the form for the event type, then the workflow's answer.
+ * A broken rule comes back as the GOV.UK error summary with the rule and its citation, and the form
+ * offers "record anyway" with a required reason; a refused event says why. Each form carries its
+ * own idempotency key, so posting it twice records the event once.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  eventForms,
+  formsFor,
+  FormFieldError,
+  gradeNames,
+  newFormKey,
+  recordFromForm,
+  type EventForm,
+  type PostedForm,
+} from '../../app/event-forms';
+import type { EpaReader } from '../../app/epas';
+import { londonDateOf } from '../../calendar';
+import { EpaInputError } from '../../epa/errors';
+import { EpaRejectedError, type EpaClient } from '../../temporal/epa-client';
+import { requireStaff } from '../middleware/session';
+import { render, type PageContext } from '../render';
+
+interface FormState {
+  posted: PostedForm;
+  errors: { text: string; href: string }[];
+  fieldErrors: Record<string, string>;
+  /** A rule was broken: the form asks for a reason to record it anyway. */
+  violation?: boolean;
+}
+
+export function eventRoutes(
+  app: FastifyInstance,
+  ctx: PageContext,
+  epa: EpaReader & Pick<EpaClient, 'recordEvent'>,
+  now: () => number,
+): void {
+  const formOf = (type: unknown): EventForm => {
+    const form = typeof type === 'string' ? eventForms[type as keyof typeof eventForms] : undefined;
+    if (!form) throw new EpaInputError('choose an event to record', 'type');
+    return form;
+  };
+
+  const show = async (req: FastifyRequest, reply: FastifyReply, uln: string, form: EventForm, state: FormState) => {
+    const status = await epa.status(uln);
+    const [year, month, day] = londonDateOf(now()).split('-');
+    return render(req, reply, ctx, 'pages/record-event.njk', {
+      form: true,
+      epa: status,
+      event: form,
+      components: Object.keys(status.components),
+      grades: gradeNames,
+      today: { day, month, year },
+      ...state,
+      posted: { formKey: newFormKey(), ...state.posted },
+    });
+  };
+
+  app.get('/epas/:uln/events/new', { preHandler: requireStaff('admin') }, async (req, reply) => {
+    const { uln } = req.params as { uln: string };
+    const { type } = req.query as { type?: string };
+    return show(req, reply, uln, formOf(type), { posted: {}, errors: [], fieldErrors: {} });
+  });
+
+  app.post('/epas/:uln/events', { preHandler: [requireStaff('admin'), app.csrfProtection] }, async (req, reply) => {
+    const { uln } = req.params as { uln: string };
+    const posted = (req.body ?? {}) as PostedForm;
+    const form = formOf(posted.type);
+    const user = req.session.user!;
+    try {
+      const summary = await recordFromForm(epa, uln, form, posted, user.name);
+      req.session.flash = { title: `${form.title}: recorded`, warnings: summary.warnings.map((w) => w.message) };
+      return reply.redirect(`/epas/${uln}`);
+    } catch (err) {
+      const field = (name: string, text: string): FormState => {
+        // A date's error links to its day box.
+        const dated = form.fields.some((f) => f.name === name && (f.kind === 'date' || f.kind === 'datetime'));
+        return { posted, errors: [{ text, href: `#${dated ? `${name}-day` : name}` }], fieldErrors: { [name]: text } };
+      };
+      if (err instanceof FormFieldError) return show(req, reply.code(400), uln, form, field(err.field, err.message));
+      if (err instanceof EpaRejectedError || err instanceof EpaInputError) {
+        const kind = err instanceof EpaRejectedError ? err.kind : 'invalid_input';
+        const path = err instanceof EpaRejectedError ? err.path : err.path;
+        if (kind === 'rule_violation') {
+          const override = (posted.overrideReason ?? '').trim();
+          const text = override ? `${err.message} The reason must be at least 3 characters.` : err.message;
+          return show(req, reply.code(409), uln, form, { ...field('overrideReason', text), violation: true });
+        }
+        const name = path?.replace(/^event\./, '').split('.')[0] ?? 'on';
+        return show(req, reply.code(kind === 'invalid_input' ? 400 : 409), uln, form, field(name, err.message));
+      }
+      throw err;
+    }
+  });
+}
+
+export { formsFor };
