@@ -160,7 +160,7 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   const victim = epaStart({ gatewaySubmittedOn: addDays(today, -2) });
   await stack.epa.start(victim);
   const handle = stack.client.workflow.getHandle(`epa-${victim.uln}`);
-  let before = await settledHistoryLength(handle); // once its first workflow task has settled
+  await settledHistoryLength(handle); // once its first workflow task has settled
 
   // The admin signs in to the dashboard: the browser now holds the cookie for 127.0.0.1.
   const context = await browser!.newContext();
@@ -185,7 +185,7 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
   expect(await page.locator('.govuk-error-summary').innerText()).toContain('before the gateway has been passed');
   await checkPage(page, 'record-event-refused');
   expect((await stack.epa.status(victim.uln)).eventCount).toBe(1); // refused: nothing recorded
-  before = await settledHistoryLength(handle);
+  const before = await settledHistoryLength(handle);
 
   // Another site on the same host (another port: same-site, so SameSite does not stop the cookie)
   // posts forms to the API and to the sign-out form.
