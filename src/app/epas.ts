@@ -3,7 +3,8 @@
  * the overdue board, counts per stage, the next 14 days, the apprentice finder (search, filters,
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
-import { londonDateOf } from '../calendar';
+import { addDays, endOfLondonDay, londonDateOf } from '../calendar';
+import type { Role } from '../epa/deadlines';
 import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
@@ -12,12 +13,81 @@ import type { EpaStatus } from '../../workflows/definitions';
 
 export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;
+  /** Who must act on the earliest missed deadline, and what they do next. */
+  owner: string;
+  nextAction: string;
+}
+
+/**
+ * Who acts on each deadline (as src/epa/deadlines.ts sets it: a test keeps the two the same) and
+ * the next action, in the board's words. `resultDue.<component>` is `resultDue`.
+ */
+export const deadlineActions: Record<string, { owner: Role; action: string }> = {
+  gatewayReviewDue: { owner: 'epaoAdmin', action: 'Review the gateway evidence, then pass or reject it' },
+  gatewayFormDue: { owner: 'employer', action: "Chase the employer's gateway form" },
+  planningMeetingDue: { owner: 'epaoAdmin', action: 'Book and hold the planning meeting' },
+  epaPeriodEnds: { owner: 'epaoAdmin', action: 'Take the remaining assessments, or record extenuating circumstances' },
+  projectCompletionDue: { owner: 'apprentice', action: 'Chase the finished project' },
+  observationNoticeBy: { owner: 'epaoAdmin', action: 'Book the observation with its notice' },
+  reportDue: { owner: 'apprentice', action: 'Chase the project report' },
+  portfolioDue: { owner: 'apprentice', action: 'Chase the portfolio' },
+  resultDue: { owner: 'epaoAdmin', action: 'Grade, moderate and publish the result' },
+  resultsDue: { owner: 'epaoAdmin', action: 'Grade and publish the results' },
+  reworkDue: { owner: 'apprentice', action: 'Chase the reworked project' },
+  resitDeadline: { owner: 'apprentice', action: 'Book the resit or retake' },
+  certificateClaimDue: { owner: 'epaoAdmin', action: 'Claim the certificate' },
+  certificateReceivedDue: { owner: 'epaoAdmin', action: 'Chase the certificate with the assessment service' },
+};
+
+export function actionFor(key: string): { owner: string; action: string } {
+  const a = deadlineActions[key.split('.')[0]!];
+  return a ? { owner: ownerNames[a.owner] ?? a.owner, action: a.action } : { owner: 'EPAO', action: 'Look at the EPA' };
 }
 
 export type EpaReader = Pick<EpaClient, 'list' | 'count' | 'overdue' | 'status'>;
 
 export async function overdueBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string): Promise<OverdueRow[]> {
-  return (await epa.overdue(londonDateOf(now))).map((e) => ({ ...e, temporalUrl: temporalUrl(e.epaId) }));
+  return (await epa.overdue(londonDateOf(now))).map((e) => {
+    const earliest = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
+    const { owner, action } = actionFor(earliest?.key ?? '');
+    return { ...e, temporalUrl: temporalUrl(e.epaId), owner, nextAction: action };
+  });
+}
+
+export interface BoardQuery {
+  owner?: string;
+  standard?: string;
+  page?: string;
+}
+
+/** The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total; the next 14 days; counts per stage. */
+export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
+  const query = { owner: text(raw.owner), standard: text(raw.standard) };
+  const owners = [...new Set(Object.values(ownerNames))];
+  if (query.owner && !owners.includes(query.owner))
+    throw new EpaInputError(`unknown owner "${query.owner}" (one of: ${owners.join(', ')})`, 'owner');
+  const standards = rules().standardIds;
+  if (query.standard && !standards.includes(query.standard))
+    throw new EpaInputError(`unknown standard "${query.standard}" (one of: ${standards.join(', ')})`, 'standard');
+  const page = Number.parseInt(text(raw.page) || '1', 10);
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new EpaInputError('a page number from 1', 'page');
+  const [all, counts, soon] = await Promise.all([overdueBoard(epa, now, temporalUrl), stageCounts(epa), upcoming(epa, now)]);
+  const overdue = all.filter(
+    (r) => (!query.owner || r.owner === query.owner) && (!query.standard || r.standard === query.standard),
+  );
+  const pages = Math.max(1, Math.ceil(overdue.length / PAGE_SIZE));
+  return {
+    query,
+    choices: { owners, standards },
+    overdue: overdue.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+    all: overdue,
+    total: overdue.length,
+    page,
+    pages,
+    counts,
+    upcoming: soon,
+  };
 }
 
 export async function stageCounts(epa: EpaReader): Promise<Record<string, number>> {
@@ -25,10 +95,10 @@ export async function stageCounts(epa: EpaReader): Promise<Record<string, number
   return Object.fromEntries(counts.filter(([, n]) => n > 0));
 }
 
-/** Running EPAs whose next deadline falls in the next 14 days, soonest first. */
+/** Running EPAs whose next deadline falls in the next 14 days (day 14 included, to its end in London), soonest first. */
 export async function upcoming(epa: EpaReader, now: number): Promise<EpaListing[]> {
   const from = new Date(now).toISOString();
-  const to = new Date(now + 14 * 86_400_000).toISOString();
+  const to = new Date(endOfLondonDay(addDays(londonDateOf(now), 14))).toISOString();
   const rows = await epa.list({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to });
   return rows.sort((a, b) => (a.nextDeadline?.due ?? '').localeCompare(b.nextDeadline?.due ?? ''));
 }
@@ -169,10 +239,25 @@ export function overdueCsv(rows: OverdueRow[]): string {
     'Missed deadline',
     'Due',
     'Days overdue',
+    'Who must act',
+    'Next action',
     'Temporal',
   ];
   const lines = rows.map((r) =>
-    [r.uln, r.apprentice, r.standard, r.epao, r.employer, r.stage, r.missedDeadline, r.missedDue, r.daysOverdue, r.temporalUrl]
+    [
+      r.uln,
+      r.apprentice,
+      r.standard,
+      r.epao,
+      r.employer,
+      r.stage,
+      r.missedDeadline,
+      r.missedDue,
+      r.daysOverdue,
+      r.owner,
+      r.nextAction,
+      r.temporalUrl,
+    ]
       .map(csvCell)
       .join(','),
   );

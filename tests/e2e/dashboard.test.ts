@@ -113,7 +113,7 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   const row = page.locator(`tr[data-uln="${late.uln}"]`);
   await expect(row.count()).resolves.toBe(1);
   const cells = await row.locator('td').allInnerTexts();
-  expect(cells.slice(0, 7)).toEqual([
+  expect(cells).toEqual([
     `Bram Okafor\n${late.uln}`,
     'ST0071',
     'Harbour Mutual',
@@ -121,8 +121,18 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
     'gatewayReviewDue',
     addDays(today, -11),
     '11',
+    'EPAO', // who must act on the gateway review (002 Gateway)
+    'Review the gateway evidence, then pass or reject it',
   ]);
-  expect(await row.locator('a').getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/epa-${late.uln}`);
+  expect(await row.locator('a').getAttribute('href')).toBe(`/epas/${late.uln}`);
+  // Filtered by who must act: the apprentice owes nothing here.
+  await page.selectOption('#owner', 'apprentice');
+  await page.click('button:has-text("Filter")');
+  await page.waitForURL(/owner=apprentice/);
+  expect(await page.locator(`tr[data-uln="${late.uln}"]`).count()).toBe(0);
+  await page.selectOption('#owner', 'EPAO');
+  await page.click('button:has-text("Filter")');
+  await page.waitForURL(/owner=EPAO/);
   expect(await page.locator(`tr[data-uln="${fine.uln}"]`).count()).toBe(0);
   expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
 
@@ -134,10 +144,10 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await download.saveAs(file);
   const csv = readFileSync(file, 'utf8');
   expect(csv.split('\r\n')[0]).toBe(
-    '"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Temporal"',
+    '"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Who must act","Next action","Temporal"',
   );
   expect(csv).toContain(
-    `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11"`,
+    `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11","EPAO","Review the gateway evidence, then pass or reject it"`,
   );
 
   // Find an apprentice by name, then open their EPA.

@@ -1,7 +1,7 @@
-/** The ops board: overdue EPAs, counts per stage, the next 14 days; and its CSV export. */
+/** The ops board: overdue EPAs with who must act and the next action, filtered and paged; the next 14 days; its CSV export. */
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
-import { overdueBoard, overdueCsv, stageCounts, upcoming, type EpaReader } from '../../app/epas';
+import { opsBoard, overdueCsv, type BoardQuery, type EpaReader } from '../../app/epas';
 import { dashboardView } from '../dashboard-view';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -14,23 +14,36 @@ export function dashboardRoutes(
   now: () => number,
 ): void {
   app.get('/dashboard', { preHandler: requireStaff() }, async (req, reply) => {
-    const [overdue, counts, soon] = await Promise.all([
-      overdueBoard(epa, now(), temporalUrl),
-      stageCounts(epa),
-      upcoming(epa, now()),
-    ]);
-    return render(
-      req,
-      reply,
-      ctx,
-      'pages/dashboard.njk',
-      dashboardView({ overdue, counts, upcoming: soon, today: londonDateOf(now()), temporalUrl }),
-    );
+    const board = await opsBoard(epa, now(), temporalUrl, req.query as BoardQuery);
+    const params = (extra: Record<string, string>) =>
+      '?' + new URLSearchParams(Object.entries({ ...board.query, ...extra }).filter(([, v]) => v !== '')).toString();
+    return render(req, reply, ctx, 'pages/dashboard.njk', {
+      ...dashboardView({
+        overdue: board.overdue,
+        counts: board.counts,
+        upcoming: board.upcoming,
+        today: londonDateOf(now()),
+        temporalUrl,
+      }),
+      board,
+      csvHref: `/dashboard/overdue.csv${params({})}`,
+      previous: board.page > 1 ? params({ page: String(board.page - 1) }) : undefined,
+      next: board.page < board.pages ? params({ page: String(board.page + 1) }) : undefined,
+      selects: [
+        { id: 'owner', label: 'Who must act', values: board.choices.owners, value: board.query.owner },
+        { id: 'standard', label: 'Standard', values: board.choices.standards, value: board.query.standard },
+      ].map((s) => ({
+        id: s.id,
+        label: s.label,
+        items: [{ value: '', text: 'Any' }, ...s.values.map((v) => ({ value: v, text: v, selected: v === s.value }))],
+      })),
+    });
   });
-  app.get('/dashboard/overdue.csv', { preHandler: requireStaff() }, async (_req, reply) =>
+  // The filtered set, every page of it.
+  app.get('/dashboard/overdue.csv', { preHandler: requireStaff() }, async (req, reply) =>
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="overdue-epas.csv"')
-      .send(overdueCsv(await overdueBoard(epa, now(), temporalUrl))),
+      .send(overdueCsv((await opsBoard(epa, now(), temporalUrl, req.query as BoardQuery)).all)),
   );
 }
