@@ -304,6 +304,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,
       serviceName: options.serviceName ?? 'epa-flow',
+      defaultEpaoAdmin: options.defaultEpaoAdmin,
       temporalUrl,
       now,
     });

@@ -7,12 +7,12 @@
  */
 import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
-import type { EpaReader } from '../app/epas';
 import type { UserStore } from '../app/users';
 import { EpaInputError } from '../epa/errors';
 import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
@@ -24,9 +24,12 @@ import { authRoutes } from './routes/auth';
 import { dashboardRoutes } from './routes/dashboard';
 import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
+import { startRoutes } from './routes/start';
 
 export interface StaffPagesOptions {
-  epa: EpaReader & Pick<EpaClient, 'recordEvent'>;
+  epa: EpaClient;
+  /** The EPAO admin mailbox new EPAs alert (started from a form or an import). */
+  defaultEpaoAdmin: { name: string; email: string };
   users: UserStore;
   /** Signs session cookies (32 characters or more). */
   sessionSecret: string;
@@ -41,6 +44,11 @@ export interface StaffPagesOptions {
 export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Promise<void> {
   const ctx: PageContext = { serviceName: o.serviceName };
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  // The CSV import's file upload: one file of at most 10 MB, its fields (the CSRF token) on the body.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 5 },
+  });
   await setUpSecurityHeaders(app, o.https);
   await setUpSessions(app, o.sessionSecret, o.https);
   await app.register(fastifyRateLimit, { global: false });
@@ -78,5 +86,6 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   authRoutes(app, ctx, o.users);
   epaRoutes(app, ctx, o.epa, o.temporalUrl);
   eventRoutes(app, ctx, o.epa, o.now);
+  startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApi } from '../../src/api/server';
+import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addUser, disableUser } from '../../src/app/users';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { FileUserStore } from '../../src/store/user-store';
@@ -210,7 +211,7 @@ test('the API never takes the pages’ session cookie; signing out ends the sess
   expect((await signIn('temp', 'temporary password 1')).res.statusCode).toBe(401);
 });
 
-test('sign-in is rate-limited per address and username: the eleventh try in five minutes is refused', async () => {
+test('sign-in is limited per address and username: after ten failures in five minutes the next try is refused', async () => {
   const codes: number[] = [];
   for (let i = 0; i < 11; i++) codes.push((await signIn('mallory', `guess number ${i}`)).res.statusCode);
   expect(codes).toEqual([...Array(10).fill(401), 429]);
@@ -319,5 +320,119 @@ describe('recording events with forms', () => {
       expect.objectContaining({ rule: 'gatewayFormNotice', reason: 'the employer asked for an early date' }),
     ]);
     expect(status.components.showcase!.attempts[0]!.booking!.at).toBe(`${soon}T10:00`);
+  });
+});
+
+describe('starting EPAs from the pages', () => {
+  const startFields = (p: ReturnType<typeof epaStart>): Record<string, string> => {
+    const [y, m, d] = p.gatewaySubmittedOn.split('-');
+    return {
+      uln: p.uln,
+      apprenticeName: p.apprentice.name,
+      apprenticeEmail: p.apprentice.email,
+      employer: p.employer.organisation,
+      employerContactName: p.employer.name,
+      employerContactEmail: p.employer.email,
+      provider: p.provider.organisation,
+      providerContactName: p.provider.name,
+      providerContactEmail: p.provider.email,
+      standard: p.standard,
+      epao: p.epao,
+      'gatewaySubmittedOn-day': d!,
+      'gatewaySubmittedOn-month': m!,
+      'gatewaySubmittedOn-year': y!,
+    };
+  };
+  async function postStart(cookie: string, fields: Record<string, string>) {
+    const form = await api.inject({ method: 'GET', url: '/epas/new', headers: { cookie } });
+    expect(form.statusCode).toBe(200);
+    return await api.inject({
+      method: 'POST',
+      url: '/epas',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: csrfIn(form.body),
+        formKey: /name="formKey" value="([^"]+)"/.exec(form.body)![1]!,
+        ...fields,
+      }).toString(),
+    });
+  }
+
+  test('start an EPA with a form: mistakes are shown at their fields; the EPA starts recorded as the admin', async () => {
+    const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+    const dina = epaStart({
+      gatewaySubmittedOn: addDays(today, -1),
+      apprentice: { name: 'Dina Varga', email: 'dina@apprentice.example' },
+    });
+    const badUln = await postStart(cookie, { ...startFields(dina), uln: '12345' });
+    expect(badUln.statusCode).toBe(400);
+    expect(badUln.body).toContain('href="#uln"');
+    const badEmail = await postStart(cookie, { ...startFields(dina), employerContactEmail: 'not an email' });
+    expect(badEmail.statusCode).toBe(400);
+    expect(badEmail.body).toContain('href="#employerContactEmail"');
+    const future = await postStart(cookie, {
+      ...startFields(dina),
+      'gatewaySubmittedOn-year': String(Number(today.slice(0, 4)) + 1),
+    });
+    expect(future.body).toContain('href="#gatewaySubmittedOn-day"');
+    const started = await postStart(cookie, startFields(dina));
+    expect([started.statusCode, started.headers.location]).toEqual([302, `/epas/${dina.uln}`]);
+    const status = await stack.epa.status(dina.uln);
+    expect(status.timeline[0]).toMatchObject({ type: 'GatewaySubmitted', by: 'Amira Sollen' });
+    expect(status.rules).toMatchObject({ standard: 'ST0071', version: '1.1', pinned: true });
+    const again = await postStart(cookie, startFields(dina));
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('href="#uln"');
+  });
+
+  test('import a CSV file: a dry run shows every row, then "start" starts the good ones', async () => {
+    const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+    const page = await api.inject({ method: 'GET', url: '/imports', headers: { cookie } });
+    const good = epaStart({
+      gatewaySubmittedOn: addDays(today, -3),
+      apprentice: { name: 'Ewan Pryce', email: 'ewan@apprentice.example' },
+    });
+    const row = (p: ReturnType<typeof epaStart>, uln = p.uln) =>
+      [
+        uln,
+        p.apprentice.name,
+        p.apprentice.email,
+        p.employer.organisation,
+        p.employer.name,
+        p.employer.email,
+        p.provider.organisation,
+        p.provider.name,
+        p.provider.email,
+        p.standard,
+        p.epao,
+        p.gatewaySubmittedOn,
+        '',
+      ].join(',');
+    const csv = [IMPORT_COLUMNS.join(','), row(good), row(good, '123')].join('\n') + '\n';
+    const boundary = '----epa-test-boundary';
+    const body =
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfIn(page.body)}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="epas.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n` +
+      `--${boundary}--\r\n`;
+    const dry = await api.inject({
+      method: 'POST',
+      url: '/imports',
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.body).toContain('1 to start, 0 to skip (an EPA exists), 1 refused. Nothing has started yet.');
+    expect(dry.body).toContain('data-line="3"');
+    await expect(stack.epa.existing(good.uln)).resolves.toBeUndefined();
+    const apply = await api.inject({
+      method: 'POST',
+      url: '/imports/apply',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(csrfIn(dry.body))}`,
+    });
+    expect(apply.statusCode).toBe(200);
+    expect(apply.body).toContain('1 started, 0 skipped, 0 failed');
+    await expect(stack.epa.existing(good.uln)).resolves.toBe('running');
+    expect((await stack.epa.status(good.uln)).timeline[0]).toMatchObject({ by: 'Amira Sollen (import)' });
   });
 });

@@ -1,0 +1,118 @@
+/** Starting an EPA from the browser (admins), and importing many from a CSV file: a dry run, then apply. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PostedForm } from '../../app/event-forms';
+import { newFormKey } from '../../app/event-forms';
+import { applyImport, IMPORT_COLUMNS, planImport } from '../../app/import';
+import { startEpaFromForm, startFieldOf } from '../../app/start-form';
+import { londonDateOf } from '../../calendar';
+import { EpaHistoryError, EpaInputError } from '../../epa/errors';
+import { rules } from '../../plans';
+import { EpaAlreadyExistsError, type EpaClient } from '../../temporal/epa-client';
+import { requireStaff } from '../middleware/session';
+import { render, type PageContext } from '../render';
+
+declare module 'fastify' {
+  interface Session {
+    /** A CSV checked by a dry run, waiting for "start them" (kept with the session, never in the page). */
+    pendingImport?: { csv: string; name: string };
+  }
+}
+
+export function startRoutes(
+  app: FastifyInstance,
+  ctx: PageContext,
+  epa: EpaClient,
+  epaoAdmin: { name: string; email: string },
+  now: () => number,
+): void {
+  const admin = requireStaff('admin');
+
+  const showStart = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    posted: PostedForm,
+    errors: { field: string; text: string }[],
+  ) => {
+    const registry = rules();
+    const [year, month, day] = londonDateOf(now()).split('-');
+    return render(req, reply, ctx, 'pages/new-epa.njk', {
+      form: true,
+      posted: {
+        formKey: newFormKey(),
+        'gatewaySubmittedOn-day': day,
+        'gatewaySubmittedOn-month': month,
+        'gatewaySubmittedOn-year': year,
+        ...posted,
+      },
+      errors: errors.map((e) => ({
+        text: e.text,
+        href: `#${e.field === 'gatewaySubmittedOn' ? 'gatewaySubmittedOn-day' : e.field}`,
+      })),
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
+      standards: registry.standardIds,
+      epaos: registry.epaoIds,
+    });
+  };
+
+  app.get('/epas/new', { preHandler: admin }, async (req, reply) => showStart(req, reply, {}, []));
+
+  app.post('/epas', { preHandler: [admin, app.csrfProtection] }, async (req, reply) => {
+    const posted = (req.body ?? {}) as PostedForm;
+    try {
+      const { input } = await startEpaFromForm(epa, posted, epaoAdmin, req.session.user!.name);
+      req.session.flash = { title: 'EPA started', warnings: [] };
+      return reply.redirect(`/epas/${input.uln}`);
+    } catch (err) {
+      if (err instanceof EpaHistoryError)
+        return showStart(
+          req,
+          reply.code(400),
+          posted,
+          err.problems.map((p) => ({ field: 'events', text: `events[${p.index}].${p.field}: ${p.message}` })),
+        );
+      if (err instanceof EpaInputError)
+        return showStart(req, reply.code(400), posted, [{ field: startFieldOf(err.path), text: err.message }]);
+      if (err instanceof EpaAlreadyExistsError)
+        return showStart(req, reply.code(409), posted, [{ field: 'uln', text: err.message }]);
+      throw err;
+    }
+  });
+
+  app.get('/imports', { preHandler: admin }, async (req, reply) =>
+    render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS }),
+  );
+
+  // The dry run: every row checked, nothing started; the file waits in the session for "start them".
+  app.post('/imports', { preHandler: [admin, app.csrfProtection] }, async (req, reply) => {
+    const body = (req.body ?? {}) as { file?: Buffer | string; _csrf?: string };
+    const csv = Buffer.isBuffer(body.file) ? body.file.toString('utf8') : typeof body.file === 'string' ? body.file : '';
+    if (!csv.trim())
+      return render(req, reply.code(400), ctx, 'pages/import.njk', {
+        form: true,
+        columns: IMPORT_COLUMNS,
+        errors: [{ text: 'Choose a CSV file', href: '#file' }],
+      });
+    try {
+      const plan = await planImport(csv, epa, { epaoAdmin });
+      req.session.pendingImport = { csv, name: 'the file' };
+      return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, plan });
+    } catch (err) {
+      if (err instanceof EpaInputError)
+        return render(req, reply.code(400), ctx, 'pages/import.njk', {
+          form: true,
+          columns: IMPORT_COLUMNS,
+          errors: [{ text: err.message, href: '#file' }],
+        });
+      throw err;
+    }
+  });
+
+  app.post('/imports/apply', { preHandler: [admin, app.csrfProtection] }, async (req, reply) => {
+    const pending = req.session.pendingImport;
+    if (!pending) return reply.redirect('/imports');
+    const plan = await planImport(pending.csv, epa, { epaoAdmin });
+    const result = await applyImport(plan, epa, undefined, `${req.session.user!.name} (import)`);
+    req.session.pendingImport = undefined;
+    return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, result });
+  });
+}
