@@ -239,3 +239,138 @@ maybe('a form on another port of this host cannot act with the admin’s sign-in
     await context.close();
   }
 });
+
+maybe(
+  'an admin starts an EPA and records its whole ST0071 lifecycle with forms: a refused booking recorded anyway with a reason, a corrected email',
+  async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login?returnTo=%2Fepas`);
+    await page.fill('#username', 'amira');
+    await page.fill('#password', ADMIN_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${baseUrl}/epas`);
+
+    const g = addDays(today, -90);
+    const day = (n: number) => addDays(g, n);
+    const fillDate = async (name: string, date: string) => {
+      const [y, m, d] = date.split('-');
+      await page.fill(`#${name}-day`, String(Number(d)));
+      await page.fill(`#${name}-month`, String(Number(m)));
+      await page.fill(`#${name}-year`, y!);
+    };
+
+    // Start the EPA with the form.
+    const fay = epaStart({ gatewaySubmittedOn: g, apprentice: { name: 'Fay Okonjo', email: 'fay@apprentice.example' } });
+    await page.click('a:has-text("Start an EPA")');
+    await page.waitForURL(`${baseUrl}/epas/new`);
+    await checkPage(page, 'start-epa');
+    for (const [field, value] of Object.entries({
+      uln: fay.uln,
+      apprenticeName: fay.apprentice.name,
+      apprenticeEmail: fay.apprentice.email,
+      employer: fay.employer.organisation,
+      employerContactName: fay.employer.name,
+      employerContactEmail: fay.employer.email,
+      provider: fay.provider.organisation,
+      providerContactName: fay.provider.name,
+      providerContactEmail: fay.provider.email,
+    }))
+      await page.fill(`#${field}`, value);
+    await page.selectOption('#standard', 'ST0071');
+    await page.selectOption('#epao', 'innovate');
+    await fillDate('gatewaySubmittedOn', g);
+    await page.click('button:has-text("Start the EPA")');
+    await page.waitForURL(`${baseUrl}/epas/${fay.uln}`);
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('EPA started');
+
+    /** One event through its form; `anyway`: the rule it breaks is recorded anyway with this reason. */
+    const record = async (type: string, on: string, fields: Record<string, string> = {}, anyway?: string) => {
+      await page.goto(`${baseUrl}/epas/${fay.uln}/events/new?type=${type}`);
+      await fillDate('on', on);
+      for (const [name, value] of Object.entries(fields)) {
+        if (name === 'at') {
+          await fillDate('at', value.slice(0, 10));
+          await page.fill('#at-time', value.slice(11, 16));
+        } else if (await page.locator(`input[type="radio"][name="${name}"]`).count())
+          await page.check(`input[type="radio"][name="${name}"][value="${value}"]`);
+        else if (await page.locator(`select[name="${name}"]`).count()) await page.selectOption(`select[name="${name}"]`, value);
+        else if (await page.locator(`input[type="checkbox"][name="${name}"]`).count())
+          await page.check(`input[type="checkbox"][name="${name}"]`);
+        else await page.fill(`[name="${name}"]`, value);
+      }
+      await page.click('form button.govuk-button');
+      if (anyway) {
+        await page.waitForSelector('.govuk-error-summary');
+        const summary = await page.locator('.govuk-error-summary').innerText();
+        await checkPage(page, 'record-anyway');
+        await page.fill('#overrideReason', anyway);
+        await page.click('button:has-text("Record anyway")');
+        await page.waitForURL(`${baseUrl}/epas/${fay.uln}`);
+        return summary;
+      }
+      await page.waitForURL(`${baseUrl}/epas/${fay.uln}`);
+      return await page.locator('.govuk-notification-banner').innerText();
+    };
+
+    await record('PortfolioSubmitted', g, { pieces: '12' });
+    await record('GatewayEvidenceRecorded', g, {
+      english: 'Level 2',
+      maths: 'Level 2',
+      employerSignOff: 'yes',
+      declarationSigned: 'yes',
+      projectSynopsisAgreed: 'yes',
+      reasonableAdjustments: 'none',
+    });
+    await record('GatewayPassed', day(7));
+    await record('PlanningMeetingBooked', day(7), { at: `${day(7)}T16:00` });
+    await record('PlanningMeetingHeld', day(7));
+    // 001 §5: two weeks' notice of the observation. Three days' notice is refused, then recorded anyway.
+    const refused = await record(
+      'AssessmentBooked',
+      day(7),
+      { component: 'observation', at: `${day(10)}T10:00`, location: 'Head office' },
+      'the apprentice asked for the earliest date',
+    );
+    expect(refused).toContain('001 §5');
+    await record('AssessmentBooked', day(7), { component: 'discussion', at: `${day(28)}T10:00` });
+    await record('AssessmentBooked', day(7), { component: 'project', at: `${day(42)}T10:00` });
+    for (const [component, taken, grade] of [
+      ['observation', 10, 'Pass'],
+      ['discussion', 28, 'Distinction'],
+      ['project', 42, 'Pass'],
+    ] as const) {
+      if (component === 'discussion') await record('ReportSubmitted', day(21), { words: '2500' });
+      await record('AssessmentTaken', day(taken), { component });
+      await record('GradeRecorded', day(taken + 1), { component, grade });
+      await record('ResultModerated', day(taken + 1), { component });
+      await record('ResultPublished', day(taken + 2), { component });
+      if (component === 'discussion')
+        await record('ContactDetailsChanged', day(taken + 2), {
+          role: 'apprentice',
+          email: 'fay.okonjo@apprentice.example',
+          reason: 'new address',
+        });
+    }
+    await record('CertificateClaimed', day(45));
+    await record('CertificateReceived', day(60));
+
+    const status = await stack.epa.status(fay.uln);
+    expect(status).toMatchObject({
+      stage: 'Completed',
+      overall: 'Pass',
+      grades: { observation: 'Pass', discussion: 'Distinction', project: 'Pass' },
+    });
+    expect(status.overrides).toEqual([
+      expect.objectContaining({ rule: 'assessmentNotice', reason: 'the apprentice asked for the earliest date' }),
+    ]);
+    expect(status.people.apprentice.email).toBe('fay.okonjo@apprentice.example');
+    expect(status.timeline.every((t) => t.by === 'Amira Sollen')).toBe(true);
+    await page.goto(`${baseUrl}/epas/${fay.uln}`);
+    expect(await page.locator('h1').innerText()).toBe('Fay Okonjo');
+    await checkPage(page, 'apprentice-completed');
+    await page.click('button:has-text("Sign out")');
+    await page.waitForURL(`${baseUrl}/login`);
+    await context.close();
+  },
+);

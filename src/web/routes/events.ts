@@ -83,9 +83,19 @@ export function eventRoutes(
         const kind = err instanceof EpaRejectedError ? err.kind : 'invalid_input';
         const path = err instanceof EpaRejectedError ? err.path : err.path;
         if (kind === 'rule_violation') {
+          // The rule, its citation and what it needs, in the summary; at the field, what to do about it.
+          const rule = err.message.replace(/ An admin may accept it with override\.reason\.$/, '');
           const override = (posted.overrideReason ?? '').trim();
-          const text = override ? `${err.message} The reason must be at least 3 characters.` : err.message;
-          return show(req, reply.code(409), uln, form, { ...field('overrideReason', text), violation: true });
+          return show(req, reply.code(409), uln, form, {
+            posted,
+            errors: [{ text: rule, href: '#overrideReason' }],
+            fieldErrors: {
+              overrideReason: override
+                ? 'Give a reason of at least 3 characters to record it anyway'
+                : 'To record it anyway, say why: the reason is kept with the EPA',
+            },
+            violation: true,
+          });
         }
         const name = path?.replace(/^event\./, '').split('.')[0] ?? 'on';
         return show(req, reply.code(kind === 'invalid_input' ? 400 : 409), uln, form, field(name, err.message));
