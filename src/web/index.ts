@@ -18,7 +18,8 @@ import { EpaInputError } from '../epa/errors';
 import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';
-import { govukDir, publicDir, viewsDir } from './paths';
+import { govukDir, mojDir, publicDir, viewsDir } from './paths';
+import { londonDateTimeText } from './filters';
 import { render, type PageContext } from './render';
 import { authRoutes } from './routes/auth';
 import { dashboardRoutes } from './routes/dashboard';
@@ -55,11 +56,16 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
   await app.register(fastifyView, {
     engine: { nunjucks },
-    templates: [viewsDir, govukDir],
-    options: { autoescape: true, throwOnUndefined: false },
+    templates: [viewsDir, govukDir, mojDir],
+    options: {
+      autoescape: true,
+      throwOnUndefined: false,
+      // MoJ Frontend's timeline formats its dates with this filter: London time, in words.
+      onConfigure: (env: nunjucks.Environment) => env.addFilter('mojDate', londonDateTimeText),
+    },
   });
   await app.register(fastifyStatic, {
-    root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk'), publicDir],
+    root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk'), path.join(mojDir, 'moj'), publicDir],
     prefix: '/assets/',
   });
 

@@ -9,3 +9,5 @@ export const viewsDir = path.join(root, 'src/web/views');
 export const publicDir = path.join(root, 'src/web/public');
 /** GOV.UK Frontend's dist folder: its macros (govuk/components/…/macro.njk), stylesheet and assets. */
 export const govukDir = path.dirname(require.resolve('govuk-frontend/package.json')) + '/dist';
+/** MoJ Frontend's package: its macros (moj/components/…/macro.njk) and stylesheet (moj/moj-frontend.min.css). */
+export const mojDir = path.dirname(require.resolve('@ministryofjustice/frontend/package.json'));
