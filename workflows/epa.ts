@@ -26,6 +26,7 @@ import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransi
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, startingState, view, type EpaView } from '../src/epa/evaluate';
 import { rulesBeforePinning } from './rules-before-pinning';
+import { recipientsFor } from '../src/epa/recipients';
 import {
   invitesAfterVoid,
   offsetAfterCorrection,
@@ -521,15 +522,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   }
 
   function recipients(n: Notification): Recipient[] {
-    const out: Recipient[] = [];
-    for (const role of n.to) {
-      if (role === 'assessor' && n.assessor) out.push({ role, ...n.assessor });
-      if (role === 'apprentice') out.push({ role, ...people.apprentice });
-      if (role === 'employer') out.push({ role, name: people.employer.name, email: people.employer.email });
-      if (role === 'provider') out.push({ role, name: people.provider.name, email: people.provider.email });
-      if (role === 'epaoAdmin') out.push({ role, ...people.epaoAdmin });
-    }
-    return out;
+    return recipientsFor(n, people);
   }
 }
 

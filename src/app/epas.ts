@@ -9,7 +9,12 @@ import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
 import type { EpaClient, EpaFilter, EpaListing, OverdueEpa } from '../temporal/epa-client';
-import type { EpaStatus } from '../../workflows/definitions';
+import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
+import type { DeliveryRequest } from '../../activities/types';
+import { buildInvite } from '../../activities/invite';
+import { renderMessage } from '../../activities/templates';
+import { recipientsFor, type Recipient } from '../epa/recipients';
+import { EpaNotFoundError } from '../temporal/epa-client';
 
 export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;
@@ -262,4 +267,46 @@ export function overdueCsv(rows: OverdueRow[]): string {
       .join(','),
   );
   return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** One message from an EPA's log, rebuilt with the templates that sent it: to whom, subject, text and any invite. */
+export interface EpaMessage {
+  uln: string;
+  apprentice: string;
+  entry: NotificationLogEntry;
+  to?: Recipient;
+  subject?: string;
+  text?: string;
+  invite?: string;
+  /** Set when the message can no longer be rebuilt (its notification is no longer in the EPA's schedule). */
+  unavailable?: string;
+}
+
+export async function epaMessage(epa: EpaReader, uln: string, key: string, role: string): Promise<EpaMessage> {
+  const status = await epa.status(uln);
+  const entry = status.log.find((l) => l.key === key && (l.role ?? '') === role);
+  if (!entry) throw new EpaNotFoundError(`no message ${key.slice(0, 80)} to ${role.slice(0, 20)} in this EPA's log`);
+  const base = { uln: status.uln, apprentice: status.people.apprentice.name, entry };
+  const n = status.notifications.find((x) => x.key === key);
+  if (!n) return { ...base, unavailable: 'This message is no longer in the EPA’s schedule, so it cannot be shown again.' };
+  const plan = rules().plan(status.rules.standard, status.rules.version)?.data;
+  const policy = rules().policy(status.rules.epao)?.data;
+  const request: DeliveryRequest = {
+    epaId: status.epaId,
+    notification: n,
+    recipients: recipientsFor(n, status.people),
+    context: {
+      standard: status.standard,
+      standardTitle: plan?.title ?? status.standard,
+      epaoName: policy?.name ?? status.epao,
+      epaoEmail: status.people.epaoAdmin.email,
+      apprenticeName: status.people.apprentice.name,
+      employerName: status.people.employer.organisation,
+    },
+    requestedAt: Date.parse(entry.at),
+  };
+  const to = request.recipients.find((r) => r.role === role);
+  if (!to) return { ...base, unavailable: 'Its recipient is no longer among those this message goes to.' };
+  const rendered = renderMessage(request, to);
+  return { ...base, to, subject: rendered.subject, text: rendered.text, invite: buildInvite(request)?.content };
 }

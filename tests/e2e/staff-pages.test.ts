@@ -323,6 +323,29 @@ describe('recording events with forms', () => {
   });
 });
 
+test('a message in the log is viewable: the email as its template renders it, with the calendar invite', async () => {
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  const invite = await eventually(async () => {
+    const entry = (await stack.epa.status(cleo.uln)).log.find((l) => l.kind === 'invite' && l.role === 'apprentice');
+    expect(entry?.status).toBe('sent');
+    return entry!;
+  });
+  const page = await api.inject({ method: 'GET', url: `/epas/${cleo.uln}`, headers: { cookie } });
+  const href = `/epas/${cleo.uln}/message?key=${encodeURIComponent(invite.key)}&amp;role=apprentice`;
+  expect(page.body).toContain(href);
+  const message = await api.inject({ method: 'GET', url: href.replace('&amp;', '&'), headers: { cookie } });
+  expect(message.statusCode).toBe(200);
+  expect(message.body).toContain('Cleo Marchetti (apprentice), cleo@apprentice.example');
+  expect(message.body).toContain('BEGIN:VCALENDAR');
+  expect(message.body).toContain('METHOD:REQUEST');
+  const unknown = await api.inject({
+    method: 'GET',
+    url: `/epas/${cleo.uln}/message?key=nothing&role=apprentice`,
+    headers: { cookie },
+  });
+  expect(unknown.statusCode).toBe(404);
+});
+
 describe('starting EPAs from the pages', () => {
   const startFields = (p: ReturnType<typeof epaStart>): Record<string, string> => {
     const [y, m, d] = p.gatewaySubmittedOn.split('-');

@@ -1,6 +1,6 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
-import { epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
 import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -32,6 +32,13 @@ export function epaRoutes(app: FastifyInstance, ctx: PageContext, epa: EpaReader
       })),
       sortLinks: Object.fromEntries(['apprentice', 'standard', 'employer', 'stage', 'next'].map((s) => [s, params(1, s)])),
     });
+  });
+
+  app.get('/epas/:uln/message', { preHandler: requireStaff() }, async (req, reply) => {
+    const { uln } = req.params as { uln: string };
+    const { key, role } = req.query as { key?: string; role?: string };
+    const message = await epaMessage(epa, uln, String(key ?? ''), String(role ?? ''));
+    return render(req, reply, ctx, 'pages/message.njk', { message });
   });
 
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
