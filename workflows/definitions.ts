@@ -94,6 +94,8 @@ export interface EpaListingMemo {
   uln: string;
   apprentice: string;
   employer: string;
+  /** The training provider's organisation: set by the client when the EPA starts (EPAs started before have none). */
+  provider?: string;
   standard: string;
   epao: string;
   stage: string;

@@ -115,6 +115,9 @@ export type EpaSort = (typeof SORTS)[number];
 /** The finder's query as a page sends it (every field optional; empty means "any"). */
 export interface FindQuery {
   q?: string;
+  provider?: string;
+  /** Only EPAs whose next deadline is within this many days. */
+  due?: string;
   stage?: string;
   standard?: string;
   epao?: string;
@@ -142,7 +145,7 @@ export interface FoundEpas {
  * EPAO, employer and overdue, sort, and a page of 50 with the total. An unknown filter value is an
  * EpaInputError naming the field (never an empty list that looks like "none").
  */
-export async function findEpas(epa: EpaReader, raw: FindQuery): Promise<FoundEpas> {
+export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Date.now()): Promise<FoundEpas> {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
   const query = {
     q: text(raw.q),
@@ -150,6 +153,8 @@ export async function findEpas(epa: EpaReader, raw: FindQuery): Promise<FoundEpa
     standard: text(raw.standard),
     epao: text(raw.epao),
     employer: text(raw.employer),
+    provider: text(raw.provider),
+    due: text(raw.due),
     overdue: text(raw.overdue) === 'yes' ? 'yes' : '',
     sort: (SORTS as readonly string[]).includes(text(raw.sort)) ? text(raw.sort) : 'apprentice',
   };
@@ -162,9 +167,16 @@ export async function findEpas(epa: EpaReader, raw: FindQuery): Promise<FoundEpa
   };
   const page = Number.parseInt(text(raw.page) || '1', 10);
   if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new EpaInputError('a page number from 1', 'page');
+  if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
   let rows = await epa.list(filter);
   const q = query.q.toLowerCase();
   if (q) rows = rows.filter((r) => r.apprentice.toLowerCase().includes(q) || r.uln.includes(q.replace(/\s+/g, '')));
+  const provider = query.provider.toLowerCase();
+  if (provider) rows = rows.filter((r) => r.provider.toLowerCase().includes(provider));
+  if (query.due) {
+    const by = addDays(londonDateOf(now), Number(query.due));
+    rows = rows.filter((r) => r.running && r.nextDeadline !== null && r.nextDeadline.due <= by);
+  }
   const sort = query.sort as EpaSort;
   const key = (r: EpaListing): string =>
     sort === 'next'

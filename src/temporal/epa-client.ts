@@ -98,6 +98,8 @@ export interface EpaListing {
   standard: string;
   epao: string;
   employer: string;
+  /** The training provider (EPAs started before it was kept: empty). */
+  provider: string;
   stage: string;
   overdue: boolean;
   running: boolean;
@@ -331,7 +333,7 @@ export class EpaClient {
           { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
           { key: EpaOverdue, value: first.overdue },
         ],
-        memo: { ...listingMemo(input, first), ...(startRequest && { startRequest }) },
+        memo: { ...listingMemo(input, first), provider: input.provider.organisation, ...(startRequest && { startRequest }) },
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -407,6 +409,7 @@ export class EpaClient {
         standard: sa.get(EpaStandard) ?? memo.standard ?? '',
         epao: sa.get(EpaEpao) ?? memo.epao ?? '',
         employer: sa.get(EpaEmployer) ?? memo.employer ?? '',
+        provider: memo.provider ?? '',
         stage: sa.get(EpaStage) ?? memo.stage ?? '',
         overdue: sa.get(EpaOverdue) ?? false,
         running: wf.status.name === 'RUNNING',

@@ -90,7 +90,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
 
   app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
   authRoutes(app, ctx, o.users);
-  epaRoutes(app, ctx, o.epa, o.temporalUrl);
+  epaRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
   eventRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.epa, o.temporalUrl, o.now);

@@ -148,6 +148,28 @@ test('the apprentice finder: every EPA, search by name or ULN, filters, and an u
     return r;
   });
   expect(overdue.body).not.toContain(`data-uln="${cleo.uln}"`);
+  const byProvider = await api.inject({ method: 'GET', url: '/epas?provider=northgate', headers: { cookie } });
+  expect(byProvider.body).toContain('Showing 1 to 2 of 2 EPAs'); // both train with Northgate Training
+  const noProvider = await api.inject({ method: 'GET', url: '/epas?provider=elsewhere', headers: { cookie } });
+  expect(noProvider.body).toContain('No EPAs match');
+  // "Next deadline within N days": an EPA whose next deadline is D days away is in at D, not at D - 1.
+  // (A fresh ST0071 EPA: its gateway review, 002, is due two weeks after its submission.)
+  const dev = epaStart({
+    gatewaySubmittedOn: addDays(today, -1),
+    apprentice: { name: 'Dev Achebe', email: 'dev@apprentice.example' },
+  });
+  await stack.epa.start(dev);
+  const { uln, nextDeadline } = await eventually(async () => {
+    const row = (await stack.epa.list()).find((r) => r.uln === dev.uln);
+    expect(row?.nextDeadline).toBeTruthy();
+    return row!;
+  });
+  const days = Math.round((Date.parse(nextDeadline!.due) - Date.parse(today)) / 86_400_000);
+  expect(days).toBe(13);
+  const within = await api.inject({ method: 'GET', url: `/epas?due=${days}`, headers: { cookie } });
+  expect(within.body).toContain(`data-uln="${uln}"`);
+  const sooner = await api.inject({ method: 'GET', url: `/epas?due=${days - 1}`, headers: { cookie } });
+  expect(sooner.body).not.toContain(`data-uln="${uln}"`);
   const unknown = await api.inject({ method: 'GET', url: '/epas?stage=Sleeping', headers: { cookie } });
   expect(unknown.statusCode).toBe(400);
   expect(unknown.body).toContain('unknown stage &quot;Sleeping&quot;');

@@ -5,9 +5,15 @@ import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
-export function epaRoutes(app: FastifyInstance, ctx: PageContext, epa: EpaReader, temporalUrl: (epaId: string) => string): void {
+export function epaRoutes(
+  app: FastifyInstance,
+  ctx: PageContext,
+  epa: EpaReader,
+  temporalUrl: (epaId: string) => string,
+  now: () => number,
+): void {
   app.get('/epas', { preHandler: requireStaff() }, async (req, reply) => {
-    const found = await findEpas(epa, req.query as FindQuery);
+    const found = await findEpas(epa, req.query as FindQuery, now());
     const params = (page: number, sort: string = found.sort) =>
       '?' +
       new URLSearchParams(
