@@ -245,6 +245,7 @@ export const deadlineNames: Record<string, string> = {
   reportDue: 'project report',
   portfolioDue: 'portfolio of evidence',
   resultsDue: 'EPA results',
+  resultDue: 'result',
   certificateClaimDue: 'certificate claim',
   certificateReceivedDue: 'certificate',
   reworkDue: 'reworked project',

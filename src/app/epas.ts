@@ -8,11 +8,12 @@ import type { Role } from '../epa/deadlines';
 import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
+import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaFilter, EpaListing, OverdueEpa } from '../temporal/epa-client';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
 import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
-import { renderMessage } from '../../activities/templates';
+import { deadlineNames, renderMessage } from '../../activities/templates';
 import { recipientsFor, type Recipient } from '../epa/recipients';
 import { EpaNotFoundError } from '../temporal/epa-client';
 
@@ -21,6 +22,8 @@ export interface OverdueRow extends OverdueEpa {
   /** Who must act on the earliest missed deadline, and what they do next. */
   owner: string;
   nextAction: string;
+  /** The earliest missed deadline in words ("gateway review", "result (observation)"). */
+  missedInWords: string;
 }
 
 /**
@@ -55,7 +58,9 @@ export async function overdueBoard(epa: EpaReader, now: number, temporalUrl: (ep
   return (await epa.overdue(londonDateOf(now))).map((e) => {
     const earliest = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
     const { owner, action } = actionFor(earliest?.key ?? '');
-    return { ...e, temporalUrl: temporalUrl(e.epaId), owner, nextAction: action };
+    const [base = '', component] = (earliest?.key ?? '').split('.');
+    const words = `${deadlineNames[base] ?? base}${component ? ` (${component})` : ''}`;
+    return { ...e, temporalUrl: temporalUrl(e.epaId), owner, nextAction: action, missedInWords: words };
   });
 }
 
@@ -209,10 +214,21 @@ export const ownerNames: Record<string, string> = {
 };
 
 /** One apprentice's EPA as its page shows it: the status, with each deadline's rule and citation in words. */
-export async function epaPage(epa: EpaReader, uln: string): Promise<EpaStatus & { deadlineRows: DeadlineRow[] }> {
+export async function epaPage(
+  epa: EpaReader,
+  uln: string,
+): Promise<EpaStatus & { deadlineRows: DeadlineRow[]; gradeExplanation: string }> {
   const status = await epa.status(uln);
+  // The grading rule in words, from the rule files when they still hold the version this EPA is pinned to.
+  const plan = rules().plan(status.rules.standard, status.rules.version);
+  const policy = rules().policy(status.rules.epao);
+  const gradeExplanation =
+    plan?.hash === status.rules.planHash && policy?.hash === status.rules.policyHash
+      ? overallGradeExplanation(plan.data, policy.data)
+      : `Graded by ${status.rules.standard} version ${status.rules.version} as this EPA started on it (the rule files have changed since).`;
   return {
     ...status,
+    gradeExplanation,
     deadlineRows: status.deadlines.map((d) => ({
       key: d.key,
       due: d.due,

@@ -157,6 +157,17 @@ function planSections(plan: Plan): PlanDescription['plan'] {
   ];
 }
 
+/** How a plan (with its EPAO's choice, where the plan conflicts) reaches the overall grade, and its caps, in words. */
+export function overallGradeExplanation(plan: Plan, policy: Policy): string {
+  const g = plan.grading;
+  const caps = [
+    `a resat or retaken component is graded at most ${g.capResitAt}${g.exceptionalCircumstancesLiftCap ? ', unless the EPAO finds exceptional circumstances for the original fail' : ''}`,
+    ...(g.capOverallAfterResit ? ['after any resit the overall grade is at most Pass'] : []),
+  ];
+  const rule = overallRuleText(plan, policy.overallGradeRule ?? g.overall).replace(/^overall: /, '');
+  return `${rule[0]!.toUpperCase()}${rule.slice(1)}; ${caps.join('; ')} (${g.source}).`;
+}
+
 function overallRuleText(plan: Plan, rule: Plan['grading']['overall']): string {
   const g = plan.grading;
   if (rule === 'distinctionInEveryComponent')

@@ -118,7 +118,7 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
     'ST0071',
     'Harbour Mutual',
     'GatewayReview',
-    'gatewayReviewDue',
+    'gateway review\ngatewayReviewDue',
     addDays(today, -11),
     '11',
     'EPAO', // who must act on the gateway review (002 Gateway)

@@ -182,6 +182,10 @@ test("one apprentice's EPA: people, the pinned rules, each deadline with who act
   expect(page.body).toContain('<h1 class="govuk-heading-l">Bram Okafor</h1>');
   expect(page.body).toContain('Harbour Mutual: Lena Fairweather, lena@harbour.example');
   expect(page.body).toContain('ST0071 version 1.1 (rules sha256:42741f5fef7d)');
+  // How the overall grade is reached, from the plan this EPA is pinned to (001 §8).
+  expect(page.body).toContain(
+    'Any Fail is a Fail; Distinction only with a Distinction in every component; otherwise Pass; a resat or retaken component is graded at most Pass, unless the EPAO finds exceptional circumstances for the original fail (001 §8).',
+  );
   const review = /<tr class="govuk-table__row" data-deadline="gatewayReviewDue">([\s\S]*?)<\/tr>/.exec(page.body)![1]!;
   expect(review).toContain('Missed');
   expect(review).toContain('EPAO');
