@@ -101,11 +101,23 @@ export interface EpaListingMemo {
   stage: string;
   missed: { key: string; due: string; component?: string }[];
   next: { key: string; due: string } | null;
+  /** Assessments booked and not yet taken (patch 'memo-bookings': EPAs started before it have none). */
+  bookings?: { component: string; at: string }[];
 }
 
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
 export const SENT_KEYS_CARRIED = 2000;
 export const LOG_ENTRIES_KEPT = 500;
+
+/** Assessments booked and not yet taken, soonest first: what the board's next 14 days show besides deadlines. */
+export function bookedAssessments(v: EpaView): { component: string; at: string }[] {
+  const out: { component: string; at: string }[] = [];
+  for (const [component, c] of Object.entries(v.components)) {
+    const latest = c.attempts[c.attempts.length - 1];
+    if (latest?.booking && !latest.takenOn) out.push({ component, at: latest.booking.at });
+  }
+  return out.sort((a, b) => a.at.localeCompare(b.at));
+}
 
 /** What listings show for an EPA without querying it (kept in the workflow memo). */
 export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {

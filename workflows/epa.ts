@@ -57,6 +57,7 @@ import {
 } from '../src/temporal/search-attributes';
 import {
   eventUpdates,
+  bookedAssessments,
   listingMemo,
   LOG_ENTRIES_KEPT,
   SENT_KEYS_CARRIED,
@@ -125,6 +126,9 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   // late work as violations, the whole-EPA retake (004), result deadlines that survive an early resit,
   // and the messages the seeds imply. Runs started before it keep the rules they had.
   const ruleFidelityII = patched('seed-rules-ii');
+  // Patch 'memo-bookings', once per run: the memo also lists the assessments booked and not yet
+  // taken, so the board's next 14 days show them without querying each EPA.
+  const memoBookings = patched('memo-bookings');
   Object.assign(features, {
     alertGatewayForm: !features.legacyResultCorrections,
     beforeRuleFidelityII: !ruleFidelityII,
@@ -247,7 +251,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     if (updates.length > 0) upsertSearchAttributes(updates);
     // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
     // views show (who, which deadlines are missed) so ops listings need no per-EPA query.
-    const memo = listingMemo({ ...input, ...people }, v);
+    const memo = { ...listingMemo({ ...input, ...people }, v), ...(memoBookings && { bookings: bookedAssessments(v) }) };
     const memoJson = JSON.stringify(memo);
     if (memoJson !== published.memo && patched('epa-memo')) upsertMemo({ ...memo });
     next.memo = memoJson;

@@ -105,12 +105,38 @@ export async function stageCounts(epa: EpaReader): Promise<Record<string, number
   return Object.fromEntries(counts.filter(([, n]) => n > 0));
 }
 
-/** Running EPAs whose next deadline falls in the next 14 days (day 14 included, to its end in London), soonest first. */
-export async function upcoming(epa: EpaReader, now: number): Promise<EpaListing[]> {
+/** Something due in the next 14 days: a deadline, or an assessment booked and not yet taken. */
+export interface UpcomingItem {
+  epa: EpaListing;
+  /** London date (and time, for a booking). */
+  when: string;
+  what: string;
+}
+
+/**
+ * The next 14 days (day 14 included, to its end in London), soonest first: each running EPA's next
+ * deadline in that window, and every assessment booked in it (EPAs started before bookings were
+ * kept in their memo show their deadlines only).
+ */
+export async function upcoming(epa: EpaReader, now: number): Promise<UpcomingItem[]> {
+  const today = londonDateOf(now);
+  const last = addDays(today, 14);
   const from = new Date(now).toISOString();
-  const to = new Date(endOfLondonDay(addDays(londonDateOf(now), 14))).toISOString();
-  const rows = await epa.list({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to });
-  return rows.sort((a, b) => (a.nextDeadline?.due ?? '').localeCompare(b.nextDeadline?.due ?? ''));
+  const to = new Date(endOfLondonDay(last)).toISOString();
+  const [due, running] = await Promise.all([
+    epa.list({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to }),
+    epa.list({ running: true }),
+  ]);
+  const items: UpcomingItem[] = due.map((r) => ({
+    epa: r,
+    when: r.nextDeadline!.due,
+    what: `Deadline: ${deadlineNames[r.nextDeadline!.key.split('.')[0]!] ?? r.nextDeadline!.key}`,
+  }));
+  for (const r of running)
+    for (const b of r.bookings)
+      if (b.at.slice(0, 10) >= today && b.at.slice(0, 10) <= last)
+        items.push({ epa: r, when: b.at.slice(0, 16).replace('T', ' '), what: `Assessment: ${b.component}` });
+  return items.sort((a, b) => a.when.localeCompare(b.when) || a.epa.uln.localeCompare(b.epa.uln));
 }
 
 export const PAGE_SIZE = 50;

@@ -21,6 +21,7 @@ import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
   eventUpdates,
+  bookedAssessments,
   listingMemo,
   statusQuery,
   type EpaListingMemo,
@@ -100,6 +101,8 @@ export interface EpaListing {
   employer: string;
   /** The training provider (EPAs started before it was kept: empty). */
   provider: string;
+  /** Assessments booked and not yet taken (London date-times), soonest first. */
+  bookings: { component: string; at: string }[];
   stage: string;
   overdue: boolean;
   running: boolean;
@@ -153,13 +156,17 @@ export function visibilityQuery(filter: EpaFilter): string {
   }
   if (filter.epao) parts.push(`EpaEpao = ${quoted('epao', known('epao', filter.epao, rules().epaoIds))}`);
   if (filter.overdue !== undefined) parts.push(`EpaOverdue = ${filter.overdue ? 'true' : 'false'}`);
-  for (const [field, op, value] of [
-    ['nextDeadlineFrom', '>=', filter.nextDeadlineFrom],
-    ['nextDeadlineTo', '<=', filter.nextDeadlineTo],
+  // Both ends inclusive, to the second. Measured on the dev server's SQLite store: a deadline due
+  // exactly at the bound is left out by `<=` (and `>=`) but kept by `<` the next second (and `>` the
+  // one before), so the bounds are written that way.
+  for (const [field, op, value, shift] of [
+    ['nextDeadlineFrom', '>', filter.nextDeadlineFrom, -1000],
+    ['nextDeadlineTo', '<', filter.nextDeadlineTo, 1000],
   ] as const) {
     if (value === undefined) continue;
     if (Number.isNaN(Date.parse(value))) throw new EpaInputError('must be an ISO 8601 instant', field);
-    parts.push(`EpaNextDeadline ${op} "${new Date(value).toISOString()}"`);
+    const second = Math.floor(Date.parse(value) / 1000) * 1000 + shift;
+    parts.push(`EpaNextDeadline ${op} "${new Date(second).toISOString().replace(/\.\d{3}Z$/, 'Z')}"`);
   }
   return parts.join(' AND ');
 }
@@ -333,7 +340,12 @@ export class EpaClient {
           { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
           { key: EpaOverdue, value: first.overdue },
         ],
-        memo: { ...listingMemo(input, first), provider: input.provider.organisation, ...(startRequest && { startRequest }) },
+        memo: {
+          ...listingMemo(input, first),
+          bookings: bookedAssessments(first),
+          provider: input.provider.organisation,
+          ...(startRequest && { startRequest }),
+        },
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -410,6 +422,7 @@ export class EpaClient {
         epao: sa.get(EpaEpao) ?? memo.epao ?? '',
         employer: sa.get(EpaEmployer) ?? memo.employer ?? '',
         provider: memo.provider ?? '',
+        bookings: memo.bookings ?? [],
         stage: sa.get(EpaStage) ?? memo.stage ?? '',
         overdue: sa.get(EpaOverdue) ?? false,
         running: wf.status.name === 'RUNNING',

@@ -1,17 +1,15 @@
 /**
- * The ops dashboard's view models: what src/web/views/pages/dashboard.njk and login.njk show
- * (overdue EPAs, counts per stage, the next 14 days). No markup here: the pages are nunjucks views
- * built from GOV.UK Frontend macros.
+ * The ops board's view model: what src/web/views/pages/dashboard.njk shows (overdue EPAs, counts
+ * per stage, the next 14 days). No markup here: the page is a nunjucks view built from GOV.UK
+ * Frontend macros.
  */
-import type { EpaListing } from '../temporal/epa-client';
-import type { OverdueRow } from '../app/epas';
+import type { OverdueRow, UpcomingItem } from '../app/epas';
 
 export interface DashboardData {
   overdue: OverdueRow[];
   counts: Record<string, number>;
-  upcoming: EpaListing[];
+  upcoming: UpcomingItem[];
   today: string;
-  temporalUrl: (epaId: string) => string;
 }
 
 export function dashboardView(d: DashboardData) {
@@ -19,15 +17,14 @@ export function dashboardView(d: DashboardData) {
     today: d.today,
     counts: d.counts,
     overdue: d.overdue,
-    upcoming: d.upcoming.map((r) => ({
-      apprentice: r.apprentice,
-      uln: r.uln,
-      standard: r.standard,
-      employer: r.employer,
-      stage: r.stage,
-      nextKey: r.nextDeadline?.key ?? '',
-      nextDue: r.nextDeadline?.due ?? '',
-      temporalUrl: d.temporalUrl(r.epaId),
+    upcoming: d.upcoming.map((u) => ({
+      apprentice: u.epa.apprentice,
+      uln: u.epa.uln,
+      standard: u.epa.standard,
+      employer: u.epa.employer,
+      stage: u.epa.stage,
+      what: u.what,
+      when: u.when,
     })),
   };
 }

@@ -372,6 +372,36 @@ test('a message in the log is viewable: the email as its template renders it, wi
   expect(unknown.statusCode).toBe(404);
 });
 
+test("the board's next 14 days: assessments booked, and deadlines up to and including day 14", async () => {
+  const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+  // 002 Gateway: a gateway submitted today is reviewed within two weeks: due on day 14.
+  const gus = epaStart({ gatewaySubmittedOn: today, apprentice: { name: 'Gus Lindqvist', email: 'gus@apprentice.example' } });
+  await stack.epa.start(gus);
+  const board = await eventually(async () => {
+    const page = await api.inject({ method: 'GET', url: '/dashboard', headers: { cookie } });
+    expect(page.body).toContain(`data-uln="${gus.uln}"`);
+    return page.body;
+  });
+  const upcoming = board.slice(board.indexOf('id="upcoming"'));
+  const row = (uln: string) => /<tr class="govuk-table__row" data-uln="(\d+)">([\s\S]*?)<\/tr>/g;
+  const rows = [...upcoming.matchAll(row(''))].map((m) => [
+    m[1],
+    m[2]!
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ]);
+  expect(rows).toContainEqual([
+    gus.uln,
+    `${addDays(today, 14)} Deadline: gateway review Gus Lindqvist ST0071 Brightside Lettings Ltd GatewayReview`,
+  ]);
+  // Cleo's showcase interview, booked above for three days from now (004).
+  expect(rows).toContainEqual([
+    cleo.uln,
+    `${addDays(today, 3)} 10:00 Assessment: showcase Cleo Marchetti ST0072 Brightside Lettings Ltd InAssessment`,
+  ]);
+});
+
 describe('starting EPAs from the pages', () => {
   const startFields = (p: ReturnType<typeof epaStart>): Record<string, string> => {
     const [y, m, d] = p.gatewaySubmittedOn.split('-');

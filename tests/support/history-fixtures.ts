@@ -23,6 +23,7 @@ export const HISTORY_SETS = [
   'seed-rules',
   'seed-rules-ii',
   'pinned-rules',
+  'memo-bookings',
 ] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;

@@ -23,7 +23,6 @@ export function dashboardRoutes(
         counts: board.counts,
         upcoming: board.upcoming,
         today: londonDateOf(now()),
-        temporalUrl,
       }),
       board,
       csvHref: `/dashboard/overdue.csv${params({})}`,
