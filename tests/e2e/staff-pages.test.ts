@@ -383,8 +383,7 @@ test("the board's next 14 days: assessments booked, and deadlines up to and incl
     return page.body;
   });
   const upcoming = board.slice(board.indexOf('id="upcoming"'));
-  const row = (uln: string) => /<tr class="govuk-table__row" data-uln="(\d+)">([\s\S]*?)<\/tr>/g;
-  const rows = [...upcoming.matchAll(row(''))].map((m) => [
+  const rows = [...upcoming.matchAll(/<tr class="govuk-table__row" data-uln="(\d+)">([\s\S]*?)<\/tr>/g)].map((m) => [
     m[1],
     m[2]!
       .replace(/<[^>]+>/g, ' ')
