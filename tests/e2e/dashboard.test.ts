@@ -71,6 +71,19 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
+/** Presses Tab until `selector` has the focus (a keyboard user's way there), or fails after 80 presses. */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate((sel) => {
+      const doc = (globalThis as unknown as { document: { activeElement: unknown; querySelector(s: string): unknown } }).document;
+      return doc.activeElement !== null && doc.activeElement === doc.querySelector(sel);
+    }, selector);
+    if (focused) return;
+  }
+  throw new Error(`${selector} never took the focus`);
+}
+
 /** No axe violations at WCAG 2.2 AA, and screenshots at desktop and phone widths. */
 async function checkPage(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
@@ -110,7 +123,7 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await page.keyboard.press('Enter');
   await page.waitForURL(`${baseUrl}/dashboard`);
 
-  const row = page.locator(`tr[data-uln="${late.uln}"]`);
+  const row = page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${late.uln}"]`);
   await expect(row.count()).resolves.toBe(1);
   const cells = await row.locator('td').allInnerTexts();
   expect(cells).toEqual([
@@ -129,11 +142,13 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await page.selectOption('#owner', 'apprentice');
   await page.click('button:has-text("Filter")');
   await page.waitForURL(/owner=apprentice/);
-  expect(await page.locator(`tr[data-uln="${late.uln}"]`).count()).toBe(0);
+  expect(await page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${late.uln}"]`).count()).toBe(0);
   await page.selectOption('#owner', 'EPAO');
   await page.click('button:has-text("Filter")');
   await page.waitForURL(/owner=EPAO/);
-  expect(await page.locator(`tr[data-uln="${fine.uln}"]`).count()).toBe(0);
+  expect(await page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${fine.uln}"]`).count()).toBe(0);
+  // Not overdue, but its gateway review (002) is due within the next 14 days.
+  expect(await page.locator(`#upcoming tr[data-uln="${fine.uln}"]`).innerText()).toContain('Deadline: gateway review');
   expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
 
   await checkPage(page, 'dashboard');
@@ -150,19 +165,28 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
     `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11","EPAO","Review the gateway evidence, then pass or reject it"`,
   );
 
-  // Find an apprentice by name, then open their EPA.
+  // Find an apprentice by name, then open their EPA: by keyboard alone.
   await page.click('a:has-text("Apprentices")');
   await page.waitForURL(`${baseUrl}/epas`);
-  await page.fill('#q', 'okafor');
-  await page.click('button:has-text("Find")');
+  await tabTo(page, '#q');
+  await page.keyboard.type('okafor');
+  await page.keyboard.press('Enter');
   await page.waitForURL(/\/epas\?q=okafor/);
   expect(await page.locator('#result-count').innerText()).toBe('Showing 1 to 1 of 1 EPA');
   await checkPage(page, 'apprentices');
-  await page.click(`tr[data-uln="${late.uln}"] a`);
+  await tabTo(page, `tr[data-uln="${late.uln}"] a`);
+  await page.keyboard.press('Enter');
   await page.waitForURL(`${baseUrl}/epas/${late.uln}`);
   expect(await page.locator('h1').innerText()).toBe('Bram Okafor');
   expect(await page.locator('tr[data-deadline="gatewayReviewDue"]').innerText()).toContain('Missed');
   await checkPage(page, 'apprentice');
+  // A message from the log, and a page for an EPA that does not exist.
+  await page.click('a:has-text("View")');
+  await page.waitForURL(/\/message\?/);
+  await checkPage(page, 'message');
+  await page.goto(`${baseUrl}/epas/${epaStart().uln}`);
+  expect(await page.locator('h1').innerText()).toBe('Not found');
+  await checkPage(page, 'not-found');
   await context.close();
 });
 
@@ -262,6 +286,10 @@ maybe(
 
     // Start the EPA with the form.
     const fay = epaStart({ gatewaySubmittedOn: g, apprentice: { name: 'Fay Okonjo', email: 'fay@apprentice.example' } });
+    await page.click('a:has-text("Import from a CSV file")');
+    await page.waitForURL(`${baseUrl}/imports`);
+    await checkPage(page, 'import');
+    await page.goto(`${baseUrl}/epas`);
     await page.click('a:has-text("Start an EPA")');
     await page.waitForURL(`${baseUrl}/epas/new`);
     await checkPage(page, 'start-epa');
