@@ -72,7 +72,7 @@ export interface BoardQuery {
 
 /** The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total; the next 14 days; counts per stage. */
 export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
+  const text = (v: unknown) => queryText(v, 100);
   const query = { owner: text(raw.owner), standard: text(raw.standard) };
   const owners = [...new Set(Object.values(ownerNames))];
   if (query.owner && !owners.includes(query.owner))
@@ -80,8 +80,7 @@ export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId:
   const standards = rules().standardIds;
   if (query.standard && !standards.includes(query.standard))
     throw new EpaInputError(`unknown standard "${query.standard}" (one of: ${standards.join(', ')})`, 'standard');
-  const page = Number.parseInt(text(raw.page) || '1', 10);
-  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new EpaInputError('a page number from 1', 'page');
+  const page = pageNumber(raw.page);
   const [all, counts, soon] = await Promise.all([overdueBoard(epa, now, temporalUrl), stageCounts(epa), upcoming(epa, now)]);
   const overdue = all.filter(
     (r) => (!query.owner || r.owner === query.owner) && (!query.standard || r.standard === query.standard),
@@ -139,6 +138,16 @@ export async function upcoming(epa: EpaReader, now: number): Promise<UpcomingIte
   return items.sort((a, b) => a.when.localeCompare(b.when) || a.epa.uln.localeCompare(b.epa.uln));
 }
 
+/** A query string value as the pages send it: trimmed, bounded, empty when absent. */
+const queryText = (v: unknown, max: number): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+
+/** A page number from a query (default 1); EpaInputError for anything else. */
+function pageNumber(raw: unknown): number {
+  const page = Number.parseInt(queryText(raw, 10) || '1', 10);
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new EpaInputError('a page number from 1', 'page');
+  return page;
+}
+
 export const PAGE_SIZE = 50;
 const SORTS = ['apprentice', 'standard', 'employer', 'stage', 'next'] as const;
 export type EpaSort = (typeof SORTS)[number];
@@ -177,7 +186,7 @@ export interface FoundEpas {
  * EpaInputError naming the field (never an empty list that looks like "none").
  */
 export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Date.now()): Promise<FoundEpas> {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
+  const text = (v: unknown) => queryText(v, 200);
   const query = {
     q: text(raw.q),
     stage: text(raw.stage),
@@ -196,8 +205,7 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
     ...(query.employer && { employer: query.employer }),
     ...(query.overdue && { overdue: true }),
   };
-  const page = Number.parseInt(text(raw.page) || '1', 10);
-  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new EpaInputError('a page number from 1', 'page');
+  const page = pageNumber(raw.page);
   if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
   let rows = await epa.list(filter);
   const q = query.q.toLowerCase();
