@@ -1,0 +1,96 @@
+/**
+ * epa-flow's own tables in PostgreSQL, as numbered migrations (`epa-flow migrate`). Each runs once,
+ * in a transaction, in order; the version table records which have run. Several processes may run
+ * `migrate` at once: an advisory lock makes the second wait and then find nothing to do.
+ * Never edit a migration that has shipped: add the next number.
+ */
+import type { Pool, PoolClient } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sent messages and their claims',
+    sql: `
+      -- One row per message the SMTP server accepted (250): the exactly-once record. The key is the
+      -- sha256 of the message key, so the table holds no ULN; details name the role and kind only.
+      CREATE TABLE epa_sent_message (
+        key_hash    text PRIMARY KEY,
+        details     jsonb NOT NULL,
+        sent_at     timestamptz NOT NULL
+      );
+      -- The attempt sending a message now, and until when its lease holds.
+      CREATE TABLE epa_message_claim (
+        key_hash    text PRIMARY KEY,
+        owner       text NOT NULL,
+        lease_until timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+/** An arbitrary constant: the advisory lock every migrator takes. */
+const MIGRATION_LOCK = 7_355_608_101;
+
+export interface MigrationReport {
+  applied: Migration[];
+  current: number;
+}
+
+export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationReport> {
+  const client: PoolClient = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS epa_schema_version (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM epa_schema_version')).rows.map((r) => r.version),
+    );
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    const newest = Math.max(0, ...done);
+    if (newest > known) {
+      throw new Error(`the database is at schema version ${newest}, newer than this epa-flow knows (${known}): upgrade epa-flow`);
+    }
+    const applied: Migration[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO epa_schema_version (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      applied.push(m);
+    }
+    return { applied, current: Math.max(newest, ...applied.map((m) => m.version)) };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Refuses to run on a database whose schema is older than this code needs (run `epa-flow migrate`). */
+export async function requireMigrated(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  const needed = Math.max(...migrations.map((m) => m.version));
+  let current = 0;
+  try {
+    const row = (await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM epa_schema_version')).rows[0];
+    current = row?.v ?? 0;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P01') throw err; // 42P01: no version table yet
+  }
+  if (current < needed) {
+    throw new Error(`the database is at schema version ${current}; this epa-flow needs ${needed}: run \`epa-flow migrate\``);
+  }
+}
