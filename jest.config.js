@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // The cluster tests (PostgreSQL and the real Temporal server) run as `npm run test:cluster`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/cluster/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
     // ESM-only dependencies that jest (unlike Node 20.19+) cannot require: compile them to CommonJS.

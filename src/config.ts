@@ -54,6 +54,14 @@ export const ConfigSchema = z.object({
   EPA_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** The pages are served over HTTPS (behind a proxy that terminates TLS): session cookies get `Secure`. */
   EPA_HTTPS: bool.default(false),
+  /**
+   * PostgreSQL for epa-flow's own tables (the shared record of sent messages): postgres://user:pass@host:5432/epa.
+   * Unset: the file store under the data directory (one worker host only).
+   */
+  EPA_DATABASE_URL: z.string().optional(),
+  EPA_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long Temporal keeps a closed EPA's history (and the personal data in it): `epa-flow migrate` sets it. EPAO setting. */
+  EPA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Dev mail catcher (npm start): SMTP port on loopback. */
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),

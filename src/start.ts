@@ -4,8 +4,7 @@
  * the ops dashboard. Prints the URLs; Ctrl-C stops everything cleanly; the next start resumes every
  * EPA from the same file.
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api/server';
@@ -16,35 +15,8 @@ import { EpaClient } from './temporal/epa-client';
 import { Runtime } from '@temporalio/worker';
 import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
-import { addUser } from './app/users';
+import { firstAdmin, localTokens, sessionSecret } from './processes/local-secrets';
 import { FileUserStore } from './store/user-store';
-
-/** Tokens from the configuration, or made once and kept in the data directory. */
-function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
-  if (admin?.length) return { admin, ops: ops ?? [] };
-  const file = path.join(dataDir, 'tokens.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { admin: string[]; ops: string[] };
-  const tokens = { admin: [randomBytes(18).toString('base64url')], ops: [randomBytes(18).toString('base64url')] };
-  writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
-  return tokens;
-}
-
-/** The session-signing secret: from the configuration, or made once and kept (owner-only) in the data directory. */
-function sessionSecret(dataDir: string, configured?: string): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/** With no staff account yet, a first admin whose password is shown once, on this terminal. */
-async function firstAdmin(store: FileUserStore): Promise<string | undefined> {
-  if ((await store.list()).length > 0) return undefined;
-  const { user, password } = await addUser(store, { username: 'admin', name: 'First admin', role: 'admin' });
-  return `${user.username} / ${password}   (shown once: add named accounts with npx epa users add)`;
-}
 
 async function main(): Promise<void> {
   // This process decides when the worker stops (below), not the SDK's own signal handlers.
@@ -67,7 +39,7 @@ async function main(): Promise<void> {
       ? await startMailCatcher(base.outboxDir, base.EPA_MAIL_CATCHER_PORT)
       : undefined;
   const config = { ...base, TEMPORAL_ADDRESS: server.address, SMTP_URL: base.SMTP_URL ?? catcher?.url };
-  const { worker, connection: workerConnection, transport } = await startWorker(config);
+  const { worker, close: closeWorker, transport } = await startWorker(config);
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
   const users = new FileUserStore(config.usersFile);
@@ -107,7 +79,7 @@ Load demo EPAs:  npm run demo     Stop: Ctrl-C
     await api.close();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
-    await workerConnection.close();
+    await closeWorker();
     await connection.close();
     await catcher?.close();
     await server.stop();

@@ -4,16 +4,44 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createDeliveryActivities, SentStore, transportFromConfig } from '../activities';
+import type { Pool } from 'pg';
+import { createDeliveryActivities, SentStore, transportFromConfig, type SentRecordStore } from '../activities';
+import { databasePool, describeDatabase } from '../src/store/database';
+import { requireMigrated } from '../src/store/migrations';
+import { PgSentStore } from '../src/store/pg-sent-record';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions } from '../src/temporal/connection';
 import { rules } from '../src/plans';
 import { createEpaWorker } from './epa-worker';
 import { redactingLogger } from './logger';
 
-export async function startWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection; transport: string }> {
+export interface StartedWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  transport: string;
+  /** Where sent messages are recorded: the data directory's files or PostgreSQL. */
+  sentRecord: string;
+  /** Closes the connection and the database pool (after the worker has stopped). */
+  close(): Promise<void>;
+}
+
+/** The sent-message record: PostgreSQL when EPA_DATABASE_URL is set (its schema migrated), else files. */
+async function sentRecordFromConfig(config: Config): Promise<{ store: SentRecordStore; describe: string; pool?: Pool }> {
+  const pool = databasePool(config);
+  if (!pool) return { store: new SentStore(config.sentDir), describe: `files in ${config.sentDir}` };
+  try {
+    await requireMigrated(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return { store: new PgSentStore(pool), describe: `PostgreSQL ${describeDatabase(config.EPA_DATABASE_URL!)}`, pool };
+}
+
+export async function startWorker(config: Config): Promise<StartedWorker> {
   rules(); // the rule files, loaded and checked before the worker polls (activities cite their documents)
   const { transport, describe, concurrency } = transportFromConfig(config);
+  const sent = await sentRecordFromConfig(config);
   const opts = connectionOptions(config);
   const connection = await NativeConnection.connect({
     address: opts.address,
@@ -24,7 +52,7 @@ export async function startWorker(config: Config): Promise<{ worker: Worker; con
   const activities = createDeliveryActivities({
     transport,
     from: { name: config.EPA_FROM_NAME, email: config.EPA_FROM_EMAIL },
-    sent: new SentStore(config.sentDir),
+    sent: sent.store,
     leaseMs: config.EPA_DELIVERY_LEASE_SECONDS * 1000,
     // Fault injection for the durability tests: die (kill -9) once, right after the first message
     // is accepted and recorded, before the activity completes.
@@ -46,18 +74,28 @@ export async function startWorker(config: Config): Promise<{ worker: Worker; con
     // SMTP pool would count against an attempt's timeout (and once made Temporal retry live sends).
     maxConcurrentActivityTaskExecutions: concurrency,
   });
-  return { worker, connection, transport: describe };
+  return {
+    worker,
+    connection,
+    transport: describe,
+    sentRecord: sent.describe,
+    async close() {
+      await connection.close();
+      await sent.pool?.end();
+    },
+  };
 }
 
 if (require.main === module) {
   Runtime.install({ logger: redactingLogger((process.env.EPA_WORKER_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
   const config = loadConfig();
   startWorker(config)
-    .then(async ({ worker, transport }) => {
+    .then(async ({ worker, transport, sentRecord, close }) => {
       console.log(
-        `epa worker on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}`,
+        `epa worker on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}`,
       );
       await worker.run();
+      await close();
     })
     .catch((err: unknown) => {
       console.error(err);

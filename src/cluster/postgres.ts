@@ -69,7 +69,19 @@ function initialise(dir: string, owner: { uid: number; gid: number } | undefined
   try {
     const result = spawnSync(
       bin('initdb'),
-      ['-D', data, '-U', PG_USER, '--pwfile', pwfile, '--auth-host=scram-sha-256', '--auth-local=scram-sha-256', '-E', 'UTF8', '--locale=C'],
+      [
+        '-D',
+        data,
+        '-U',
+        PG_USER,
+        '--pwfile',
+        pwfile,
+        '--auth-host=scram-sha-256',
+        '--auth-local=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
       { encoding: 'utf8', ...(owner && { uid: owner.uid, gid: owner.gid }) },
     );
     if (result.status !== 0) {

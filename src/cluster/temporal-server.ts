@@ -7,7 +7,7 @@
  * frontend's HTTP API, P+5…P+8 membership (ringpop) for the four services, all on 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client } from 'pg';
@@ -154,10 +154,10 @@ export async function portsFree(port: number): Promise<boolean> {
   return true;
 }
 
-/** A frontend port whose eight neighbours are free too. */
+/** A frontend port whose eight neighbours are free too (membership ports are kept as smallint: below 32768). */
 export async function freeServerPort(): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (await portsFree(port)) return port;
   }
 }
@@ -166,7 +166,8 @@ async function waitHealthy(address: string, child: ChildProcess, timeoutMs: numb
   const started = Date.now();
   let last: unknown;
   while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`the Temporal server exited with ${child.exitCode} while starting (see its log)`);
+    if (child.exitCode !== null)
+      throw new Error(`the Temporal server exited with ${child.exitCode} while starting (see its log)`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -186,6 +187,8 @@ async function waitHealthy(address: string, child: ChildProcess, timeoutMs: numb
 }
 
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
+  if (options.port + 8 > 32_767)
+    throw new Error(`the Temporal server's port must be at most 32759 (its membership ports are stored as smallint)`);
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const { config, dynamic } = serverConfig(options);
   const configFile = path.join(options.dir, 'config.yaml');
@@ -202,7 +205,20 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     await waitHealthy(address, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw err;
+    const log = readFileSync(path.join(options.dir, 'temporal.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .map((line) => {
+        try {
+          const entry = JSON.parse(line) as { msg?: string; error?: string };
+          return `${entry.msg ?? ''}: ${entry.error ?? ''}`;
+        } catch {
+          return line;
+        }
+      })
+      .join('\n');
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${log}`, { cause: err });
   }
   const end = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -69,7 +69,9 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
       }
       applied.push(m);
     }

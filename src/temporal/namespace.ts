@@ -6,6 +6,7 @@
 import type { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { ensureSearchAttributes } from './dev-server';
+import { epaSearchAttributes } from './search-attributes';
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_ALREADY_EXISTS = 6;
@@ -17,7 +18,22 @@ export interface NamespaceReport {
   searchAttributesAdded: string[];
 }
 
-export async function ensureNamespace(connection: Connection, namespace: string, retentionDays: number): Promise<NamespaceReport> {
+async function retry<T>(call: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+export async function ensureNamespace(
+  connection: Connection,
+  namespace: string,
+  retentionDays: number,
+): Promise<NamespaceReport> {
   const retention = msToTs(retentionDays * 24 * 60 * 60 * 1000);
   let created = false;
   try {
@@ -36,15 +52,10 @@ export async function ensureNamespace(connection: Connection, namespace: string,
     }
   }
   // A new namespace takes a moment to reach every service's cache.
-  let searchAttributesAdded: string[] = [];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      searchAttributesAdded = await ensureSearchAttributes(connection, namespace);
-      break;
-    } catch (err) {
-      if (attempt >= 50) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const searchAttributesAdded = await retry(() => ensureSearchAttributes(connection, namespace), 50);
+  // The frontend caches each namespace's search attributes for a few seconds: wait until a query
+  // naming every one of them is accepted, so the first EPA started after `migrate` is not refused.
+  const query = epaSearchAttributes.map((key) => `${key.name} IS NULL`).join(' AND ');
+  await retry(() => connection.workflowService.countWorkflowExecutions({ namespace, query }), 150);
   return { namespace, created, retentionDays, searchAttributesAdded };
 }

@@ -1,4 +1,5 @@
 /** Walks one EPA through time on the time-skipping server: each event is sent on its own London date. */
+import { addDays } from '../../src/calendar';
 import type { EpaStart } from '../../src/epa/people';
 import { EpaOverdue, EpaStage } from '../../src/temporal/search-attributes';
 import type { EpaStatus, EpaSummary } from '../../workflows/definitions';
@@ -99,4 +100,33 @@ export function gatewayHistory(standard: string, date: string): Record<string, u
     ...gatewaySteps(standard, date).map(([type, payload]) => ({ type, on: date, ...payload })),
     ...(standard !== 'ST0072' ? [{ type: 'PlanningMeetingHeld', on: date }] : []),
   ];
+}
+
+/**
+ * An ST0071 EPA from its gateway (passed on `g`) to the certificate, as admin events dated `g + n`
+ * days: every assessment booked with more than the plan's two weeks' notice (001 §5), taken,
+ * graded, moderated and published, the report before the discussion, then the certificate.
+ */
+export function st0071ToCertificate(g: string): [string, Record<string, unknown>][] {
+  const day = (n: number): string => addDays(g, n);
+  const steps: [string, Record<string, unknown>][] = [
+    ['AssessmentBooked', { on: day(7), component: 'observation', at: `${day(28)}T10:00` }],
+    ['AssessmentBooked', { on: day(7), component: 'discussion', at: `${day(35)}T10:00` }],
+    ['AssessmentBooked', { on: day(7), component: 'project', at: `${day(42)}T10:00` }],
+    ['ReportSubmitted', { on: day(21), words: 2500 }],
+  ];
+  for (const [component, taken, grade] of [
+    ['observation', 28, 'Pass'],
+    ['discussion', 35, 'Distinction'],
+    ['project', 42, 'Pass'],
+  ] as const) {
+    steps.push(
+      ['AssessmentTaken', { on: day(taken), component }],
+      ['GradeRecorded', { on: day(taken + 1), component, grade }],
+      ['ResultModerated', { on: day(taken + 1), component }],
+      ['ResultPublished', { on: day(taken + 2), component }],
+    );
+  }
+  steps.push(['CertificateClaimed', { on: day(45) }], ['CertificateReceived', { on: day(60) }]);
+  return steps;
 }

@@ -1,0 +1,37 @@
+/**
+ * Secrets a local stack makes for itself when the configuration gives none, kept owner-only in the
+ * data directory: API tokens, the session-signing secret, and a first admin account. A production
+ * deployment sets EPA_ADMIN_TOKENS, EPA_OPS_TOKENS and EPA_SESSION_SECRET from its secret store.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { addUser } from '../app/users';
+import type { UserStore } from '../store/user-store';
+
+/** Tokens from the configuration, or made once and kept in the data directory. */
+export function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
+  if (admin?.length) return { admin, ops: ops ?? [] };
+  const file = path.join(dataDir, 'tokens.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { admin: string[]; ops: string[] };
+  const tokens = { admin: [randomBytes(18).toString('base64url')], ops: [randomBytes(18).toString('base64url')] };
+  writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return tokens;
+}
+
+/** The session-signing secret: from the configuration, or made once and kept in the data directory. */
+export function sessionSecret(dataDir: string, configured?: string): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** With no staff account yet, a first admin whose password is shown once, on this terminal. */
+export async function firstAdmin(store: UserStore): Promise<string | undefined> {
+  if ((await store.list()).length > 0) return undefined;
+  const { user, password } = await addUser(store, { username: 'admin', name: 'First admin', role: 'admin' });
+  return `${user.username} / ${password}   (shown once: add named accounts with npx epa users add)`;
+}

@@ -1,0 +1,134 @@
+/**
+ * `epa-flow`: the production processes, each its own entry point, configured only by environment
+ * variables (src/config.ts; README, Production):
+ *
+ *   epa-flow migrate   epa-flow's PostgreSQL tables, the Temporal namespace (retention) and search attributes
+ *   epa-flow worker    one EPA worker (run as many as the load needs, on as many hosts)
+ *   epa-flow api       the HTTP API and the staff pages
+ *
+ * Exit codes: 0 ok, 1 failure, 2 bad configuration.
+ */
+import { mkdirSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { Runtime } from '@temporalio/worker';
+import { buildApi } from '../api/server';
+import { loadConfig, type Config } from '../config';
+import { Connection } from '@temporalio/client';
+import { connectClient, connectionOptions } from '../temporal/connection';
+import { EpaClient } from '../temporal/epa-client';
+import { ensureNamespace } from '../temporal/namespace';
+import { rules } from '../plans';
+import { databasePool, describeDatabase } from '../store/database';
+import { migrate } from '../store/migrations';
+import { FileUserStore } from '../store/user-store';
+import { redactingLogger } from '../../workers/logger';
+import { startWorker } from '../../workers/main';
+import { firstAdmin, localTokens, sessionSecret } from './local-secrets';
+
+type Out = (line: string) => void;
+
+export async function runMigrate(config: Config, out: Out): Promise<void> {
+  const pool = databasePool(config);
+  if (pool) {
+    try {
+      const report = await migrate(pool);
+      out(
+        `database ${describeDatabase(config.EPA_DATABASE_URL!)}: schema version ${report.current}` +
+          (report.applied.length
+            ? ` (applied ${report.applied.map((m) => `${m.version} ${m.name}`).join('; ')})`
+            : ' (up to date)'),
+      );
+    } finally {
+      await pool.end();
+    }
+  } else {
+    out('database: none configured (EPA_DATABASE_URL): the sent record stays in files');
+  }
+  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 });
+  try {
+    const ns = await ensureNamespace(connection, config.TEMPORAL_NAMESPACE, config.EPA_RETENTION_DAYS);
+    out(
+      `namespace ${ns.namespace}${ns.created ? ' (registered)' : ''}: closed EPAs kept ${ns.retentionDays} days; ` +
+        (ns.searchAttributesAdded.length
+          ? `search attributes added: ${ns.searchAttributesAdded.join(', ')}`
+          : 'search attributes present'),
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function runApi(config: Config, out: Out): Promise<() => Promise<void>> {
+  rules();
+  mkdirSync(config.EPA_DATA_DIR, { recursive: true, mode: 0o700 });
+  const client = await connectClient(config);
+  const users = new FileUserStore(config.usersFile);
+  const admin = await firstAdmin(users);
+  const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
+  const api = buildApi({
+    epa: new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
+    adminTokens: tokens.admin,
+    opsTokens: tokens.ops,
+    defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+    logger: { level: config.EPA_LOG_LEVEL },
+    users,
+    sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
+    https: config.EPA_HTTPS,
+    serviceName: config.EPA_FROM_NAME,
+  });
+  const url = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
+  out(`epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})`);
+  if (admin) out(`first admin: ${admin}`);
+  return async () => {
+    await api.close();
+    await client.connection.close();
+  };
+}
+
+export async function main(argv: string[], out: Out = (l) => console.log(l)): Promise<number> {
+  const load = (): Config => loadConfig();
+  const program = new Command('epa-flow').description('epa-flow production processes').exitOverride();
+  program
+    .command('migrate')
+    .description("epa-flow's database tables, the Temporal namespace with its retention, and the search attributes")
+    .action(async () => runMigrate(load(), out));
+  program
+    .command('worker')
+    .description('an EPA worker: workflows and deliveries on the task queue')
+    .action(async () => {
+      Runtime.install({ logger: redactingLogger((process.env.EPA_WORKER_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
+      const config = load();
+      const { worker, transport, sentRecord, close } = await startWorker(config);
+      out(
+        `epa worker ${process.pid} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}`,
+      );
+      await worker.run(); // until SIGINT or SIGTERM
+      await close();
+    });
+  program
+    .command('api')
+    .description('the HTTP API and the staff pages')
+    .action(async () => {
+      const close = await runApi(load(), out);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await close();
+    });
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`epa-flow: ${message}`);
+    return message.startsWith('configuration:') ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => process.exit(code));
+}
