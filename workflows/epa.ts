@@ -46,14 +46,20 @@ import type { EpaStart, EpaWorkflowInput, People } from '../src/epa/people';
 import { applyEvent, type RuleContext } from '../src/epa/reducer';
 import type { EpaState } from '../src/epa/state';
 import {
+  EpaApprenticeKey,
+  EpaBookingDays,
   EpaEmployer,
   EpaEmployerKey,
   EpaEpao,
   EpaNextDeadline,
   EpaOverdue,
+  EpaOverdueSince,
+  EpaOwner,
+  EpaProviderKey,
   EpaStage,
   EpaStandard,
   employerKey,
+  filterKey,
 } from '../src/temporal/search-attributes';
 import {
   eventUpdates,
@@ -248,6 +254,30 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       );
     }
     next.employer = people.employer.organisation;
+    // Patch 'listing-attributes': what the lists filter, sort and page by on the server (name and
+    // provider keys, who must act on the most urgent missed deadline, and since when it is missed).
+    // Runs started earlier gain them at their next change.
+    if (patched('listing-attributes')) {
+      const urgent = v.deadlines.filter((d) => d.status === 'missed').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      const listing = {
+        apprenticeKey: filterKey(people.apprentice.name),
+        providerKey: filterKey(people.provider.organisation),
+        owner: urgent?.owner ?? null,
+        overdueSince: urgent?.dueAt ?? null,
+        bookingDays: [...new Set(bookedAssessments(v).map((b) => b.at.slice(0, 10)))].join(' '),
+      };
+      if (published.apprenticeKey !== listing.apprenticeKey)
+        updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
+      if (published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });
+      if (published.owner !== listing.owner) updates.push({ key: EpaOwner, value: listing.owner });
+      if (published.overdueSince !== listing.overdueSince) {
+        updates.push({ key: EpaOverdueSince, value: listing.overdueSince === null ? null : new Date(listing.overdueSince) });
+      }
+      if (published.bookingDays !== listing.bookingDays) {
+        updates.push({ key: EpaBookingDays, value: listing.bookingDays ? listing.bookingDays.split(' ') : null });
+      }
+      Object.assign(next, listing);
+    }
     if (updates.length > 0) upsertSearchAttributes(updates);
     // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
     // views show (who, which deadlines are missed) so ops listings need no per-EPA query.

@@ -10,6 +10,8 @@ import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
 import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaFilter, EpaListing, OverdueEpa } from '../temporal/epa-client';
+import { overdueBy } from '../epa/deadlines';
+import { pageInDayOrder } from './day-order';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
 import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
@@ -52,16 +54,41 @@ export function actionFor(key: string): { owner: string; action: string } {
   return a ? { owner: ownerNames[a.owner] ?? a.owner, action: a.action } : { owner: 'EPAO', action: 'Look at the EPA' };
 }
 
-export type EpaReader = Pick<EpaClient, 'list' | 'count' | 'overdue' | 'status'>;
+export type EpaReader = Pick<EpaClient, 'list' | 'count' | 'status'>;
 
-export async function overdueBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string): Promise<OverdueRow[]> {
-  return (await epa.overdue(londonDateOf(now))).map((e) => {
-    const earliest = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
-    const { owner, action } = actionFor(earliest?.key ?? '');
-    const [base = '', component] = (earliest?.key ?? '').split('.');
-    const words = `${deadlineNames[base] ?? base}${component ? ` (${component})` : ''}`;
-    return { ...e, temporalUrl: temporalUrl(e.epaId), owner, nextAction: action, missedInWords: words };
-  });
+/** An overdue EPA as the board shows it: the earliest missed deadline in words, who acts, and what next. */
+function overdueRow(e: EpaListing, today: string, temporalUrl: (epaId: string) => string): OverdueRow {
+  const by = overdueBy(e.missed, today);
+  const earliest = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
+  const { owner, action } = actionFor(earliest?.key ?? '');
+  const [base = '', component] = (earliest?.key ?? '').split('.');
+  const words = `${deadlineNames[base] ?? base}${component ? ` (${component})` : ''}`;
+  return {
+    ...e,
+    missedDeadline: by.keys || 'deadline',
+    missedDue: by.due,
+    daysOverdue: by.days,
+    temporalUrl: temporalUrl(e.epaId),
+    owner,
+    nextAction: action,
+    missedInWords: words,
+  };
+}
+
+/** Most overdue first, then by apprentice. */
+const byMostOverdue = (a: OverdueRow, b: OverdueRow): number =>
+  b.daysOverdue - a.daysOverdue || a.apprentice.localeCompare(b.apprentice) || a.uln.localeCompare(b.uln);
+
+/** Every running EPA with a missed deadline (optionally only those `filter` picks), most overdue first: the CSV export and the API. */
+export async function overdueBoard(
+  epa: EpaReader,
+  now: number,
+  temporalUrl: (epaId: string) => string,
+  filter: EpaFilter = {},
+): Promise<OverdueRow[]> {
+  const today = londonDateOf(now);
+  const rows = await epa.list({ ...filter, overdue: true, running: true });
+  return rows.map((e) => overdueRow(e, today, temporalUrl)).sort(byMostOverdue);
 }
 
 export interface BoardQuery {
@@ -70,8 +97,8 @@ export interface BoardQuery {
   page?: string;
 }
 
-/** The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total; the next 14 days; counts per stage. */
-export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+/** The board's query checked: who must act (in words, as the board shows it) and standard. */
+function boardFilter(raw: BoardQuery): { query: { owner: string; standard: string }; filter: EpaFilter; owners: string[] } {
   const text = (v: unknown) => queryText(v, 100);
   const query = { owner: text(raw.owner), standard: text(raw.standard) };
   const owners = [...new Set(Object.values(ownerNames))];
@@ -80,20 +107,42 @@ export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId:
   const standards = rules().standardIds;
   if (query.standard && !standards.includes(query.standard))
     throw new EpaInputError(`unknown standard "${query.standard}" (one of: ${standards.join(', ')})`, 'standard');
-  const page = pageNumber(raw.page);
-  const [all, counts, soon] = await Promise.all([overdueBoard(epa, now, temporalUrl), stageCounts(epa), upcoming(epa, now)]);
-  const overdue = all.filter(
-    (r) => (!query.owner || r.owner === query.owner) && (!query.standard || r.standard === query.standard),
-  );
-  const pages = Math.max(1, Math.ceil(overdue.length / PAGE_SIZE));
+  const role = Object.entries(ownerNames).find(([, words]) => words === query.owner)?.[0] as Role | undefined;
   return {
     query,
-    choices: { owners, standards },
-    overdue: overdue.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-    all: overdue,
-    total: overdue.length,
+    owners,
+    filter: { overdue: true, running: true, ...(role && { owner: role }), ...(query.standard && { standard: query.standard }) },
+  };
+}
+
+/** The overdue CSV: every row the board's filters pick, most overdue first. */
+export async function boardCsvRows(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+  return await overdueBoard(epa, now, temporalUrl, boardFilter(raw).filter);
+}
+
+/**
+ * The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total, most
+ * overdue first (paged on the server by the date the most urgent deadline was missed: day-order.ts);
+ * the next 14 days; counts per stage.
+ */
+export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+  const { query, filter, owners } = boardFilter(raw);
+  const page = pageNumber(raw.page);
+  const today = londonDateOf(now);
+  const [found, counts, soon] = await Promise.all([
+    pageInDayOrder(epa, filter, 'overdueSince', page, PAGE_SIZE, now),
+    stageCounts(epa),
+    upcoming(epa, now),
+  ]);
+  // Rows sharing a day keep the board's order (apprentice) within it.
+  const overdue = found.rows.map((e) => overdueRow(e, today, temporalUrl)).sort(byMostOverdue);
+  return {
+    query,
+    choices: { owners, standards: rules().standardIds },
+    overdue,
+    total: found.total,
     page,
-    pages,
+    pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
     counts,
     upcoming: soon,
   };
@@ -122,20 +171,22 @@ export async function upcoming(epa: EpaReader, now: number): Promise<UpcomingIte
   const last = addDays(today, 14);
   const from = new Date(now).toISOString();
   const to = new Date(endOfLondonDay(last)).toISOString();
-  const [due, running] = await Promise.all([
-    epa.list({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to }),
-    epa.list({ running: true }),
+  const days = Array.from({ length: 15 }, (_, i) => addDays(today, i));
+  // The soonest deadlines, paged on the server (day-order.ts), and the EPAs with a booking in the window.
+  const [due, booked] = await Promise.all([
+    pageInDayOrder(epa, { running: true, nextDeadlineFrom: from, nextDeadlineTo: to }, 'nextDeadline', 1, UPCOMING_SHOWN, now),
+    epa.list({ running: true, bookedOn: days }, 10 * UPCOMING_SHOWN),
   ]);
-  const items: UpcomingItem[] = due.map((r) => ({
+  const items: UpcomingItem[] = due.rows.map((r) => ({
     epa: r,
     when: r.nextDeadline!.due,
     what: `Deadline: ${deadlineNames[r.nextDeadline!.key.split('.')[0]!] ?? r.nextDeadline!.key}`,
   }));
-  for (const r of running)
+  for (const r of booked)
     for (const b of r.bookings)
       if (b.at.slice(0, 10) >= today && b.at.slice(0, 10) <= last)
         items.push({ epa: r, when: b.at.slice(0, 16).replace('T', ' '), what: `Assessment: ${b.component}` });
-  return items.sort((a, b) => a.when.localeCompare(b.when) || a.epa.uln.localeCompare(b.epa.uln));
+  return items.sort((a, b) => a.when.localeCompare(b.when) || a.epa.uln.localeCompare(b.epa.uln)).slice(0, UPCOMING_SHOWN);
 }
 
 /** A query string value as the pages send it: trimmed, bounded, empty when absent. */
@@ -149,6 +200,8 @@ function pageNumber(raw: unknown): number {
 }
 
 export const PAGE_SIZE = 50;
+/** The board's next 14 days shows the soonest this many. */
+export const UPCOMING_SHOWN = 100;
 const SORTS = ['apprentice', 'standard', 'employer', 'stage', 'next'] as const;
 export type EpaSort = (typeof SORTS)[number];
 

@@ -10,7 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { londonDateOf } from '../calendar';
+import { isLondonDate, londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { eventTypes, type EpaEventType } from '../epa/events';
 import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
@@ -31,7 +31,20 @@ import {
   type EventPayload,
 } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
-import { EpaEmployer, EpaEmployerKey, EpaEpao, EpaOverdue, EpaStage, EpaStandard, employerKey } from './search-attributes';
+import {
+  EpaApprenticeKey,
+  EpaEmployer,
+  EpaEmployerKey,
+  EpaEpao,
+  EpaOverdue,
+  EpaOwner,
+  EpaProviderKey,
+  EpaStage,
+  EpaStandard,
+  employerKey,
+  filterKey,
+} from './search-attributes';
+import type { Role } from '../epa/deadlines';
 import { stages } from '../epa/state';
 import { rules, type PinnedRules, type RuleRegistry } from '../plans';
 
@@ -109,6 +122,8 @@ export interface EpaListing {
   nextDeadline: { key: string; due: string } | null;
   missed: { key: string; due: string; component?: string }[];
   startedAt: string;
+  /** Who must act on the most urgent missed deadline (EPAs since patch 'listing-attributes'). */
+  mustAct?: Role;
 }
 
 export interface OverdueEpa extends EpaListing {
@@ -127,7 +142,36 @@ export interface EpaFilter {
   nextDeadlineFrom?: string;
   nextDeadlineTo?: string;
   running?: boolean;
+  /** Who must act on the most urgent missed deadline (a role). */
+  owner?: Role;
+  /** The most urgent missed deadline expired before this instant (ISO); `null`: the EPA has no such attribute yet. */
+  overdueSinceBefore?: string | null;
+  overdueSinceFrom?: string;
+  /** Next deadline strictly before this instant (ISO); `null`: none set. */
+  nextDeadlineBefore?: string | null;
+  /** The apprentice's name key (filterKey) in [from, below); `startsWith` a prefix of it. */
+  apprenticeKeyFrom?: string;
+  apprenticeKeyBelow?: string;
+  apprenticeKeyMissing?: boolean;
+  /** ULN starting with these digits. */
+  ulnPrefix?: string;
+  /** The training provider's name (any case and spacing). */
+  provider?: string;
+  /** An assessment booked (not yet taken) on one of these London dates. */
+  bookedOn?: string[];
 }
+
+const ROLES: readonly Role[] = ['apprentice', 'employer', 'provider', 'assessor', 'epaoAdmin'];
+/** An instant as visibility takes it, to the second. */
+const instant = (field: string, value: string): string => {
+  if (Number.isNaN(Date.parse(value))) throw new EpaInputError('must be an ISO 8601 instant', field);
+  return new Date(Math.floor(Date.parse(value) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+};
+/** A filter key as a quoted visibility value (filterKey's output is a–z, 0–9, space and _). */
+const keyValue = (field: string, value: string): string => {
+  if (!/^[a-z0-9 _]{0,200}$/.test(value)) throw new EpaInputError('not a filter key', field);
+  return `"${value}"`;
+};
 
 const SAFE_VALUE = /^[\p{L}\p{N} .,&'()/-]{1,200}$/u;
 
@@ -167,6 +211,29 @@ export function visibilityQuery(filter: EpaFilter): string {
     if (Number.isNaN(Date.parse(value))) throw new EpaInputError('must be an ISO 8601 instant', field);
     const second = Math.floor(Date.parse(value) / 1000) * 1000 + shift;
     parts.push(`EpaNextDeadline ${op} "${new Date(second).toISOString().replace(/\.\d{3}Z$/, 'Z')}"`);
+  }
+  if (filter.owner !== undefined) parts.push(`EpaOwner = "${known('owner', filter.owner, ROLES)}"`);
+  if (filter.overdueSinceBefore === null) parts.push('EpaOverdueSince IS NULL');
+  else if (filter.overdueSinceBefore !== undefined)
+    parts.push(`EpaOverdueSince < "${instant('overdueSinceBefore', filter.overdueSinceBefore)}"`);
+  if (filter.overdueSinceFrom !== undefined) {
+    const before = new Date(Date.parse(instant('overdueSinceFrom', filter.overdueSinceFrom)) - 1000).toISOString();
+    parts.push(`EpaOverdueSince > "${before.replace(/\.\d{3}Z$/, 'Z')}"`);
+  }
+  if (filter.nextDeadlineBefore === null) parts.push('EpaNextDeadline IS NULL');
+  else if (filter.nextDeadlineBefore !== undefined)
+    parts.push(`EpaNextDeadline < "${instant('nextDeadlineBefore', filter.nextDeadlineBefore)}"`);
+  if (filter.apprenticeKeyFrom !== undefined) parts.push(`EpaApprenticeKey >= ${keyValue('name', filter.apprenticeKeyFrom)}`);
+  if (filter.apprenticeKeyBelow !== undefined) parts.push(`EpaApprenticeKey < ${keyValue('name', filter.apprenticeKeyBelow)}`);
+  if (filter.apprenticeKeyMissing) parts.push('EpaApprenticeKey IS NULL');
+  if (filter.ulnPrefix !== undefined) {
+    if (!/^\d{1,10}$/.test(filter.ulnPrefix)) throw new EpaInputError('digits of a ULN', 'uln');
+    parts.push(`WorkflowId STARTS_WITH "epa-${filter.ulnPrefix}"`);
+  }
+  if (filter.provider) parts.push(`EpaProviderKey = "${filterKey(filter.provider)}"`);
+  if (filter.bookedOn?.length) {
+    if (!filter.bookedOn.every(isLondonDate)) throw new EpaInputError('London dates (YYYY-MM-DD)', 'bookedOn');
+    parts.push(`EpaBookingDays IN (${filter.bookedOn.map((d) => `"${d}"`).join(', ')})`);
   }
   return parts.join(' AND ');
 }
@@ -338,6 +405,8 @@ export class EpaClient {
           { key: EpaEpao, value: input.epao },
           { key: EpaEmployer, value: input.employer.organisation },
           { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
+          { key: EpaApprenticeKey, value: filterKey(input.apprentice.name) },
+          { key: EpaProviderKey, value: filterKey(input.provider.organisation) },
           { key: EpaOverdue, value: first.overdue },
         ],
         memo: {
@@ -422,6 +491,7 @@ export class EpaClient {
         epao: sa.get(EpaEpao) ?? memo.epao ?? '',
         employer: sa.get(EpaEmployer) ?? memo.employer ?? '',
         provider: memo.provider ?? '',
+        mustAct: (sa.get(EpaOwner) as Role | undefined) ?? undefined,
         bookings: memo.bookings ?? [],
         stage: sa.get(EpaStage) ?? memo.stage ?? '',
         overdue: sa.get(EpaOverdue) ?? false,

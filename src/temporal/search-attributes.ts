@@ -10,6 +10,22 @@ export const EpaOverdue = defineSearchAttributeKey('EpaOverdue', SearchAttribute
 /** The employer's name as a case-insensitive key (employerKey), set when the EPA starts: the employer filter. */
 export const EpaEmployerKey = defineSearchAttributeKey('EpaEmployerKey', SearchAttributeType.KEYWORD);
 
+/**
+ * The apprentice's name as a filter key (filterKey): the one search attribute with personal data,
+ * so the finder can search by name and sort by it on the server. Kept because staff search by
+ * name; erased with the EPA (README, Personal data). Patch 'listing-attributes'.
+ */
+export const EpaApprenticeKey = defineSearchAttributeKey('EpaApprenticeKey', SearchAttributeType.KEYWORD);
+/** The training provider's organisation as a filter key (patch 'listing-attributes'). */
+export const EpaProviderKey = defineSearchAttributeKey('EpaProviderKey', SearchAttributeType.KEYWORD);
+/** Who must act on the most urgent missed deadline (a role: epaoAdmin, assessor, …); unset when none is missed. */
+export const EpaOwner = defineSearchAttributeKey('EpaOwner', SearchAttributeType.KEYWORD);
+/** When the most urgent missed deadline expired; unset when none is missed. The overdue board pages by it. */
+export const EpaOverdueSince = defineSearchAttributeKey('EpaOverdueSince', SearchAttributeType.DATETIME);
+
+/** London dates of the assessments booked and not yet taken: the board's next 14 days find them with IN. */
+export const EpaBookingDays = defineSearchAttributeKey('EpaBookingDays', SearchAttributeType.KEYWORD_LIST);
+
 export const epaSearchAttributes = [
   EpaStage,
   EpaStandard,
@@ -18,6 +34,11 @@ export const epaSearchAttributes = [
   EpaNextDeadline,
   EpaOverdue,
   EpaEmployerKey,
+  EpaApprenticeKey,
+  EpaProviderKey,
+  EpaOwner,
+  EpaOverdueSince,
+  EpaBookingDays,
 ] as const;
 
 /**
@@ -25,7 +46,7 @@ export const epaSearchAttributes = [
  * a–z, 0–9 and space written as `_<hex>_`, so any stored name makes a key that is safe inside a
  * visibility query and two different names never share one.
  */
-export function employerKey(name: string): string {
+export function filterKey(name: string): string {
   return name
     .normalize('NFC')
     .trim()
@@ -33,6 +54,9 @@ export function employerKey(name: string): string {
     .replace(/\s+/g, ' ')
     .replace(/[^a-z0-9 ]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}_`);
 }
+
+/** An employer's name as its filter key. */
+export const employerKey = filterKey;
 
 /** The names the dev server's `--search-attribute` flag and the operator API take. */
 export const searchAttributeCliType: Record<SearchAttributeType, string> = {

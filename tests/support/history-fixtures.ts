@@ -24,6 +24,7 @@ export const HISTORY_SETS = [
   'seed-rules-ii',
   'pinned-rules',
   'memo-bookings',
+  'listing-attributes',
 ] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;

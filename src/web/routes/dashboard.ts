@@ -1,7 +1,7 @@
 /** The ops board: overdue EPAs with who must act and the next action, filtered and paged; the next 14 days; its CSV export. */
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
-import { opsBoard, overdueCsv, type BoardQuery, type EpaReader } from '../../app/epas';
+import { boardCsvRows, opsBoard, overdueCsv, type BoardQuery, type EpaReader } from '../../app/epas';
 import { dashboardView } from '../dashboard-view';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -43,6 +43,6 @@ export function dashboardRoutes(
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="overdue-epas.csv"')
-      .send(overdueCsv((await opsBoard(epa, now(), temporalUrl, req.query as BoardQuery)).all)),
+      .send(overdueCsv(await boardCsvRows(epa, now(), temporalUrl, req.query as BoardQuery))),
   );
 }

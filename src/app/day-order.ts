@@ -1,0 +1,122 @@
+/**
+ * Pages of EPAs in date order from SQL visibility, which has no ORDER BY: the page's bounds are found
+ * by counting, then only the rows between them are fetched and sorted here.
+ *
+ * An attribute that holds an instant once per London day (a deadline's expiry, the end of its day)
+ * splits at noon UTC of each day, which never equals such an instant. f(i) = how many EPAs match
+ * with the attribute before cut i is monotonic, so the cut where a page starts and the one where it
+ * ends are found by a k-way search: 8 counts at once per round, five rounds over twenty years of
+ * days. EPAs without the attribute (started before it existed) come last, in ULN order.
+ *
+ * Cost: about 5 rounds of counts (each a single indexed COUNT in PostgreSQL) plus one fetch of the
+ * rows between the cuts: the page's rows and those that share their first and last day.
+ */
+import { addDays, londonDateOf } from '../calendar';
+import type { EpaClient, EpaFilter, EpaListing } from '../temporal/epa-client';
+
+export type DayOrderedAttribute = 'overdueSince' | 'nextDeadline';
+
+type Reader = Pick<EpaClient, 'list' | 'count'>;
+
+const WAYS = 8;
+const DAYS_EACH_WAY = 3650;
+
+function cutFilter(filter: EpaFilter, attribute: DayOrderedAttribute, before: string | null): EpaFilter {
+  return attribute === 'overdueSince' ? { ...filter, overdueSinceBefore: before } : { ...filter, nextDeadlineBefore: before };
+}
+
+const latest = (a: string | undefined, b: string): string => (a !== undefined && Date.parse(a) > Date.parse(b) ? a : b);
+
+function valueOf(row: EpaListing, attribute: DayOrderedAttribute): string {
+  if (attribute === 'nextDeadline') return row.nextDeadline?.due ?? '';
+  return [...row.missed].sort((a, b) => a.due.localeCompare(b.due))[0]?.due ?? '';
+}
+
+export interface DayOrderedPage {
+  rows: EpaListing[];
+  total: number;
+  /** Visibility calls this page took (counts and list pages), for the benchmark. */
+  calls: number;
+}
+
+/** Page `page` (from 1) of `pageSize` EPAs matching `filter`, soonest `attribute` first, with the total. */
+export async function pageInDayOrder(
+  epa: Reader,
+  filter: EpaFilter,
+  attribute: DayOrderedAttribute,
+  page: number,
+  pageSize: number,
+  now: number,
+): Promise<DayOrderedPage> {
+  let calls = 0;
+  const count = async (f: EpaFilter): Promise<number> => {
+    calls++;
+    return await epa.count(f);
+  };
+  const [total, missing] = await Promise.all([count(filter), count(cutFilter(filter, attribute, null))]);
+  const withValue = total - missing;
+  const start = (page - 1) * pageSize;
+  const end = Math.min(start + pageSize, total);
+  if (start >= total) return { rows: [], total, calls };
+
+  const firstDay = addDays(londonDateOf(now), -DAYS_EACH_WAY);
+  const cut = (i: number): string => `${addDays(firstDay, i)}T12:00:00Z`;
+  const last = 2 * DAYS_EACH_WAY;
+  const memo = new Map<number, Promise<number>>([[-1, Promise.resolve(0)]]);
+  const f = (i: number): Promise<number> => {
+    if (i > last) return Promise.resolve(withValue);
+    let known = memo.get(i);
+    if (!known) {
+      known = count(cutFilter(filter, attribute, cut(i)));
+      memo.set(i, known);
+    }
+    return known;
+  };
+  /** The smallest cut i with f(i) ≥ target (target ≤ withValue): `last + 1` stands for "after every value". */
+  const smallestCut = async (target: number): Promise<number> => {
+    let lo = -1; // f(lo) < target
+    let hi = last + 1; // f(hi) ≥ target
+    while (hi - lo > 1) {
+      const step = (hi - lo) / (WAYS + 1);
+      const points = [...new Set(Array.from({ length: WAYS }, (_, k) => Math.round(lo + step * (k + 1))))].filter(
+        (p) => p > lo && p < hi,
+      );
+      if (points.length === 0) break;
+      const values = await Promise.all(points.map(f));
+      for (const [k, p] of points.entries()) {
+        if (values[k]! >= target) {
+          hi = p;
+          break;
+        }
+        lo = p;
+      }
+    }
+    return hi;
+  };
+
+  const rows: EpaListing[] = [];
+  if (start < withValue) {
+    const [from, to] = await Promise.all([smallestCut(start + 1).then((i) => i - 1), smallestCut(Math.min(end, withValue))]);
+    const before = await f(from);
+    // The upper cut is always set (at most ten years ahead), which also leaves out EPAs without the attribute.
+    const upper = cut(Math.min(to, last + 1));
+    const window: EpaFilter =
+      attribute === 'overdueSince'
+        ? { ...filter, overdueSinceBefore: upper, ...(from >= 0 && { overdueSinceFrom: cut(from) }) }
+        : {
+            ...filter,
+            nextDeadlineBefore: upper,
+            ...(from >= 0 && { nextDeadlineFrom: latest(filter.nextDeadlineFrom, cut(from)) }),
+          };
+    calls++;
+    const found = await epa.list(window);
+    found.sort((a, b) => valueOf(a, attribute).localeCompare(valueOf(b, attribute)) || a.uln.localeCompare(b.uln));
+    rows.push(...found.slice(start - before, end - before));
+  }
+  if (end > withValue) {
+    calls++;
+    const without = (await epa.list(cutFilter(filter, attribute, null))).sort((a, b) => a.uln.localeCompare(b.uln));
+    rows.push(...without.slice(Math.max(0, start - withValue), end - withValue));
+  }
+  return { rows, total, calls };
+}
