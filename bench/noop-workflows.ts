@@ -1,5 +1,5 @@
 /** The trivial reference workflow the benchmark compares the EPA workflow against. */
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 
 export const noopUpdate = defineUpdate<number, [number]>('noop');
 
@@ -19,4 +19,10 @@ export async function noopWorkflow(): Promise<void> {
     },
   );
   await condition(() => updates < 0);
+}
+
+/** Sleeps until `until` (epoch ms), then completes: the benchmark's timers due across a restart. */
+export async function timerWorkflow(until: number): Promise<void> {
+  const wait = until - Date.now();
+  if (wait > 0) await sleep(wait);
 }

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --n 10000]`: how far one machine goes, on one dev server (SQLite file) in one run.
+ * `npm run bench -- --cluster --n 100000`: the same questions on the production topology (bench/cluster.ts).
  *  (a) starts/second of N EPA workflows and N no-op workflows, and their ratio;
  *  (b) p50/p99 latency of an admin Update on EPAs with N running, beside a no-op Update on a trivial
  *      workflow, and their ratio;
@@ -8,19 +9,16 @@
  * Prints a table and writes bench-results/scale-<N>.json. Figures, not assertions.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { addDays, londonDateOf } from '../src/calendar';
-import type { EpaStart } from '../src/epa/people';
-import { ulnFrom } from '../src/epa/uln';
+import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/temporal/epa-client';
+import { benchPerson, benchUln, pct, pool, rssMiB } from './common';
 import { noopUpdate, type noopWorkflow } from './noop-workflows';
-
-Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,41 +29,8 @@ const CONCURRENCY = arg('concurrency', 32);
 const SAMPLES = Math.min(arg('samples', 300), N);
 const CACHE = arg('cache', Math.min(N, 10_000));
 
-async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) out[i] = await fn(i);
-    }),
-  );
-  return out;
-}
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
-/** The i-th bench ULN: of two neighbouring nine-digit prefixes at least one has a valid check digit. */
-function benchUln(i: number): string {
-  return ulnFrom(String(500_000_000 + 2 * i)) ?? ulnFrom(String(500_000_000 + 2 * i + 1))!;
-}
-
-function person(i: number, overdue: boolean): EpaStart {
-  const today = londonDateOf(Date.now());
-  return {
-    uln: benchUln(i),
-    apprentice: { name: `Bench Apprentice ${i}`, email: `apprentice${i}@bench.example` },
-    employer: { organisation: `Bench Employer ${i % 50}`, name: 'Bench Manager', email: `manager${i % 50}@bench.example` },
-    provider: { organisation: 'Bench Training', name: 'Bench Tutor', email: 'tutor@bench.example' },
-    epaoAdmin: { name: 'EPA Admin', email: 'admin@bench.example' },
-    standard: 'ST0071',
-    epao: 'innovate',
-    // Half were submitted 20 days ago: their 2-week gateway review is missed, so they are overdue.
-    gatewaySubmittedOn: addDays(today, overdue ? -20 : -1),
-  };
-}
-
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-bench-'));
   console.log(`N=${N}: dev server (SQLite WAL, synchronous=FULL) in ${dir}`);
   const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
@@ -102,7 +67,7 @@ async function main(): Promise<void> {
   try {
     // (a) starts per second.
     let t = Date.now();
-    await pool(N, CONCURRENCY, (i) => epa.start(person(i, i % 2 === 0)));
+    await pool(N, CONCURRENCY, (i) => epa.start(benchPerson(i, i % 2 === 0)));
     const epaSeconds = (Date.now() - t) / 1000;
     t = Date.now();
     await pool(N, CONCURRENCY, (i) =>
@@ -131,7 +96,7 @@ async function main(): Promise<void> {
       const i = 2 * Math.floor((s / SAMPLES) * (N / 2)) + 1; // odd: EPAs not overdue, so the overdue count stays N/2
       let t0 = performance.now();
       // An override stands in for the gateway evidence (001 §4, 002): the figure is the Update's cost, not the checklist.
-      await epa.recordEvent(String(5_000_000_000 + i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
+      await epa.recordEvent(benchUln(i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
       epaLatency.push(performance.now() - t0);
       t0 = performance.now();
       await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
@@ -188,7 +153,12 @@ async function main(): Promise<void> {
   console.log(`\nwrote bench-results/scale-${N}.json`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv.includes('--cluster')) {
+  // The production topology: bench/cluster.ts.
+  void import('./cluster');
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -62,6 +62,14 @@ export const ConfigSchema = z.object({
   EPA_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How long Temporal keeps a closed EPA's history (and the personal data in it): `epa-flow migrate` sets it. EPAO setting. */
   EPA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /**
+   * Payload encryption keys, `id:<base64 of 32 bytes>` comma-separated, the first encrypting (README,
+   * Personal data). Unset: payloads are stored as JSON (the embedded default).
+   */
+  EPA_PAYLOAD_KEYS: z.string().optional(),
+  /** The codec endpoint for the Temporal UI (`epa-flow codec`): port, and the UI origins allowed to call it. */
+  EPA_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(8888),
+  EPA_CODEC_CORS_ORIGINS: z.string().optional(),
   /** Dev mail catcher (npm start): SMTP port on loopback. */
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),

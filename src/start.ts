@@ -12,6 +12,7 @@ import { loadConfig } from './config';
 import { startMailCatcher } from './dev/mail-catcher';
 import { startDevServer } from './temporal/dev-server';
 import { EpaClient } from './temporal/epa-client';
+import { dataConverter } from './temporal/connection';
 import { Runtime } from '@temporalio/worker';
 import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
@@ -46,7 +47,10 @@ async function main(): Promise<void> {
   const admin = await firstAdmin(users);
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
   const api = buildApi({
-    epa: new EpaClient(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE),
+    epa: new EpaClient(
+      new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) }),
+      config.TEMPORAL_TASK_QUEUE,
+    ),
     adminTokens: tokens.admin,
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },

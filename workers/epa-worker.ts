@@ -13,6 +13,8 @@ export interface EpaWorkerOptions {
   maxCachedWorkflows?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Payload encryption (src/temporal/payload-codec.ts). */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 export const workflowsPath = require.resolve('../workflows');
@@ -24,6 +26,7 @@ export async function createEpaWorker(options: EpaWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue ?? EPA_TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: options.activities,
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.maxConcurrentWorkflowTaskExecutions !== undefined && {
       maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions,

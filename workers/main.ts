@@ -10,7 +10,7 @@ import { databasePool, describeDatabase } from '../src/store/database';
 import { requireMigrated } from '../src/store/migrations';
 import { PgSentStore } from '../src/store/pg-sent-record';
 import { loadConfig, type Config } from '../src/config';
-import { connectionOptions } from '../src/temporal/connection';
+import { connectionOptions, dataConverter } from '../src/temporal/connection';
 import { rules } from '../src/plans';
 import { createEpaWorker } from './epa-worker';
 import { redactingLogger } from './logger';
@@ -73,6 +73,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     // As many deliveries at once as the transport has connections: time spent queued inside the
     // SMTP pool would count against an attempt's timeout (and once made Temporal retry live sends).
     maxConcurrentActivityTaskExecutions: concurrency,
+    dataConverter: dataConverter(config),
   });
   return {
     worker,

@@ -6,7 +6,9 @@ import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
+import type { Role } from '../src/epa/deadlines';
 import type { EpaView } from '../src/epa/evaluate';
+import { filterKey } from '../src/temporal/search-attributes';
 import type { EpaStart, People, RestartNote } from '../src/epa/people';
 import type { EpaState, Finding } from '../src/epa/state';
 import type { TimelineEntry } from '../src/epa/timeline';
@@ -117,6 +119,28 @@ export function bookedAssessments(v: EpaView): { component: string; at: string }
     if (latest?.booking && !latest.takenOn) out.push({ component, at: latest.booking.at });
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The search attributes the lists filter, sort and page by on the server (patch 'listing-attributes'). */
+export interface ListingAttributes {
+  apprenticeKey: string;
+  providerKey: string;
+  /** Who must act on the most urgent missed deadline, and when it expired; null when none is missed. */
+  owner: Role | null;
+  overdueSince: string | null;
+  /** London dates of assessments booked and not yet taken, space-separated. */
+  bookingDays: string;
+}
+
+export function listingAttributes(people: Pick<People, 'apprentice' | 'provider'>, v: EpaView): ListingAttributes {
+  const urgent = v.deadlines.filter((d) => d.status === 'missed').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  return {
+    apprenticeKey: filterKey(people.apprentice.name),
+    providerKey: filterKey(people.provider.organisation),
+    owner: urgent?.owner ?? null,
+    overdueSince: urgent?.dueAt ?? null,
+    bookingDays: [...new Set(bookedAssessments(v).map((b) => b.at.slice(0, 10)))].join(' '),
+  };
 }
 
 /** What listings show for an EPA without querying it (kept in the workflow memo). */

@@ -59,10 +59,10 @@ import {
   EpaStage,
   EpaStandard,
   employerKey,
-  filterKey,
 } from '../src/temporal/search-attributes';
 import {
   eventUpdates,
+  listingAttributes,
   bookedAssessments,
   listingMemo,
   LOG_ENTRIES_KEPT,
@@ -258,14 +258,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     // provider keys, who must act on the most urgent missed deadline, and since when it is missed).
     // Runs started earlier gain them at their next change.
     if (patched('listing-attributes')) {
-      const urgent = v.deadlines.filter((d) => d.status === 'missed').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
-      const listing = {
-        apprenticeKey: filterKey(people.apprentice.name),
-        providerKey: filterKey(people.provider.organisation),
-        owner: urgent?.owner ?? null,
-        overdueSince: urgent?.dueAt ?? null,
-        bookingDays: [...new Set(bookedAssessments(v).map((b) => b.at.slice(0, 10)))].join(' '),
-      };
+      const listing = listingAttributes(people, v);
       if (published.apprenticeKey !== listing.apprenticeKey)
         updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
       if (published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });

@@ -19,6 +19,8 @@ export type DayOrderedAttribute = 'overdueSince' | 'nextDeadline';
 type Reader = Pick<EpaClient, 'list' | 'count'>;
 
 const WAYS = 8;
+/** Up to this many matching EPAs, one list call beats counting. */
+const ONE_PAGE = 1000;
 const DAYS_EACH_WAY = 3650;
 
 function cutFilter(filter: EpaFilter, attribute: DayOrderedAttribute, before: string | null): EpaFilter {
@@ -58,6 +60,14 @@ export async function pageInDayOrder(
   const start = (page - 1) * pageSize;
   const end = Math.min(start + pageSize, total);
   if (start >= total) return { rows: [], total, calls };
+  if (total <= ONE_PAGE) {
+    // Few enough for one visibility page: read them all and sort here (fewer calls than counting).
+    calls++;
+    const all = await epa.list(filter);
+    const key = (r: EpaListing): string => valueOf(r, attribute) || '\uffff';
+    all.sort((a, b) => key(a).localeCompare(key(b)) || a.uln.localeCompare(b.uln));
+    return { rows: all.slice(start, end), total, calls };
+  }
 
   const firstDay = addDays(londonDateOf(now), -DAYS_EACH_WAY);
   const cut = (i: number): string => `${addDays(firstDay, i)}T12:00:00Z`;

@@ -6,13 +6,22 @@
  * next run resumes every EPA from the same data directory (EPA_CLUSTER_DIR, default `.cluster`).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { startMailCatcher } from '../dev/mail-catcher';
 import { projectRoot } from '../project-root';
 import { installClusterBinaries } from './binaries';
+import { newPayloadKey } from '../temporal/payload-codec';
 import { runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from './stack';
+
+function localPayloadKey(dataDir: string): string {
+  const file = path.join(dataDir, 'payload-keys');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const keys = newPayloadKey(`local-${new Date().toISOString().slice(0, 10)}`);
+  writeFileSync(file, keys, { mode: 0o600 });
+  return keys;
+}
 
 async function main(): Promise<void> {
   const clusterDir = path.resolve(process.env.EPA_CLUSTER_DIR ?? path.join(projectRoot(), '.cluster'));
@@ -29,6 +38,8 @@ async function main(): Promise<void> {
     ...stack.env,
     EPA_DATA_DIR: base.EPA_DATA_DIR,
     SMTP_URL: base.SMTP_URL ?? catcher!.url,
+    // Payloads encrypted at rest: the configured keys, or one made once and kept owner-only.
+    EPA_PAYLOAD_KEYS: base.EPA_PAYLOAD_KEYS ?? localPayloadKey(base.EPA_DATA_DIR),
   };
   await runMigrateProcess(env, console.log);
   const children: ChildProcess[] = [];
@@ -40,6 +51,7 @@ epa-flow cluster is running (data: ${clusterDir})
   Temporal       ${stack.server.address} (PostgreSQL persistence and visibility)
   Workers        ${workers} processes
   Staff pages    http://${base.EPA_API_HOST}:${base.EPA_API_PORT}/epas   (the api prints a first admin on its first start)
+  Payloads       encrypted (AES-256-GCM; key in ${base.EPA_PAYLOAD_KEYS ? 'EPA_PAYLOAD_KEYS' : path.join(base.EPA_DATA_DIR, 'payload-keys')})
   Mail           ${catcher ? `catcher ${catcher.url} → ${base.outboxDir}` : 'SMTP_URL'}
 Stop: Ctrl-C
 `);

@@ -5,6 +5,7 @@
  *   epa-flow migrate   epa-flow's PostgreSQL tables, the Temporal namespace (retention) and search attributes
  *   epa-flow worker    one EPA worker (run as many as the load needs, on as many hosts)
  *   epa-flow api       the HTTP API and the staff pages
+ *   epa-flow codec     the codec endpoint: encrypted payloads readable in the Temporal UI by engineers
  *
  * Exit codes: 0 ok, 1 failure, 2 bad configuration.
  */
@@ -24,6 +25,8 @@ import { FileUserStore } from '../store/user-store';
 import { redactingLogger } from '../../workers/logger';
 import { startWorker } from '../../workers/main';
 import { firstAdmin, localTokens, sessionSecret } from './local-secrets';
+import { buildCodecServer } from './codec-server';
+import { EncryptionCodec, parsePayloadKeys } from '../temporal/payload-codec';
 
 type Out = (line: string) => void;
 
@@ -117,6 +120,28 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
         process.once('SIGTERM', resolve);
       });
       await close();
+    });
+  program
+    .command('codec')
+    .description('the codec endpoint for the Temporal UI: decrypts payloads for admin tokens (EPA_PAYLOAD_KEYS)')
+    .action(async () => {
+      const config = load();
+      if (!config.EPA_PAYLOAD_KEYS) throw new Error('configuration: EPA_PAYLOAD_KEYS: the codec endpoint needs the payload keys');
+      if (!config.EPA_ADMIN_TOKENS?.length)
+        throw new Error('configuration: EPA_ADMIN_TOKENS: the codec endpoint only answers admin tokens');
+      const origins = (config.EPA_CODEC_CORS_ORIGINS ?? new URL(config.TEMPORAL_UI_URL).origin).split(',').map((o) => o.trim());
+      const server = buildCodecServer({
+        codec: new EncryptionCodec(parsePayloadKeys(config.EPA_PAYLOAD_KEYS)),
+        tokens: config.EPA_ADMIN_TOKENS,
+        origins,
+      });
+      const url = await server.listen({ host: config.EPA_API_HOST, port: config.EPA_CODEC_PORT });
+      out(`epa codec endpoint on ${url} (for the Temporal UI at ${origins.join(', ')})`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
     });
   try {
     await program.parseAsync(argv);

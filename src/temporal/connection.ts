@@ -1,7 +1,9 @@
 /** Connection settings for clients and workers, from the configuration (TLS / API key for a cluster or Temporal Cloud). */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config';
+import { payloadCodecs } from './payload-codec';
 
 export function connectionOptions(config: Config): ConnectionOptions {
   const options: ConnectionOptions = { address: config.TEMPORAL_ADDRESS };
@@ -19,7 +21,12 @@ export function connectionOptions(config: Config): ConnectionOptions {
   return options;
 }
 
+/** Payloads encrypted with EPA_PAYLOAD_KEYS when set (payload-codec.ts). */
+export function dataConverter(config: Pick<Config, 'EPA_PAYLOAD_KEYS'>): DataConverter {
+  return { payloadCodecs: payloadCodecs(config.EPA_PAYLOAD_KEYS) };
+}
+
 export async function connectClient(config: Config): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 5000 });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
 }

@@ -9,7 +9,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { isLondonDate, londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { eventTypes, type EpaEventType } from '../epa/events';
@@ -22,6 +22,7 @@ import {
   EPA_TASK_QUEUE,
   eventUpdates,
   bookedAssessments,
+  listingAttributes,
   listingMemo,
   statusQuery,
   type EpaListingMemo,
@@ -33,6 +34,8 @@ import {
 import type { epaWorkflow } from '../../workflows/epa';
 import {
   EpaApprenticeKey,
+  EpaBookingDays,
+  EpaOverdueSince,
   EpaEmployer,
   EpaEmployerKey,
   EpaEpao,
@@ -238,6 +241,18 @@ export function visibilityQuery(filter: EpaFilter): string {
   return parts.join(' AND ');
 }
 
+/** The listing attributes the workflow publishes (listingAttributes), set at start so lists are right from the first moment. */
+function startListingAttributes(input: EpaStart, v: EpaView): SearchAttributePair[] {
+  const l = listingAttributes(input, v);
+  return [
+    { key: EpaApprenticeKey, value: l.apprenticeKey },
+    { key: EpaProviderKey, value: l.providerKey },
+    ...(l.owner !== null ? [{ key: EpaOwner, value: l.owner }] : []),
+    ...(l.overdueSince !== null ? [{ key: EpaOverdueSince, value: new Date(l.overdueSince) }] : []),
+    ...(l.bookingDays ? [{ key: EpaBookingDays, value: l.bookingDays.split(' ') }] : []),
+  ] as SearchAttributePair[];
+}
+
 export class EpaClient {
   constructor(
     readonly client: Client,
@@ -405,8 +420,7 @@ export class EpaClient {
           { key: EpaEpao, value: input.epao },
           { key: EpaEmployer, value: input.employer.organisation },
           { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
-          { key: EpaApprenticeKey, value: filterKey(input.apprentice.name) },
-          { key: EpaProviderKey, value: filterKey(input.provider.organisation) },
+          ...startListingAttributes(input, first),
           { key: EpaOverdue, value: first.overdue },
         ],
         memo: {

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench -- --cluster --n 100000`: the production topology (PostgreSQL, the real Temporal
+ * server on it, two `epa-flow worker` processes sharing the sent record in PostgreSQL) at N EPAs.
+ *
+ *  (a) EPA / no-op start ratio, **interleaved**: batches of EPA starts and no-op starts alternate
+ *      in one run, so whatever else the machine does hits both alike;
+ *  (b) EPA / no-op Update p99 ratio, interleaved one by one;
+ *  (c) the overdue board's first page of 50 with its total (the staff page's query), and the ops
+ *      board as a whole (with stage counts and the next 14 days);
+ *  (d) the full overdue CSV (every overdue EPA);
+ *  (e) each worker's RSS; PostgreSQL's size per workflow;
+ *  (f) timers after a restart: T timer workflows due while workers and the Temporal server are
+ *      down; after the restart, how long until every one has fired.
+ * Prints a table and writes bench-results/cluster-<N>.json. Figures, not assertions.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client as PgClient } from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { boardCsvRows, opsBoard, overdueCsv } from '../src/app/epas';
+import { pageInDayOrder } from '../src/app/day-order';
+import { londonDateOf } from '../src/calendar';
+import { freePort } from '../src/temporal/binaries';
+import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
+import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
+import { EpaClient } from '../src/temporal/epa-client';
+import { benchPerson, benchUln, pct, pool, rssMiB } from './common';
+import { noopUpdate, type noopWorkflow, type timerWorkflow } from './noop-workflows';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = arg('n', 10_000);
+const CONCURRENCY = arg('concurrency', 32);
+const BATCH = arg('batch', Math.min(500, N));
+const SAMPLES = Math.min(arg('samples', 300), N);
+const TIMERS = arg('timers', Math.min(1000, N));
+const CACHE = arg('cache', 1000);
+const WORKERS = arg('workers', 2);
+const QUEUE = 'epa';
+const NOOP_QUEUE = 'bench-noop';
+
+async function nullSmtp(): Promise<{ url: string; accepted: () => number; close(): Promise<void> }> {
+  let accepted = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _s, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        accepted++;
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${port}`, accepted: () => accepted, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function median<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const times: number[] = [];
+  let value!: T;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    value = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: Number(pct(times, 0.5).toFixed(0)), value };
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-bench-cluster-'));
+  const log = (line: string): void => console.log(`[bench] ${line}`);
+  log(`N=${N}: PostgreSQL + Temporal server in ${dir}; ${WORKERS} EPA worker processes; batches of ${BATCH}`);
+  const smtp = await nullSmtp();
+  const stack = await startClusterStack({
+    dir,
+    pgPort: await freePort(),
+    temporalPort: await freeServerPort(),
+    namespace: 'epa-bench',
+    log,
+  });
+  const env = {
+    ...stack.env,
+    TEMPORAL_TASK_QUEUE: QUEUE,
+    SMTP_URL: smtp.url,
+    EPA_DATA_DIR: path.join(dir, 'app'),
+    EPA_MAX_CACHED_WORKFLOWS: String(CACHE),
+    EPA_WORKER_LOG_LEVEL: 'WARN',
+  };
+  await runMigrateProcess(env, log);
+  const startWorkers = (): ChildProcess[] =>
+    Array.from({ length: WORKERS }, (_, i) => spawnEpaFlow('worker', env, { name: `worker-${i + 1}`, output: log }));
+  let workers = startWorkers();
+  const noopBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./noop-workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const startNoopWorker = async () => {
+    const nativeConnection = await NativeConnection.connect({ address: stack.server.address });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: stack.namespace,
+      taskQueue: NOOP_QUEUE,
+      workflowBundle: noopBundle,
+      maxCachedWorkflows: CACHE,
+    });
+    const running = worker.run();
+    return {
+      async stop() {
+        worker.shutdown();
+        await running;
+        await nativeConnection.close();
+      },
+    };
+  };
+  let noop = await startNoopWorker();
+  let connection = await Connection.connect({ address: stack.server.address });
+  let client = new Client({ connection, namespace: stack.namespace });
+  let epa = new EpaClient(client, QUEUE);
+  const results: Record<string, number | string> = {
+    n: N,
+    batch: BATCH,
+    concurrency: CONCURRENCY,
+    workers: WORKERS,
+    cpus: os.cpus().length,
+    node: process.version,
+    temporalServer: 'v1.32.2 on PostgreSQL 15 (persistence + SQL visibility)',
+  };
+  try {
+    // (a) starts, interleaved: EPA batch, no-op batch, EPA batch, …
+    let epaMs = 0;
+    let noopMs = 0;
+    const startedAt = Date.now();
+    for (let from = 0; from < N; from += BATCH) {
+      const size = Math.min(BATCH, N - from);
+      let t0 = performance.now();
+      await pool(size, CONCURRENCY, (k) => epa.start(benchPerson(from + k, (from + k) % 2 === 0)));
+      epaMs += performance.now() - t0;
+      t0 = performance.now();
+      await pool(size, CONCURRENCY, (k) =>
+        client.workflow.start<typeof noopWorkflow>('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId: `noop-${from + k}` }),
+      );
+      noopMs += performance.now() - t0;
+      if ((from / BATCH) % 20 === 19) log(`${from + size} of each started (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
+    }
+    results.epaStartsPerSecond = Math.round(N / (epaMs / 1000));
+    results.noopStartsPerSecond = Math.round(N / (noopMs / 1000));
+    results.startRatio = Number((noopMs / epaMs).toFixed(3));
+
+    // Every EPA has run its first workflow task (search attributes set: half are overdue).
+    const t = Date.now();
+    for (;;) {
+      const overdue = await epa.count({ overdue: true, running: true, owner: 'epaoAdmin' });
+      if (overdue >= Math.ceil(N / 2)) break;
+      if (Date.now() - t > 3_600_000) throw new Error(`only ${overdue} EPAs overdue after an hour`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    results.settleSeconds = Number(((Date.now() - t) / 1000).toFixed(1));
+    log(`settled in ${results.settleSeconds} s`);
+
+    // (b) Update latency, interleaved one by one.
+    const epaLatency: number[] = [];
+    const noopLatency: number[] = [];
+    const today = londonDateOf(Date.now());
+    for (let s = 0; s < SAMPLES; s++) {
+      const i = 2 * Math.floor((s / SAMPLES) * (N / 2)) + 1; // odd: not overdue, so the overdue count stays N/2
+      let t0 = performance.now();
+      await epa.recordEvent(benchUln(i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
+      epaLatency.push(performance.now() - t0);
+      t0 = performance.now();
+      await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
+      noopLatency.push(performance.now() - t0);
+    }
+    results.epaUpdateP50ms = Number(pct(epaLatency, 0.5).toFixed(1));
+    results.epaUpdateP99ms = Number(pct(epaLatency, 0.99).toFixed(1));
+    results.noopUpdateP50ms = Number(pct(noopLatency, 0.5).toFixed(1));
+    results.noopUpdateP99ms = Number(pct(noopLatency, 0.99).toFixed(1));
+    results.updateP99Ratio = Number((pct(epaLatency, 0.99) / pct(noopLatency, 0.99)).toFixed(2));
+
+    // (c) The overdue board's first page with its total, and the whole ops board.
+    const now = Date.now();
+    const url = (id: string) => `http://temporal.example/${id}`;
+    const firstPage = await median(5, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now));
+    results.overdueFirstPageMs = firstPage.ms;
+    results.overdueTotal = firstPage.value.total;
+    results.overdueFirstPageCalls = firstPage.value.calls;
+    const lastPage = Math.max(1, Math.ceil(firstPage.value.total / 50));
+    results.overdueLastPageMs = (
+      await median(3, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', lastPage, 50, now))
+    ).ms;
+    results.opsBoardMs = (await median(3, () => opsBoard(epa, now, url, {}))).ms;
+
+    // (d) The full overdue CSV.
+    const csv = await median(3, async () => overdueCsv(await boardCsvRows(epa, now, url, {})));
+    results.overdueCsvMs = csv.ms;
+    results.overdueCsvRows = csv.value.trim().split('\n').length - 1;
+
+    // (e) Memory and storage.
+    results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
+    results.maxCachedWorkflows = CACHE;
+    const pg = new PgClient({ connectionString: stack.pg.url('postgres') });
+    await pg.connect();
+    const sizes = await pg.query<{ datname: string; bytes: string }>(
+      'SELECT datname, pg_database_size(datname)::text AS bytes FROM pg_database WHERE datname = ANY($1)',
+      [[TEMPORAL_DATABASES.persistence, TEMPORAL_DATABASES.visibility, APP_DATABASE]],
+    );
+    await pg.end();
+    const bytes = sizes.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
+    results.postgresMiB = Number((bytes / 2 ** 20).toFixed(0));
+    results.postgresKiBPerWorkflow = Number((bytes / 1024 / (2 * N)).toFixed(1));
+    results.mailAccepted = smtp.accepted();
+
+    // (f) Timers due while everything but PostgreSQL is down.
+    const dueAt = Date.now() + 20_000;
+    await pool(TIMERS, CONCURRENCY, (k) =>
+      client.workflow.start<typeof timerWorkflow>('timerWorkflow', {
+        taskQueue: NOOP_QUEUE,
+        workflowId: `timer-${k}`,
+        args: [dueAt],
+      }),
+    );
+    await Promise.all(workers.map((w) => stopProcess(w)));
+    await noop.stop();
+    await connection.close();
+    await stack.server.stop();
+    const waitMs = dueAt + 5_000 - Date.now();
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    const restart = Date.now();
+    await stack.restartServer('stop');
+    connection = await Connection.connect({ address: stack.server.address });
+    client = new Client({ connection, namespace: stack.namespace });
+    epa = new EpaClient(client, QUEUE);
+    workers = startWorkers();
+    noop = await startNoopWorker();
+    for (;;) {
+      const fired = (await client.workflow.count('WorkflowType = "timerWorkflow" AND ExecutionStatus = "Completed"')).count;
+      if (fired >= TIMERS) break;
+      if (Date.now() - restart > 1_800_000)
+        throw new Error(`only ${fired} of ${TIMERS} timers fired 30 minutes after the restart`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    results.timersAfterRestart = TIMERS;
+    results.timersFiredSecondsAfterRestart = Number(((Date.now() - restart) / 1000).toFixed(1));
+  } finally {
+    await Promise.all(workers.map((w) => stopProcess(w)));
+    await noop.stop().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    await stack.stop();
+    await smtp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rows: [string, string][] = [
+    ['EPA starts/s (interleaved)', `${results.epaStartsPerSecond}`],
+    ['no-op starts/s (interleaved)', `${results.noopStartsPerSecond}`],
+    ['EPA / no-op start ratio (target ≥ 0.95)', `${results.startRatio}`],
+    ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
+    ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
+    ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
+    [`overdue first page of 50 + total ${results.overdueTotal} (ms) (target < 300)`, `${results.overdueFirstPageMs}`],
+    ['overdue last page (ms)', `${results.overdueLastPageMs}`],
+    ['ops board: page, stage counts, next 14 days (ms)', `${results.opsBoardMs}`],
+    [`full overdue CSV, ${results.overdueCsvRows} rows (ms)`, `${results.overdueCsvMs}`],
+    ['EPA worker RSS (MiB) (target < 1024)', `${results.workerRssMiB}`],
+    ['PostgreSQL (MiB) / per workflow (KiB)', `${results.postgresMiB} / ${results.postgresKiBPerWorkflow}`],
+    [`${results.timersAfterRestart} timers fired after the restart (s)`, `${results.timersFiredSecondsAfterRestart}`],
+    ['first tasks settled (s)', `${results.settleSeconds}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\nepa-flow cluster benchmark, N=${N}, ${os.cpus().length} CPUs, Node ${process.version}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  const out = path.resolve(__dirname, '../../bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, `cluster-${N}.json`), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote bench-results/cluster-${N}.json`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
