@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { Client as PgClient } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { boardCsvRows, opsBoard, overdueCsv } from '../src/app/epas';
-import { pageInDayOrder } from '../src/app/day-order';
+import { forgetCounts, pageInDayOrder } from '../src/app/day-order';
 import { londonDateOf } from '../src/calendar';
 import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
@@ -156,12 +156,14 @@ async function main(): Promise<void> {
     results.noopStartsPerSecond = Math.round(N / (noopMs / 1000));
     results.startRatio = Number((noopMs / epaMs).toFixed(3));
 
-    // Every EPA has run its first workflow task (search attributes set: half are overdue).
+    // Every EPA has run its first workflow task (its patch markers are in TemporalChangeVersion).
     const t = Date.now();
     for (;;) {
-      const overdue = await epa.count({ overdue: true, running: true, owner: 'epaoAdmin' });
-      if (overdue >= Math.ceil(N / 2)) break;
-      if (Date.now() - t > 3_600_000) throw new Error(`only ${overdue} EPAs overdue after an hour`);
+      const settled = (
+        await client.workflow.count('WorkflowType = "epaWorkflow" AND TemporalChangeVersion = "listing-attributes"')
+      ).count;
+      if (settled >= N) break;
+      if (Date.now() - t > 3_600_000) throw new Error(`only ${settled} EPAs had run their first task after an hour`);
       await new Promise((r) => setTimeout(r, 2000));
     }
     results.settleSeconds = Number(((Date.now() - t) / 1000).toFixed(1));
@@ -189,8 +191,14 @@ async function main(): Promise<void> {
     // (c) The overdue board's first page with its total, and the whole ops board.
     const now = Date.now();
     const url = (id: string) => `http://temporal.example/${id}`;
-    const firstPage = await median(5, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now));
+    const firstPage = await median(5, () => {
+      forgetCounts(); // cold: every count made afresh
+      return pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now);
+    });
     results.overdueFirstPageMs = firstPage.ms;
+    results.overdueFirstPageWarmMs = (
+      await median(5, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now))
+    ).ms;
     results.overdueTotal = firstPage.value.total;
     results.overdueFirstPageCalls = firstPage.value.calls;
     const lastPage = Math.max(1, Math.ceil(firstPage.value.total / 50));
@@ -265,7 +273,8 @@ async function main(): Promise<void> {
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
     ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
-    [`overdue first page of 50 + total ${results.overdueTotal} (ms) (target < 300)`, `${results.overdueFirstPageMs}`],
+    [`overdue first page of 50 + total ${results.overdueTotal}, cold (ms) (target < 300)`, `${results.overdueFirstPageMs}`],
+    ['overdue first page, bounds counted in the last 15 s (ms)', `${results.overdueFirstPageWarmMs}`],
     ['overdue last page (ms)', `${results.overdueLastPageMs}`],
     ['ops board: page, stage counts, next 14 days (ms)', `${results.opsBoardMs}`],
     [`full overdue CSV, ${results.overdueCsvRows} rows (ms)`, `${results.overdueCsvMs}`],

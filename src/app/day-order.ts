@@ -27,6 +27,22 @@ function cutFilter(filter: EpaFilter, attribute: DayOrderedAttribute, before: st
   return attribute === 'overdueSince' ? { ...filter, overdueSinceBefore: before } : { ...filter, nextDeadlineBefore: before };
 }
 
+/**
+ * Counts below each cut, kept for 15 s per filter: paging on, or refreshing the board, reuses them
+ * (the total is counted afresh every time; a page's bounds may be up to 15 s old).
+ */
+const CUT_CACHE_MS = 15_000;
+const recentCuts = new Map<string, { count: number; at: number }>();
+setInterval(() => {
+  const now = Date.now();
+  for (const [key, entry] of recentCuts) if (now - entry.at >= CUT_CACHE_MS) recentCuts.delete(key);
+}, CUT_CACHE_MS).unref();
+
+/** Forgets the cached counts (tests). */
+export function forgetCounts(): void {
+  recentCuts.clear();
+}
+
 const latest = (a: string | undefined, b: string): string => (a !== undefined && Date.parse(a) > Date.parse(b) ? a : b);
 
 function valueOf(row: EpaListing, attribute: DayOrderedAttribute): string {
@@ -73,11 +89,19 @@ export async function pageInDayOrder(
   const cut = (i: number): string => `${addDays(firstDay, i)}T12:00:00Z`;
   const last = 2 * DAYS_EACH_WAY;
   const memo = new Map<number, Promise<number>>([[-1, Promise.resolve(0)]]);
+  const cacheKey = (i: number): string => `${attribute} ${JSON.stringify(filter)} ${cut(i)}`;
   const f = (i: number): Promise<number> => {
     if (i > last) return Promise.resolve(withValue);
     let known = memo.get(i);
     if (!known) {
-      known = count(cutFilter(filter, attribute, cut(i)));
+      const cached = recentCuts.get(cacheKey(i));
+      known =
+        cached && Date.now() - cached.at < CUT_CACHE_MS
+          ? Promise.resolve(cached.count)
+          : count(cutFilter(filter, attribute, cut(i))).then((n) => {
+              recentCuts.set(cacheKey(i), { count: n, at: Date.now() });
+              return n;
+            });
       memo.set(i, known);
     }
     return known;
