@@ -28,8 +28,8 @@ import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
 import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
 import { EpaClient } from '../src/temporal/epa-client';
-import { benchPerson, benchUln, pct, pool, rssMiB } from './common';
-import { noopUpdate, type noopWorkflow, type timerWorkflow } from './noop-workflows';
+import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -170,23 +170,7 @@ async function main(): Promise<void> {
     log(`settled in ${results.settleSeconds} s`);
 
     // (b) Update latency, interleaved one by one.
-    const epaLatency: number[] = [];
-    const noopLatency: number[] = [];
-    const today = londonDateOf(Date.now());
-    for (let s = 0; s < SAMPLES; s++) {
-      const i = 2 * Math.floor((s / SAMPLES) * (N / 2)) + 1; // odd: not overdue, so the overdue count stays N/2
-      let t0 = performance.now();
-      await epa.recordEvent(benchUln(i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
-      epaLatency.push(performance.now() - t0);
-      t0 = performance.now();
-      await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
-      noopLatency.push(performance.now() - t0);
-    }
-    results.epaUpdateP50ms = Number(pct(epaLatency, 0.5).toFixed(1));
-    results.epaUpdateP99ms = Number(pct(epaLatency, 0.99).toFixed(1));
-    results.noopUpdateP50ms = Number(pct(noopLatency, 0.5).toFixed(1));
-    results.noopUpdateP99ms = Number(pct(noopLatency, 0.99).toFixed(1));
-    results.updateP99Ratio = Number((pct(epaLatency, 0.99) / pct(noopLatency, 0.99)).toFixed(2));
+    Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
 
     // (c) The overdue board's first page with its total, and the whole ops board.
     const now = Date.now();

@@ -17,8 +17,8 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/temporal/epa-client';
-import { benchPerson, benchUln, pct, pool, rssMiB } from './common';
-import { noopUpdate, type noopWorkflow } from './noop-workflows';
+import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import type { noopWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -89,24 +89,7 @@ async function main(): Promise<void> {
     results.settleSeconds = Number(((Date.now() - t) / 1000).toFixed(1));
 
     // (b) Update latency, one at a time, on random EPAs / no-op workflows.
-    const epaLatency: number[] = [];
-    const noopLatency: number[] = [];
-    const today = londonDateOf(Date.now());
-    for (let s = 0; s < SAMPLES; s++) {
-      const i = 2 * Math.floor((s / SAMPLES) * (N / 2)) + 1; // odd: EPAs not overdue, so the overdue count stays N/2
-      let t0 = performance.now();
-      // An override stands in for the gateway evidence (001 §4, 002): the figure is the Update's cost, not the checklist.
-      await epa.recordEvent(benchUln(i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
-      epaLatency.push(performance.now() - t0);
-      t0 = performance.now();
-      await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
-      noopLatency.push(performance.now() - t0);
-    }
-    results.epaUpdateP50ms = Number(pct(epaLatency, 0.5).toFixed(1));
-    results.epaUpdateP99ms = Number(pct(epaLatency, 0.99).toFixed(1));
-    results.noopUpdateP50ms = Number(pct(noopLatency, 0.5).toFixed(1));
-    results.noopUpdateP99ms = Number(pct(noopLatency, 0.99).toFixed(1));
-    results.updateP99Ratio = Number((pct(epaLatency, 0.99) / pct(noopLatency, 0.99)).toFixed(2));
+    Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
 
     // (c) Listing the overdue EPAs (visibility + memo; no workflow is queried).
     const times: number[] = [];

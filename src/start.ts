@@ -11,12 +11,11 @@ import { buildApi } from './api/server';
 import { loadConfig } from './config';
 import { startMailCatcher } from './dev/mail-catcher';
 import { startDevServer } from './temporal/dev-server';
-import { EpaClient } from './temporal/epa-client';
 import { dataConverter } from './temporal/connection';
 import { Runtime } from '@temporalio/worker';
 import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
-import { firstAdmin, localTokens, sessionSecret } from './processes/local-secrets';
+import { apiOptions, firstAdmin } from './processes/local-secrets';
 import { FileUserStore } from './store/user-store';
 
 async function main(): Promise<void> {
@@ -45,23 +44,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const users = new FileUserStore(config.usersFile);
   const admin = await firstAdmin(users);
-  const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
-  const api = buildApi({
-    epa: new EpaClient(
-      new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) }),
-      config.TEMPORAL_TASK_QUEUE,
-    ),
-    adminTokens: tokens.admin,
-    opsTokens: tokens.ops,
-    defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
-    temporalUiUrl: server.uiUrl ?? config.TEMPORAL_UI_URL,
-    namespace: config.TEMPORAL_NAMESPACE,
-    logger: { level: config.EPA_LOG_LEVEL },
-    users,
-    sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
-    https: config.EPA_HTTPS,
-    serviceName: config.EPA_FROM_NAME,
-  });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
+  const options = apiOptions(config, client, users, server.uiUrl ?? config.TEMPORAL_UI_URL);
+  const api = buildApi(options);
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 
   console.log(`
@@ -70,8 +55,8 @@ epa-flow is running (data: ${config.EPA_DATA_DIR})
   API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
   Temporal       ${server.address}     UI: ${server.uiUrl}
   Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}
-  Admin token    ${tokens.admin[0]}
-  Ops token      ${tokens.ops[0] ?? '(none)'}
+  Admin token    ${options.adminTokens[0]}
+  Ops token      ${options.opsTokens[0] ?? '(none)'}
 Load demo EPAs:  npm run demo     Stop: Ctrl-C
 `);
 

@@ -6,8 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { ApiOptions } from '../api/server';
 import { addUser } from '../app/users';
+import type { Config } from '../config';
 import type { UserStore } from '../store/user-store';
+import { EpaClient } from '../temporal/epa-client';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */
 export function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
@@ -34,4 +38,22 @@ export async function firstAdmin(store: UserStore): Promise<string | undefined> 
   if ((await store.list()).length > 0) return undefined;
   const { user, password } = await addUser(store, { username: 'admin', name: 'First admin', role: 'admin' });
   return `${user.username} / ${password}   (shown once: add named accounts with npx epa users add)`;
+}
+
+/** The API's options from the configuration: what `npm start` and `epa-flow api` both serve. */
+export function apiOptions(config: Config, client: Client, users: UserStore, temporalUiUrl: string): ApiOptions {
+  const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
+  return {
+    epa: new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
+    adminTokens: tokens.admin,
+    opsTokens: tokens.ops,
+    defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
+    temporalUiUrl,
+    namespace: config.TEMPORAL_NAMESPACE,
+    logger: { level: config.EPA_LOG_LEVEL },
+    users,
+    sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
+    https: config.EPA_HTTPS,
+    serviceName: config.EPA_FROM_NAME,
+  };
 }

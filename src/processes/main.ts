@@ -16,7 +16,6 @@ import { buildApi } from '../api/server';
 import { loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
-import { EpaClient } from '../temporal/epa-client';
 import { ensureNamespace } from '../temporal/namespace';
 import { rules } from '../plans';
 import { databasePool, describeDatabase } from '../store/database';
@@ -24,7 +23,7 @@ import { migrate } from '../store/migrations';
 import { FileUserStore } from '../store/user-store';
 import { redactingLogger } from '../../workers/logger';
 import { startWorker } from '../../workers/main';
-import { firstAdmin, localTokens, sessionSecret } from './local-secrets';
+import { apiOptions, firstAdmin } from './local-secrets';
 import { buildCodecServer } from './codec-server';
 import { EncryptionCodec, parsePayloadKeys } from '../temporal/payload-codec';
 
@@ -67,20 +66,7 @@ export async function runApi(config: Config, out: Out): Promise<() => Promise<vo
   const client = await connectClient(config);
   const users = new FileUserStore(config.usersFile);
   const admin = await firstAdmin(users);
-  const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
-  const api = buildApi({
-    epa: new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
-    adminTokens: tokens.admin,
-    opsTokens: tokens.ops,
-    defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
-    temporalUiUrl: config.TEMPORAL_UI_URL,
-    namespace: config.TEMPORAL_NAMESPACE,
-    logger: { level: config.EPA_LOG_LEVEL },
-    users,
-    sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
-    https: config.EPA_HTTPS,
-    serviceName: config.EPA_FROM_NAME,
-  });
+  const api = buildApi(apiOptions(config, client, users, config.TEMPORAL_UI_URL));
   const url = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
   out(`epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})`);
   if (admin) out(`first admin: ${admin}`);
