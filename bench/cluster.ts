@@ -75,6 +75,13 @@ async function median<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: numb
   return { ms: Number(pct(times, 0.5).toFixed(0)), value };
 }
 
+/** Each phase's figures as they come (bench-results/cluster-N.partial.json): a long run stopped early still tells. */
+function savePartial(results: Record<string, number | string>): void {
+  const out = path.resolve(__dirname, '../../bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, `cluster-${N}.partial.json`), JSON.stringify(results, null, 2) + '\n');
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-bench-cluster-'));
@@ -150,11 +157,21 @@ async function main(): Promise<void> {
         client.workflow.start<typeof noopWorkflow>('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId: `noop-${from + k}` }),
       );
       noopMs += performance.now() - t0;
-      if ((from / BATCH) % 20 === 19) log(`${from + size} of each started (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
+      if ((from / BATCH) % 20 === 19) {
+        log(`${from + size} of each started (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
+        savePartial({
+          ...results,
+          startedSoFar: from + size,
+          epaStartsPerSecondSoFar: Math.round((from + size) / (epaMs / 1000)),
+          noopStartsPerSecondSoFar: Math.round((from + size) / (noopMs / 1000)),
+          startRatioSoFar: Number((noopMs / epaMs).toFixed(3)),
+        });
+      }
     }
     results.epaStartsPerSecond = Math.round(N / (epaMs / 1000));
     results.noopStartsPerSecond = Math.round(N / (noopMs / 1000));
     results.startRatio = Number((noopMs / epaMs).toFixed(3));
+    savePartial(results);
 
     // Every EPA has run its first workflow task (its patch markers are in TemporalChangeVersion).
     const t = Date.now();
@@ -167,10 +184,12 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     results.settleSeconds = Number(((Date.now() - t) / 1000).toFixed(1));
+    savePartial(results);
     log(`settled in ${results.settleSeconds} s`);
 
     // (b) Update latency, interleaved one by one.
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+    savePartial(results);
 
     // (c) The overdue board's first page with its total, and the whole ops board.
     const now = Date.now();
@@ -190,11 +209,13 @@ async function main(): Promise<void> {
       await median(3, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', lastPage, 50, now))
     ).ms;
     results.opsBoardMs = (await median(3, () => opsBoard(epa, now, url, {}))).ms;
+    savePartial(results);
 
     // (d) The full overdue CSV.
     const csv = await median(3, async () => overdueCsv(await boardCsvRows(epa, now, url, {})));
     results.overdueCsvMs = csv.ms;
     results.overdueCsvRows = csv.value.trim().split('\n').length - 1;
+    savePartial(results);
 
     // (e) Memory and storage.
     results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
@@ -209,6 +230,7 @@ async function main(): Promise<void> {
     const bytes = sizes.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
     results.postgresMiB = Number((bytes / 2 ** 20).toFixed(0));
     results.postgresKiBPerWorkflow = Number((bytes / 1024 / (2 * N)).toFixed(1));
+    savePartial(results);
     results.mailAccepted = smtp.accepted();
 
     // (f) Timers due while everything but PostgreSQL is down.
