@@ -87,7 +87,8 @@ export async function pageInDayOrder(
 
   const firstDay = addDays(londonDateOf(now), -DAYS_EACH_WAY);
   const cut = (i: number): string => `${addDays(firstDay, i)}T12:00:00Z`;
-  const last = 2 * DAYS_EACH_WAY;
+  // A missed deadline expired in the past: its cuts end tomorrow. A next deadline may lie ten years ahead.
+  const last = attribute === 'overdueSince' ? DAYS_EACH_WAY + 1 : 2 * DAYS_EACH_WAY;
   const memo = new Map<number, Promise<number>>([[-1, Promise.resolve(0)]]);
   const cacheKey = (i: number): string => `${attribute} ${JSON.stringify(filter)} ${cut(i)}`;
   const f = (i: number): Promise<number> => {
@@ -130,7 +131,11 @@ export async function pageInDayOrder(
 
   const rows: EpaListing[] = [];
   if (start < withValue) {
-    const [from, to] = await Promise.all([smallestCut(start + 1).then((i) => i - 1), smallestCut(Math.min(end, withValue))]);
+    // The first page needs no lower bound: it starts at the earliest value.
+    const [from, to] = await Promise.all([
+      start === 0 ? Promise.resolve(-1) : smallestCut(start + 1).then((i) => i - 1),
+      smallestCut(Math.min(end, withValue)),
+    ]);
     const before = await f(from);
     // The upper cut is always set (at most ten years ahead), which also leaves out EPAs without the attribute.
     const upper = cut(Math.min(to, last + 1));
