@@ -5,11 +5,12 @@
  * An attribute that holds an instant once per London day (a deadline's expiry, the end of its day)
  * splits at noon UTC of each day, which never equals such an instant. f(i) = how many EPAs match
  * with the attribute before cut i is monotonic, so the cut where a page starts and the one where it
- * ends are found by a k-way search: 8 counts at once per round, five rounds over twenty years of
- * days. EPAs without the attribute (started before it existed) come last, in ULN order.
+ * ends are found by a k-way search: 8 counts at once per round, four rounds over the ten years
+ * before today (missed deadlines), five over twenty (next deadlines); the first page searches only
+ * its end. EPAs without the attribute (started before it existed) come last, in ULN order.
  *
- * Cost: about 5 rounds of counts (each a single indexed COUNT in PostgreSQL) plus one fetch of the
- * rows between the cuts: the page's rows and those that share their first and last day.
+ * Cost: those rounds of counts (one COUNT each in PostgreSQL, cached for 15 s) plus one fetch of
+ * the rows between the cuts: the page's rows and those that share their first and last day.
  */
 import { addDays, londonDateOf } from '../calendar';
 import type { EpaClient, EpaFilter, EpaListing } from '../temporal/epa-client';
