@@ -149,7 +149,9 @@ const typedEvent = fc
     const keep = new Set(['on', ...(fieldsOf[t] ?? [])]);
     return [t, Object.fromEntries(Object.entries(p).filter(([k]) => keep.has(k)))];
   });
-const event = fc.oneof({ weight: 1, arbitrary: fc.tuple(type, payload) }, { weight: 1, arbitrary: typedEvent });
+// Typed events weigh three times the wholly random ones, so enough are accepted to move the EPA on
+// (at even weights, 3 of 200 were accepted in one CI run, below the test's floor of 5).
+const event = fc.oneof({ weight: 1, arbitrary: fc.tuple(type, payload) }, { weight: 3, arbitrary: typedEvent });
 
 async function history() {
   return (await stack.client.workflow.getHandle(`epa-${input.uln}`).fetchHistory()).events ?? [];
