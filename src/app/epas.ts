@@ -260,6 +260,16 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
   };
   const page = pageNumber(raw.page);
   if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
+  const sort = query.sort as EpaSort;
+  const registry = rules();
+  const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
+  if (sort === 'next' && !query.q && !query.provider && !query.due) {
+    // Sorted by next deadline with only search-attribute filters: paged on the server by counting
+    // (day-order.ts), without reading every matching EPA.
+    const found = await pageInDayOrder(epa, filter, 'nextDeadline', page, PAGE_SIZE, now);
+    const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
+    return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
+  }
   let rows = await epa.list(filter);
   const q = query.q.toLowerCase();
   if (q) rows = rows.filter((r) => r.apprentice.toLowerCase().includes(q) || r.uln.includes(q.replace(/\s+/g, '')));
@@ -269,7 +279,6 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
     const by = addDays(londonDateOf(now), Number(query.due));
     rows = rows.filter((r) => r.running && r.nextDeadline !== null && r.nextDeadline.due <= by);
   }
-  const sort = query.sort as EpaSort;
   const key = (r: EpaListing): string =>
     sort === 'next'
       ? (r.nextDeadline?.due ?? '9999')
@@ -278,7 +287,6 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
         : String(r[sort]).toLowerCase();
   rows.sort((a, b) => key(a).localeCompare(key(b)) || a.uln.localeCompare(b.uln));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const registry = rules();
   return {
     rows: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
     total: rows.length,
@@ -287,7 +295,7 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
     pageSize: PAGE_SIZE,
     sort,
     query,
-    choices: { stages, standards: registry.standardIds, epaos: registry.epaoIds },
+    choices,
   };
 }
 
