@@ -26,6 +26,7 @@ import { forgetCounts, pageInDayOrder } from '../src/app/day-order';
 import { londonDateOf } from '../src/calendar';
 import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
+import { quiet } from '../src/cluster/postgres';
 import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
 import { EpaClient } from '../src/temporal/epa-client';
 import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
@@ -61,6 +62,7 @@ async function nullSmtp(): Promise<{ url: string; accepted: () => number; close(
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  server.on('error', () => undefined); // senders killed mid-message reset their connections
   return { url: `smtp://127.0.0.1:${port}`, accepted: () => accepted, close: () => new Promise((r) => server.close(() => r())) };
 }
 
@@ -220,7 +222,7 @@ async function main(): Promise<void> {
     // (e) Memory and storage.
     results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
     results.maxCachedWorkflows = CACHE;
-    const pg = new PgClient({ connectionString: stack.pg.url('postgres') });
+    const pg = quiet(new PgClient({ connectionString: stack.pg.url('postgres') }));
     await pg.connect();
     const sizes = await pg.query<{ datname: string; bytes: string }>(
       'SELECT datname, pg_database_size(datname)::text AS bytes FROM pg_database WHERE datname = ANY($1)',

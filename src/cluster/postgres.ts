@@ -94,12 +94,22 @@ function initialise(dir: string, owner: { uid: number; gid: number } | undefined
   return password;
 }
 
+/**
+ * A short-lived client whose socket may be cut after its last query (the server starting, or
+ * stopping): such a late 'error' event is not an error of ours, and unhandled it would end the
+ * process. Query failures still reject their promises.
+ */
+export function quiet<T extends Client>(client: T): T {
+  client.on('error', () => undefined);
+  return client;
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let last: unknown;
   while (Date.now() - started < timeoutMs) {
     if (child.exitCode !== null) throw new Error(`PostgreSQL exited with ${child.exitCode} while starting (see its log)`);
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    const client = quiet(new Client({ connectionString: url, connectionTimeoutMillis: 2000 }));
     try {
       await client.connect();
       await client.query('SELECT 1');
@@ -168,7 +178,7 @@ export async function startPostgres(options: { dir: string; port: number; log?: 
     url,
     async ensureDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name this project uses: ${name}`);
-      const client = new Client({ connectionString: url('postgres') });
+      const client = quiet(new Client({ connectionString: url('postgres') }));
       await client.connect();
       try {
         const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

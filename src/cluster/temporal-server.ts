@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import YAML from 'yaml';
 import { portInUse } from '../temporal/binaries';
 import type { ClusterBinaries } from './binaries';
+import { quiet } from './postgres';
 
 export interface PgEndpoint {
   host: string;
@@ -27,7 +28,7 @@ export const TEMPORAL_DATABASES = { persistence: 'temporal', visibility: 'tempor
 type Log = (line: string) => void;
 
 async function hasSchemaVersionTable(pg: PgEndpoint, database: string): Promise<boolean> {
-  const client = new Client({ ...pg, database });
+  const client = quiet(new Client({ ...pg, database }));
   await client.connect();
   try {
     const { rows } = await client.query<{ t: string | null }>("SELECT to_regclass('schema_version')::text AS t");
@@ -55,7 +56,7 @@ export async function migrateTemporalSchemas(bins: ClusterBinaries, pg: PgEndpoi
   };
   for (const [kind, database] of Object.entries(TEMPORAL_DATABASES)) {
     const schema = path.join(bins.schemaDir, kind === 'persistence' ? 'temporal' : 'visibility', 'versioned');
-    const admin = new Client({ ...pg, database: 'postgres' });
+    const admin = quiet(new Client({ ...pg, database: 'postgres' }));
     await admin.connect();
     try {
       const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -36,6 +36,9 @@ export async function startMailCatcher(outboxDir: string, port: number): Promise
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  // A sender that dies mid-conversation resets its connection: smtp-server reports it as an error
+  // event, which must not end `npm start`.
+  server.on('error', () => undefined);
   const address = server.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return {

@@ -180,6 +180,7 @@ test('PostgreSQL killed -9 and restarted, then the Temporal server: nothing lost
   const { expected } = await expectExactlyOnce();
   // The shared record holds one row per accepted message, and no ULN.
   const pool = new Pool({ connectionString: stack.env.EPA_DATABASE_URL });
+  pool.on('error', () => undefined);
   try {
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM epa_sent_message');
     expect(Number(rows[0]!.n)).toBe(smtp.received.length);

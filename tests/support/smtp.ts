@@ -145,6 +145,9 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  // A sender that dies mid-conversation (a worker killed -9) resets its connection: the server
+  // reports it as an error event, which must not end the test process.
+  server.on('error', () => undefined);
   const address = server.server.address();
   state.port = typeof address === 'object' && address ? address.port : 0;
   state.url = `smtp://127.0.0.1:${state.port}`;
