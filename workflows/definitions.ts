@@ -6,7 +6,7 @@ import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
-import type { Role } from '../src/epa/deadlines';
+import { mostUrgentMissed, type Role } from '../src/epa/deadlines';
 import type { EpaView } from '../src/epa/evaluate';
 import { filterKey } from '../src/temporal/search-attributes';
 import type { EpaStart, People, RestartNote } from '../src/epa/people';
@@ -133,7 +133,7 @@ export interface ListingAttributes {
 }
 
 export function listingAttributes(people: Pick<People, 'apprentice' | 'provider'>, v: EpaView): ListingAttributes {
-  const urgent = v.deadlines.filter((d) => d.status === 'missed').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  const urgent = mostUrgentMissed(v.deadlines);
   return {
     apprenticeKey: filterKey(people.apprentice.name),
     providerKey: filterKey(people.provider.organisation),

@@ -14,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { postgresBinDir } from './binaries';
 
 export const PG_USER = 'epa';
@@ -104,6 +104,19 @@ export function quiet<T extends Client>(client: T): T {
   return client;
 }
 
+/** Creates database `name` on the server `admin` connects to (any database there), unless it exists. */
+export async function ensureDatabase(admin: ClientConfig, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name this project uses: ${name}`);
+  const client = quiet(new Client(admin));
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let last: unknown;
@@ -176,17 +189,7 @@ export async function startPostgres(options: { dir: string; port: number; log?: 
     user: PG_USER,
     password,
     url,
-    async ensureDatabase(name: string) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name this project uses: ${name}`);
-      const client = quiet(new Client({ connectionString: url('postgres') }));
-      await client.connect();
-      try {
-        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-    },
+    ensureDatabase: (name: string) => ensureDatabase({ connectionString: url('postgres') }, name),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await exited;

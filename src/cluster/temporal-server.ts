@@ -14,7 +14,7 @@ import { Client } from 'pg';
 import YAML from 'yaml';
 import { portInUse } from '../temporal/binaries';
 import type { ClusterBinaries } from './binaries';
-import { quiet } from './postgres';
+import { ensureDatabase, quiet } from './postgres';
 
 export interface PgEndpoint {
   host: string;
@@ -56,14 +56,7 @@ export async function migrateTemporalSchemas(bins: ClusterBinaries, pg: PgEndpoi
   };
   for (const [kind, database] of Object.entries(TEMPORAL_DATABASES)) {
     const schema = path.join(bins.schemaDir, kind === 'persistence' ? 'temporal' : 'visibility', 'versioned');
-    const admin = quiet(new Client({ ...pg, database: 'postgres' }));
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
-    } finally {
-      await admin.end();
-    }
+    await ensureDatabase({ ...pg, database: 'postgres' }, database);
     if (!(await hasSchemaVersionTable(pg, database))) {
       log(`Temporal ${kind} schema: setting up ${database}`);
       tool(database, ['setup-schema', '-v', '0.0']);

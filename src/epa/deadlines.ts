@@ -268,6 +268,11 @@ export function deriveDeadlines(
   return deadlines.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.key.localeCompare(b.key)));
 }
 
+/** The most urgent missed deadline: the one that expired first (its owner must act; the board pages by its expiry). */
+export function mostUrgentMissed(deadlines: readonly Deadline[]): Deadline | undefined {
+  return deadlines.filter((d) => d.status === 'missed').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+}
+
 /** How overdue an EPA is on `today`: its earliest missed deadline and the calendar days since it was due. */
 export function overdueBy(
   missed: readonly { key: string; due: LondonDate }[],

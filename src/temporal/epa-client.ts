@@ -45,7 +45,6 @@ import {
   EpaStage,
   EpaStandard,
   employerKey,
-  filterKey,
 } from './search-attributes';
 import type { Role } from '../epa/deadlines';
 import { stages } from '../epa/state';
@@ -152,14 +151,6 @@ export interface EpaFilter {
   overdueSinceFrom?: string;
   /** Next deadline strictly before this instant (ISO); `null`: none set. */
   nextDeadlineBefore?: string | null;
-  /** The apprentice's name key (filterKey) in [from, below); `startsWith` a prefix of it. */
-  apprenticeKeyFrom?: string;
-  apprenticeKeyBelow?: string;
-  apprenticeKeyMissing?: boolean;
-  /** ULN starting with these digits. */
-  ulnPrefix?: string;
-  /** The training provider's name (any case and spacing). */
-  provider?: string;
   /** An assessment booked (not yet taken) on one of these London dates. */
   bookedOn?: string[];
 }
@@ -169,11 +160,6 @@ const ROLES: readonly Role[] = ['apprentice', 'employer', 'provider', 'assessor'
 const instant = (field: string, value: string): string => {
   if (Number.isNaN(Date.parse(value))) throw new EpaInputError('must be an ISO 8601 instant', field);
   return new Date(Math.floor(Date.parse(value) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-};
-/** A filter key as a quoted visibility value (filterKey's output is a–z, 0–9, space and _). */
-const keyValue = (field: string, value: string): string => {
-  if (!/^[a-z0-9 _]{0,200}$/.test(value)) throw new EpaInputError('not a filter key', field);
-  return `"${value}"`;
 };
 
 const SAFE_VALUE = /^[\p{L}\p{N} .,&'()/-]{1,200}$/u;
@@ -226,14 +212,6 @@ export function visibilityQuery(filter: EpaFilter): string {
   if (filter.nextDeadlineBefore === null) parts.push('EpaNextDeadline IS NULL');
   else if (filter.nextDeadlineBefore !== undefined)
     parts.push(`EpaNextDeadline < "${instant('nextDeadlineBefore', filter.nextDeadlineBefore)}"`);
-  if (filter.apprenticeKeyFrom !== undefined) parts.push(`EpaApprenticeKey >= ${keyValue('name', filter.apprenticeKeyFrom)}`);
-  if (filter.apprenticeKeyBelow !== undefined) parts.push(`EpaApprenticeKey < ${keyValue('name', filter.apprenticeKeyBelow)}`);
-  if (filter.apprenticeKeyMissing) parts.push('EpaApprenticeKey IS NULL');
-  if (filter.ulnPrefix !== undefined) {
-    if (!/^\d{1,10}$/.test(filter.ulnPrefix)) throw new EpaInputError('digits of a ULN', 'uln');
-    parts.push(`WorkflowId STARTS_WITH "epa-${filter.ulnPrefix}"`);
-  }
-  if (filter.provider) parts.push(`EpaProviderKey = "${filterKey(filter.provider)}"`);
   if (filter.bookedOn?.length) {
     if (!filter.bookedOn.every(isLondonDate)) throw new EpaInputError('London dates (YYYY-MM-DD)', 'bookedOn');
     parts.push(`EpaBookingDays IN (${filter.bookedOn.map((d) => `"${d}"`).join(', ')})`);
