@@ -29,6 +29,9 @@ import type { SentRecordStore } from '../src/store/sent-record';
 import { renderMessage } from './templates';
 import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
 
+/** The delivery activities (the worker adds the listing index activity beside them). */
+export type DeliveryActivities = Pick<EpaActivities, 'deliverMessage' | 'deliverNotification'>;
+
 export interface DeliverySettings {
   transport: Transporter;
   from: { name: string; email: string };
@@ -82,7 +85,7 @@ function heartbeat(): void {
 
 type Outcome = MessageResult | { status: 'permanent' | 'transient'; error: SmtpError; messageId: string };
 
-export function createDeliveryActivities(settings: DeliverySettings): EpaActivities {
+export function createDeliveryActivities(settings: DeliverySettings): DeliveryActivities {
   const leaseMs = settings.leaseMs ?? 30_000;
   const every = settings.heartbeatEveryMs ?? 5_000;
   const now = settings.now ?? (() => Date.now());

@@ -1,6 +1,7 @@
 /** The contract between the EPA workflow and the outside world: deliver one notification. */
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
+import type { EpaIndexChange } from '../workflows/definitions';
 
 export interface Recipient {
   role: Role;
@@ -51,4 +52,15 @@ export interface EpaActivities {
    * delivery (patch `per-recipient-delivery`). Kept so that running EPAs started on older code finish.
    */
   deliverNotification(request: DeliveryRequest): Promise<DeliveryResult>;
+  /**
+   * Writes the EPA's row to the listing index (a local activity, patch 'listing-index'): `indexed`,
+   * `stale` when a later version is already there, `none` when this worker has no index (no
+   * database configured: lists then read Temporal's visibility).
+   */
+  indexEpa(change: EpaIndexChange): Promise<'indexed' | 'stale' | 'none'>;
+}
+
+/** Where the listing index activity writes (src/store/pg-listing-index.ts). */
+export interface ListingIndexWriter {
+  put(change: EpaIndexChange): Promise<boolean>;
 }

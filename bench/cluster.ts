@@ -5,9 +5,11 @@
  *  (a) EPA / no-op start ratio, **interleaved**: batches of EPA starts and no-op starts alternate
  *      in one run, so whatever else the machine does hits both alike;
  *  (b) EPA / no-op Update p99 ratio, interleaved one by one;
- *  (c) the overdue board's first page of 50 with its total (the staff page's query), and the ops
- *      board as a whole (with stage counts and the next 14 days);
- *  (d) the full overdue CSV (every overdue EPA);
+ *  (c) the overdue board's first page of 50 with its total (the staff page's query), its last page,
+ *      the ops board as a whole (with stage counts and the next 14 days), and the finder's name
+ *      search: from the listing index in PostgreSQL (what the pages use with a database), and, side
+ *      by side, from Temporal's SQL visibility by counting (the embedded default's way);
+ *  (d) the full overdue CSV (every overdue EPA), from each;
  *  (e) each worker's RSS; PostgreSQL's size per workflow;
  *  (f) timers after a restart: T timer workflows due while workers and the Temporal server are
  *      down; after the restart, how long until every one has fired.
@@ -19,10 +21,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { Client as PgClient } from 'pg';
+import { Client as PgClient, Pool } from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { boardCsvRows, opsBoard, overdueCsv } from '../src/app/epas';
-import { forgetCounts, pageInDayOrder } from '../src/app/day-order';
+import { boardCsvRows, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
+import { forgetCounts } from '../src/app/day-order';
+import { VisibilityListings, type EpaListings } from '../src/app/listings';
+import { PgListingIndex } from '../src/store/pg-listing-index';
 import { londonDateOf } from '../src/calendar';
 import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
@@ -175,12 +179,12 @@ async function main(): Promise<void> {
     results.startRatio = Number((noopMs / epaMs).toFixed(3));
     savePartial(results);
 
-    // Every EPA has run its first workflow task (its patch markers are in TemporalChangeVersion).
+    // Every EPA has run its first workflow task and written its row to the listing index.
+    const appPool = new Pool({ connectionString: stack.env.EPA_DATABASE_URL, max: 8 });
+    const index = new PgListingIndex(appPool);
     const t = Date.now();
     for (;;) {
-      const settled = (
-        await client.workflow.count('WorkflowType = "epaWorkflow" AND TemporalChangeVersion = "listing-attributes"')
-      ).count;
+      const settled = await index.size();
       if (settled >= N) break;
       if (Date.now() - t > 3_600_000) throw new Error(`only ${settled} EPAs had run their first task after an hour`);
       await new Promise((r) => setTimeout(r, 2000));
@@ -193,31 +197,32 @@ async function main(): Promise<void> {
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
     savePartial(results);
 
-    // (c) The overdue board's first page with its total, and the whole ops board.
+    // (c) The overdue board's first page with its total, its last page, the whole ops board and a
+    // name search, from the index and from visibility, side by side; (d) the full overdue CSV from each.
     const now = Date.now();
     const url = (id: string) => `http://temporal.example/${id}`;
-    const firstPage = await median(5, () => {
-      forgetCounts(); // cold: every count made afresh
-      return pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now);
-    });
-    results.overdueFirstPageMs = firstPage.ms;
-    results.overdueFirstPageWarmMs = (
-      await median(5, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', 1, 50, now))
-    ).ms;
-    results.overdueTotal = firstPage.value.total;
-    results.overdueFirstPageCalls = firstPage.value.calls;
-    const lastPage = Math.max(1, Math.ceil(firstPage.value.total / 50));
-    results.overdueLastPageMs = (
-      await median(3, () => pageInDayOrder(epa, { overdue: true, running: true }, 'overdueSince', lastPage, 50, now))
-    ).ms;
-    results.opsBoardMs = (await median(3, () => opsBoard(epa, now, url, {}))).ms;
-    savePartial(results);
-
-    // (d) The full overdue CSV.
-    const csv = await median(3, async () => overdueCsv(await boardCsvRows(epa, now, url, {})));
-    results.overdueCsvMs = csv.ms;
-    results.overdueCsvRows = csv.value.trim().split('\n').length - 1;
-    savePartial(results);
+    const board = { overdue: true, running: true } as const;
+    const measure = async (name: string, listings: EpaListings, cold: () => void): Promise<void> => {
+      const first = await median(5, () => {
+        cold();
+        return listings.page(board, 'overdueSince', 1, 50, now);
+      });
+      results[`${name}FirstPageMs`] = first.ms;
+      results[`${name}FirstPageCalls`] = first.value.calls;
+      results.overdueTotal = first.value.total;
+      const lastPage = Math.max(1, Math.ceil(first.value.total / 50));
+      results[`${name}LastPageMs`] = (await median(3, () => listings.page(board, 'overdueSince', lastPage, 50, now))).ms;
+      results[`${name}OpsBoardMs`] = (await median(3, () => opsBoard(listings, now, url, {}))).ms;
+      results[`${name}NameSearchMs`] = (await median(3, () => findEpas(listings, { q: 'apprentice 12' }, now))).ms;
+      savePartial(results);
+      const csv = await median(3, async () => overdueCsv(await boardCsvRows(listings, now, url, {})));
+      results[`${name}CsvMs`] = csv.ms;
+      results.overdueCsvRows = csv.value.trim().split('\n').length - 1;
+      savePartial(results);
+    };
+    await measure('index', index, () => undefined);
+    await measure('visibility', new VisibilityListings(epa), forgetCounts);
+    await appPool.end();
 
     // (e) Memory and storage.
     results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
@@ -281,11 +286,23 @@ async function main(): Promise<void> {
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
     ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
-    [`overdue first page of 50 + total ${results.overdueTotal}, cold (ms) (target < 300)`, `${results.overdueFirstPageMs}`],
-    ['overdue first page, bounds counted in the last 15 s (ms)', `${results.overdueFirstPageWarmMs}`],
-    ['overdue last page (ms)', `${results.overdueLastPageMs}`],
-    ['ops board: page, stage counts, next 14 days (ms)', `${results.opsBoardMs}`],
-    [`full overdue CSV, ${results.overdueCsvRows} rows (ms)`, `${results.overdueCsvMs}`],
+    [
+      `overdue first page of 50 + total ${results.overdueTotal} (ms) (target < 300): index / visibility`,
+      `${results.indexFirstPageMs} / ${results.visibilityFirstPageMs} (${results.visibilityFirstPageCalls} calls)`,
+    ],
+    ['overdue last page (ms): index / visibility', `${results.indexLastPageMs} / ${results.visibilityLastPageMs}`],
+    [
+      'ops board: page, stage counts, next 14 days (ms): index / visibility',
+      `${results.indexOpsBoardMs} / ${results.visibilityOpsBoardMs}`,
+    ],
+    [
+      'finder name search, page 1 + total (ms): index / visibility',
+      `${results.indexNameSearchMs} / ${results.visibilityNameSearchMs}`,
+    ],
+    [
+      `full overdue CSV, ${results.overdueCsvRows} rows (ms): index / visibility`,
+      `${results.indexCsvMs} / ${results.visibilityCsvMs}`,
+    ],
     ['EPA worker RSS (MiB) (target < 1024)', `${results.workerRssMiB}`],
     ['PostgreSQL (MiB) / per workflow (KiB)', `${results.postgresMiB} / ${results.postgresKiBPerWorkflow}`],
     [`${results.timersAfterRestart} timers fired after the restart (s)`, `${results.timersFiredSecondsAfterRestart}`],

@@ -17,6 +17,8 @@ import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
 import { apiOptions, firstAdmin } from './processes/local-secrets';
 import { FileUserStore } from './store/user-store';
+import { openListings } from './store/listing-source';
+import { EpaClient } from './temporal/epa-client';
 
 async function main(): Promise<void> {
   // This process decides when the worker stops (below), not the SDK's own signal handlers.
@@ -45,7 +47,9 @@ async function main(): Promise<void> {
   const users = new FileUserStore(config.usersFile);
   const admin = await firstAdmin(users);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
-  const options = apiOptions(config, client, users, server.uiUrl ?? config.TEMPORAL_UI_URL);
+  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+  const source = await openListings(config, epa);
+  const options = apiOptions(config, epa, users, server.uiUrl ?? config.TEMPORAL_UI_URL, source.listings);
   const api = buildApi(options);
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 
@@ -66,6 +70,7 @@ Load demo EPAs:  npm run demo     Stop: Ctrl-C
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     await api.close();
+    await source.close();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
     await closeWorker();

@@ -5,10 +5,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createDeliveryActivities, SentStore, transportFromConfig, type SentRecordStore } from '../activities';
+import {
+  createDeliveryActivities,
+  createListingActivities,
+  SentStore,
+  transportFromConfig,
+  type SentRecordStore,
+} from '../activities';
 import { databasePool, describeDatabase } from '../src/store/database';
 import { requireMigrated } from '../src/store/migrations';
 import { PgSentStore } from '../src/store/pg-sent-record';
+import { PgListingIndex } from '../src/store/pg-listing-index';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions, dataConverter } from '../src/temporal/connection';
 import { rules } from '../src/plans';
@@ -21,6 +28,8 @@ export interface StartedWorker {
   transport: string;
   /** Where sent messages are recorded: the data directory's files or PostgreSQL. */
   sentRecord: string;
+  /** Where the listing index is written: PostgreSQL, or none (lists read visibility). */
+  listingIndex: string;
   /** Closes the connection and the database pool (after the worker has stopped). */
   close(): Promise<void>;
 }
@@ -49,7 +58,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     apiKey: typeof opts.apiKey === 'string' ? opts.apiKey : undefined,
   });
   const faultMarker = process.env.EPA_FAULT_KILL_AFTER_SEND;
-  const activities = createDeliveryActivities({
+  const deliveries = createDeliveryActivities({
     transport,
     from: { name: config.EPA_FROM_NAME, email: config.EPA_FROM_EMAIL },
     sent: sent.store,
@@ -64,6 +73,8 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
       },
     }),
   });
+  // The listing index shares the sent record's database; without one, lists read visibility.
+  const activities = { ...deliveries, ...createListingActivities(sent.pool && new PgListingIndex(sent.pool)) };
   const worker = await createEpaWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -80,6 +91,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     connection,
     transport: describe,
     sentRecord: sent.describe,
+    listingIndex: sent.pool ? 'PostgreSQL' : "none (lists read Temporal's visibility)",
     async close() {
       await connection.close();
       await sent.pool?.end();

@@ -159,6 +159,71 @@ export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
   };
 }
 
+/**
+ * One EPA as the listing index keeps it (patch 'listing-index'; src/store/pg-listing-index.ts): what
+ * the finder, the board and the CSV show, filter, sort and page by, without asking each EPA. Names
+ * of the apprentice and organisations only; no contact details.
+ */
+export interface EpaIndexRow {
+  epaId: string;
+  uln: string;
+  apprentice: string;
+  standard: string;
+  epao: string;
+  employer: string;
+  provider: string;
+  stage: string;
+  /** False once the EPA has completed or been withdrawn (its workflow then ends). */
+  running: boolean;
+  overdue: boolean;
+  /** When the most urgent missed deadline expired (ISO instant), and who must act on it; null when none is missed. */
+  overdueSince: string | null;
+  mustAct: Role | null;
+  /** The next open deadline: its key, London date and the instant it expires. */
+  nextDeadline: { key: string; due: string; dueAt: string } | null;
+  missed: { key: string; due: string; component?: string }[];
+  /** Assessments booked and not yet taken, soonest first (London date-times). */
+  bookings: { component: string; at: string }[];
+  /** When the EPA's first run started (ISO instant). */
+  startedAt: string;
+}
+
+/** A row for the index, and its version: a later version replaces an earlier one, never the reverse. */
+export interface EpaIndexChange {
+  row: EpaIndexRow;
+  version: number;
+}
+
+export function listingRow(
+  epaId: string,
+  input: Pick<EpaStart, 'uln' | 'standard' | 'epao'>,
+  people: Pick<People, 'apprentice' | 'employer' | 'provider'>,
+  v: EpaView,
+  startedAt: string,
+): EpaIndexRow {
+  const urgent = mostUrgentMissed(v.deadlines);
+  return {
+    epaId,
+    uln: input.uln,
+    apprentice: people.apprentice.name,
+    standard: input.standard,
+    epao: input.epao,
+    employer: people.employer.organisation,
+    provider: people.provider.organisation,
+    stage: v.stage,
+    running: v.stage !== 'Completed' && v.stage !== 'Withdrawn',
+    overdue: v.overdue,
+    overdueSince: urgent?.dueAt ?? null,
+    mustAct: urgent?.owner ?? null,
+    nextDeadline: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due, dueAt: v.nextDeadline.dueAt } : null,
+    missed: v.deadlines
+      .filter((d) => d.status === 'missed')
+      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
+    bookings: bookedAssessments(v),
+    startedAt,
+  };
+}
+
 /** What continue-as-new carries over. */
 export interface EpaCarry {
   state: EpaState;
@@ -174,6 +239,8 @@ export interface EpaCarry {
   base?: EpaState;
   recorded?: RecordedEvent[];
   inviteOffsets?: Record<string, number>;
+  /** The version of the last row written to the listing index (patch 'listing-index'). */
+  indexVersion?: number;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

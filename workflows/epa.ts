@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   patched,
   setHandler,
   upsertMemo,
@@ -65,11 +66,13 @@ import {
   listingAttributes,
   bookedAssessments,
   listingMemo,
+  listingRow,
   LOG_ENTRIES_KEPT,
   SENT_KEYS_CARRIED,
   statusQuery,
   summarise,
   type EpaCarry,
+  type EpaIndexRow,
   type EpaSettings,
   type EpaStatus,
   type EventPayload,
@@ -109,6 +112,24 @@ function legacyDeliveryActivities(settings: EpaSettings): EpaActivities {
   });
 }
 
+/**
+ * The listing index write: a local activity (run inside the workflow task by the worker that holds
+ * the EPA, so it costs no extra task), tried twice within a few seconds. A database that is away
+ * must not hold up the workflow task (and with it the Update being answered), so the workflow
+ * itself tries again later: after 5 seconds, doubling to half an hour (indexRetryDelay).
+ */
+function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
+  return proxyLocalActivities<Pick<EpaActivities, 'indexEpa'>>({
+    startToCloseTimeout: '3 seconds',
+    retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
+  });
+}
+
+/** How long to wait before writing the index row again after `failures` failed writes in a row. */
+function indexRetryDelay(failures: number): number {
+  return Math.min(30 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
+}
+
 /** Continue-as-new past this many history events (the server suggests it much later). */
 const DEFAULT_HISTORY_LIMIT = 4000;
 
@@ -143,6 +164,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);
+  const { indexEpa } = indexActivities();
   const epaId = workflowIdFor(input.uln);
   let ctx: RuleContext;
   let rulesInUse: RulesInUse;
@@ -209,6 +231,20 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   /** Deliveries under way (per-recipient delivery runs them beside the loop, never blocking it). */
   let inFlight = 0;
   let published: Record<string, unknown> = {};
+  /**
+   * The listing index (patch 'listing-index'): one write at a time, always of the newest row (rows
+   * that change while one is being written are coalesced), each with a higher version than the last.
+   */
+  const index = {
+    /** The row last written, as JSON; the row waiting to be written; whether a write is under way. */
+    written: '',
+    wanted: undefined as EpaIndexRow | undefined,
+    writing: false,
+    version: carry?.indexVersion ?? 0,
+    failures: 0,
+    /** After a failed write: not before this instant (workflow time). */
+    retryAt: undefined as number | undefined,
+  };
 
   const current = (): EpaView => view(state, ctx, Date.now());
   const status = (v: EpaView = current()): EpaStatus => ({
@@ -279,7 +315,54 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     if (memoJson !== published.memo && patched('epa-memo')) upsertMemo({ ...memo });
     next.memo = memoJson;
     published = next;
+    // Patch 'listing-index': the row the finder, the board and the CSV read when a database is
+    // configured. Runs started earlier write theirs at their next change (epa-flow reindex fills the rest).
+    if (patched('listing-index')) offerIndexRow(listingRow(epaId, input, people, v, workflowInfo().startTime.toISOString()));
   };
+
+  function offerIndexRow(row: EpaIndexRow): void {
+    if (JSON.stringify(row) === index.written && index.wanted === undefined) return;
+    index.wanted = row;
+    writeIndex();
+  }
+
+  /** Writes the newest wanted row, unless a write is under way or a failed one is waiting to be tried again. */
+  function writeIndex(): void {
+    const row = index.wanted;
+    if (row === undefined || index.writing) return;
+    if (index.retryAt !== undefined && Date.now() < index.retryAt) return;
+    const json = JSON.stringify(row);
+    if (json === index.written) {
+      index.wanted = undefined;
+      return;
+    }
+    index.wanted = undefined;
+    index.writing = true;
+    index.version = Math.max(index.version + 1, Date.now() * 1000);
+    inFlight++;
+    void indexEpa({ row, version: index.version })
+      .then(
+        () => {
+          index.written = json;
+          index.failures = 0;
+          index.retryAt = undefined;
+        },
+        () => {
+          // The database is away: keep the row (unless a newer one came meanwhile) and try later.
+          index.failures++;
+          index.retryAt = Date.now() + indexRetryDelay(index.failures);
+          index.wanted ??= row;
+        },
+      )
+      .finally(() => {
+        index.writing = false;
+        inFlight--;
+        writeIndex();
+      });
+  }
+
+  /** Whether the index holds the newest row (nothing waiting, nothing being written). */
+  const indexSettled = (): boolean => !index.writing && index.wanted === undefined;
 
   for (const type of Object.keys(eventUpdates) as (keyof typeof eventUpdates)[]) {
     setHandler(
@@ -355,10 +438,12 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     }
     if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
       await condition(() => inFlight === 0 && allHandlersFinished());
+      await indexWritten();
       return status(v);
     }
     if (workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested) {
       await condition(() => inFlight === 0 && allHandlersFinished());
+      await indexWritten();
       await continueAsNew<typeof epaWorkflow>(
         input,
         {
@@ -372,14 +457,25 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           base,
           recorded,
           inviteOffsets,
+          indexVersion: index.version,
         },
         settings,
       );
     }
-    const wake = nextWakeUp(schedule, v.deadlines, now);
+    const wake = earliest(nextWakeUp(schedule, v.deadlines, now), index.wanted ? index.retryAt : undefined);
     const seen = changes;
     if (wake === undefined) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wake - now));
+    writeIndex(); // a write that failed earlier, now due again
+  }
+
+  /** Before the run ends: the index holds the EPA's last row (a failed write is tried again on its timer). */
+  async function indexWritten(): Promise<void> {
+    while (!indexSettled()) {
+      writeIndex();
+      if (index.writing) await condition(() => !index.writing);
+      else if (index.retryAt !== undefined) await condition(() => false, Math.max(1, index.retryAt - Date.now()));
+    }
   }
 
   /** A void as sent: its shape, its date (not after today), and the target (a repeat of a void already made is accepted). */
@@ -551,6 +647,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   function recipients(n: Notification): Recipient[] {
     return recipientsFor(n, people);
   }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 /** The state after the gateway submission that starts the workflow, and any history entered with it. */

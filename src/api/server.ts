@@ -28,6 +28,7 @@ import {
   type EpaFilter,
 } from '../temporal/epa-client';
 import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
+import { VisibilityListings, type EpaListings } from '../app/listings';
 import type { UserStore } from '../app/users';
 import { staffPages } from '../web';
 import { openApiDocument } from './openapi';
@@ -39,6 +40,8 @@ export type Role = 'admin' | 'ops';
 
 export interface ApiOptions {
   epa: EpaClient;
+  /** Where lists of EPAs come from (default: Temporal's visibility through `epa`; src/app/listings.ts). */
+  listings?: EpaListings;
   /** Bearer tokens, each `name:token` (the name is recorded as `by` on what it records) or a bare token. */
   adminTokens: string[];
   opsTokens: string[];
@@ -212,7 +215,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   const temporalUrl = (epaId: string) =>
     `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
 
-  const overdueRows = (): Promise<OverdueRow[]> => overdueBoard(options.epa, now(), temporalUrl);
+  const listings = options.listings ?? new VisibilityListings(options.epa);
+  const overdueRows = (): Promise<OverdueRow[]> => overdueBoard(listings, now(), temporalUrl);
 
   /** The Idempotency-Key header: sent again with the same request, the first answer; with another, 409. */
   const idempotency = (req: FastifyRequest): { idempotencyKey?: string } => {
@@ -275,12 +279,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return await options.epa.recordEvent(uln, type, { ...payload, by: recordedBy(req, payload.by) }, idempotency(req));
   });
 
-  app.get('/api/epas', read, async (req) => ({ epas: await options.epa.list(parseFilter(req.query)) }));
+  app.get('/api/epas', read, async (req) => ({ epas: await listings.all(parseFilter(req.query), 'apprentice', now()) }));
   app.get('/api/epas/overdue', read, async () => ({ epas: await overdueRows() }));
   app.get('/api/epas/overdue.csv', read, async (_req, reply) => csvReply(reply, await overdueRows()));
   app.get('/api/epas/:uln', read, async (req) => await options.epa.status((req.params as { uln: string }).uln));
   app.get('/api/epas/:uln/runs', read, async (req) => ({ runs: await options.epa.runs((req.params as { uln: string }).uln) }));
-  app.get('/api/stages', read, async () => ({ counts: await stageCounts(options.epa) }));
+  app.get('/api/stages', read, async () => ({ counts: await stageCounts(listings) }));
   // The rules the EPAs follow, each with its citation (the same as `epa rules list` and `epa rules show`).
   app.get('/api/rules', read, async () => rulesCatalogue());
   app.get('/api/rules/:standard', read, async (req, reply) => {
@@ -300,6 +304,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   if (options.users && options.sessionSecret)
     void app.register(staffPages, {
       epa: options.epa,
+      listings,
       users: options.users,
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,

@@ -9,9 +9,9 @@ import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
 import { overallGradeExplanation } from './rules';
-import type { EpaClient, EpaFilter, EpaListing, OverdueEpa } from '../temporal/epa-client';
+import type { EpaClient, EpaListing, OverdueEpa } from '../temporal/epa-client';
 import { overdueBy } from '../epa/deadlines';
-import { pageInDayOrder } from './day-order';
+import type { EpaListings, ListingQuery } from './listings';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
 import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
@@ -54,7 +54,8 @@ export function actionFor(key: string): { owner: string; action: string } {
   return a ? { owner: ownerNames[a.owner] ?? a.owner, action: a.action } : { owner: 'EPAO', action: 'Look at the EPA' };
 }
 
-export type EpaReader = Pick<EpaClient, 'list' | 'count' | 'status'>;
+/** What one EPA's pages read: its status (the lists come from EpaListings). */
+export type EpaReader = Pick<EpaClient, 'status'>;
 
 /** An overdue EPA as the board shows it: the earliest missed deadline in words, who acts, and what next. */
 function overdueRow(e: EpaListing, today: string, temporalUrl: (epaId: string) => string): OverdueRow {
@@ -75,20 +76,16 @@ function overdueRow(e: EpaListing, today: string, temporalUrl: (epaId: string) =
   };
 }
 
-/** Most overdue first, then by apprentice. */
-const byMostOverdue = (a: OverdueRow, b: OverdueRow): number =>
-  b.daysOverdue - a.daysOverdue || a.apprentice.localeCompare(b.apprentice) || a.uln.localeCompare(b.uln);
-
-/** Every running EPA with a missed deadline (optionally only those `filter` picks), most overdue first: the CSV export and the API. */
+/** Every running EPA with a missed deadline (optionally only those `query` picks), most overdue first: the CSV export and the API. */
 export async function overdueBoard(
-  epa: EpaReader,
+  listings: EpaListings,
   now: number,
   temporalUrl: (epaId: string) => string,
-  filter: EpaFilter = {},
+  query: ListingQuery = {},
 ): Promise<OverdueRow[]> {
   const today = londonDateOf(now);
-  const rows = await epa.list({ ...filter, overdue: true, running: true });
-  return rows.map((e) => overdueRow(e, today, temporalUrl)).sort(byMostOverdue);
+  const rows = await listings.all({ ...query, overdue: true, running: true }, 'overdueSince', now);
+  return rows.map((e) => overdueRow(e, today, temporalUrl));
 }
 
 export interface BoardQuery {
@@ -98,7 +95,7 @@ export interface BoardQuery {
 }
 
 /** The board's query checked: who must act (in words, as the board shows it) and standard. */
-function boardFilter(raw: BoardQuery): { query: { owner: string; standard: string }; filter: EpaFilter; owners: string[] } {
+function boardFilter(raw: BoardQuery): { query: { owner: string; standard: string }; filter: ListingQuery; owners: string[] } {
   const text = (v: unknown) => queryText(v, 100);
   const query = { owner: text(raw.owner), standard: text(raw.standard) };
   const owners = [...new Set(Object.values(ownerNames))];
@@ -116,30 +113,27 @@ function boardFilter(raw: BoardQuery): { query: { owner: string; standard: strin
 }
 
 /** The overdue CSV: every row the board's filters pick, most overdue first. */
-export async function boardCsvRows(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
-  return await overdueBoard(epa, now, temporalUrl, boardFilter(raw).filter);
+export async function boardCsvRows(listings: EpaListings, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+  return await overdueBoard(listings, now, temporalUrl, boardFilter(raw).filter);
 }
 
 /**
  * The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total, most
- * overdue first (paged on the server by the date the most urgent deadline was missed: day-order.ts);
- * the next 14 days; counts per stage.
+ * overdue first; the next 14 days; counts per stage.
  */
-export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+export async function opsBoard(listings: EpaListings, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
   const { query, filter, owners } = boardFilter(raw);
   const page = pageNumber(raw.page);
   const today = londonDateOf(now);
   const [found, counts, soon] = await Promise.all([
-    pageInDayOrder(epa, filter, 'overdueSince', page, PAGE_SIZE, now),
-    stageCounts(epa),
-    upcoming(epa, now),
+    listings.page(filter, 'overdueSince', page, PAGE_SIZE, now),
+    listings.stageCounts(),
+    upcoming(listings, now),
   ]);
-  // Rows sharing a day keep the board's order (apprentice) within it.
-  const overdue = found.rows.map((e) => overdueRow(e, today, temporalUrl)).sort(byMostOverdue);
   return {
     query,
     choices: { owners, standards: rules().standardIds },
-    overdue,
+    overdue: found.rows.map((e) => overdueRow(e, today, temporalUrl)),
     total: found.total,
     page,
     pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
@@ -148,9 +142,8 @@ export async function opsBoard(epa: EpaReader, now: number, temporalUrl: (epaId:
   };
 }
 
-export async function stageCounts(epa: EpaReader): Promise<Record<string, number>> {
-  const counts = await Promise.all(stages.map(async (stage) => [stage, await epa.count({ stage })] as const));
-  return Object.fromEntries(counts.filter(([, n]) => n > 0));
+export async function stageCounts(listings: EpaListings): Promise<Record<string, number>> {
+  return await listings.stageCounts();
 }
 
 /** Something due in the next 14 days: a deadline, or an assessment booked and not yet taken. */
@@ -166,23 +159,23 @@ export interface UpcomingItem {
  * deadline in that window, and every assessment booked in it (EPAs started before bookings were
  * kept in their memo show their deadlines only).
  */
-export async function upcoming(epa: EpaReader, now: number): Promise<UpcomingItem[]> {
+export async function upcoming(listings: EpaListings, now: number): Promise<UpcomingItem[]> {
   const today = londonDateOf(now);
   const last = addDays(today, 14);
   const from = new Date(now).toISOString();
   const to = new Date(endOfLondonDay(last)).toISOString();
   const days = Array.from({ length: 15 }, (_, i) => addDays(today, i));
-  // The soonest deadlines, paged on the server (day-order.ts), and the EPAs with a booking in the window.
+  // The soonest deadlines, and the EPAs with a booking in the window.
   const [due, booked] = await Promise.all([
-    pageInDayOrder(epa, { running: true, nextDeadlineFrom: from, nextDeadlineTo: to }, 'nextDeadline', 1, UPCOMING_SHOWN, now),
-    epa.list({ running: true, bookedOn: days }, 10 * UPCOMING_SHOWN),
+    listings.page({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to }, 'next', 1, UPCOMING_SHOWN, now),
+    listings.page({ running: true, bookedOn: days }, 'next', 1, 10 * UPCOMING_SHOWN, now),
   ]);
   const items: UpcomingItem[] = due.rows.map((r) => ({
     epa: r,
     when: r.nextDeadline!.due,
     what: `Deadline: ${deadlineNames[r.nextDeadline!.key.split('.')[0]!] ?? r.nextDeadline!.key}`,
   }));
-  for (const r of booked)
+  for (const r of booked.rows)
     for (const b of r.bookings)
       if (b.at.slice(0, 10) >= today && b.at.slice(0, 10) <= last)
         items.push({ epa: r, when: b.at.slice(0, 16).replace('T', ' '), what: `Assessment: ${b.component}` });
@@ -235,10 +228,11 @@ export interface FoundEpas {
 
 /**
  * The apprentice finder: search by name or ULN (any part, any case), filter by stage, standard,
- * EPAO, employer and overdue, sort, and a page of 50 with the total. An unknown filter value is an
- * EpaInputError naming the field (never an empty list that looks like "none").
+ * EPAO, employer, provider, overdue and next deadline within N days, sort, and a page of 50 with the
+ * total. An unknown filter value is an EpaInputError naming the field (never an empty list that
+ * looks like "none").
  */
-export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Date.now()): Promise<FoundEpas> {
+export async function findEpas(listings: EpaListings, raw: FindQuery, now: number = Date.now()): Promise<FoundEpas> {
   const text = (v: unknown) => queryText(v, 200);
   const query = {
     q: text(raw.q),
@@ -251,52 +245,24 @@ export async function findEpas(epa: EpaReader, raw: FindQuery, now: number = Dat
     overdue: text(raw.overdue) === 'yes' ? 'yes' : '',
     sort: (SORTS as readonly string[]).includes(text(raw.sort)) ? text(raw.sort) : 'apprentice',
   };
-  const filter: EpaFilter = {
+  const page = pageNumber(raw.page);
+  if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
+  const filter: ListingQuery = {
     ...(query.stage && { stage: query.stage }),
     ...(query.standard && { standard: query.standard }),
     ...(query.epao && { epao: query.epao }),
     ...(query.employer && { employer: query.employer }),
     ...(query.overdue && { overdue: true }),
+    ...(query.q && { text: query.q }),
+    ...(query.provider && { provider: query.provider }),
+    ...(query.due && { nextDueBy: addDays(londonDateOf(now), Number(query.due)) }),
   };
-  const page = pageNumber(raw.page);
-  if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
   const sort = query.sort as EpaSort;
   const registry = rules();
   const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
-  if (sort === 'next' && !query.q && !query.provider && !query.due) {
-    // Sorted by next deadline with only search-attribute filters: paged on the server by counting
-    // (day-order.ts), without reading every matching EPA.
-    const found = await pageInDayOrder(epa, filter, 'nextDeadline', page, PAGE_SIZE, now);
-    const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
-    return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
-  }
-  let rows = await epa.list(filter);
-  const q = query.q.toLowerCase();
-  if (q) rows = rows.filter((r) => r.apprentice.toLowerCase().includes(q) || r.uln.includes(q.replace(/\s+/g, '')));
-  const provider = query.provider.toLowerCase();
-  if (provider) rows = rows.filter((r) => r.provider.toLowerCase().includes(provider));
-  if (query.due) {
-    const by = addDays(londonDateOf(now), Number(query.due));
-    rows = rows.filter((r) => r.running && r.nextDeadline !== null && r.nextDeadline.due <= by);
-  }
-  const key = (r: EpaListing): string =>
-    sort === 'next'
-      ? (r.nextDeadline?.due ?? '9999')
-      : sort === 'apprentice'
-        ? r.apprentice.toLowerCase()
-        : String(r[sort]).toLowerCase();
-  rows.sort((a, b) => key(a).localeCompare(key(b)) || a.uln.localeCompare(b.uln));
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  return {
-    rows: rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-    total: rows.length,
-    page,
-    pages,
-    pageSize: PAGE_SIZE,
-    sort,
-    query,
-    choices,
-  };
+  const found = await listings.page(filter, sort, page, PAGE_SIZE, now);
+  const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
+  return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
 }
 
 /** Who acts on a deadline, in words. */

@@ -7,8 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { londonDateOf } from '../calendar';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
+import { overdueBoard } from '../app/epas';
+import type { EpaListings } from '../app/listings';
+import { openListings } from '../store/listing-source';
+import { temporalWorkflowUrl } from '../temporal/connection';
 import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
 import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
@@ -18,6 +21,19 @@ import { CliError, EXIT, type Io } from './main';
 import { table } from './table';
 import { demo } from './demo';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
+
+/** Lists through the same source as the staff pages: the listing index with a database, else visibility. */
+async function withListings<T>(fn: (listings: EpaListings, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  return await withClient(async (epa) => {
+    const source = await openListings(config, epa);
+    try {
+      return await fn(source.listings, config);
+    } finally {
+      await source.close();
+    }
+  });
+}
 
 /** Who runs the CLI, for `by`: their account on this machine. */
 function cliUser(): string {
@@ -279,7 +295,7 @@ export function addLiveCommands(program: Command, io: Io): void {
     .option('--json', 'JSON output')
     .action(async (opts: { stage?: string; standard?: string; employer?: string; epao?: string; json?: boolean }) => {
       const { json, ...filter } = opts;
-      const rows = await withClient((epa) => epa.list(filter));
+      const rows = await withListings((listings) => listings.all(filter, 'apprentice', io.now()));
       out(json, rows, () => table(listingRows(rows)));
     });
 
@@ -288,7 +304,9 @@ export function addLiveCommands(program: Command, io: Io): void {
     .description('EPAs with a missed deadline, most overdue first')
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withClient((epa) => epa.overdue(londonDateOf(io.now())));
+      const rows = await withListings((listings, config) =>
+        overdueBoard(listings, io.now(), (epaId) => temporalWorkflowUrl(config, epaId)),
+      );
       out(opts.json, rows, () =>
         table(
           rows.map((r) => ({

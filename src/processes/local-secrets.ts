@@ -12,6 +12,7 @@ import { addUser } from '../app/users';
 import type { Config } from '../config';
 import type { UserStore } from '../store/user-store';
 import { EpaClient } from '../temporal/epa-client';
+import type { EpaListings } from '../app/listings';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */
 export function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
@@ -41,10 +42,17 @@ export async function firstAdmin(store: UserStore): Promise<string | undefined> 
 }
 
 /** The API's options from the configuration: what `npm start` and `epa-flow api` both serve. */
-export function apiOptions(config: Config, client: Client, users: UserStore, temporalUiUrl: string): ApiOptions {
+export function apiOptions(
+  config: Config,
+  client: Client | EpaClient,
+  users: UserStore,
+  temporalUiUrl: string,
+  listings?: EpaListings,
+): ApiOptions {
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
   return {
-    epa: new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
+    epa: client instanceof EpaClient ? client : new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
+    ...(listings && { listings }),
     adminTokens: tokens.admin,
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },

@@ -6,6 +6,7 @@
  *   epa-flow worker    one EPA worker (run as many as the load needs, on as many hosts)
  *   epa-flow api       the HTTP API and the staff pages
  *   epa-flow codec     the codec endpoint: encrypted payloads readable in the Temporal UI by engineers
+ *   epa-flow reindex   the listing index filled from Temporal's visibility (EPAs started before it)
  *
  * Exit codes: 0 ok, 1 failure, 2 bad configuration.
  */
@@ -16,10 +17,13 @@ import { buildApi } from '../api/server';
 import { loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
+import { EpaClient } from '../temporal/epa-client';
+import { openListings, reindexFromVisibility } from '../store/listing-source';
 import { ensureNamespace } from '../temporal/namespace';
 import { rules } from '../plans';
 import { databasePool, describeDatabase } from '../store/database';
-import { migrate } from '../store/migrations';
+import { migrate, requireMigrated } from '../store/migrations';
+import { PgListingIndex } from '../store/pg-listing-index';
 import { FileUserStore } from '../store/user-store';
 import { redactingLogger } from '../../workers/logger';
 import { startWorker } from '../../workers/main';
@@ -31,9 +35,11 @@ type Out = (line: string) => void;
 
 export async function runMigrate(config: Config, out: Out): Promise<void> {
   const pool = databasePool(config);
+  let indexCreated = false;
   if (pool) {
     try {
       const report = await migrate(pool);
+      indexCreated = report.applied.some((m) => m.version === LISTING_INDEX_MIGRATION);
       out(
         `database ${describeDatabase(config.EPA_DATABASE_URL!)}: schema version ${report.current}` +
           (report.applied.length
@@ -58,20 +64,51 @@ export async function runMigrate(config: Config, out: Out): Promise<void> {
   } finally {
     await connection.close();
   }
+  // A new listing index starts with the EPAs already running (epa-flow reindex, once).
+  if (indexCreated) await runReindex(config, out);
+}
+
+/** The migration that creates the listing index. */
+const LISTING_INDEX_MIGRATION = 2;
+
+export async function runReindex(config: Config, out: Out): Promise<void> {
+  const pool = databasePool(config);
+  if (!pool) throw new Error('configuration: EPA_DATABASE_URL: the listing index lives in the database');
+  const client = await connectClient(config);
+  try {
+    await requireMigrated(pool);
+    const index = new PgListingIndex(pool);
+    const started = Date.now();
+    const report = await reindexFromVisibility(new EpaClient(client, config.TEMPORAL_TASK_QUEUE), index, (seen) => {
+      if (seen > 0 && seen % 10_000 === 0) out(`reindex: ${seen} EPAs read from visibility`);
+    });
+    out(
+      `listing index: ${report.seen} EPAs in visibility, ${report.written} rows written or marked ended, ` +
+        `${await index.size()} rows (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+  } finally {
+    await pool.end();
+    await client.connection.close();
+  }
 }
 
 export async function runApi(config: Config, out: Out): Promise<() => Promise<void>> {
   rules();
   mkdirSync(config.EPA_DATA_DIR, { recursive: true, mode: 0o700 });
   const client = await connectClient(config);
+  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+  const source = await openListings(config, epa);
   const users = new FileUserStore(config.usersFile);
   const admin = await firstAdmin(users);
-  const api = buildApi(apiOptions(config, client, users, config.TEMPORAL_UI_URL));
+  const api = buildApi(apiOptions(config, epa, users, config.TEMPORAL_UI_URL, source.listings));
   const url = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
-  out(`epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})`);
+  out(
+    `epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); lists from ${source.listings.source}`,
+  );
   if (admin) out(`first admin: ${admin}`);
   return async () => {
     await api.close();
+    await source.close();
     await client.connection.close();
   };
 }
@@ -89,13 +126,17 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     .action(async () => {
       Runtime.install({ logger: redactingLogger((process.env.EPA_WORKER_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
       const config = load();
-      const { worker, transport, sentRecord, close } = await startWorker(config);
+      const { worker, transport, sentRecord, listingIndex, close } = await startWorker(config);
       out(
-        `epa worker ${process.pid} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}`,
+        `epa worker ${process.pid} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}; listing index: ${listingIndex}`,
       );
       await worker.run(); // until SIGINT or SIGTERM
       await close();
     });
+  program
+    .command('reindex')
+    .description("the listing index filled from Temporal's visibility: EPAs started before it, or before the database")
+    .action(async () => runReindex(load(), out));
   program
     .command('api')
     .description('the HTTP API and the staff pages')

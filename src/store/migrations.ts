@@ -32,6 +32,50 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the listing index',
+    sql: `
+      -- One row per EPA, written by its workflow (src/store/pg-listing-index.ts). Keys are sortKey()s
+      -- (accents dropped, lower case) compared by code point (COLLATE "C"), as the code compares them.
+      CREATE TABLE epa_listing (
+        epa_id            text PRIMARY KEY,
+        uln               text COLLATE "C" NOT NULL,
+        apprentice_key    text COLLATE "C" NOT NULL,
+        standard          text NOT NULL,
+        standard_key      text COLLATE "C" NOT NULL,
+        epao              text NOT NULL,
+        employer_key      text NOT NULL,
+        employer_sort     text COLLATE "C" NOT NULL,
+        provider_key      text COLLATE "C" NOT NULL,
+        stage             text NOT NULL,
+        stage_key         text COLLATE "C" NOT NULL,
+        running           boolean NOT NULL,
+        overdue           boolean NOT NULL,
+        overdue_since     timestamptz,
+        earliest_missed   date,
+        must_act          text,
+        next_deadline_at  timestamptz,
+        next_deadline_due date,
+        booking_days      date[] NOT NULL,
+        row               jsonb NOT NULL,
+        started_at        timestamptz NOT NULL,
+        version           bigint NOT NULL,
+        updated_at        timestamptz NOT NULL
+      );
+      -- The ops board (running and overdue, most overdue first), whole and by who must act or standard.
+      CREATE INDEX epa_listing_board ON epa_listing (earliest_missed, apprentice_key, uln) WHERE running AND overdue;
+      CREATE INDEX epa_listing_board_owner ON epa_listing (must_act, earliest_missed, apprentice_key, uln) WHERE running AND overdue;
+      CREATE INDEX epa_listing_board_standard ON epa_listing (standard, earliest_missed, apprentice_key, uln) WHERE running AND overdue;
+      -- The finder's orders, and the next 14 days.
+      CREATE INDEX epa_listing_apprentice ON epa_listing (apprentice_key, uln);
+      CREATE INDEX epa_listing_next ON epa_listing (next_deadline_due, uln);
+      CREATE INDEX epa_listing_next_at ON epa_listing (next_deadline_at) WHERE running;
+      CREATE INDEX epa_listing_stage ON epa_listing (stage);
+      CREATE INDEX epa_listing_employer ON epa_listing (employer_key);
+      CREATE INDEX epa_listing_booking_days ON epa_listing USING gin (booking_days) WHERE running;
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

@@ -30,3 +30,8 @@ export async function connectClient(config: Config): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 5000 });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
 }
+
+/** An EPA's workflow in the Temporal UI (for engineers: one link away from the staff pages). */
+export function temporalWorkflowUrl(config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>, epaId: string): string {
+  return `${config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(epaId)}`;
+}

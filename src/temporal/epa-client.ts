@@ -471,11 +471,20 @@ export class EpaClient {
   /** EPAs matching the filter, newest first, from visibility alone (no workflow is queried). */
   async list(filter: EpaFilter = {}, limit = 10_000): Promise<EpaListing[]> {
     const out: EpaListing[] = [];
+    for await (const listing of this.iterate(filter)) {
+      out.push(listing);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Every EPA matching the filter, a visibility page at a time (epa-flow reindex reads them all). */
+  async *iterate(filter: EpaFilter = {}): AsyncGenerator<EpaListing> {
     for await (const wf of this.client.workflow.list({ query: visibilityQuery(filter), pageSize: 1000 })) {
       const memo = (wf.memo ?? {}) as Partial<EpaListingMemo>;
       const sa = wf.typedSearchAttributes;
       const uln = memo.uln ?? wf.workflowId.replace(/^epa-/, '');
-      out.push({
+      yield {
         epaId: wf.workflowId,
         uln,
         apprentice: memo.apprentice ?? '',
@@ -491,10 +500,8 @@ export class EpaClient {
         nextDeadline: memo.next ?? null,
         missed: memo.missed ?? [],
         startedAt: wf.startTime.toISOString(),
-      });
-      if (out.length >= limit) break;
+      };
     }
-    return out;
   }
 
   /** Running EPAs with a missed deadline, most overdue first, as of the London date `today`. */

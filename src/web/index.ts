@@ -16,6 +16,7 @@ import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
 import { EpaInputError } from '../epa/errors';
 import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
+import type { EpaListings } from '../app/listings';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';
 import { govukDir, mojDir, publicDir, viewsDir } from './paths';
@@ -29,6 +30,8 @@ import { startRoutes } from './routes/start';
 
 export interface StaffPagesOptions {
   epa: EpaClient;
+  /** Where the finder and the board list EPAs from (src/app/listings.ts). */
+  listings: EpaListings;
   /** The EPAO admin mailbox new EPAs alert (started from a form or an import). */
   defaultEpaoAdmin: { name: string; email: string };
   users: UserStore;
@@ -90,8 +93,8 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
 
   app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
   authRoutes(app, ctx, o.users);
-  epaRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
+  epaRoutes(app, ctx, o.epa, o.listings, o.temporalUrl, o.now);
   eventRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
-  dashboardRoutes(app, ctx, o.epa, o.temporalUrl, o.now);
+  dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
 }

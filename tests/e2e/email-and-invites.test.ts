@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
-import { createDeliveryActivities, outboxTransport, SentStore, smtpTransport } from '../../activities';
+import { createDeliveryActivities, createListingActivities, outboxTransport, SentStore, smtpTransport } from '../../activities';
 import type { DeliveryRequest } from '../../activities/types';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
@@ -25,9 +25,10 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'epa-mail-'));
   smtp = await startSmtp();
-  h = await startHarness(
-    createDeliveryActivities({ transport: smtpTransport(smtp.url), from: FROM, sent: new SentStore(path.join(dir, 'sent')) }),
-  );
+  h = await startHarness({
+    ...createDeliveryActivities({ transport: smtpTransport(smtp.url), from: FROM, sent: new SentStore(path.join(dir, 'sent')) }),
+    ...createListingActivities(),
+  });
 });
 afterAll(async () => {
   await h?.teardown();

@@ -25,6 +25,7 @@ export const HISTORY_SETS = [
   'pinned-rules',
   'memo-bookings',
   'listing-attributes',
+  'listing-index',
 ] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;

@@ -3,17 +3,31 @@
  * real activity run by a real worker; only the outside world (SMTP) is left out, for lifecycle tests.
  */
 import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
+import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
 
 /**
  * `deliveries` has one entry per notification (with every recipient), whichever activity the
  * workflow used: per-recipient messages of one notification are gathered into one entry.
  */
-export function recordingActivities(): { activities: EpaActivities; deliveries: DeliveryRequest[] } {
+export function recordingActivities(): {
+  activities: EpaActivities;
+  deliveries: DeliveryRequest[];
+  /** The listing index as the workflow wrote it: the newest version of each EPA's row. */
+  indexed: Map<string, { row: EpaIndexRow; version: number }>;
+} {
   const deliveries: DeliveryRequest[] = [];
+  const indexed = new Map<string, { row: EpaIndexRow; version: number }>();
   const byKey = new Map<string, DeliveryRequest>();
   return {
     deliveries,
+    indexed,
     activities: {
+      async indexEpa(change: EpaIndexChange) {
+        const held = indexed.get(change.row.epaId);
+        if (held && held.version >= change.version) return 'stale';
+        indexed.set(change.row.epaId, change);
+        return 'indexed';
+      },
       async deliverMessage(request: MessageRequest): Promise<MessageResult> {
         const id = `${request.epaId}/${request.notification.key}`;
         let entry = byKey.get(id);

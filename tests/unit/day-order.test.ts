@@ -6,6 +6,7 @@
 import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import { forgetCounts, pageInDayOrder } from '../../src/app/day-order';
 import { findEpas } from '../../src/app/epas';
+import { VisibilityListings } from '../../src/app/listings';
 import type { EpaFilter, EpaListing } from '../../src/temporal/epa-client';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -109,7 +110,7 @@ test('the finder sorted by next deadline pages on the server: the same rows as a
   const { reader, read } = store(all);
   for (const page of [1, 20, 50]) {
     forgetCounts();
-    const found = await findEpas(reader, { sort: 'next', page: String(page) }, NOW);
+    const found = await findEpas(new VisibilityListings(reader), { sort: 'next', page: String(page) }, NOW);
     expect(found.total).toBe(2500);
     expect(found.pages).toBe(50);
     expect(found.rows.map((r) => r.uln)).toEqual(expected.slice((page - 1) * 50, page * 50).map((r) => r.uln));

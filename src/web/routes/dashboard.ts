@@ -1,7 +1,8 @@
 /** The ops board: overdue EPAs with who must act and the next action, filtered and paged; the next 14 days; its CSV export. */
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
-import { boardCsvRows, opsBoard, overdueCsv, type BoardQuery, type EpaReader } from '../../app/epas';
+import { boardCsvRows, opsBoard, overdueCsv, type BoardQuery } from '../../app/epas';
+import type { EpaListings } from '../../app/listings';
 import { dashboardView } from '../dashboard-view';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -9,12 +10,12 @@ import { render, type PageContext } from '../render';
 export function dashboardRoutes(
   app: FastifyInstance,
   ctx: PageContext,
-  epa: EpaReader,
+  listings: EpaListings,
   temporalUrl: (epaId: string) => string,
   now: () => number,
 ): void {
   app.get('/dashboard', { preHandler: requireStaff() }, async (req, reply) => {
-    const board = await opsBoard(epa, now(), temporalUrl, req.query as BoardQuery);
+    const board = await opsBoard(listings, now(), temporalUrl, req.query as BoardQuery);
     const params = (extra: Record<string, string>) =>
       '?' + new URLSearchParams(Object.entries({ ...board.query, ...extra }).filter(([, v]) => v !== '')).toString();
     return render(req, reply, ctx, 'pages/dashboard.njk', {
@@ -43,6 +44,6 @@ export function dashboardRoutes(
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="overdue-epas.csv"')
-      .send(overdueCsv(await boardCsvRows(epa, now(), temporalUrl, req.query as BoardQuery))),
+      .send(overdueCsv(await boardCsvRows(listings, now(), temporalUrl, req.query as BoardQuery))),
   );
 }

@@ -1,6 +1,7 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
 import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import type { EpaListings } from '../../app/listings';
 import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -9,11 +10,12 @@ export function epaRoutes(
   app: FastifyInstance,
   ctx: PageContext,
   epa: EpaReader,
+  listings: EpaListings,
   temporalUrl: (epaId: string) => string,
   now: () => number,
 ): void {
   app.get('/epas', { preHandler: requireStaff() }, async (req, reply) => {
-    const found = await findEpas(epa, req.query as FindQuery, now());
+    const found = await findEpas(listings, req.query as FindQuery, now());
     const params = (page: number, sort: string = found.sort) =>
       '?' +
       new URLSearchParams(
