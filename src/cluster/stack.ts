@@ -89,7 +89,7 @@ export async function startClusterStack(options: ClusterOptions): Promise<Cluste
   return stack;
 }
 
-export type ProcessRole = 'migrate' | 'worker' | 'api';
+export type ProcessRole = 'migrate' | 'worker' | 'api' | 'reindex';
 
 /** Starts `epa-flow <role>` as its own process; its output lines are prefixed with its name. */
 export function spawnEpaFlow(
@@ -118,9 +118,18 @@ export function spawnEpaFlow(
 
 /** Runs `epa-flow migrate` to completion. */
 export async function runMigrateProcess(env: Record<string, string | undefined>, output?: (line: string) => void): Promise<void> {
-  const child = spawnEpaFlow('migrate', env, { output });
+  await runEpaFlowProcess('migrate', env, output);
+}
+
+/** Runs a one-off `epa-flow <role>` (migrate, reindex) to completion. */
+export async function runEpaFlowProcess(
+  role: 'migrate' | 'reindex',
+  env: Record<string, string | undefined>,
+  output?: (line: string) => void,
+): Promise<void> {
+  const child = spawnEpaFlow(role, env, { output });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  if (code !== 0) throw new Error(`epa-flow migrate exited with ${code}`);
+  if (code !== 0) throw new Error(`epa-flow ${role} exited with ${code}`);
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

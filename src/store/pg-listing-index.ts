@@ -224,7 +224,7 @@ export class PgListingIndex implements EpaListings, ListingIndexWriter {
     return { written };
   }
 
-  async page(query: ListingQuery, order: ListingOrder, page: number, pageSize: number): Promise<ListingPage> {
+  async page(query: ListingQuery, order: ListingOrder, page: number, pageSize: number, _now?: number): Promise<ListingPage> {
     const values: Values = [];
     const where = whereClause(query, values);
     const [found, total] = await Promise.all([
@@ -237,7 +237,7 @@ export class PgListingIndex implements EpaListings, ListingIndexWriter {
     return { rows: found.rows.map((r) => listingOf(r.row)), total: Number(total.rows[0]!.n), calls: 2 };
   }
 
-  async all(query: ListingQuery, order: ListingOrder): Promise<EpaListing[]> {
+  async all(query: ListingQuery, order: ListingOrder, _now?: number): Promise<EpaListing[]> {
     const values: Values = [];
     const where = whereClause(query, values);
     const { rows } = await this.pool.query<{ row: EpaIndexRow }>(

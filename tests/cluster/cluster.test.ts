@@ -16,7 +16,16 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { dueNotifications } from '../../src/epa/notifications';
 import { freePort } from '../../src/temporal/binaries';
 import { freeServerPort } from '../../src/cluster/temporal-server';
-import { runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess, type ClusterStack } from '../../src/cluster/stack';
+import {
+  runEpaFlowProcess,
+  runMigrateProcess,
+  spawnEpaFlow,
+  startClusterStack,
+  stopProcess,
+  type ClusterStack,
+} from '../../src/cluster/stack';
+import { VisibilityListings } from '../../src/app/listings';
+import { PgListingIndex } from '../../src/store/pg-listing-index';
 import { EpaClient } from '../../src/temporal/epa-client';
 import type { EpaSettings } from '../../workflows/definitions';
 import { eventually } from '../support/lifecycle';
@@ -107,11 +116,12 @@ afterAll(async () => {
 });
 
 test('`epa-flow migrate` made the tables and the namespace, and is safe to run again', async () => {
-  expect(output.join('\n')).toMatch(/schema version 1 \(applied 1 sent messages and their claims\)/);
+  expect(output.join('\n')).toMatch(/schema version 2 \(applied 1 sent messages and their claims; 2 the listing index\)/);
+  expect(output.join('\n')).toMatch(/listing index: 0 EPAs in visibility, 0 rows written or marked ended, 0 rows/);
   expect(output.join('\n')).toMatch(/namespace epa-cluster \(registered\): closed EPAs kept 90 days/);
   const again: string[] = [];
   await runMigrateProcess({ ...stack.env, EPA_DATA_DIR: path.join(dir, 'migrate') }, (line) => again.push(line));
-  expect(again.join('\n')).toMatch(/schema version 1 \(up to date\)/);
+  expect(again.join('\n')).toMatch(/schema version 2 \(up to date\)/);
   expect(again.join('\n')).toMatch(/search attributes present/);
 });
 
@@ -190,4 +200,80 @@ test('PostgreSQL killed -9 and restarted, then the Temporal server: nothing lost
     await pool.end();
   }
   console.log(`after both crashes: ${ulns.length} EPAs completed, ${expected} messages due, each accepted once`);
+});
+
+test('the listing index holds every EPA as its workflow last wrote it, through the kills; the API lists from it; reindex rebuilds it', async () => {
+  // Three more EPAs left at their gateway review, missed long ago: overdue, the EPAO must act.
+  const waiting: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const input = epaStart({ gatewaySubmittedOn: addDays(gateway, -i) });
+    waiting.push(input.uln);
+    await epa.start(input, SETTINGS);
+  }
+  const pool = new Pool({ connectionString: stack.env.EPA_DATABASE_URL });
+  pool.on('error', () => undefined);
+  const index = new PgListingIndex(pool);
+  const visibility = new VisibilityListings(epa);
+  const now = Date.now();
+  try {
+    await eventually(async () => {
+      const all = new Map((await index.all({}, 'apprentice', now)).map((r) => [r.uln, r]));
+      for (const uln of ulns) expect(all.get(uln)).toMatchObject({ stage: 'Completed', running: false, overdue: false });
+      for (const uln of waiting) expect(all.get(uln)).toMatchObject({ stage: 'GatewayReview', running: true, overdue: true });
+    }, 120_000);
+    // The two implementations give the same board (visibility as the workflows published it).
+    const board = { overdue: true, running: true } as const;
+    const fromIndex = await index.page(board, 'overdueSince', 1, 50);
+    await eventually(async () => {
+      const fromVisibility = await visibility.page(board, 'overdueSince', 1, 50, now);
+      expect(fromVisibility.rows.map((r) => r.uln)).toEqual(fromIndex.rows.map((r) => r.uln));
+    }, 30_000);
+    expect(fromIndex.rows.map((r) => r.uln)).toEqual([...waiting].reverse()); // the oldest gateway first
+    expect(fromIndex.rows.every((r) => r.mustAct === 'epaoAdmin')).toBe(true);
+
+    // `epa-flow api` with the database lists from the index.
+    const lines: string[] = [];
+    const port = await freePort();
+    const api = spawnEpaFlow(
+      'api',
+      {
+        ...stack.env,
+        EPA_DATA_DIR: path.join(dir, 'api'),
+        EPA_API_PORT: String(port),
+        EPA_ADMIN_TOKENS: 'cluster-test-admin-token-0123',
+      },
+      { output: (l) => lines.push(l) },
+    );
+    try {
+      await eventually(async () => expect(lines.join('\n')).toMatch(/lists from the listing index in PostgreSQL/), 60_000);
+      const res = await fetch(`http://127.0.0.1:${port}/api/epas/overdue`, {
+        headers: { authorization: 'Bearer cluster-test-admin-token-0123' },
+      });
+      const body = (await res.json()) as { epas: { uln: string; owner: string }[] };
+      expect(body.epas.map((e) => [e.uln, e.owner])).toEqual([...waiting].reverse().map((u) => [u, 'EPAO']));
+    } finally {
+      await stopProcess(api);
+    }
+
+    // The index lost (or a database added late): `epa-flow reindex` fills it again from visibility.
+    await pool.query('DELETE FROM epa_listing');
+    const reindexed: string[] = [];
+    await runEpaFlowProcess('reindex', { ...stack.env, EPA_DATA_DIR: path.join(dir, 'reindex') }, (l) => reindexed.push(l));
+    const total = ulns.length + waiting.length;
+    expect(reindexed.join('\n')).toMatch(new RegExp(`listing index: ${total} EPAs in visibility, ${total} rows written`));
+    const again = new Map((await index.all({}, 'apprentice', now)).map((r) => [r.uln, r]));
+    for (const uln of ulns) expect(again.get(uln)).toMatchObject({ stage: 'Completed', running: false });
+    for (const uln of waiting) expect(again.get(uln)).toMatchObject({ stage: 'GatewayReview', running: true, overdue: true });
+    // A workflow's next write replaces the backfilled row (a higher version).
+    await passGatewayWith((type, payload) => epa.recordEvent(waiting[0]!, type, payload), 'ST0071', gateway);
+    await eventually(async () => {
+      const row = (await index.all({ text: waiting[0]! }, 'apprentice', now))[0];
+      expect(row).toMatchObject({ stage: 'InAssessment' });
+    }, 30_000);
+    // No contact details in the index.
+    const dump = JSON.stringify((await pool.query('SELECT * FROM epa_listing')).rows);
+    expect(dump).not.toMatch(/@/);
+  } finally {
+    await pool.end();
+  }
 });

@@ -1,0 +1,229 @@
+/**
+ * The listing index in PostgreSQL (src/store/pg-listing-index.ts) on a real server: a later version
+ * always wins, the backfill never overwrites a workflow's own row, and every filter, search, order
+ * and page gives the same rows and total as the reference (src/app/listings.ts: compareListings,
+ * matchesText) applied to the same EPAs in memory — what the visibility listings do.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
+import type { Role } from '../../src/epa/deadlines';
+import { startPostgres, type LocalPostgres } from '../../src/cluster/postgres';
+import { migrate } from '../../src/store/migrations';
+import { PgListingIndex, rowFromListing } from '../../src/store/pg-listing-index';
+import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
+import { findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
+import { filterKey } from '../../src/temporal/search-attributes';
+import { freePort } from '../../src/temporal/binaries';
+import type { EpaListing } from '../../src/temporal/epa-client';
+import type { EpaIndexRow } from '../../workflows/definitions';
+
+let dir: string;
+let pg: LocalPostgres;
+let pool: Pool;
+let index: PgListingIndex;
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const today = londonDateOf(NOW);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-index-'));
+  pg = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
+  await pg.ensureDatabase('epa_index');
+  pool = new Pool({ connectionString: pg.url('epa_index'), max: 10 });
+  pool.on('error', () => undefined);
+  await migrate(pool);
+  index = new PgListingIndex(pool);
+}, 120_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await pg?.stop();
+  if (process.env.KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+});
+
+/** Invented apprentices, with accents, shared surnames, apostrophes and LIKE's own characters. */
+const FIRST = ['Ada', 'Ávila', 'Ben', 'Chloë', 'dev', 'Émile', 'Zoë', 'Ola', "O'Neil", 'Noor', 'Kai', 'Li'];
+const LAST = ['Smith', 'Ng', 'Ødegaard', 'Patel', 'de la Cruz', '100%_Real', 'Jones', 'Owusu'];
+const STAGES = ['GatewayReview', 'InAssessment', 'AwaitingResults', 'Completed', 'Withdrawn'];
+const OWNERS: Role[] = ['epaoAdmin', 'apprentice', 'employer'];
+
+function invented(n: number): EpaIndexRow[] {
+  let seed = 11;
+  const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  return Array.from({ length: n }, (_, i) => {
+    const stage = pick(STAGES);
+    const running = stage !== 'Completed' && stage !== 'Withdrawn';
+    const missedCount = running && random() < 0.5 ? 1 + Math.floor(random() * 2) : 0;
+    const missed = Array.from({ length: missedCount }, (_, k) => ({
+      key: k === 0 ? 'gatewayReviewDue' : 'resultDue.observation',
+      due: addDays(today, -1 - Math.floor(random() * 60)),
+    }));
+    const earliest = [...missed].sort((a, b) => a.due.localeCompare(b.due))[0];
+    const next = running && random() < 0.8 ? addDays(today, Math.floor(random() * 40)) : undefined;
+    const booked = running && random() < 0.3 ? addDays(today, Math.floor(random() * 20)) : undefined;
+    return {
+      epaId: `epa-${2000000000 + i * 7}`,
+      uln: String(2000000000 + i * 7),
+      apprentice: `${pick(FIRST)} ${pick(LAST)}`,
+      standard: pick(['ST0071', 'ST0072']),
+      epao: pick(['innovate', 'nqual']),
+      employer: pick(['Acme Ltd', 'acme ltd', 'Brew & Co', 'Café Noir']),
+      provider: pick(['North Training', 'Southern Skills', 'Ålesund Academy']),
+      stage,
+      running,
+      overdue: missed.length > 0,
+      overdueSince: earliest ? new Date(endOfLondonDay(earliest.due)).toISOString() : null,
+      mustAct: earliest ? pick(OWNERS) : null,
+      nextDeadline: next ? { key: 'reportDue', due: next, dueAt: new Date(endOfLondonDay(next)).toISOString() } : null,
+      missed,
+      bookings: booked ? [{ component: 'observation', at: `${booked}T10:00` }] : [],
+      startedAt: '2026-06-01T09:00:00.000Z',
+    };
+  });
+}
+
+const listing = (r: EpaIndexRow): EpaListing => ({
+  epaId: r.epaId,
+  uln: r.uln,
+  apprentice: r.apprentice,
+  standard: r.standard,
+  epao: r.epao,
+  employer: r.employer,
+  provider: r.provider,
+  bookings: r.bookings,
+  stage: r.stage,
+  overdue: r.overdue,
+  running: r.running,
+  nextDeadline: r.nextDeadline ? { key: r.nextDeadline.key, due: r.nextDeadline.due } : null,
+  missed: r.missed,
+  startedAt: r.startedAt,
+  ...(r.mustAct !== null && { mustAct: r.mustAct }),
+});
+
+/** The reference: what visibility's filters and the in-memory text filters pick. */
+function reference(rows: EpaIndexRow[], q: ListingQuery): EpaListing[] {
+  return rows
+    .filter((r) => {
+      if (q.stage !== undefined && r.stage !== q.stage) return false;
+      if (q.standard !== undefined && r.standard !== q.standard) return false;
+      if (q.epao !== undefined && r.epao !== q.epao) return false;
+      if (q.employer !== undefined && filterKey(r.employer) !== filterKey(q.employer)) return false;
+      if (q.overdue !== undefined && r.overdue !== q.overdue) return false;
+      if (q.running !== undefined && r.running !== q.running) return false;
+      if (q.owner !== undefined && r.mustAct !== q.owner) return false;
+      const at = r.nextDeadline ? Date.parse(r.nextDeadline.dueAt) : undefined;
+      if (q.nextDeadlineFrom !== undefined && !(at !== undefined && at >= Date.parse(q.nextDeadlineFrom))) return false;
+      if (q.nextDeadlineTo !== undefined && !(at !== undefined && at <= Date.parse(q.nextDeadlineTo))) return false;
+      if (q.bookedOn && !r.bookings.some((b) => q.bookedOn!.includes(b.at.slice(0, 10)))) return false;
+      return matchesText(listing(r), q);
+    })
+    .map(listing);
+}
+
+describe('a later version always wins', () => {
+  const row = invented(1)[0]!;
+  test('an older or equal version is refused; a newer one replaces the row', async () => {
+    await pool.query('TRUNCATE epa_listing');
+    expect(await index.put({ row, version: 100 })).toBe(true);
+    expect(await index.put({ row: { ...row, stage: 'Withdrawn' }, version: 99 })).toBe(false);
+    expect(await index.put({ row: { ...row, stage: 'Withdrawn' }, version: 100 })).toBe(false);
+    expect((await index.all({}, 'apprentice', NOW))[0]!.stage).toBe(row.stage);
+    expect(await index.put({ row: { ...row, stage: 'Withdrawn', running: false }, version: 101 })).toBe(true);
+    expect((await index.all({}, 'apprentice', NOW))[0]).toMatchObject({ stage: 'Withdrawn', running: false });
+  });
+
+  test('the backfill fills gaps, never overwrites what a workflow wrote, and marks closed EPAs ended', async () => {
+    await pool.query('TRUNCATE epa_listing');
+    const [a, b, c] = invented(40).filter((r) => r.running);
+    await index.put({ row: { ...a!, stage: 'AwaitingResults' }, version: Date.now() * 1000 });
+    await index.put({ row: c!, version: Date.now() * 1000 });
+    const fromVisibility = [a!, b!, { ...c!, running: false }].map((r) => rowFromListing(listing(r)));
+    expect(await index.backfill(fromVisibility)).toEqual({ written: 2 }); // b inserted, c marked ended
+    const all = new Map((await index.all({}, 'apprentice', NOW)).map((r) => [r.epaId, r]));
+    expect(all.get(a!.epaId)!.stage).toBe('AwaitingResults'); // the workflow's own row stands
+    expect(all.get(b!.epaId)).toMatchObject({ stage: b!.stage, running: true });
+    expect(all.get(c!.epaId)).toMatchObject({ stage: c!.stage, running: false });
+    expect(await index.count({ running: true })).toBe(2);
+    // Run again: nothing left to do.
+    expect(await index.backfill(fromVisibility)).toEqual({ written: 0 });
+  });
+});
+
+describe('every filter, search, order and page agrees with the reference', () => {
+  const rows = invented(3000);
+  beforeAll(async () => {
+    await pool.query('TRUNCATE epa_listing');
+    for (let i = 0; i < rows.length; i += 250)
+      await Promise.all(rows.slice(i, i + 250).map((row) => index.put({ row, version: 1 + i })));
+    expect(await index.size()).toBe(3000);
+  });
+
+  const from = new Date(NOW).toISOString();
+  const to = new Date(endOfLondonDay(addDays(today, 14))).toISOString();
+  const queries: [string, ListingQuery][] = [
+    ['everything', {}],
+    ['the board', { overdue: true, running: true }],
+    ['the board, employer must act', { overdue: true, running: true, owner: 'employer' }],
+    ['the board, ST0072', { overdue: true, running: true, standard: 'ST0072' }],
+    ['a stage', { stage: 'InAssessment' }],
+    ['EPAO and standard', { epao: 'nqual', standard: 'ST0071' }],
+    ['employer, any case', { employer: 'ACME LTD' }],
+    ['name, accents ignored', { text: 'emile' }],
+    ['name, part of a surname', { text: 'de la' }],
+    ["name with LIKE's characters", { text: '100%_r' }],
+    ['an apostrophe', { text: "o'neil" }],
+    ['ULN digits with a space', { text: '2000 0000' }],
+    ['provider, part', { provider: 'ales' }],
+    ['next deadline within 10 days', { nextDueBy: addDays(today, 10) }],
+    ['the next 14 days', { running: true, nextDeadlineFrom: from, nextDeadlineTo: to }],
+    ['booked in the next days', { running: true, bookedOn: [addDays(today, 3), addDays(today, 4), addDays(today, 5)] }],
+    ['nothing matches', { text: 'no such name' }],
+  ];
+
+  test.each(queries)('%s: total, count and every order', async (_name, q) => {
+    const expected = reference(rows, q);
+    expect(await index.count(q)).toBe(expected.length);
+    for (const order of LISTING_ORDERS) {
+      const sorted = [...expected].sort(compareListings(order));
+      expect((await index.all(q, order, NOW)).map((r) => r.uln)).toEqual(sorted.map((r) => r.uln));
+      for (const page of [1, 2, Math.max(1, Math.ceil(sorted.length / 50))]) {
+        const found = await index.page(q, order, page, 50);
+        expect(found.total).toBe(expected.length);
+        expect(found.rows.map((r) => r.uln)).toEqual(sorted.slice((page - 1) * 50, page * 50).map((r) => r.uln));
+      }
+    }
+  });
+
+  test('the rows come back as the workflow wrote them', async () => {
+    const some = rows.slice(0, 50);
+    const all = new Map((await index.all({}, 'apprentice', NOW)).map((r) => [r.epaId, r]));
+    for (const r of some) expect(all.get(r.epaId)).toEqual(listing(r));
+  });
+
+  test('stage counts', async () => {
+    const expected: Record<string, number> = {};
+    for (const r of rows) expected[r.stage] = (expected[r.stage] ?? 0) + 1;
+    expect(await index.stageCounts()).toEqual(expected);
+  });
+
+  test('the finder, the board and its CSV read it through the same application functions', async () => {
+    const found = await findEpas(index, { q: 'smith', sort: 'next', page: '2' }, NOW);
+    const smiths = reference(rows, { text: 'smith' }).sort(compareListings('next'));
+    expect(found.total).toBe(smiths.length);
+    expect(found.rows.map((r) => r.uln)).toEqual(smiths.slice(50, 100).map((r) => r.uln));
+
+    const board = await opsBoard(index, NOW, (id) => `t/${id}`, { owner: 'employer', page: '1' });
+    const owed = reference(rows, { overdue: true, running: true, owner: 'employer' }).sort(compareListings('overdueSince'));
+    expect(board.total).toBe(owed.length);
+    expect(board.overdue.map((r) => r.uln)).toEqual(owed.slice(0, 50).map((r) => r.uln));
+    expect(board.overdue[0]!.daysOverdue).toBeGreaterThanOrEqual(board.overdue[board.overdue.length - 1]!.daysOverdue);
+    const csv = await boardCsvRows(index, NOW, (id) => `t/${id}`, { owner: 'employer' });
+    expect(csv.map((r) => r.uln)).toEqual(owed.map((r) => r.uln));
+
+    await expect(findEpas(index, { stage: 'Nowhere' }, NOW)).rejects.toThrow(/unknown stage "Nowhere"/);
+  });
+});
