@@ -21,4 +21,9 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The pages' one script: an ES module run by the browser.
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { document: 'readonly', window: 'readonly' } },
+  },
 );

@@ -16,8 +16,7 @@ import { Runtime } from '@temporalio/worker';
 import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
 import { apiOptions, firstAdmin } from './processes/local-secrets';
-import { FileUserStore } from './store/user-store';
-import { openListings } from './store/listing-source';
+import { openStores } from './store/stores';
 import { EpaClient } from './temporal/epa-client';
 
 async function main(): Promise<void> {
@@ -44,12 +43,12 @@ async function main(): Promise<void> {
   const { worker, close: closeWorker, transport } = await startWorker(config);
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
-  const users = new FileUserStore(config.usersFile);
-  const admin = await firstAdmin(users);
+
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
   const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
-  const source = await openListings(config, epa);
-  const options = apiOptions(config, epa, users, server.uiUrl ?? config.TEMPORAL_UI_URL, source.listings);
+  const stores = await openStores(config, epa);
+  const admin = await firstAdmin(stores.users);
+  const options = apiOptions(config, epa, stores, server.uiUrl ?? config.TEMPORAL_UI_URL);
   const api = buildApi(options);
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 
@@ -70,7 +69,7 @@ Load demo EPAs:  npm run demo     Stop: Ctrl-C
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     await api.close();
-    await source.close();
+    await stores.close();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
     await closeWorker();

@@ -30,6 +30,7 @@ import {
 import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
 import { VisibilityListings, type EpaListings } from '../app/listings';
 import type { UserStore } from '../app/users';
+import type { SessionStore } from '@fastify/session';
 import { staffPages } from '../web';
 import { openApiDocument } from './openapi';
 import { planImport, applyImport } from '../app/import';
@@ -55,6 +56,8 @@ export interface ApiOptions {
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   /** Staff accounts: with a session secret, the staff pages are served (src/web); without, the API alone. */
   users?: UserStore;
+  /** Where staff sessions live (default: this process's memory). */
+  sessionStore?: SessionStore;
   sessionSecret?: string;
   /** Served over HTTPS: Secure session cookies and HSTS on the pages. */
   https?: boolean;
@@ -306,6 +309,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       epa: options.epa,
       listings,
       users: options.users,
+      ...(options.sessionStore && { sessionStore: options.sessionStore }),
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,
       serviceName: options.serviceName ?? 'epa-flow',

@@ -11,7 +11,7 @@ import { describeSource, rules } from '../plans';
 import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaListing, OverdueEpa } from '../temporal/epa-client';
 import { overdueBy } from '../epa/deadlines';
-import type { EpaListings, ListingQuery } from './listings';
+import type { EpaListings, ListingDirection, ListingQuery } from './listings';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
 import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
@@ -210,6 +210,8 @@ export interface FindQuery {
   employer?: string;
   overdue?: string;
   sort?: string;
+  /** `desc` for the reverse order (Z to A, latest first); anything else ascending. */
+  dir?: string;
   page?: string;
 }
 
@@ -244,6 +246,7 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
     due: text(raw.due),
     overdue: text(raw.overdue) === 'yes' ? 'yes' : '',
     sort: (SORTS as readonly string[]).includes(text(raw.sort)) ? text(raw.sort) : 'apprentice',
+    dir: text(raw.dir) === 'desc' ? 'desc' : 'asc',
   };
   const page = pageNumber(raw.page);
   if (query.due && !/^\d{1,3}$/.test(query.due)) throw new EpaInputError('a number of days, 0 to 999', 'due');
@@ -260,7 +263,7 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
   const sort = query.sort as EpaSort;
   const registry = rules();
   const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
-  const found = await listings.page(filter, sort, page, PAGE_SIZE, now);
+  const found = await listings.page(filter, sort, page, PAGE_SIZE, now, query.dir as ListingDirection);
   const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
   return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
 }

@@ -22,6 +22,8 @@ import { pageInDayOrder } from './day-order';
 /** The orders lists come in: the finder's columns, and the board's most overdue first. */
 export const LISTING_ORDERS = ['apprentice', 'standard', 'employer', 'stage', 'next', 'overdueSince'] as const;
 export type ListingOrder = (typeof LISTING_ORDERS)[number];
+/** Ascending (A to Z, soonest first) or descending; EPAs without the date sort last either way. */
+export type ListingDirection = 'asc' | 'desc';
 
 export interface ListingQuery {
   stage?: string;
@@ -57,9 +59,16 @@ export interface EpaListings {
   /** Where lists come from, in words (start-up lines). */
   readonly source: string;
   /** Page `page` (from 1) of the matching EPAs in `order`, with the total. */
-  page(query: ListingQuery, order: ListingOrder, page: number, pageSize: number, now: number): Promise<ListingPage>;
+  page(
+    query: ListingQuery,
+    order: ListingOrder,
+    page: number,
+    pageSize: number,
+    now: number,
+    direction?: ListingDirection,
+  ): Promise<ListingPage>;
   /** Every matching EPA in `order` (the CSV export, the API). */
-  all(query: ListingQuery, order: ListingOrder, now: number): Promise<EpaListing[]>;
+  all(query: ListingQuery, order: ListingOrder, now: number, direction?: ListingDirection): Promise<EpaListing[]>;
   count(query: ListingQuery): Promise<number>;
   /** How many EPAs are at each stage (stages with none left out). */
   stageCounts(): Promise<Record<string, number>>;
@@ -76,6 +85,9 @@ export function sortKey(name: string): string {
 /** The digits of a search text, for matching ULNs ("123 456" finds 1234567890). */
 export const ulnDigits = (text: string): string => text.replace(/\s+/g, '');
 
+/** Stands for a date an EPA does not have (no next deadline, nothing missed). */
+const MISSING = '\uffff';
+
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The earliest missed deadline's London date ('' when none is missed). */
@@ -85,8 +97,12 @@ export function earliestMissed(r: Pick<EpaListing, 'missed'>): string {
   return first;
 }
 
-/** The reference order: what each order sorts by, then ULN. EPAs without the date sort last. */
-export function compareListings(order: ListingOrder): (a: EpaListing, b: EpaListing) => number {
+/** The reference order: what each order sorts by, then ULN. EPAs without the date sort last, in either direction. */
+export function compareListings(
+  order: ListingOrder,
+  direction: ListingDirection = 'asc',
+): (a: EpaListing, b: EpaListing) => number {
+  const sign = direction === 'desc' ? -1 : 1;
   const keys = (r: EpaListing): string[] => {
     switch (order) {
       case 'apprentice':
@@ -98,19 +114,21 @@ export function compareListings(order: ListingOrder): (a: EpaListing, b: EpaList
       case 'stage':
         return [sortKey(r.stage)];
       case 'next':
-        return [r.nextDeadline?.due ?? '\uffff'];
+        return [r.nextDeadline?.due ?? MISSING];
       case 'overdueSince':
-        return [earliestMissed(r) || '\uffff', sortKey(r.apprentice)];
+        return [earliestMissed(r) || MISSING, sortKey(r.apprentice)];
     }
   };
   return (a, b) => {
     const ka = keys(a);
     const kb = keys(b);
     for (let i = 0; i < ka.length; i++) {
-      const c = byCodePoint(ka[i]!, kb[i]!);
-      if (c !== 0) return c;
+      const [x, y] = [ka[i]!, kb[i]!];
+      if (x === y) continue;
+      if (x === MISSING || y === MISSING) return x === MISSING ? 1 : -1;
+      return sign * byCodePoint(x, y);
     }
-    return byCodePoint(a.uln, b.uln);
+    return sign * byCodePoint(a.uln, b.uln);
   };
 }
 
@@ -159,21 +177,28 @@ export class VisibilityListings implements EpaListings {
 
   constructor(private readonly epa: Pick<EpaClient, 'list' | 'count'>) {}
 
-  async page(query: ListingQuery, order: ListingOrder, page: number, pageSize: number, now: number): Promise<ListingPage> {
-    if (this.onServer(query) && (order === 'overdueSince' || order === 'next')) {
+  async page(
+    query: ListingQuery,
+    order: ListingOrder,
+    page: number,
+    pageSize: number,
+    now: number,
+    direction: ListingDirection = 'asc',
+  ): Promise<ListingPage> {
+    if (this.onServer(query) && (order === 'overdueSince' || order === 'next') && direction === 'asc') {
       // Paged in date order on the server by counting (day-order.ts), without reading every match.
       const attribute = order === 'next' ? 'nextDeadline' : 'overdueSince';
       const found = await pageInDayOrder(this.epa, this.filter(query), attribute, page, pageSize, now);
       // Rows sharing a day keep the list's order (apprentice, then ULN) within the page.
       return { rows: found.rows.sort(compareListings(order)), total: found.total, calls: found.calls };
     }
-    const all = await this.all(query, order);
+    const all = await this.all(query, order, now, direction);
     return { rows: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, calls: 1 };
   }
 
-  async all(query: ListingQuery, order: ListingOrder): Promise<EpaListing[]> {
+  async all(query: ListingQuery, order: ListingOrder, _now?: number, direction: ListingDirection = 'asc'): Promise<EpaListing[]> {
     const rows = (await this.epa.list(this.filter(query))).filter((r) => matchesText(r, query));
-    return rows.sort(compareListings(order));
+    return rows.sort(compareListings(order, direction));
   }
 
   async count(query: ListingQuery): Promise<number> {

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { overdueBoard } from '../app/epas';
 import type { EpaListings } from '../app/listings';
-import { openListings } from '../store/listing-source';
+import { openListings } from '../store/stores';
 import { temporalWorkflowUrl } from '../temporal/connection';
 import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';

@@ -1,13 +1,22 @@
-/** `epa users add | list | disable | reset`: staff accounts for the web pages (users.json in the data directory). */
+/** `epa users add | list | disable | reset`: staff accounts for the web pages (PostgreSQL with EPA_DATABASE_URL, else users.json in the data directory). */
 import type { Command } from 'commander';
 import { addUser, disableUser, listUsers, resetPassword, staffRoles } from '../app/users';
 import { loadConfig } from '../config';
-import { FileUserStore } from '../store/user-store';
+import { openUsers } from '../store/stores';
+import type { UserStore } from '../store/user-store';
 import type { Io } from './main';
 import { table } from './table';
 
 export function addUserCommands(program: Command, io: Io): void {
-  const store = () => new FileUserStore(loadConfig().usersFile);
+  /** The accounts: in PostgreSQL with a database (every API host sees them), the users file otherwise. */
+  const withStore = async <T>(fn: (store: UserStore) => Promise<T>): Promise<T> => {
+    const { users, close } = await openUsers(loadConfig());
+    try {
+      return await fn(users);
+    } finally {
+      await close();
+    }
+  };
   const users = program.command('users').description('staff accounts for the web pages: admin (read and record) or ops (read)');
   users
     .command('add <username>')
@@ -17,7 +26,9 @@ export function addUserCommands(program: Command, io: Io): void {
     .option('--password-stdin', 'read the password from standard input instead of generating one')
     .action(async (username: string, opts: { role: string; name: string; passwordStdin?: boolean }) => {
       const password = opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : undefined;
-      const added = await addUser(store(), { username, name: opts.name, role: opts.role, ...(password && { password }) });
+      const added = await withStore((store) =>
+        addUser(store, { username, name: opts.name, role: opts.role, ...(password && { password }) }),
+      );
       io.stdout(
         `added ${added.user.username} (${added.user.role})` +
           (password ? '\n' : `\npassword: ${added.password}\n(shown once: give it to ${added.user.name} privately)\n`),
@@ -28,7 +39,7 @@ export function addUserCommands(program: Command, io: Io): void {
     .description('every account: name, role, disabled or not')
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
-      const list = await listUsers(store());
+      const list = await withStore((store) => listUsers(store));
       io.stdout(
         opts.json
           ? JSON.stringify(list, null, 2) + '\n'
@@ -47,14 +58,14 @@ export function addUserCommands(program: Command, io: Io): void {
     .command('disable <username>')
     .description('stop an account signing in (what it recorded still names it)')
     .action(async (username: string) => {
-      const user = await disableUser(store(), username);
+      const user = await withStore((store) => disableUser(store, username));
       io.stdout(`disabled ${user.username}\n`);
     });
   users
     .command('reset <username>')
     .description('a new password (printed once), and the account enabled again')
     .action(async (username: string) => {
-      const { user, password } = await resetPassword(store(), username);
+      const { user, password } = await withStore((store) => resetPassword(store, username));
       io.stdout(`reset ${user.username}\npassword: ${password}\n(shown once)\n`);
     });
 }

@@ -12,7 +12,7 @@ import { addUser } from '../app/users';
 import type { Config } from '../config';
 import type { UserStore } from '../store/user-store';
 import { EpaClient } from '../temporal/epa-client';
-import type { EpaListings } from '../app/listings';
+import type { OpenStores } from '../store/stores';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */
 export function localTokens(dataDir: string, admin?: string[], ops?: string[]): { admin: string[]; ops: string[] } {
@@ -45,14 +45,15 @@ export async function firstAdmin(store: UserStore): Promise<string | undefined> 
 export function apiOptions(
   config: Config,
   client: Client | EpaClient,
-  users: UserStore,
+  stores: Pick<OpenStores, 'users'> & Partial<Pick<OpenStores, 'listings' | 'sessions'>>,
   temporalUiUrl: string,
-  listings?: EpaListings,
 ): ApiOptions {
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
+  const users = stores.users;
   return {
     epa: client instanceof EpaClient ? client : new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
-    ...(listings && { listings }),
+    ...(stores.listings && { listings: stores.listings }),
+    ...(stores.sessions && { sessionStore: stores.sessions }),
     adminTokens: tokens.admin,
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },

@@ -18,13 +18,12 @@ import { loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
 import { EpaClient } from '../temporal/epa-client';
-import { openListings, reindexFromVisibility } from '../store/listing-source';
+import { openStores, reindexFromVisibility } from '../store/stores';
 import { ensureNamespace } from '../temporal/namespace';
 import { rules } from '../plans';
 import { databasePool, describeDatabase } from '../store/database';
 import { migrate, requireMigrated } from '../store/migrations';
 import { PgListingIndex } from '../store/pg-listing-index';
-import { FileUserStore } from '../store/user-store';
 import { redactingLogger } from '../../workers/logger';
 import { startWorker } from '../../workers/main';
 import { apiOptions, firstAdmin } from './local-secrets';
@@ -97,18 +96,17 @@ export async function runApi(config: Config, out: Out): Promise<() => Promise<vo
   mkdirSync(config.EPA_DATA_DIR, { recursive: true, mode: 0o700 });
   const client = await connectClient(config);
   const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
-  const source = await openListings(config, epa);
-  const users = new FileUserStore(config.usersFile);
-  const admin = await firstAdmin(users);
-  const api = buildApi(apiOptions(config, epa, users, config.TEMPORAL_UI_URL, source.listings));
+  const stores = await openStores(config, epa);
+  const admin = await firstAdmin(stores.users);
+  const api = buildApi(apiOptions(config, epa, stores, config.TEMPORAL_UI_URL));
   const url = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
   out(
-    `epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); lists from ${source.listings.source}`,
+    `epa api on ${url} (staff pages ${url}/epas) → Temporal ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); ${stores.describe}`,
   );
   if (admin) out(`first admin: ${admin}`);
   return async () => {
     await api.close();
-    await source.close();
+    await stores.close();
     await client.connection.close();
   };
 }

@@ -76,6 +76,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX epa_listing_booking_days ON epa_listing USING gin (booking_days) WHERE running;
     `,
   },
+  {
+    version: 3,
+    name: 'staff accounts and sessions',
+    sql: `
+      -- Staff accounts (src/store/pg-staff.ts): the account as JSON, with its password hash only.
+      CREATE TABLE epa_staff_user (
+        username    text PRIMARY KEY,
+        account     jsonb NOT NULL,
+        updated_at  timestamptz NOT NULL
+      );
+      -- Sign-in sessions shared by every API process, keyed by the sha256 of the session id.
+      CREATE TABLE epa_staff_session (
+        sid_hash    text PRIMARY KEY,
+        session     jsonb NOT NULL,
+        expires_at  timestamptz NOT NULL
+      );
+      CREATE INDEX epa_staff_session_expires ON epa_staff_session (expires_at);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

@@ -23,20 +23,25 @@ import {
   sortKey,
   ulnDigits,
   type EpaListings,
+  type ListingDirection,
   type ListingOrder,
   type ListingPage,
   type ListingQuery,
 } from '../app/listings';
 
-/** ORDER BY for each order: the same keys as compareListings (sortKey, code points), then ULN. */
-const ORDER_BY: Record<ListingOrder, string> = {
-  apprentice: 'apprentice_key, uln',
-  standard: 'standard_key, uln',
-  employer: 'employer_sort, uln',
-  stage: 'stage_key, uln',
-  next: 'next_deadline_due NULLS LAST, uln',
-  overdueSince: 'earliest_missed NULLS LAST, apprentice_key, uln',
+/** The columns each order sorts by: the same keys as compareListings (sortKey, code points), then ULN. */
+const ORDER_BY: Record<ListingOrder, string[]> = {
+  apprentice: ['apprentice_key', 'uln'],
+  standard: ['standard_key', 'uln'],
+  employer: ['employer_sort', 'uln'],
+  stage: ['stage_key', 'uln'],
+  next: ['next_deadline_due', 'uln'],
+  overdueSince: ['earliest_missed', 'apprentice_key', 'uln'],
 };
+
+/** ORDER BY in a direction; a missing date (NULL) sorts last either way, as in compareListings. */
+const orderBy = (order: ListingOrder, direction: ListingDirection = 'asc'): string =>
+  ORDER_BY[order].map((c) => `${c} ${direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`).join(', ');
 
 /** LIKE's own characters in a search text, escaped. */
 const likeText = (s: string): string => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -224,12 +229,19 @@ export class PgListingIndex implements EpaListings, ListingIndexWriter {
     return { written };
   }
 
-  async page(query: ListingQuery, order: ListingOrder, page: number, pageSize: number, _now?: number): Promise<ListingPage> {
+  async page(
+    query: ListingQuery,
+    order: ListingOrder,
+    page: number,
+    pageSize: number,
+    _now?: number,
+    direction: ListingDirection = 'asc',
+  ): Promise<ListingPage> {
     const values: Values = [];
     const where = whereClause(query, values);
     const [found, total] = await Promise.all([
       this.pool.query<{ row: EpaIndexRow }>(
-        `SELECT row FROM epa_listing ${where} ORDER BY ${ORDER_BY[order]} LIMIT ${Math.floor(pageSize)} OFFSET ${Math.floor((page - 1) * pageSize)}`,
+        `SELECT row FROM epa_listing ${where} ORDER BY ${orderBy(order, direction)} LIMIT ${Math.floor(pageSize)} OFFSET ${Math.floor((page - 1) * pageSize)}`,
         values,
       ),
       this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM epa_listing ${where}`, values),
@@ -237,11 +249,11 @@ export class PgListingIndex implements EpaListings, ListingIndexWriter {
     return { rows: found.rows.map((r) => listingOf(r.row)), total: Number(total.rows[0]!.n), calls: 2 };
   }
 
-  async all(query: ListingQuery, order: ListingOrder, _now?: number): Promise<EpaListing[]> {
+  async all(query: ListingQuery, order: ListingOrder, _now?: number, direction: ListingDirection = 'asc'): Promise<EpaListing[]> {
     const values: Values = [];
     const where = whereClause(query, values);
     const { rows } = await this.pool.query<{ row: EpaIndexRow }>(
-      `SELECT row FROM epa_listing ${where} ORDER BY ${ORDER_BY[order]}`,
+      `SELECT row FROM epa_listing ${where} ORDER BY ${orderBy(order, direction)}`,
       values,
     );
     return rows.map((r) => listingOf(r.row));

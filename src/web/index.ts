@@ -11,6 +11,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
+import type { SessionStore } from '@fastify/session';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
@@ -35,6 +36,8 @@ export interface StaffPagesOptions {
   /** The EPAO admin mailbox new EPAs alert (started from a form or an import). */
   defaultEpaoAdmin: { name: string; email: string };
   users: UserStore;
+  /** Where staff sessions live (PostgreSQL with a database); default: this process's memory. */
+  sessionStore?: SessionStore;
   /** Signs session cookies (32 characters or more). */
   sessionSecret: string;
   /** Served over HTTPS: Secure cookies and HSTS. */
@@ -54,7 +57,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
     limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 5 },
   });
   await setUpSecurityHeaders(app, o.https);
-  await setUpSessions(app, o.sessionSecret, o.https);
+  await setUpSessions(app, o.sessionSecret, o.https, o.sessionStore);
   await app.register(fastifyRateLimit, { global: false });
   // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
   await app.register(fastifyView, {

@@ -187,15 +187,16 @@ describe('every filter, search, order and page agrees with the reference', () =>
   test.each(queries)('%s: total, count and every order', async (_name, q) => {
     const expected = reference(rows, q);
     expect(await index.count(q)).toBe(expected.length);
-    for (const order of LISTING_ORDERS) {
-      const sorted = [...expected].sort(compareListings(order));
-      expect((await index.all(q, order, NOW)).map((r) => r.uln)).toEqual(sorted.map((r) => r.uln));
-      for (const page of [1, 2, Math.max(1, Math.ceil(sorted.length / 50))]) {
-        const found = await index.page(q, order, page, 50);
-        expect(found.total).toBe(expected.length);
-        expect(found.rows.map((r) => r.uln)).toEqual(sorted.slice((page - 1) * 50, page * 50).map((r) => r.uln));
+    for (const order of LISTING_ORDERS)
+      for (const direction of ['asc', 'desc'] as const) {
+        const sorted = [...expected].sort(compareListings(order, direction));
+        expect((await index.all(q, order, NOW, direction)).map((r) => r.uln)).toEqual(sorted.map((r) => r.uln));
+        for (const page of [1, 2, Math.max(1, Math.ceil(sorted.length / 50))]) {
+          const found = await index.page(q, order, page, 50, NOW, direction);
+          expect(found.total).toBe(expected.length);
+          expect(found.rows.map((r) => r.uln)).toEqual(sorted.slice((page - 1) * 50, page * 50).map((r) => r.uln));
+        }
       }
-    }
   });
 
   test('the rows come back as the workflow wrote them', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { hashPassword, signIn, verifyPassword } from '../../src/app/users';
 import { main, type Io } from '../../src/cli/main';
 import { FileUserStore } from '../../src/store/user-store';
+import { userStoreContract } from '../support/user-store-contract';
 
 const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'epa-users-')), 'users.json');
 const store = new FileUserStore(file);
@@ -70,4 +71,9 @@ test('epa users: add prints the password once, list never shows it, disable stop
   await expect(signIn(store, 'nadia', fresh)).resolves.toMatchObject({ username: 'nadia' });
   const nobody = await epa(['disable', 'nobody']);
   expect([nobody.code, nobody.err]).toEqual([3, 'epa: no user "nobody"\n']);
+});
+
+describe('the users file keeps the account store contract', () => {
+  let n = 0;
+  userStoreContract(() => new FileUserStore(path.join(path.dirname(file), `contract-${++n}`, 'users.json')));
 });

@@ -6,7 +6,8 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifySession from '@fastify/session';
+import fastifySession, { type SessionStore } from '@fastify/session';
+import { STAFF_SESSION_MS } from '../../store/stores';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffRole } from '../../app/users';
 
@@ -25,14 +26,15 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'epa_session';
-const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 
-export async function setUpSessions(app: FastifyInstance, secret: string, secure: boolean): Promise<void> {
+/** Sessions in `store` (PostgreSQL, shared by every API process), or in this process's memory. */
+export async function setUpSessions(app: FastifyInstance, secret: string, secure: boolean, store?: SessionStore): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret,
     cookieName: SESSION_COOKIE,
-    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: EIGHT_HOURS_MS },
+    ...(store && { store }),
+    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: STAFF_SESSION_MS },
     saveUninitialized: false,
     rolling: true,
   });

@@ -6,6 +6,7 @@ import type { EpaListings } from '../../app/listings';
 import { dashboardView } from '../dashboard-view';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
+import { selectedFilters } from '../filter-view';
 
 export function dashboardRoutes(
   app: FastifyInstance,
@@ -29,6 +30,10 @@ export function dashboardRoutes(
       csvHref: `/dashboard/overdue.csv${params({})}`,
       previous: board.page > 1 ? params({ page: String(board.page - 1) }) : undefined,
       next: board.page < board.pages ? params({ page: String(board.page + 1) }) : undefined,
+      selectedFilters: selectedFilters('/dashboard', board.query, [
+        { name: 'owner', heading: 'Who must act' },
+        { name: 'standard', heading: 'Standard' },
+      ]),
       selects: [
         { id: 'owner', label: 'Who must act', values: board.choices.owners, value: board.query.owner },
         { id: 'standard', label: 'Standard', values: board.choices.standards, value: board.query.standard },

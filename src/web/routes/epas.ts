@@ -5,6 +5,27 @@ import type { EpaListings } from '../../app/listings';
 import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
+import { selectedFilters, type FilterField } from '../filter-view';
+
+/** The finder's columns, each sortable on the server. */
+const SORT_NAMES: Record<string, string> = {
+  apprentice: 'Apprentice',
+  standard: 'Standard',
+  employer: 'Employer',
+  stage: 'Stage',
+  next: 'Next deadline',
+};
+
+const FINDER_FILTERS: FilterField[] = [
+  { name: 'q', heading: 'Name or ULN' },
+  { name: 'employer', heading: 'Employer' },
+  { name: 'provider', heading: 'Training provider' },
+  { name: 'due', heading: 'Next deadline within', text: (v) => `${v} day${v === '1' ? '' : 's'}` },
+  { name: 'stage', heading: 'Stage' },
+  { name: 'standard', heading: 'Standard' },
+  { name: 'epao', heading: 'EPAO' },
+  { name: 'overdue', heading: 'Overdue', text: () => 'Only overdue EPAs' },
+];
 
 export function epaRoutes(
   app: FastifyInstance,
@@ -16,11 +37,14 @@ export function epaRoutes(
 ): void {
   app.get('/epas', { preHandler: requireStaff() }, async (req, reply) => {
     const found = await findEpas(listings, req.query as FindQuery, now());
-    const params = (page: number, sort: string = found.sort) =>
+    const params = (page: number, sort: string = found.sort, dir: string = found.query.dir) =>
       '?' +
       new URLSearchParams(
-        Object.entries({ ...found.query, sort, page: String(page) }).filter(([, v]) => v !== '' && v !== undefined),
+        Object.entries({ ...found.query, sort, dir: dir === 'desc' ? 'desc' : '', page: page > 1 ? String(page) : '' }).filter(
+          ([, v]) => v !== '' && v !== undefined,
+        ),
       ).toString();
+    const { sort: _s, dir: _d, ...filters } = found.query;
     return render(req, reply, ctx, 'pages/epas.njk', {
       found,
       firstShown: found.total === 0 ? 0 : (found.page - 1) * found.pageSize + 1,
@@ -38,7 +62,21 @@ export function epaRoutes(
         label,
         items: [{ value: '', text: 'Any' }, ...values.map((v) => ({ value: v, text: v, selected: v === found.query[id] }))],
       })),
-      sortLinks: Object.fromEntries(['apprentice', 'standard', 'employer', 'stage', 'next'].map((s) => [s, params(1, s)])),
+      selectedFilters: selectedFilters('/epas', filters, FINDER_FILTERS, {
+        sort: found.sort === 'apprentice' ? '' : found.sort,
+        dir: found.query.dir === 'desc' ? 'desc' : '',
+      }),
+      sortNames: SORT_NAMES,
+      // A heading links to the list sorted by its column; the sorted column's heading reverses it.
+      sortColumns: Object.entries(SORT_NAMES).map(([sort, text]) => {
+        const current = found.sort === sort;
+        const dir = current && found.query.dir !== 'desc' ? 'desc' : 'asc';
+        return {
+          text,
+          href: params(1, sort, dir),
+          ariaSort: current ? (found.query.dir === 'desc' ? 'descending' : 'ascending') : 'none',
+        };
+      }),
     });
   });
 

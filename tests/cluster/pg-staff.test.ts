@@ -1,0 +1,138 @@
+/**
+ * Staff accounts and sessions in PostgreSQL (src/store/pg-staff.ts), on a real server: the account
+ * store passes the same contract as the users file; sessions are kept under the hash of their id,
+ * expire, and are shared by two API servers, as behind a proxy with several `epa-flow api`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
+import { Pool } from 'pg';
+import { buildApi } from '../../src/api/server';
+import { addUser } from '../../src/app/users';
+import { startPostgres, type LocalPostgres } from '../../src/cluster/postgres';
+import { migrate } from '../../src/store/migrations';
+import { PgListingIndex } from '../../src/store/pg-listing-index';
+import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
+import { STAFF_SESSION_MS } from '../../src/store/stores';
+import { freePort } from '../../src/temporal/binaries';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { userStoreContract } from '../support/user-store-contract';
+
+let dir: string;
+let pg: LocalPostgres;
+let pool: Pool;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-staff-'));
+  pg = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
+  await pg.ensureDatabase('epa_staff');
+  pool = new Pool({ connectionString: pg.url('epa_staff'), max: 10 });
+  pool.on('error', () => undefined);
+  await migrate(pool);
+}, 120_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await pg?.stop();
+  if (process.env.KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the account store contract on PostgreSQL', () => {
+  userStoreContract(async () => {
+    await pool.query('TRUNCATE epa_staff_user');
+    return new PgUserStore(pool);
+  });
+});
+
+const call = <T>(fn: (cb: (err: unknown, value?: T) => void) => void): Promise<T | undefined> =>
+  new Promise((resolve, reject) => fn((err, value) => (err ? reject(err as Error) : resolve(value))));
+
+test('a session is kept under the hash of its id, read back until it expires, and gone once destroyed', async () => {
+  let now = Date.parse('2026-12-03T09:00:00Z');
+  const store = new PgSessionStore(pool, STAFF_SESSION_MS, () => now);
+  const id = 'a-session-id-only-the-cookie-knows';
+  const session = {
+    cookie: { expires: new Date(now + 60_000).toISOString(), httpOnly: true },
+    user: { username: 'mira', name: 'Mira Osei', role: 'admin' },
+  } as never;
+  await call((cb) => store.set(id, session, cb));
+  expect(await call((cb) => store.get(id, cb))).toMatchObject({ user: { username: 'mira' } });
+  const stored = JSON.stringify((await pool.query('SELECT * FROM epa_staff_session')).rows);
+  expect(stored).not.toContain(id);
+  now += 61_000;
+  expect(await call((cb) => store.get(id, cb))).toBeNull();
+  now -= 61_000;
+  await call((cb) => store.destroy(id, cb));
+  expect(await call((cb) => store.get(id, cb))).toBeNull();
+});
+
+describe('two API servers behind one proxy share accounts and sessions', () => {
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  const password = 'a long enough password for both servers';
+
+  const server = (): FastifyInstance =>
+    buildApi({
+      // The pages read lists from the index; nothing here asks Temporal (the client connects lazily).
+      epa: new EpaClient(new Client()),
+      listings: new PgListingIndex(pool),
+      adminTokens: ['admin-token-for-the-staff-test'],
+      opsTokens: [],
+      defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+      temporalUiUrl: 'http://127.0.0.1:8233',
+      namespace: 'default',
+      users: new PgUserStore(pool),
+      sessionStore: new PgSessionStore(pool, STAFF_SESSION_MS),
+      sessionSecret: 'a-session-secret-shared-by-both-servers-0123456789',
+      serviceName: 'Example EPAO',
+    });
+
+  beforeAll(async () => {
+    await pool.query('TRUNCATE epa_staff_user, epa_staff_session');
+    await addUser(new PgUserStore(pool), { username: 'nadia', name: 'Nadia Quill', role: 'ops', password });
+    a = server();
+    b = server();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const cookieFrom = (res: LightMyRequestResponse): string => {
+    const set = res.headers['set-cookie'];
+    const first = (Array.isArray(set) ? set : [set]).find((c) => c?.startsWith('epa_session='));
+    if (!first) throw new Error('no session cookie');
+    return first.split(';')[0]!;
+  };
+  const csrfIn = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+  test('signed in on one, signed in on the other; signed out on the other, signed out on both', async () => {
+    const form = await a.inject({ method: 'GET', url: '/login' });
+    const login = await a.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie: cookieFrom(form), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfIn(form.body), username: 'nadia', password, returnTo: '/epas' }).toString(),
+    });
+    expect(login.statusCode).toBe(302);
+    const cookie = cookieFrom(login);
+
+    const onB = await b.inject({ method: 'GET', url: '/epas', headers: { cookie } });
+    expect(onB.statusCode).toBe(200);
+    expect(onB.body).toContain('Nadia Quill');
+
+    const logout = await b.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfIn(onB.body) }).toString(),
+    });
+    expect(logout.statusCode).toBe(302);
+    const onA = await a.inject({ method: 'GET', url: '/epas', headers: { cookie } });
+    expect(onA.statusCode).toBe(302);
+    expect(onA.headers.location).toBe('/login?returnTo=%2Fepas');
+  });
+});
