@@ -26,14 +26,14 @@ import { SMTPServer } from 'smtp-server';
 import { boardCsvRows, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
 import { forgetCounts } from '../src/app/day-order';
 import { VisibilityListings, type EpaListings } from '../src/app/listings';
-import { PgListingIndex } from '../src/store/pg-listing-index';
+import { PgListingIndex, rowFromListing } from '../src/store/pg-listing-index';
 import { londonDateOf } from '../src/calendar';
 import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
 import { quiet } from '../src/cluster/postgres';
 import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
 import { EpaClient } from '../src/temporal/epa-client';
-import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -195,6 +195,21 @@ async function main(): Promise<void> {
 
     // (b) Update latency, interleaved one by one.
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+    // What the EPA's Update carries that the no-op's does not: one write of its list row (the
+    // listing index's local activity), timed alone on probe rows (removed afterwards).
+    const probe = (await index.all({ text: benchUln(1) }, 'apprentice', Date.now()))[0];
+    if (probe) {
+      const writes: number[] = [];
+      const row = rowFromListing(probe);
+      for (let s = 0; s < SAMPLES; s++) {
+        const t0 = performance.now();
+        await index.put({ row: { ...row, epaId: `bench-probe-${s}`, uln: String(9_000_000_000 + s) }, version: s + 1 });
+        writes.push(performance.now() - t0);
+      }
+      await appPool.query("DELETE FROM epa_listing WHERE epa_id LIKE 'bench-probe-%'");
+      results.indexWriteP50ms = Number(pct(writes, 0.5).toFixed(1));
+      results.indexWriteP99ms = Number(pct(writes, 0.99).toFixed(1));
+    }
     savePartial(results);
 
     // (c) The overdue board's first page with its total, its last page, the whole ops board and a
@@ -286,6 +301,7 @@ async function main(): Promise<void> {
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
     ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
+    ['listing index write, alone, p50 / p99 (ms)', `${results.indexWriteP50ms} / ${results.indexWriteP99ms}`],
     [
       `overdue first page of 50 + total ${results.overdueTotal} (ms) (target < 300): index / visibility`,
       `${results.indexFirstPageMs} / ${results.visibilityFirstPageMs} (${results.visibilityFirstPageCalls} calls)`,

@@ -89,15 +89,15 @@ export async function startClusterStack(options: ClusterOptions): Promise<Cluste
   return stack;
 }
 
-export type ProcessRole = 'migrate' | 'worker' | 'api' | 'reindex';
+export type ProcessRole = 'migrate' | 'worker' | 'api' | 'reindex' | 'erase';
 
 /** Starts `epa-flow <role>` as its own process; its output lines are prefixed with its name. */
 export function spawnEpaFlow(
   role: ProcessRole,
   env: Record<string, string | undefined>,
-  options: { name?: string; output?: (line: string) => void } = {},
+  options: { name?: string; output?: (line: string) => void; args?: string[] } = {},
 ): ChildProcess {
-  const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'epa-flow.js'), role], {
+  const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'epa-flow.js'), role, ...(options.args ?? [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -121,15 +121,17 @@ export async function runMigrateProcess(env: Record<string, string | undefined>,
   await runEpaFlowProcess('migrate', env, output);
 }
 
-/** Runs a one-off `epa-flow <role>` (migrate, reindex) to completion. */
+/** Runs a one-off `epa-flow <role>` (migrate, reindex, erase) to completion; its exit code (non-zero throws unless `expect` says otherwise). */
 export async function runEpaFlowProcess(
-  role: 'migrate' | 'reindex',
+  role: 'migrate' | 'reindex' | 'erase',
   env: Record<string, string | undefined>,
   output?: (line: string) => void,
-): Promise<void> {
-  const child = spawnEpaFlow(role, env, { output });
+  options: { args?: string[]; expect?: number } = {},
+): Promise<number | null> {
+  const child = spawnEpaFlow(role, env, { output, ...(options.args && { args: options.args }) });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  if (code !== 0) throw new Error(`epa-flow ${role} exited with ${code}`);
+  if (code !== (options.expect ?? 0)) throw new Error(`epa-flow ${role} exited with ${code}`);
+  return code;
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -7,6 +7,7 @@
  *   epa-flow api       the HTTP API and the staff pages
  *   epa-flow codec     the codec endpoint: encrypted payloads readable in the Temporal UI by engineers
  *   epa-flow reindex   the listing index filled from Temporal's visibility (EPAs started before it)
+ *   epa-flow erase U   a data-erasure request for ULN U: its EPA's runs deleted from Temporal, its list row too
  *
  * Exit codes: 0 ok, 1 failure, 2 bad configuration.
  */
@@ -17,7 +18,9 @@ import { buildApi } from '../api/server';
 import { loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
-import { EpaClient } from '../temporal/epa-client';
+import { EpaClient, EpaNotFoundError, EpaRejectedError, parseUln } from '../temporal/epa-client';
+import { EpaInputError } from '../epa/errors';
+import { workflowIdFor } from '../epa/ids';
 import { openStores, reindexFromVisibility } from '../store/stores';
 import { ensureNamespace } from '../temporal/namespace';
 import { rules } from '../plans';
@@ -65,6 +68,27 @@ export async function runMigrate(config: Config, out: Out): Promise<void> {
   }
   // A new listing index starts with the EPAs already running (epa-flow reindex, once).
   if (indexCreated) await runReindex(config, out);
+}
+
+/** `epa-flow erase <ULN>`: what epa-flow holds of one apprentice's EPA, deleted (README, Personal data). */
+export async function runErase(config: Config, uln: string, out: Out): Promise<void> {
+  const client = await connectClient(config);
+  const pool = databasePool(config);
+  try {
+    const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+    const { runsDeleted } = await epa.erase(uln);
+    out(`deleted ${runsDeleted} run(s) of the EPA from Temporal (histories and visibility rows)`);
+    if (pool) {
+      const gone = await new PgListingIndex(pool).erase(workflowIdFor(parseUln(uln)));
+      out(gone ? 'deleted its row from the listing index' : 'the listing index held no row for it');
+    }
+    out(
+      'left to do by hand: .eml files in the outbox (file transport only) and rows in your import files (README, Personal data)',
+    );
+  } finally {
+    await pool?.end();
+    await client.connection.close();
+  }
 }
 
 /** The migration that creates the listing index. */
@@ -132,6 +156,10 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
       await close();
     });
   program
+    .command('erase <uln>')
+    .description("a data-erasure request: a finished EPA's runs deleted from Temporal and its row from the listing index")
+    .action(async (uln: string) => runErase(load(), uln, out));
+  program
     .command('reindex')
     .description("the listing index filled from Temporal's visibility: EPAs started before it, or before the database")
     .action(async () => runReindex(load(), out));
@@ -175,7 +203,9 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     const message = err instanceof Error ? err.message : String(err);
     console.error(`epa-flow: ${message}`);
-    return message.startsWith('configuration:') ? 2 : 1;
+    // A refusal (an unknown ULN, a running EPA) is the caller's to fix, like bad configuration.
+    const refused = err instanceof EpaNotFoundError || err instanceof EpaRejectedError || err instanceof EpaInputError;
+    return refused || message.startsWith('configuration:') ? 2 : 1;
   }
 }
 

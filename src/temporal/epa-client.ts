@@ -373,6 +373,27 @@ export class EpaClient {
     return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
+  /**
+   * Deletes every run of a finished EPA from Temporal (its histories and visibility rows): the
+   * Temporal half of a data-erasure request. Refused while the EPA runs (withdraw it first).
+   */
+  async erase(uln: string): Promise<{ runsDeleted: number }> {
+    const runs = await this.runs(uln);
+    if (runs.some((r) => r.status === 'running')) {
+      throw new EpaRejectedError(
+        `the EPA for ULN ${uln} is still running: record Withdrawn first, then erase it`,
+        'rejected_transition',
+      );
+    }
+    for (const run of runs) {
+      await this.client.workflowService.deleteWorkflowExecution({
+        namespace: this.client.options.namespace,
+        workflowExecution: { workflowId: workflowIdFor(parseUln(uln)), runId: run.runId },
+      });
+    }
+    return { runsDeleted: runs.length };
+  }
+
   private async now(): Promise<number> {
     return (await this.options.now?.()) ?? Date.now();
   }

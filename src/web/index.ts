@@ -71,7 +71,14 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
     },
   });
   await app.register(fastifyStatic, {
-    root: [path.join(govukDir, 'govuk/assets'), path.join(govukDir, 'govuk'), path.join(mojDir, 'moj'), publicDir],
+    // MoJ's stylesheet asks for its images under /assets/images (the filter tags' remove cross).
+    root: [
+      path.join(govukDir, 'govuk/assets'),
+      path.join(govukDir, 'govuk'),
+      path.join(mojDir, 'moj'),
+      path.join(mojDir, 'moj/assets'),
+      publicDir,
+    ],
     prefix: '/assets/',
   });
 

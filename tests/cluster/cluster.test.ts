@@ -277,3 +277,30 @@ test('the listing index holds every EPA as its workflow last wrote it, through t
     await pool.end();
   }
 });
+
+test('an erasure request: refused while the EPA runs; once withdrawn, its runs leave Temporal and its row the index', async () => {
+  const input = epaStart({ gatewaySubmittedOn: gateway });
+  await epa.start(input, SETTINGS);
+  const pool = new Pool({ connectionString: stack.env.EPA_DATABASE_URL });
+  pool.on('error', () => undefined);
+  const index = new PgListingIndex(pool);
+  const env = { ...stack.env, EPA_DATA_DIR: path.join(dir, 'erase') };
+  try {
+    await eventually(async () => expect(await index.count({ text: input.uln })).toBe(1), 60_000);
+    const refused: string[] = [];
+    await runEpaFlowProcess('erase', env, (l) => refused.push(l), { args: [input.uln], expect: 2 });
+    expect(refused.join('\n')).toMatch(/still running: record Withdrawn first/);
+    expect(refused.join('\n')).not.toContain(input.apprentice.name);
+
+    await epa.recordEvent(input.uln, 'Withdrawn', { on: today, reason: 'asked to leave the programme' });
+    await eventually(async () => expect(await epa.existing(input.uln)).toBe('completed'), 60_000);
+    const erased: string[] = [];
+    await runEpaFlowProcess('erase', env, (l) => erased.push(l), { args: [input.uln] });
+    expect(erased.join('\n')).toMatch(/deleted 1 run\(s\) of the EPA from Temporal/);
+    expect(erased.join('\n')).toMatch(/deleted its row from the listing index/);
+    expect(await index.count({ text: input.uln })).toBe(0);
+    await eventually(async () => expect(await epa.existing(input.uln)).toBeUndefined(), 60_000);
+  } finally {
+    await pool.end();
+  }
+});

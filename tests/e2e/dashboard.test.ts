@@ -14,6 +14,7 @@ import { buildApi } from '../../src/api/server';
 import { addUser } from '../../src/app/users';
 import { FileUserStore } from '../../src/store/user-store';
 import { addDays, londonDateOf } from '../../src/calendar';
+import { londonDateTimeText } from '../../src/web/filters';
 import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { epaStart } from '../support/people';
@@ -127,12 +128,9 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await expect(row.count()).resolves.toBe(1);
   const cells = await row.locator('td').allInnerTexts();
   expect(cells).toEqual([
-    `Bram Okafor\n${late.uln}`,
-    'ST0071',
-    'Harbour Mutual',
-    'GatewayReview',
-    'gateway review\ngatewayReviewDue',
-    addDays(today, -11),
+    `Bram Okafor\nULN ${late.uln}`,
+    'ST0071\nHarbour Mutual',
+    `gateway review\ndue ${londonDateTimeText(addDays(today, -11))}`,
     '11',
     'EPAO', // who must act on the gateway review (002 Gateway)
     'Review the gateway evidence, then pass or reject it',

@@ -116,9 +116,24 @@ test('with EPA_PAYLOAD_KEYS the stored history holds no name or email: every pay
   expect(listed).toHaveLength(1);
 
   const payloads = await storedPayloads();
-  // The SDK writes its patch markers itself, in plain JSON: a patch's name and nothing else.
+  // The SDK writes its markers itself, in plain JSON: a patch's name, or a local activity's type,
+  // ids and times (the listing index write's: its input is never stored, its result is sealed).
   const plain = payloads.filter((p) => meta(p, 'encoding') !== ENCRYPTED_ENCODING);
-  for (const p of plain) expect(Buffer.from(p.data ?? []).toString()).toMatch(/^\{"id":"[a-z-]+","deprecated":false\}$/);
+  for (const p of plain) {
+    const text = Buffer.from(p.data ?? []).toString();
+    if (text.includes('activity_type'))
+      expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(
+        ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'].sort(),
+      );
+    else expect(text).toMatch(/^\{"id":"[a-z-]+","deprecated":false\}$/);
+  }
+  expect(
+    plain.some((p) =>
+      Buffer.from(p.data ?? [])
+        .toString()
+        .includes('"activity_type":"indexEpa"'),
+    ),
+  ).toBe(true);
   const sealed = payloads.filter((p) => meta(p, 'encoding') === ENCRYPTED_ENCODING);
   expect(sealed.length).toBeGreaterThan(10);
   for (const p of sealed) expect(meta(p, 'encryption-key-id')).toBe('k1');
