@@ -31,27 +31,36 @@ afterAll(async () => {
   else console.log(dir);
 });
 
+const NEWEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
 test('migrations: refused before they run, applied once in order, refused when the database is newer than the code', async () => {
-  await expect(requireMigrated(pool)).rejects.toThrow(/schema version 0; this epa-flow needs 1: run `epa-flow migrate`/);
+  await expect(requireMigrated(pool)).rejects.toThrow(
+    new RegExp(`schema version 0; this epa-flow needs ${NEWEST}: run \`epa-flow migrate\``),
+  );
   const first = await migrate(pool);
-  expect(first.applied.map((m) => m.version)).toEqual([1]);
-  expect(await migrate(pool)).toEqual({ applied: [], current: 1 });
+  expect(first.applied.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  expect(first.applied.map((m) => m.version)).toEqual(Array.from({ length: NEWEST }, (_, i) => i + 1));
+  expect(await migrate(pool)).toEqual({ applied: [], current: NEWEST });
   await expect(requireMigrated(pool)).resolves.toBeUndefined();
-  const later = [...MIGRATIONS, { version: 2, name: 'a later table', sql: 'CREATE TABLE epa_later (id int)' }];
-  expect((await migrate(pool, later)).applied.map((m) => m.version)).toEqual([2]);
-  await expect(migrate(pool)).rejects.toThrow(/schema version 2, newer than this epa-flow knows \(1\)/);
-  await pool.query('DROP TABLE epa_later; DELETE FROM epa_schema_version WHERE version = 2');
+  const next = NEWEST + 1;
+  const later = [...MIGRATIONS, { version: next, name: 'a later table', sql: 'CREATE TABLE epa_later (id int)' }];
+  expect((await migrate(pool, later)).applied.map((m) => m.version)).toEqual([next]);
+  await expect(migrate(pool)).rejects.toThrow(
+    new RegExp(`schema version ${next}, newer than this epa-flow knows \\(${NEWEST}\\)`),
+  );
+  await pool.query(`DROP TABLE epa_later; DELETE FROM epa_schema_version WHERE version = ${next}`);
 });
 
 test('a failing migration changes nothing and says which one failed', async () => {
+  const next = NEWEST + 1;
   const broken = [
     ...MIGRATIONS,
-    { version: 2, name: 'broken', sql: 'CREATE TABLE epa_half (id int); SELECT no_such_function()' },
+    { version: next, name: 'broken', sql: 'CREATE TABLE epa_half (id int); SELECT no_such_function()' },
   ];
-  await expect(migrate(pool, broken)).rejects.toThrow(/migration 2 \(broken\) failed/);
+  await expect(migrate(pool, broken)).rejects.toThrow(new RegExp(`migration ${next} \\(broken\\) failed`));
   const { rows } = await pool.query<{ t: string | null }>("SELECT to_regclass('epa_half')::text AS t");
   expect(rows[0]!.t).toBeNull();
-  expect((await migrate(pool)).current).toBe(1);
+  expect((await migrate(pool)).current).toBe(NEWEST);
 });
 
 describe('the sent-record contract on PostgreSQL', () => {
