@@ -76,7 +76,8 @@ export function whereClause(query: ListingQuery, values: Values): string {
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
 }
 
-function listingOf(row: EpaIndexRow): EpaListing {
+/** The listing a row shows (the index keeps a little more: the instants it sorts and filters by). */
+export function listingOf(row: EpaIndexRow): EpaListing {
   return {
     epaId: row.epaId,
     uln: row.uln,

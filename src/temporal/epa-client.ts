@@ -25,6 +25,7 @@ import {
   listingAttributes,
   listingMemo,
   statusQuery,
+  type EpaIndexRow,
   type EpaListingMemo,
   type EpaSettings,
   type EpaStatus,
@@ -106,25 +107,21 @@ export function parseEventType(type: string): EpaEventType {
   return type as EpaEventType;
 }
 
-/** One EPA in a listing, from visibility (search attributes and memo), without querying the workflow. */
-export interface EpaListing {
-  epaId: string;
-  uln: string;
-  apprentice: string;
-  standard: string;
-  epao: string;
-  employer: string;
-  /** The training provider (EPAs started before it was kept: empty). */
-  provider: string;
-  /** Assessments booked and not yet taken (London date-times), soonest first. */
-  bookings: { component: string; at: string }[];
-  stage: string;
-  overdue: boolean;
+/**
+ * One EPA in a listing, without querying the workflow: from visibility (search attributes and memo)
+ * or from the listing index. The index row's fields, with the next deadline's date only; the
+ * training provider is empty for EPAs started before it was kept, and `mustAct` is set for EPAs
+ * since patch 'listing-attributes'.
+ */
+export interface EpaListing extends Pick<
+  EpaIndexRow,
+  'epaId' | 'uln' | 'apprentice' | 'standard' | 'epao' | 'employer' | 'provider' | 'bookings' | 'stage' | 'overdue'
+> {
   running: boolean;
   nextDeadline: { key: string; due: string } | null;
-  missed: { key: string; due: string; component?: string }[];
+  missed: EpaIndexRow['missed'];
   startedAt: string;
-  /** Who must act on the most urgent missed deadline (EPAs since patch 'listing-attributes'). */
+  /** Who must act on the most urgent missed deadline. */
   mustAct?: Role;
 }
 

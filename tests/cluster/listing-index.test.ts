@@ -4,24 +4,19 @@
  * and page gives the same rows and total as the reference (src/app/listings.ts: compareListings,
  * matchesText) applied to the same EPAs in memory — what the visibility listings do.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { usePostgres } from '../support/postgres';
 import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import type { Role } from '../../src/epa/deadlines';
-import { startPostgres, type LocalPostgres } from '../../src/cluster/postgres';
 import { migrate } from '../../src/store/migrations';
-import { PgListingIndex, rowFromListing } from '../../src/store/pg-listing-index';
+import { listingOf, PgListingIndex, rowFromListing } from '../../src/store/pg-listing-index';
 import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
 import { findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
 import { filterKey } from '../../src/temporal/search-attributes';
-import { freePort } from '../../src/temporal/binaries';
 import type { EpaListing } from '../../src/temporal/epa-client';
 import type { EpaIndexRow } from '../../workflows/definitions';
 
-let dir: string;
-let pg: LocalPostgres;
+const database = usePostgres('epa_index');
 let pool: Pool;
 let index: PgListingIndex;
 
@@ -29,19 +24,9 @@ const NOW = Date.parse('2026-11-23T12:00:00Z');
 const today = londonDateOf(NOW);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-index-'));
-  pg = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
-  await pg.ensureDatabase('epa_index');
-  pool = new Pool({ connectionString: pg.url('epa_index'), max: 10 });
-  pool.on('error', () => undefined);
+  pool = database();
   await migrate(pool);
   index = new PgListingIndex(pool);
-}, 120_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await pg?.stop();
-  if (process.env.KEEP !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
 /** Invented apprentices, with accents, shared surnames, apostrophes and LIKE's own characters. */
@@ -86,23 +71,7 @@ function invented(n: number): EpaIndexRow[] {
   });
 }
 
-const listing = (r: EpaIndexRow): EpaListing => ({
-  epaId: r.epaId,
-  uln: r.uln,
-  apprentice: r.apprentice,
-  standard: r.standard,
-  epao: r.epao,
-  employer: r.employer,
-  provider: r.provider,
-  bookings: r.bookings,
-  stage: r.stage,
-  overdue: r.overdue,
-  running: r.running,
-  nextDeadline: r.nextDeadline ? { key: r.nextDeadline.key, due: r.nextDeadline.due } : null,
-  missed: r.missed,
-  startedAt: r.startedAt,
-  ...(r.mustAct !== null && { mustAct: r.mustAct }),
-});
+const listing = listingOf;
 
 /** The reference: what visibility's filters and the in-memory text filters pick. */
 function reference(rows: EpaIndexRow[], q: ListingQuery): EpaListing[] {

@@ -2,33 +2,17 @@
  * The PostgreSQL sent record (EPA_DATABASE_URL): the same contract as the file store, on a real
  * PostgreSQL server, plus its migrations (numbered, run once, refused when newer than the code).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Pool } from 'pg';
-import { startPostgres, type LocalPostgres } from '../../src/cluster/postgres';
+import type { Pool } from 'pg';
+import { usePostgres } from '../support/postgres';
 import { MIGRATIONS, migrate, requireMigrated } from '../../src/store/migrations';
 import { PgSentStore } from '../../src/store/pg-sent-record';
-import { freePort } from '../../src/temporal/binaries';
 import { sentRecordContract } from '../support/sent-record-contract';
 
-let dir: string;
-let pg: LocalPostgres;
+const database = usePostgres('epa_contract', { poolSize: 20 });
 let pool: Pool;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-pg-'));
-  pg = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
-  await pg.ensureDatabase('epa_contract');
-  pool = new Pool({ connectionString: pg.url('epa_contract'), max: 20 });
-  pool.on('error', () => undefined); // idle clients cut off when the server stops at the end
-}, 120_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await pg?.stop();
-  if (process.env.KEEP !== '1') rmSync(dir, { recursive: true, force: true });
-  else console.log(dir);
+  pool = database();
 });
 
 const NEWEST = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -3,41 +3,26 @@
  * store passes the same contract as the users file; sessions are kept under the hash of their id,
  * expire, and are shared by two API servers, as behind a proxy with several `epa-flow api`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { LightMyRequestResponse } from 'fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { usePostgres } from '../support/postgres';
 import { buildApi } from '../../src/api/server';
 import { addUser } from '../../src/app/users';
-import { startPostgres, type LocalPostgres } from '../../src/cluster/postgres';
 import { migrate } from '../../src/store/migrations';
 import { PgListingIndex } from '../../src/store/pg-listing-index';
 import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
 import { STAFF_SESSION_MS } from '../../src/store/stores';
-import { freePort } from '../../src/temporal/binaries';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { userStoreContract } from '../support/user-store-contract';
+import { cookieFrom, csrfIn } from '../support/pages';
 
-let dir: string;
-let pg: LocalPostgres;
+const database = usePostgres('epa_staff');
 let pool: Pool;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-staff-'));
-  pg = await startPostgres({ dir: path.join(dir, 'postgres'), port: await freePort() });
-  await pg.ensureDatabase('epa_staff');
-  pool = new Pool({ connectionString: pg.url('epa_staff'), max: 10 });
-  pool.on('error', () => undefined);
+  pool = database();
   await migrate(pool);
-}, 120_000);
-
-afterAll(async () => {
-  await pool?.end();
-  await pg?.stop();
-  if (process.env.KEEP !== '1') rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the account store contract on PostgreSQL', () => {
@@ -100,14 +85,6 @@ describe('two API servers behind one proxy share accounts and sessions', () => {
     await a?.close();
     await b?.close();
   });
-
-  const cookieFrom = (res: LightMyRequestResponse): string => {
-    const set = res.headers['set-cookie'];
-    const first = (Array.isArray(set) ? set : [set]).find((c) => c?.startsWith('epa_session='));
-    if (!first) throw new Error('no session cookie');
-    return first.split(';')[0]!;
-  };
-  const csrfIn = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 
   test('signed in on one, signed in on the other; signed out on the other, signed out on both', async () => {
     const form = await a.inject({ method: 'GET', url: '/login' });

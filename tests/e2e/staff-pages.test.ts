@@ -6,8 +6,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
+import { cookieFrom, csrfIn } from '../support/pages';
 import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addUser, disableUser } from '../../src/app/users';
 import { addDays, londonDateOf } from '../../src/calendar';
@@ -56,15 +57,6 @@ afterAll(async () => {
   await api?.close();
   await stack?.teardown();
 });
-
-/** The cookie a response sets, as a request's Cookie header. */
-const cookieFrom = (res: LightMyRequestResponse): string => {
-  const set = res.headers['set-cookie'];
-  const first = (Array.isArray(set) ? set : [set]).find((c) => c?.startsWith('epa_session='));
-  if (!first) throw new Error('no session cookie');
-  return first.split(';')[0]!;
-};
-const csrfIn = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 
 /** Opens the sign-in page (a session and its CSRF token), then signs in. */
 async function signIn(username: string, password: string, returnTo = '/epas') {
