@@ -198,6 +198,25 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       ],
     },
   },
+  certificateClaimRefused: {
+    default: {
+      subject: "Certificate claim refused: {apprentice}'s {standard} apprenticeship",
+      body: [
+        'Dear {recipient},',
+        "The Department for Education's assessment service refused the claim for {apprentice}'s apprenticeship certificate ({standard}). It said: {reason}",
+        "Please put this right on the apprentice's page in epa-flow (the certificate details, or the EPA itself), then retry the claim there.",
+      ],
+    },
+  },
+  certificateNotDelivered: {
+    default: {
+      subject: "Certificate not delivered: {apprentice}'s {standard} apprenticeship",
+      body: [
+        'Dear {recipient},',
+        "The assessment service reports that delivery of {apprentice}'s apprenticeship certificate ({standard}) was attempted and failed. Please check the postal address with the employer and ask the service for a reprint.",
+      ],
+    },
+  },
   planningMeeting: {
     default: {
       subject: 'Planning meeting on {when}: {apprentice}',
@@ -326,6 +345,7 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
             ? `Source: ${describeSource(n.source)}.`
             : '',
     outcomeWord: n.outcome ?? '',
+    reason: n.reason ?? '',
     grade: n.grade ?? '',
     gatewayNews:
       n.outcome === 'rejected'

@@ -2,6 +2,7 @@
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
 import type { EpaIndexChange } from '../workflows/definitions';
+import type { CertificateStatusRequest, CertificateStatusResult, ClaimRequest, ClaimResult } from './assessment';
 
 export interface Recipient {
   role: Role;
@@ -58,6 +59,10 @@ export interface EpaActivities {
    * database configured: lists then read Temporal's visibility).
    */
   indexEpa(change: EpaIndexChange): Promise<'indexed' | 'stale' | 'none'>;
+  /** Makes the claim the EPA's state says is due with the assessment service (activities/assessment.ts). */
+  claimWithAssessmentService(request: ClaimRequest): Promise<ClaimResult>;
+  /** A claimed certificate's status at the assessment service. */
+  certificateStatus(request: CertificateStatusRequest): Promise<CertificateStatusResult>;
 }
 
 /** Where the listing index activity writes (src/store/pg-listing-index.ts). */

@@ -61,6 +61,17 @@ export const ConfigSchema = z.object({
   EPA_DATABASE_URL: z.string().optional(),
   EPA_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** How long Temporal keeps a closed EPA's history (and the personal data in it): `epa-flow migrate` sets it. EPAO setting. */
+  /**
+   * The Department for Education's assessment service (claims for EPAOs whose policy says
+   * `claimThrough: assessmentService`): its External API base URL and the EPAO's subscription key.
+   * Unset: claims become an admin task saying so. `npm start` runs a local fake unless set.
+   */
+  EPA_ASSESSMENT_SERVICE_URL: z.url().optional(),
+  EPA_ASSESSMENT_SERVICE_KEY: z.string().min(8).optional(),
+  EPA_ASSESSMENT_SERVICE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** npm start: run the local fake of the assessment service when no URL is set (never in production). */
+  EPA_START_ASSESSMENT_FAKE: bool.default(true),
+  EPA_ASSESSMENT_FAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   EPA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
    * Payload encryption keys, `id:<base64 of 32 bytes>` comma-separated, the first encrypting (README,

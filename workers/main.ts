@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import {
+  createAssessmentActivities,
   createDeliveryActivities,
   createListingActivities,
   SentStore,
@@ -16,6 +17,7 @@ import { databasePool, describeDatabase } from '../src/store/database';
 import { requireMigrated } from '../src/store/migrations';
 import { PgSentStore } from '../src/store/pg-sent-record';
 import { PgListingIndex } from '../src/store/pg-listing-index';
+import { AssessmentServiceClient } from '../src/assessment/client';
 import { loadConfig, type Config } from '../src/config';
 import { connectionOptions, dataConverter } from '../src/temporal/connection';
 import { rules } from '../src/plans';
@@ -30,6 +32,8 @@ export interface StartedWorker {
   sentRecord: string;
   /** Where the listing index is written: PostgreSQL, or none (lists read visibility). */
   listingIndex: string;
+  /** The assessment service claims go to (no key), or none. */
+  assessmentService: string;
   /** Closes the connection and the database pool (after the worker has stopped). */
   close(): Promise<void>;
 }
@@ -47,6 +51,16 @@ async function sentRecordFromConfig(config: Config): Promise<{ store: SentRecord
   return { store: new PgSentStore(pool), describe: `PostgreSQL ${describeDatabase(config.EPA_DATABASE_URL!)}`, pool };
 }
 
+/** The assessment service client, when its URL and key are configured (the key is never printed). */
+export function assessmentClientFromConfig(config: Config): AssessmentServiceClient | undefined {
+  if (!config.EPA_ASSESSMENT_SERVICE_URL || !config.EPA_ASSESSMENT_SERVICE_KEY) return undefined;
+  return new AssessmentServiceClient({
+    baseUrl: config.EPA_ASSESSMENT_SERVICE_URL,
+    subscriptionKey: config.EPA_ASSESSMENT_SERVICE_KEY,
+    timeoutMs: config.EPA_ASSESSMENT_SERVICE_TIMEOUT_SECONDS * 1000,
+  });
+}
+
 export async function startWorker(config: Config): Promise<StartedWorker> {
   rules(); // the rule files, loaded and checked before the worker polls (activities cite their documents)
   const { transport, describe, concurrency } = transportFromConfig(config);
@@ -58,6 +72,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     apiKey: typeof opts.apiKey === 'string' ? opts.apiKey : undefined,
   });
   const faultMarker = process.env.EPA_FAULT_KILL_AFTER_SEND;
+  const assessment = assessmentClientFromConfig(config);
   const deliveries = createDeliveryActivities({
     transport,
     from: { name: config.EPA_FROM_NAME, email: config.EPA_FROM_EMAIL },
@@ -74,7 +89,22 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     }),
   });
   // The listing index shares the sent record's database; without one, lists read visibility.
-  const activities = { ...deliveries, ...createListingActivities(sent.pool && new PgListingIndex(sent.pool)) };
+  const certificateFault = process.env.EPA_FAULT_KILL_AFTER_CERTIFICATE_CREATE;
+  const activities = {
+    ...deliveries,
+    ...createListingActivities(sent.pool && new PgListingIndex(sent.pool)),
+    ...createAssessmentActivities({
+      ...(assessment && { client: assessment }),
+      // Fault injection for the durability test: die (kill -9) once, between creating a certificate and submitting it.
+      ...(certificateFault && {
+        afterCreate: () => {
+          if (existsSync(certificateFault)) return;
+          writeFileSync(certificateFault, String(process.pid));
+          process.kill(process.pid, 'SIGKILL');
+        },
+      }),
+    }),
+  };
   const worker = await createEpaWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -92,6 +122,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     transport: describe,
     sentRecord: sent.describe,
     listingIndex: sent.pool ? 'PostgreSQL' : "none (lists read Temporal's visibility)",
+    assessmentService: assessment?.describe() ?? 'none configured',
     async close() {
       await connection.close();
       await sent.pool?.end();

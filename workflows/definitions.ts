@@ -4,7 +4,7 @@
  */
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { eventTypeNames } from '../src/epa/event-check';
+import { eventTypeNames, SYSTEM_EVENT_TYPES } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
 import { mostUrgentMissed, type Role } from '../src/epa/deadlines';
 import type { EpaView } from '../src/epa/evaluate';
@@ -13,6 +13,7 @@ import type { EpaStart, People, RestartNote } from '../src/epa/people';
 import type { EpaState, Finding } from '../src/epa/state';
 import type { TimelineEntry } from '../src/epa/timeline';
 import type { RecordedEvent } from '../src/epa/corrections';
+import type { CertificateTask } from '../src/epa/certificate-claims';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -59,6 +60,8 @@ export interface EpaStatus extends EpaView {
   restartOf?: RestartNote;
   /** Every event (the newest 500): when, who recorded it and when, the reason given, what it changed. */
   timeline: TimelineEntry[];
+  /** Claims through the assessment service: what staff must do before the claim can be made (missing details, a refusal). */
+  certificateTask?: CertificateTask;
 }
 
 /**
@@ -68,7 +71,16 @@ export interface EpaStatus extends EpaView {
  */
 export type EpaSummary = Omit<
   EpaStatus,
-  'notifications' | 'log' | 'people' | 'overrides' | 'violations' | 'warnings' | 'restartOf' | 'timeline' | 'rules'
+  | 'notifications'
+  | 'log'
+  | 'people'
+  | 'overrides'
+  | 'violations'
+  | 'warnings'
+  | 'restartOf'
+  | 'timeline'
+  | 'rules'
+  | 'certificateTask'
 > & {
   /** The violations (accepted with an override) and warnings this event raised. */
   violations: Finding[];
@@ -86,6 +98,7 @@ export function summarise(status: EpaStatus, raised: { violations: Finding[]; wa
     restartOf: _r,
     timeline: _t,
     rules: _rules,
+    certificateTask: _task,
     ...summary
   } = status;
   return { ...summary, violations: raised.violations, warnings: raised.warnings };
@@ -241,6 +254,8 @@ export interface EpaCarry {
   inviteOffsets?: Record<string, number>;
   /** The version of the last row written to the listing index (patch 'listing-index'). */
   indexVersion?: number;
+  /** When the claimed certificate's status is read next, and the interval then (patch 'certificate-claims'). */
+  certificatePoll?: { nextAt: number; every: number };
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */
@@ -255,11 +270,13 @@ export interface EpaSettings {
   deliveryTimeout?: Duration;
   /** First retry delay after a transient delivery failure, doubling up to 30 minutes (default 10 seconds). */
   deliveryRetryInterval?: Duration;
+  /** First retry delay while the assessment service cannot be reached, doubling up to an hour (default 1 minute). */
+  claimRetryInterval?: Duration;
 }
 
 export const statusQuery = defineQuery<EpaStatus>('status');
 
 /** One Update per event type, named as the event (`AssessmentBooked`, `GradeRecorded`, …). */
 export const eventUpdates = Object.fromEntries(
-  eventTypeNames.map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)]),
+  eventTypeNames.filter((t) => !SYSTEM_EVENT_TYPES.has(t)).map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)]),
 ) as Record<EpaEventType, ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>>;

@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log as workflowLog,
   proxyActivities,
   proxyLocalActivities,
   patched,
@@ -26,6 +27,7 @@ import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, startingState, view, type EpaView } from '../src/epa/evaluate';
+import { claimsThroughService, familyNameOf, serviceClaim, type ServiceClaim } from '../src/epa/certificate-claims';
 import { rulesBeforePinning } from './rules-before-pinning';
 import { recipientsFor } from '../src/epa/recipients';
 import {
@@ -125,6 +127,32 @@ function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
   });
 }
 
+/**
+ * The assessment service: a claim is tried until the service answers (it may be down for hours),
+ * backing off to an attempt an hour; its validation messages come back as a result, not a failure.
+ * A status read is tried a few times; the next poll tries again anyway.
+ */
+function assessmentActivities(settings: EpaSettings): Pick<EpaActivities, 'claimWithAssessmentService' | 'certificateStatus'> {
+  const claim = proxyActivities<Pick<EpaActivities, 'claimWithAssessmentService'>>({
+    startToCloseTimeout: '2 minutes',
+    retry: {
+      initialInterval: settings.claimRetryInterval ?? '1 minute',
+      backoffCoefficient: 2,
+      maximumInterval: '1 hour',
+    },
+  });
+  const status = proxyActivities<Pick<EpaActivities, 'certificateStatus'>>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
+  });
+  // Proxies have no own properties to spread: take each function.
+  return { claimWithAssessmentService: claim.claimWithAssessmentService, certificateStatus: status.certificateStatus };
+}
+
+/** Polling a claimed certificate's status: first a day after the claim, then backing off to once a week (reset when it changes). */
+const FIRST_POLL_MS = 24 * 60 * 60 * 1000;
+const LONGEST_POLL_MS = 7 * FIRST_POLL_MS;
+
 /** How long to wait before writing the index row again after `failures` failed writes in a row. */
 function indexRetryDelay(failures: number): number {
   return Math.min(30 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
@@ -165,6 +193,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const { deliverMessage } = deliveryActivities(settings);
   const { deliverNotification } = legacyDeliveryActivities(settings);
   const { indexEpa } = indexActivities();
+  const { claimWithAssessmentService, certificateStatus } = assessmentActivities(settings);
+  // Patch 'certificate-claims', once per run: EPAs whose EPAO claims through the assessment service
+  // make their claims and track the certificate (runs started before it leave the claim to staff).
+  const certificateClaims = patched('certificate-claims');
   const epaId = workflowIdFor(input.uln);
   let ctx: RuleContext;
   let rulesInUse: RulesInUse;
@@ -262,6 +294,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     rules: rulesInUse,
     ...(input.restartOf && { restartOf: input.restartOf }),
     timeline,
+    ...(certificateClaims && certificateTaskNow()),
   });
 
   const publish = (v: EpaView): void => {
@@ -361,6 +394,14 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       });
   }
 
+  /** The claim under way with the assessment service (its key), and the certificate status polling. */
+  const claiming = { key: undefined as string | undefined, inFlight: false };
+  const polling = {
+    nextAt: carry?.certificatePoll?.nextAt,
+    every: carry?.certificatePoll?.every ?? FIRST_POLL_MS,
+    inFlight: false,
+  };
+
   /** Whether the index holds the newest row (nothing waiting, nothing being written). */
   const indexSettled = (): boolean => !index.writing && index.wanted === undefined;
 
@@ -436,6 +477,14 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
         continue; // deliveries took time: look again
       }
     }
+    if (certificateClaims && claimsThroughService(ctx.policy)) {
+      const { claim } = serviceClaim(state, ctx.plan, ctx.policy, people.apprentice.name);
+      if (claim && !claiming.inFlight && claim.key !== claiming.key) startClaim(claim);
+      if (certificateTracked()) {
+        polling.nextAt ??= now + polling.every;
+        if (now >= polling.nextAt && !polling.inFlight) startPoll();
+      }
+    }
     if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
       await condition(() => inFlight === 0 && allHandlersFinished());
       await indexWritten();
@@ -458,11 +507,15 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           recorded,
           inviteOffsets,
           indexVersion: index.version,
+          ...(polling.nextAt !== undefined && { certificatePoll: { nextAt: polling.nextAt, every: polling.every } }),
         },
         settings,
       );
     }
-    const wake = earliest(nextWakeUp(schedule, v.deadlines, now), index.wanted ? index.retryAt : undefined);
+    const wake = earliest(
+      earliest(nextWakeUp(schedule, v.deadlines, now), index.wanted ? index.retryAt : undefined),
+      certificateTracked() && !polling.inFlight ? polling.nextAt : undefined,
+    );
     const seen = changes;
     if (wake === undefined) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wake - now));
@@ -476,6 +529,132 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       if (index.writing) await condition(() => !index.writing);
       else if (index.retryAt !== undefined) await condition(() => false, Math.max(1, index.retryAt - Date.now()));
     }
+  }
+
+  /** What stands in the way of the claim through the assessment service, for the status and the pages. */
+  function certificateTaskNow(): { certificateTask?: ReturnType<typeof serviceClaim>['task'] } {
+    const { task } = serviceClaim(state, ctx.plan, ctx.policy, people.apprentice.name);
+    return task ? { certificateTask: task } : {};
+  }
+
+  /** A claimed certificate still on its way: its status is polled until delivered. */
+  function certificateTracked(): boolean {
+    const c = state.certificate;
+    return (
+      certificateClaims && claimsThroughService(ctx.policy) && !!c.claimedOn && !!c.reference && !c.receivedOn && !state.withdrawn
+    );
+  }
+
+  /**
+   * Records what the assessment service answered as an event of the EPA (by 'assessment service'):
+   * the rules apply it like any other, the timeline shows it, a void or a restart keeps it. One the
+   * EPA can no longer take (staff recorded the claim meanwhile) is left out.
+   */
+  function recordServiceEvent(event: Record<string, unknown> & { type: string }, changed: string[]): void {
+    const before = current();
+    let applied;
+    try {
+      applied = recordEvent(state, { on: londonDateOf(Date.now()), by: 'assessment service', ...event }, ctx);
+    } catch (err) {
+      workflowLog.warn('an answer of the assessment service the EPA cannot take', {
+        type: event.type,
+        error: failureMessage(err),
+      });
+      return;
+    }
+    state = applied.state;
+    recorded.push({ event: applied.event as RecordedEvent['event'] });
+    base = trimRecorded(ctx, base, recorded);
+    changes++;
+    const v = current();
+    const entry = timelineEntry(applied.event, before, v, (timeline[timeline.length - 1]?.number ?? 0) + 1, Date.now());
+    appendTimeline(timeline, { ...entry, changed: [...changed, ...entry.changed] });
+    publish(v);
+  }
+
+  function startClaim(claim: ServiceClaim): void {
+    claiming.key = claim.key;
+    claiming.inFlight = true;
+    inFlight++;
+    void claimWithAssessmentService({ epaId, uln: input.uln, claim })
+      .then(
+        (result) => {
+          if (result.outcome === 'claimed') {
+            recordServiceEvent({ type: 'CertificateClaimed', reference: result.reference }, [
+              `certificate ${result.reference} submitted to the assessment service`,
+            ]);
+            polling.every = FIRST_POLL_MS;
+            polling.nextAt = Date.now() + FIRST_POLL_MS;
+            if (result.status && result.status !== 'Submitted') notePrintStatus(result.status, result.reference!);
+          } else if (result.outcome === 'recorded') {
+            recordServiceEvent(
+              {
+                type: 'EpaOutcomeRecorded',
+                outcome: 'Fail',
+                reference: result.reference,
+                failedOn: (claim as { failedOn: string }).failedOn,
+              },
+              [`the failed EPA recorded with the assessment service (${result.reference})`],
+            );
+          } else {
+            recordServiceEvent({ type: 'CertificateClaimRefused', messages: (result.messages ?? []).slice(0, 20) }, [
+              'the assessment service refused the claim',
+            ]);
+          }
+        },
+        (err: unknown) =>
+          recordServiceEvent({ type: 'CertificateClaimRefused', messages: [failureMessage(err).slice(0, 2000)] }, [
+            'the claim could not be made',
+          ]),
+      )
+      .finally(() => {
+        claiming.inFlight = false;
+        inFlight--;
+      });
+  }
+
+  function startPoll(): void {
+    const c = state.certificate;
+    polling.inFlight = true;
+    inFlight++;
+    void certificateStatus({
+      uln: input.uln,
+      familyName: familyNameOf(state, people.apprentice.name),
+      standard: ctx.plan.standard,
+    })
+      .then(
+        (result) => {
+          const changed = notePrintStatus(result.status, result.reference ?? c.reference!, result.deliveryDate);
+          polling.every = changed ? FIRST_POLL_MS : Math.min(LONGEST_POLL_MS, polling.every * 2);
+        },
+        () => undefined, // the service away: the next poll asks again
+      )
+      .finally(() => {
+        polling.nextAt = Date.now() + polling.every;
+        polling.inFlight = false;
+        inFlight--;
+        changes++;
+      });
+  }
+
+  /**
+   * A status the service reports, recorded when it is new; Delivered also records the certificate
+   * received, dated the day the service says it was delivered (not before the EPA's last event).
+   */
+  function notePrintStatus(status: string, reference: string, deliveryDate?: string): boolean {
+    const known = state.certificate.statuses ?? [];
+    const last = known[known.length - 1]?.status ?? 'Submitted';
+    if (status === last || status === 'none' || status === 'Draft' || status === 'Ready') return false;
+    const today = londonDateOf(Date.now());
+    const reported = status === 'Delivered' || status === 'NotDelivered' ? deliveryDate?.slice(0, 10) : undefined;
+    // The service's date where it gives one, kept between the EPA's last event and today.
+    const latest = (a: string, b: string): string => (a > b ? a : b);
+    const on = reported ? [latest(reported, state.lastEventOn ?? reported), today].sort()[0]! : today;
+    recordServiceEvent({ type: 'CertificateStatusChanged', reference, status, on }, [
+      `certificate ${status} at the assessment service`,
+    ]);
+    if (status === 'Delivered') recordServiceEvent({ type: 'CertificateReceived', on }, ['certificate delivered']);
+    return true;
   }
 
   /** A void as sent: its shape, its date (not after today), and the target (a repeat of a void already made is accepted). */

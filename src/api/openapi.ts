@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document served at /openapi.json, with request schemas generated from the core's zod schemas. */
 import { z } from 'zod';
-import { EpaEvent, eventTypes } from '../epa/events';
+import { AdminEpaEvent, adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 
 const json = (schema: z.ZodType) =>
@@ -53,7 +53,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         EpaStart: strip(json(EpaStartSchema.partial({ epaoAdmin: true }))),
-        EpaEvent: strip(json(EpaEvent)),
+        EpaEvent: strip(json(AdminEpaEvent)),
         Error: {
           type: 'object',
           required: ['error', 'message'],
@@ -169,7 +169,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/epas/{uln}/events': {
         post: {
-          summary: `Record an admin event (${eventTypes.join(', ')})`,
+          summary: `Record an admin event (${adminEventTypes.join(', ')})`,
           parameters: [uln, idempotencyKey],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaEvent' } } } },
           responses: responses({

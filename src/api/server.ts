@@ -17,7 +17,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EpaHistoryError, EpaInputError, fromZodError, isEpaError } from '../epa/errors';
-import { eventTypes } from '../epa/events';
+import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
 import {
@@ -278,7 +278,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw new EpaInputError('send the event as a JSON object with a "type"', 'body');
     const { type, ...payload } = body as Record<string, unknown>;
-    if (typeof type !== 'string') throw new EpaInputError(`required: one of ${eventTypes.join(', ')}`, 'type');
+    if (typeof type !== 'string') throw new EpaInputError(`required: one of ${adminEventTypes.join(', ')}`, 'type');
     return await options.epa.recordEvent(uln, type, { ...payload, by: recordedBy(req, payload.by) }, idempotency(req));
   });
 

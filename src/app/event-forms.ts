@@ -113,6 +113,29 @@ export const eventForms: Partial<Record<EpaEventType, EventForm>> = {
   },
   CertificateClaimed: { type: 'CertificateClaimed', title: 'Certificate claimed', fields: [on] },
   CertificateReceived: { type: 'CertificateReceived', title: 'Certificate received', fields: [on] },
+  CertificateDetailsRecorded: {
+    type: 'CertificateDetailsRecorded',
+    title: 'Record the certificate details',
+    fields: [
+      on,
+      {
+        name: 'familyName',
+        kind: 'text',
+        label: "Apprentice's family name",
+        hint: 'As the ILR holds it; leave it out if it is the last word of their name',
+        optional: true,
+      },
+      { name: 'postal-contactName', kind: 'text', label: 'Post the certificate to (name)' },
+      { name: 'postal-organisation', kind: 'text', label: 'Organisation' },
+      { name: 'postal-department', kind: 'text', label: 'Department', optional: true },
+      { name: 'postal-addressLine1', kind: 'text', label: 'Address line 1' },
+      { name: 'postal-addressLine2', kind: 'text', label: 'Address line 2', optional: true },
+      { name: 'postal-addressLine3', kind: 'text', label: 'Address line 3', optional: true },
+      { name: 'postal-city', kind: 'text', label: 'Town or city' },
+      { name: 'postal-postCode', kind: 'text', label: 'Postcode' },
+    ],
+  },
+  CertificateClaimRetried: { type: 'CertificateClaimRetried', title: 'Retry the certificate claim', fields: [on] },
   ContactDetailsChanged: {
     type: 'ContactDetailsChanged',
     title: 'Correct contact details',
@@ -148,15 +171,32 @@ const byStage: Record<Stage, EpaEventType[]> = {
   AwaitingResults: ['GradeRecorded', 'ResultModerated', 'ResultPublished', 'AssessmentBooked'],
   Resit: ['AssessmentBooked', 'AssessmentCancelled', 'AssessmentTaken', 'GradeRecorded', 'ResultModerated', 'ResultPublished'],
   Rework: ['ReworkSubmitted', 'AssessmentBooked', 'AssessmentTaken', 'GradeRecorded', 'ResultModerated', 'ResultPublished'],
-  AwaitingCertificate: ['CertificateClaimed'],
-  CertificateClaimed: ['CertificateReceived'],
+  AwaitingCertificate: ['CertificateClaimed', 'CertificateDetailsRecorded', 'CertificateClaimRetried'],
+  CertificateClaimed: ['CertificateReceived', 'CertificateDetailsRecorded'],
+  Completed: [],
+  Withdrawn: [],
+};
+
+/** The certificate details may be recorded as soon as the EPA is under way; a refused fail record may be retried from a resit or rework. */
+const CERTIFICATE_DETAILS: Record<Stage, EpaEventType[]> = {
+  PreGateway: [],
+  GatewayReview: ['CertificateDetailsRecorded'],
+  GatewayRejected: [],
+  InAssessment: ['CertificateDetailsRecorded'],
+  AwaitingResults: ['CertificateDetailsRecorded'],
+  Resit: ['CertificateDetailsRecorded', 'CertificateClaimRetried'],
+  Rework: ['CertificateDetailsRecorded', 'CertificateClaimRetried'],
+  AwaitingCertificate: [],
+  CertificateClaimed: [],
   Completed: [],
   Withdrawn: [],
 };
 
 export function formsFor(stage: Stage): EventForm[] {
   if (stage === 'Completed' || stage === 'Withdrawn') return [];
-  const types = [...new Set([...byStage[stage], 'ContactDetailsChanged', 'Withdrawn'] as EpaEventType[])];
+  const types = [
+    ...new Set([...byStage[stage], ...CERTIFICATE_DETAILS[stage], 'ContactDetailsChanged', 'Withdrawn'] as EpaEventType[]),
+  ];
   return types.map((t) => eventForms[t]!).filter(Boolean);
 }
 
@@ -187,6 +227,7 @@ export function eventFromForm(form: EventForm, posted: PostedForm): Record<strin
   const payload: Record<string, unknown> = {};
   const englishMaths: Record<string, unknown> = {};
   const assessor: Record<string, unknown> = {};
+  const postal: Record<string, unknown> = {};
   for (const f of form.fields) {
     const raw = (posted[f.name] ?? '').trim();
     let value: unknown;
@@ -212,10 +253,12 @@ export function eventFromForm(form: EventForm, posted: PostedForm): Record<strin
     if (f.name === 'english' || f.name === 'maths' || f.name === 'ehcPlanOrLegacyStatement') englishMaths[f.name] = value;
     else if (f.name === 'assessorName') assessor.name = value;
     else if (f.name === 'assessorEmail') assessor.email = value;
+    else if (f.name.startsWith('postal-')) postal[f.name.slice('postal-'.length)] = value;
     else payload[f.name] = value;
   }
   if (Object.keys(englishMaths).length > 0) payload.englishMaths = englishMaths;
   if (Object.keys(assessor).length > 0) payload.assessor = assessor;
+  if (Object.keys(postal).length > 0) payload.postalContact = postal;
   const override = (posted.overrideReason ?? '').trim();
   if (override) payload.override = { reason: override };
   return payload;

@@ -161,9 +161,11 @@ export interface AssessmentServiceFake {
 
 export function buildAssessmentServiceFake(
   seed: FakeSeed = defaultFakeSeed(),
-  options: { now?: () => number } = {},
+  options: { clock?: () => number | Promise<number> } = {},
 ): AssessmentServiceFake {
-  const now = options.now ?? (() => Date.now());
+  // The service's clock (a test's time-skipping server, in tests), read once per request.
+  let current = Date.now();
+  const now = (): number => current;
   const records: StoredRecord[] = [];
   let nextRef = 12345;
   let printBatch = 400;
@@ -332,6 +334,7 @@ export function buildAssessmentServiceFake(
 
   // Authentication, rate limit and outages, before any route (APIM's part).
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    current = options.clock ? await options.clock() : Date.now();
     if (req.url.startsWith('/__fake/') || req.url === '/Ping') return;
     if (now() < outageUntil) return reply.code(503).send({ statusCode: 503, message: 'Service Unavailable' });
     const key = req.headers[SUBSCRIPTION_KEY_HEADER.toLowerCase()];

@@ -5,7 +5,7 @@
 import { endOfLondonDay, isLondonDate } from '../calendar';
 import { deriveDeadlines, type Deadline } from './deadlines';
 import { EpaInputError, EpaRuleViolationError, EpaTransitionError, type HistoryProblem } from './errors';
-import { parseEvent } from './event-check';
+import { SYSTEM_EVENT_TYPES, parseEvent } from './event-check';
 import type { EpaEvent, Grade } from './events';
 import { componentGrades, overallGrade } from './grading';
 import { scheduledNotifications, type Notification } from './notifications';
@@ -13,7 +13,15 @@ import { applyEvent, type Applied, type RuleContext } from './reducer';
 import { epaPeriodEndsOn } from './rules';
 import { deriveStage } from './stage';
 import { gatewayEvidenceStatus, type GatewayEvidenceCheck } from './gateway-evidence';
-import { gradedAttempt, initialState, type ComponentState, type EpaState, type Finding, type Stage } from './state';
+import {
+  gradedAttempt,
+  initialState,
+  type CertificateState,
+  type ComponentState,
+  type EpaState,
+  type Finding,
+  type Stage,
+} from './state';
 
 export interface EpaView {
   standard: string;
@@ -38,6 +46,8 @@ export interface EpaView {
   /** Older findings no longer in the two lists above (each is in the EPA's history). */
   findingsDropped: number;
   components: Record<string, ComponentState>;
+  /** The certificate: claimed, received, and (claimed through the assessment service) its reference and print statuses. */
+  certificate: CertificateState & { claimThrough: 'admin' | 'assessmentService' };
   notifications: Notification[];
   asOf: string;
 }
@@ -94,6 +104,7 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     violations: state.violations,
     findingsDropped: state.findingsDropped ?? 0,
     components: state.components,
+    certificate: { ...state.certificate, claimThrough: ctx.policy.certificate.claimThrough ?? 'admin' },
     notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines, ctx.features),
     asOf: new Date(now).toISOString(),
   };
@@ -144,6 +155,9 @@ export function enterHistory(
   const problems: HistoryProblem[] = [];
   events.forEach((raw, index) => {
     try {
+      const type = (raw as { type?: unknown } | null)?.type;
+      if (typeof type === 'string' && SYSTEM_EVENT_TYPES.has(type))
+        throw new EpaInputError("epa-flow records it from the assessment service's answers; it is never entered", 'event.type');
       state = admitEvent(state, raw, ctx, today).state;
     } catch (err) {
       if (err instanceof EpaInputError)

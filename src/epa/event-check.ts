@@ -110,6 +110,35 @@ const oneOf =
   (v) =>
     typeof v === 'string' && values.includes(v) ? ok(v) : fail(`one of ${values.join(', ')}`);
 
+const serviceReference: Check = (v) => (typeof v === 'string' && /^\d{8}$/.test(v) ? ok(v) : fail('an 8-digit reference'));
+/** Trimmed, 1 to `max` characters (events.ts `Text`). */
+const trimmed =
+  (max: number): Check =>
+  (v) => {
+    if (typeof v !== 'string') return fail('expected a string');
+    const t = v.trim();
+    return t.length >= 1 && t.length <= max ? ok(t) : fail(`a text of 1 to ${max} characters`);
+  };
+const UK_POSTCODE = /^([Gg][Ii][Rr] ?0[Aa]{2}|[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2})$/;
+const postalContact = nested(
+  object(
+    {
+      contactName: trimmed(200),
+      department: trimmed(200),
+      organisation: trimmed(200),
+      addressLine1: trimmed(200),
+      addressLine2: trimmed(200),
+      addressLine3: trimmed(200),
+      city: trimmed(100),
+      postCode: (v) => (typeof v === 'string' && UK_POSTCODE.test(v) ? ok(v) : fail('a UK postcode such as BS1 4DJ')),
+    },
+    ['department', 'addressLine2', 'addressLine3'],
+  ),
+);
+const messages: Check = (v) =>
+  Array.isArray(v) && v.length >= 1 && v.length <= 20 && v.every((m) => typeof m === 'string' && m.length <= 2000)
+    ? ok(v)
+    : fail('1 to 20 messages');
 const eventId: Check = (v) => (typeof v === 'string' && EVENT_ID.test(v) ? ok(v) : fail(EVENT_ID_MESSAGE));
 const common = { on: date, override, by: text(200), eventId };
 const commonOptional = ['override', 'by', 'eventId'];
@@ -130,7 +159,7 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     optional: ['grade', 'passCriteriaMet', 'distinctionCriteriaMet', 'exceptionalCircumstances'],
   },
   ResultPublished: { fields: { component } },
-  CertificateClaimed: { fields: {} },
+  CertificateClaimed: { fields: { reference: serviceReference }, optional: ['reference'] },
   CertificateReceived: { fields: {} },
   ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
   Withdrawn: { fields: { reason } },
@@ -153,6 +182,16 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     fields: { component, outcome: oneOf('upheld', 'dismissed'), grade, reason },
     optional: ['grade', 'reason'],
   },
+  CertificateDetailsRecorded: { fields: { familyName: trimmed(100), postalContact }, optional: ['familyName'] },
+  CertificateClaimRetried: { fields: {} },
+  CertificateClaimRefused: { fields: { messages } },
+  CertificateStatusChanged: {
+    fields: {
+      reference: serviceReference,
+      status: oneOf('Submitted', 'SentToPrinter', 'Printed', 'Delivered', 'NotDelivered', 'Reprint'),
+    },
+  },
+  EpaOutcomeRecorded: { fields: { outcome: oneOf('Fail'), failedOn: date, reference: serviceReference } },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,
@@ -164,6 +203,13 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     optional: ['name', 'email', 'organisation', 'reason'],
   },
 };
+
+/** Events epa-flow records itself from the assessment service's answers: no person records them (no Update, no form, no history entry). */
+export const SYSTEM_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'CertificateClaimRefused',
+  'CertificateStatusChanged',
+  'EpaOutcomeRecorded',
+]);
 
 /** Every event type, zod-free (the Record above forces the list to be complete). */
 export const eventTypeNames = Object.keys(shapes) as EpaEventType[];

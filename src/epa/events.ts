@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
-import { EVENT_ID, EVENT_ID_MESSAGE } from './event-check';
+import { EVENT_ID, EVENT_ID_MESSAGE, SYSTEM_EVENT_TYPES } from './event-check';
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
 export const LondonDateSchema = z
@@ -21,6 +21,9 @@ export const LondonDateTimeSchema = z
   .refine((v) => isAcceptedDate(v.slice(0, 10)), { message: outsideAcceptedDates });
 
 export { Grade };
+
+/** A UK postcode, as the assessment service checks it (GIR 0AA allowed, the space optional). */
+export const UK_POSTCODE = /^([Gg][Ii][Rr] ?0[Aa]{2}|[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2})$/;
 
 const ComponentId = z.string().regex(/^[a-z]+$/, 'a component id such as "observation"');
 const Reason = z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000);
@@ -89,8 +92,75 @@ export const GradeRecorded = z
     path: ['distinctionCriteriaMet'],
   });
 export const ResultPublished = z.object({ type: z.literal('ResultPublished'), ...base, component: ComponentId }).strict();
-export const CertificateClaimed = z.object({ type: z.literal('CertificateClaimed'), ...base }).strict();
+/** The certificate claimed: by an admin (the EPAO claimed it elsewhere), or by epa-flow through the assessment service (with its reference). */
+export const CertificateClaimed = z
+  .object({
+    type: z.literal('CertificateClaimed'),
+    ...base,
+    reference: z
+      .string()
+      .regex(/^\d{8}$/)
+      .optional(),
+  })
+  .strict();
 export const CertificateReceived = z.object({ type: z.literal('CertificateReceived'), ...base }).strict();
+/** The 8-digit reference the assessment service gives an EPA record and its certificate. */
+const ServiceReference = z.string().regex(/^\d{8}$/, 'an 8-digit reference');
+const Text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * What the certificate claim needs beyond the EPA (the assessment service's contract): the
+ * apprentice's family name as the ILR holds it (default: the last word of their name) and who the
+ * printed certificate is posted to (contact, organisation, address, a UK postcode).
+ */
+export const CertificateDetailsRecorded = z
+  .object({
+    type: z.literal('CertificateDetailsRecorded'),
+    ...base,
+    familyName: Text(100).optional(),
+    postalContact: z
+      .object({
+        contactName: Text(200),
+        department: Text(200).optional(),
+        organisation: Text(200),
+        addressLine1: Text(200),
+        addressLine2: Text(200).optional(),
+        addressLine3: Text(200).optional(),
+        city: Text(100),
+        postCode: z.string().regex(UK_POSTCODE, 'a UK postcode such as BS1 4DJ'),
+      })
+      .strict(),
+  })
+  .strict();
+/** After the service refused a claim and its data has been put right: claim again. */
+export const CertificateClaimRetried = z.object({ type: z.literal('CertificateClaimRetried'), ...base }).strict();
+/** Recorded by epa-flow, never by staff: the assessment service refused the claim, with its messages. */
+export const CertificateClaimRefused = z
+  .object({
+    type: z.literal('CertificateClaimRefused'),
+    ...base,
+    messages: z.array(z.string().max(2000)).min(1).max(20),
+  })
+  .strict();
+/** Recorded by epa-flow: the certificate's status at the assessment service changed (the print process). */
+export const CertificateStatusChanged = z
+  .object({
+    type: z.literal('CertificateStatusChanged'),
+    ...base,
+    reference: ServiceReference,
+    status: z.enum(['Submitted', 'SentToPrinter', 'Printed', 'Delivered', 'NotDelivered', 'Reprint']),
+  })
+  .strict();
+/** Recorded by epa-flow: a failed EPA recorded with the assessment service (an EPA record, never a certificate). */
+export const EpaOutcomeRecorded = z
+  .object({
+    type: z.literal('EpaOutcomeRecorded'),
+    ...base,
+    outcome: z.literal('Fail'),
+    /** The day the failed result was published: the EPA date the service keeps. */
+    failedOn: LondonDateSchema,
+    reference: ServiceReference,
+  })
+  .strict();
 export const ExtenuatingCircumstances = z
   .object({ type: z.literal('ExtenuatingCircumstances'), ...base, component: ComponentId, reason: Reason.optional() })
   .strict();
@@ -214,9 +284,27 @@ export const EpaEvent = z.discriminatedUnion('type', [
   ResultModerated,
   AppealLodged,
   AppealDecided,
+  CertificateDetailsRecorded,
+  CertificateClaimRetried,
+  CertificateClaimRefused,
+  CertificateStatusChanged,
+  EpaOutcomeRecorded,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];
 export type EventOf<T extends EpaEventType> = Extract<EpaEvent, { type: T }>;
 
 export const eventTypes: readonly EpaEventType[] = EpaEvent.options.map((o) => o.shape.type.value);
+
+/** Events epa-flow records itself from the assessment service's answers: no person records them (no Update, no form). */
+export const systemEventTypes: readonly EpaEventType[] = eventTypes.filter((t) => SYSTEM_EVENT_TYPES.has(t));
+/** The events staff record. */
+export const adminEventTypes: readonly EpaEventType[] = eventTypes.filter((t) => !systemEventTypes.includes(t));
+/** The events staff record, as one schema (the API's OpenAPI document). */
+export const AdminEpaEvent = z.discriminatedUnion(
+  'type',
+  EpaEvent.options.filter((o) => adminEventTypes.includes(o.shape.type.value)) as unknown as [
+    (typeof EpaEvent.options)[number],
+    ...(typeof EpaEvent.options)[number][],
+  ],
+);

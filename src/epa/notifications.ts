@@ -40,7 +40,10 @@ export type NotificationKind =
   | 'certificateReceived'
   /** … and the planning meeting booked, then its confirmation (002 Assessment Booking). */
   | 'planningMeeting'
-  | 'planningMeetingHeld';
+  | 'planningMeetingHeld'
+  /** Claims through the assessment service: a claim it refused, and a certificate it could not deliver (to the EPAO admin). */
+  | 'certificateClaimRefused'
+  | 'certificateNotDelivered';
 
 /** A deadline in a `missedBeforeEntry` summary. */
 export interface MissedDeadline {
@@ -351,6 +354,15 @@ function seedMessages(state: EpaState, plan: Plan, policy: Policy, deadlines: De
       'employer',
     ]);
   }
+  const { refusal, retries, statuses } = state.certificate;
+  if (refusal)
+    news(`certificateClaimRefused:${retries ?? 0}:${refusal.on}`, 'certificateClaimRefused', refusal.on, ['epaoAdmin'], {
+      reason: refusal.messages.join('; '),
+    });
+  (statuses ?? []).forEach((s, i) => {
+    if (s.status === 'NotDelivered')
+      news(`certificateNotDelivered:${i + 1}:${s.on}`, 'certificateNotDelivered', s.on, ['epaoAdmin']);
+  });
   const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met');
   if (resit && !state.withdrawn) {
     out.push(...deadlineReminders(resit, 'resitWindowClosing', policy));

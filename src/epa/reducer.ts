@@ -375,6 +375,34 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (step.state.certificate.claimedOn)
       throw new EpaTransitionError(`the certificate was already claimed on ${step.state.certificate.claimedOn}`);
     step.state.certificate.claimedOn = event.on;
+    if (event.reference) step.state.certificate.reference = event.reference;
+    step.state.certificate.refusal = undefined;
+  },
+  CertificateDetailsRecorded(step, event) {
+    if (step.state.certificate.receivedOn) throw new EpaTransitionError('the certificate has been received');
+    step.state.certificate.details = {
+      ...(event.familyName !== undefined && { familyName: event.familyName }),
+      postalContact: { ...event.postalContact },
+    };
+  },
+  CertificateClaimRetried(step) {
+    if (!step.state.certificate.refusal)
+      throw new EpaTransitionError('no claim has been refused by the assessment service, so there is nothing to retry');
+    step.state.certificate.refusal = undefined;
+    step.state.certificate.retries = (step.state.certificate.retries ?? 0) + 1;
+  },
+  CertificateClaimRefused(step, event) {
+    step.state.certificate.refusal = { on: event.on, messages: [...event.messages] };
+  },
+  CertificateStatusChanged(step, event) {
+    if (!step.state.certificate.claimedOn) throw new EpaTransitionError('the certificate has not been claimed');
+    step.state.certificate.reference = event.reference;
+    (step.state.certificate.statuses ??= []).push({ status: event.status, on: event.on });
+  },
+  EpaOutcomeRecorded(step, event) {
+    step.state.certificate.reference = event.reference;
+    step.state.certificate.refusal = undefined;
+    (step.state.certificate.failsRecorded ??= []).push({ on: event.failedOn, reference: event.reference });
   },
   CertificateReceived(step, event) {
     if (!step.state.certificate.claimedOn) throw new EpaTransitionError('the certificate has not been claimed');

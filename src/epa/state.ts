@@ -29,6 +29,36 @@ export const stages: readonly Stage[] = [
   'Withdrawn',
 ];
 
+/** Who the printed certificate is posted to (the assessment service's `postalContact`). */
+export interface PostalContact {
+  contactName: string;
+  department?: string;
+  organisation: string;
+  addressLine1: string;
+  addressLine2?: string;
+  addressLine3?: string;
+  city: string;
+  postCode: string;
+}
+
+export interface CertificateState {
+  claimedOn?: LondonDate;
+  receivedOn?: LondonDate;
+  previousClaims?: LondonDate[];
+  /** The assessment service's reference for this EPA's record and certificate (one reference for both). */
+  reference?: string;
+  /** What the claim needs beyond the EPA: the family name as the ILR holds it, and the postal contact. */
+  details?: { familyName?: string; postalContact: PostalContact };
+  /** The service refused the last claim, with its messages: an admin task until put right and retried. */
+  refusal?: { on: LondonDate; messages: string[] };
+  /** Refused claims retried so far: each retry is a new claim. */
+  retries?: number;
+  /** The certificate's statuses at the service, oldest first (the print process). */
+  statuses?: { status: string; on: LondonDate }[];
+  /** Failed EPAs recorded with the service (EPA records, never certificates), by the date the fail was published. */
+  failsRecorded?: { on: LondonDate; reference: string }[];
+}
+
 export interface Booking {
   at: LondonDateTime;
   bookedOn: LondonDate;
@@ -140,7 +170,7 @@ export interface EpaState {
   components: Record<string, ComponentState>;
   firstFailPublishedOn?: LondonDate;
   /** `previousClaims`: claims made before an upheld appeal changed a grade (the claim is made again). */
-  certificate: { claimedOn?: LondonDate; receivedOn?: LondonDate; previousClaims?: LondonDate[] };
+  certificate: CertificateState;
   withdrawn?: { on: LondonDate; reason: string };
   /** The most recent findings (at most FINDINGS_KEPT of each); every one is also in the workflow history. */
   violations: Finding[];

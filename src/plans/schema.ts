@@ -245,6 +245,12 @@ export const PolicySchema = z.strictObject({
     /** Not in any seed: when ops should chase a certificate not yet received (working days after the claim). */
     receiptExpectedWorkingDays: z.number().int().positive(),
     receiptSource: z.literal('EPAO setting'),
+    /**
+     * Who claims the certificate (an EPAO setting): `admin` (staff claim it elsewhere and record
+     * CertificateClaimed and CertificateReceived), or `assessmentService` (epa-flow claims it through
+     * the Department for Education's assessment service and tracks it to delivery). Default `admin`.
+     */
+    claimThrough: z.enum(['admin', 'assessmentService']).optional(),
   }),
   /**
    * Order rules the EPAO adds to the plan's. Conflict (digest, ST0071 order): seed 001 recommends

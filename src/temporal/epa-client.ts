@@ -12,7 +12,7 @@ import {
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { isLondonDate, londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
-import { eventTypes, type EpaEventType } from '../epa/events';
+import { adminEventTypes, type EpaEventType } from '../epa/events';
 import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
@@ -101,8 +101,8 @@ export function withEventId(payload: EventPayload, idempotencyKey: string | unde
 }
 
 export function parseEventType(type: string): EpaEventType {
-  if (!(eventTypes as readonly string[]).includes(type)) {
-    throw new EpaInputError(`unknown event type "${type}" (one of: ${eventTypes.join(', ')})`, 'type');
+  if (!(adminEventTypes as readonly string[]).includes(type)) {
+    throw new EpaInputError(`unknown event type "${type}" (one of: ${adminEventTypes.join(', ')})`, 'type');
   }
   return type as EpaEventType;
 }

@@ -9,7 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
-import { createDeliveryActivities, createListingActivities, outboxTransport, SentStore, smtpTransport } from '../../activities';
+import {
+  createAssessmentActivities,
+  createDeliveryActivities,
+  createListingActivities,
+  outboxTransport,
+  SentStore,
+  smtpTransport,
+} from '../../activities';
 import type { DeliveryRequest } from '../../activities/types';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
@@ -28,6 +35,7 @@ beforeAll(async () => {
   h = await startHarness({
     ...createDeliveryActivities({ transport: smtpTransport(smtp.url), from: FROM, sent: new SentStore(path.join(dir, 'sent')) }),
     ...createListingActivities(),
+    ...createAssessmentActivities({}),
   });
 });
 afterAll(async () => {

@@ -26,6 +26,7 @@ export const HISTORY_SETS = [
   'memo-bookings',
   'listing-attributes',
   'listing-index',
+  'certificate-claims',
 ] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;

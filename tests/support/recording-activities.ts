@@ -4,6 +4,7 @@
  */
 import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
 import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
+import { createAssessmentActivities } from '../../activities/assessment';
 
 /**
  * `deliveries` has one entry per notification (with every recipient), whichever activity the
@@ -22,6 +23,8 @@ export function recordingActivities(): {
     deliveries,
     indexed,
     activities: {
+      // No assessment service here: a claim the policy asks for becomes the admin task saying so.
+      ...createAssessmentActivities({}),
       async indexEpa(change: EpaIndexChange) {
         const held = indexed.get(change.row.epaId);
         if (held && held.version >= change.version) return 'stale';

@@ -51,6 +51,12 @@ const value = fc.oneof(
     'requested',
     'Level 2',
     'BSL',
+    '00012345',
+    '1234567',
+    'SentToPrinter',
+    'Delivered',
+    'Fail',
+    'BS1 4DJ',
   ),
   fc.integer({ min: -2, max: 30 }),
   fc.double(),
@@ -65,7 +71,18 @@ const value = fc.oneof(
     { english: 'Level 2', maths: 'Level 1' },
     { english: 'BSL', maths: 'Entry Level 3', ehcPlanOrLegacyStatement: true },
     { english: 'Level 4', maths: 'Level 2' },
+    {
+      contactName: 'Lena Fairweather',
+      organisation: 'Harbour Mutual',
+      addressLine1: '1 Quay St',
+      city: 'Bristol',
+      postCode: 'BS1 4DJ',
+    },
+    { contactName: ' ', organisation: 'Harbour Mutual', addressLine1: '1 Quay St', city: 'Bristol', postCode: 'BS1 4DJ' },
+    { contactName: 'Lena', organisation: 'H', addressLine1: '1', city: 'B', postCode: 'NOT A CODE' },
+    { contactName: 'Lena', organisation: 'H', addressLine1: '1', city: 'B', postCode: 'GIR 0AA', floor: 2 },
   ),
+  fc.constantFrom(['ULN, FamilyName and Standard not found.'], [], ['a', 7], ['x'.repeat(2001)]),
 );
 const keys = fc.constantFrom(
   'type',
@@ -93,6 +110,11 @@ const keys = fc.constantFrom(
   'projectSynopsisAgreed',
   'reasonableAdjustments',
   'outcome',
+  'familyName',
+  'postalContact',
+  'messages',
+  'status',
+  'reference',
   'colour',
 );
 const raw = fc

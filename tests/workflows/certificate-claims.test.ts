@@ -1,0 +1,233 @@
+/**
+ * Certificates claimed through the Department for Education's assessment service (#16), on the
+ * time-skipping server, against the local fake over loopback HTTP (src/dev/assessment-service-fake.ts):
+ *
+ * - the claim is made once every component has a published pass, within 002 Annex 2's 15 working
+ *   days (the `certificateClaimDue` deadline is met the day the service accepts the submission), and
+ *   the certificate is followed through the print process to Delivered, which completes the EPA:
+ *   no admin event after the last result;
+ * - a fail is recorded as an EPA record, never a certificate; the resit's pass then gets the
+ *   certificate on the same record;
+ * - the service refusing the claim is an admin task (with its message, emailed to the EPAO admin),
+ *   put right with CertificateDetailsRecorded and CertificateClaimRetried;
+ * - the service down for an hour: the claim waits and is made when it is back.
+ *
+ * Innovate claims through the service here (an EPAO setting, set in a copy of the rules); people
+ * are invented.
+ */
+import { addDays } from '../../src/calendar';
+import { createAssessmentActivities } from '../../activities/assessment';
+import { EpaClient } from '../../src/temporal/epa-client';
+import { rulesClaimingThroughService, startFake, type RunningFake } from '../support/assessment';
+import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { recordingActivities } from '../support/recording-activities';
+import { recordHistoryFixture } from '../support/history-fixtures';
+import { st0071ToCertificate, startWalk, type Walk } from '../support/walk';
+
+let h: Harness;
+let service: RunningFake;
+const recording = recordingActivities();
+const { registry } = rulesClaimingThroughService();
+
+let clock: () => number | Promise<number> = () => Date.now();
+
+beforeAll(async () => {
+  // The service's clock is the test server's: what is "in the future" to it is what is to the EPA.
+  service = await startFake(() => clock());
+  const base = await startHarness({ ...recording.activities, ...createAssessmentActivities({ client: service.client }) });
+  clock = () => base.env.currentTimeMs();
+  h = { ...base, epa: new EpaClient(base.env.client, 'epa-test', { now: () => base.env.currentTimeMs(), rules: registry }) };
+});
+afterAll(async () => {
+  await h?.teardown();
+  await service?.close();
+});
+
+const postalContact = {
+  contactName: 'Noor Castellan',
+  organisation: 'Brightside Lettings Ltd',
+  addressLine1: '14 Harbour Row',
+  city: 'Bristol',
+  postCode: 'BS1 5TT',
+};
+
+/** An ST0071 EPA (Innovate) walked through its gateway on `g`, with the certificate details recorded then. */
+async function walkTo(g: string, name = 'Ada Testwell'): Promise<Walk> {
+  const w = await startWalk(h, {
+    gatewaySubmittedOn: addDays(g, -7),
+    apprentice: { name, email: 'ada.testwell@apprentice.example' },
+  });
+  await w.passGateway(g);
+  await w.at(g, 'CertificateDetailsRecorded', { postalContact });
+  return w;
+}
+
+/** The admin events from the gateway to the last published result (no claim, no receipt). */
+const toLastResult = (g: string) =>
+  st0071ToCertificate(g).filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived');
+
+const record = (ref: string) => service.fake.records().find((r) => r.ref === ref);
+
+test('002 Annex 2: claimed the day the last result is published, followed through the print process to Delivered, which completes the EPA', async () => {
+  const g = '2027-03-01';
+  const w = await walkTo(g);
+  service.enrol(w.uln, 'Testwell');
+  const steps = toLastResult(g);
+  for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
+  const lastResult = steps[steps.length - 1]![1].on as string;
+
+  const claimed = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.stage).toBe('CertificateClaimed');
+    return s;
+  }, 30_000);
+  const reference = claimed.certificate.reference!;
+  expect(reference).toMatch(/^\d{8}$/);
+  expect(claimed.certificate.claimedOn).toBe(lastResult);
+  // The claim deadline (002 Annex 2: 15 working days) is met the day the service accepted it.
+  expect(claimed.deadlines.find((d) => d.key === 'certificateClaimDue')).toMatchObject({ status: 'met', metOn: lastResult });
+  expect(claimed.timeline.at(-1)).toMatchObject({ type: 'CertificateClaimed', by: 'assessment service' });
+  expect(record(reference)).toMatchObject({
+    status: 'Submitted',
+    overallGrade: 'Pass',
+    achievementDate: `${lastResult}T00:00:00`,
+  });
+  expect(record(reference)!.postal).toMatchObject({ postCode: 'BS1 5TT', organisation: 'Brightside Lettings Ltd' });
+  expect(service.fake.records().filter((r) => r.uln === Number(w.uln))).toHaveLength(1);
+
+  // The back office prints it; epa-flow notices at its next look (a day after the claim, then backing off).
+  await service.print(reference, 'SentToPrinter');
+  await advanceTo(h.env, addDays(lastResult, 2));
+  await eventually(async () =>
+    expect((await h.epa.status(w.uln)).certificate.statuses?.map((s) => s.status)).toEqual(['SentToPrinter']),
+  );
+  await service.print(reference, 'Printed');
+  await advanceTo(h.env, addDays(lastResult, 6));
+  await eventually(async () =>
+    expect((await h.epa.status(w.uln)).certificate.statuses?.map((s) => s.status)).toEqual(['SentToPrinter', 'Printed']),
+  );
+  const deliveredOn = addDays(lastResult, 8);
+  await service.print(reference, 'Delivered', `${deliveredOn}T11:00:00`);
+  await advanceTo(h.env, addDays(lastResult, 20));
+  // (Not handle.result(): waiting on it lets the test server skip time on.)
+  await eventually(async () => expect((await h.epa.handle(w.uln).describe()).status.name).toBe('COMPLETED'), 30_000);
+  const done = await h.epa.status(w.uln);
+  await recordHistoryFixture('certificate-claimed-delivered-st0071', h.epa.handle(w.uln));
+  expect(done).toMatchObject({ stage: 'Completed', completed: true });
+  expect(done.certificate).toMatchObject({ reference, receivedOn: deliveredOn });
+  expect(done.certificate.statuses!.map((s) => s.status)).toEqual(['SentToPrinter', 'Printed', 'Delivered']);
+  // Nobody recorded anything after the last result: the service's answers did the rest.
+  const afterLastResult = done.timeline.filter((t) => t.on >= lastResult && t.type !== 'ResultPublished');
+  expect(afterLastResult.every((t) => t.by === 'assessment service')).toBe(true);
+  expect(afterLastResult.map((t) => t.type)).toEqual([
+    'CertificateClaimed',
+    'CertificateStatusChanged',
+    'CertificateStatusChanged',
+    'CertificateStatusChanged',
+    'CertificateReceived',
+  ]);
+});
+
+test('a fail is an EPA record, never a certificate; the resit pass then gets its certificate on the same record', async () => {
+  const g = '2027-04-05';
+  const w = await walkTo(g);
+  service.enrol(w.uln, 'Testwell');
+  const steps = toLastResult(g).map(([type, payload]): [string, Record<string, unknown>] =>
+    type === 'GradeRecorded' && payload.component === 'observation' ? [type, { ...payload, grade: 'Fail' }] : [type, payload],
+  );
+  for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
+  const failedOn = steps.filter(([type, p]) => type === 'ResultPublished' && p.component === 'observation')[0]![1].on as string;
+  const recorded = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.certificate.failsRecorded).toHaveLength(1);
+    return s;
+  }, 30_000);
+  const reference = recorded.certificate.reference!;
+  expect(recorded.certificate.failsRecorded).toEqual([{ on: failedOn, reference }]);
+  expect(recorded.stage).toBe('Resit');
+  expect(record(reference)).toMatchObject({ status: 'Submitted', overallGrade: 'Fail' });
+  expect(await service.client.getCertificate(Number(w.uln), 'Testwell', 'ST0071')).toBeUndefined(); // 204: no certificate
+
+  // The resit (after the last result), passed and published: the certificate, same reference.
+  const day = (n: number) => addDays(steps[steps.length - 1]![1].on as string, n);
+  await w.at(day(1), 'AssessmentBooked', { component: 'observation', at: `${day(16)}T10:00` });
+  await w.at(day(16), 'AssessmentTaken', { component: 'observation' });
+  await w.at(day(17), 'GradeRecorded', { component: 'observation', grade: 'Pass' });
+  await w.publish(day(18), 'observation');
+  const claimed = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.stage).toBe('CertificateClaimed');
+    return s;
+  }, 30_000);
+  expect(claimed.certificate.reference).toBe(reference);
+  expect(record(reference)).toMatchObject({ status: 'Submitted', overallGrade: 'Pass' });
+  expect(record(reference)!.epas.map((e) => e.epaOutcome)).toEqual(['Fail', 'Pass']);
+});
+
+test('refused (the ILR spells the family name otherwise): an admin task with the message, emailed to the EPAO admin; put right, retried, claimed', async () => {
+  const g = '2027-05-03';
+  const w = await walkTo(g, 'Ada Testwell Okonkwo');
+  service.enrol(w.uln, 'Testwell-Okonkwo');
+  for (const [type, payload] of toLastResult(g)) await w.at(payload.on as string, type, payload);
+  const refused = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.certificateTask?.kind).toBe('certificateClaimRefused');
+    return s;
+  }, 30_000);
+  expect(refused.stage).toBe('AwaitingCertificate');
+  expect(refused.certificateTask!.messages).toEqual(['Cannot find apprentice with the specified Uln, FamilyName & Standard']);
+  expect(refused.timeline.at(-1)).toMatchObject({ type: 'CertificateClaimRefused', by: 'assessment service' });
+  await eventually(async () =>
+    expect(
+      recording.deliveries
+        .filter((d) => d.epaId === `epa-${w.uln}` && d.notification.kind === 'certificateClaimRefused')
+        .map((d) => d.recipients.map((r) => r.role)),
+    ).toEqual([['epaoAdmin']]),
+  );
+  expect(service.fake.records().filter((r) => r.uln === Number(w.uln))).toHaveLength(0);
+
+  const today = refused.timeline.at(-1)!.on;
+  await expect(h.epa.recordEvent(w.uln, 'CertificateClaimRefused', { on: today, messages: ['forged'] })).rejects.toThrow(
+    /unknown event type/,
+  );
+  await h.epa.recordEvent(w.uln, 'CertificateDetailsRecorded', { on: today, familyName: 'Testwell-Okonkwo', postalContact });
+  await h.epa.recordEvent(w.uln, 'CertificateClaimRetried', { on: today });
+  const claimed = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.stage).toBe('CertificateClaimed');
+    return s;
+  }, 30_000);
+  expect(claimed.certificateTask).toBeUndefined();
+  expect(record(claimed.certificate.reference!)).toMatchObject({ status: 'Submitted' });
+  await expect(h.epa.recordEvent(w.uln, 'CertificateClaimRetried', { on: today })).rejects.toThrow(
+    /nothing to retry|has been claimed|already/,
+  );
+});
+
+test('the service down for an hour: the claim waits, nothing is lost, and it is made once the service is back', async () => {
+  const g = '2027-06-07';
+  const w = await walkTo(g);
+  service.enrol(w.uln, 'Testwell');
+  const steps = toLastResult(g);
+  const [lastType, lastPayload] = steps.pop()!;
+  for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
+  await service.outage(365 * 24 * 3600); // down until the test says otherwise
+  try {
+    await w.at(lastPayload.on as string, lastType, lastPayload);
+    await advanceTo(h.env, lastPayload.on as string, '13:00'); // an hour later
+    const waiting = await h.epa.status(w.uln);
+    expect(waiting.stage).toBe('AwaitingCertificate');
+    expect(waiting.certificateTask).toBeUndefined(); // not an admin's problem: the service is away
+    expect(service.fake.records().filter((r) => r.uln === Number(w.uln))).toHaveLength(0);
+  } finally {
+    await service.outage(0);
+  }
+  await advanceTo(h.env, lastPayload.on as string, '15:00');
+  const claimed = await eventually(async () => {
+    const s = await h.epa.status(w.uln);
+    expect(s.stage).toBe('CertificateClaimed');
+    return s;
+  }, 30_000);
+  expect(service.fake.records().filter((r) => r.uln === Number(w.uln))).toHaveLength(1);
+  expect(claimed.deadlines.find((d) => d.key === 'certificateClaimDue')!.status).toBe('met');
+});
