@@ -272,6 +272,10 @@ export interface EpaSettings {
   deliveryRetryInterval?: Duration;
   /** First retry delay while the assessment service cannot be reached, doubling up to an hour (default 1 minute). */
   claimRetryInterval?: Duration;
+  /** How long one attempt at a claim may take before Temporal tries again, elsewhere if its worker died (default 2 minutes). */
+  claimTimeout?: Duration;
+  /** First look at a claimed certificate's status, and the interval after a change (default 1 day; backs off to 7 times it). */
+  certificatePollInterval?: Duration;
 }
 
 export const statusQuery = defineQuery<EpaStatus>('status');

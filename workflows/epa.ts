@@ -22,6 +22,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { EpaActivities, DeliveryRequest, Recipient } from '../activities/types';
 import { londonDateOf } from '../src/calendar/london';
 import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransitionError } from '../src/epa/errors';
@@ -134,7 +135,7 @@ function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
  */
 function assessmentActivities(settings: EpaSettings): Pick<EpaActivities, 'claimWithAssessmentService' | 'certificateStatus'> {
   const claim = proxyActivities<Pick<EpaActivities, 'claimWithAssessmentService'>>({
-    startToCloseTimeout: '2 minutes',
+    startToCloseTimeout: settings.claimTimeout ?? '2 minutes',
     retry: {
       initialInterval: settings.claimRetryInterval ?? '1 minute',
       backoffCoefficient: 2,
@@ -150,8 +151,7 @@ function assessmentActivities(settings: EpaSettings): Pick<EpaActivities, 'claim
 }
 
 /** Polling a claimed certificate's status: first a day after the claim, then backing off to once a week (reset when it changes). */
-const FIRST_POLL_MS = 24 * 60 * 60 * 1000;
-const LONGEST_POLL_MS = 7 * FIRST_POLL_MS;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How long to wait before writing the index row again after `failures` failed writes in a row. */
 function indexRetryDelay(failures: number): number {
@@ -197,6 +197,8 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   // Patch 'certificate-claims', once per run: EPAs whose EPAO claims through the assessment service
   // make their claims and track the certificate (runs started before it leave the claim to staff).
   const certificateClaims = patched('certificate-claims');
+  const FIRST_POLL_MS = settings.certificatePollInterval ? msToNumber(settings.certificatePollInterval) : DAY_MS;
+  const LONGEST_POLL_MS = 7 * FIRST_POLL_MS;
   const epaId = workflowIdFor(input.uln);
   let ctx: RuleContext;
   let rulesInUse: RulesInUse;

@@ -15,6 +15,10 @@
  * Innovate claims through the service here (an EPAO setting, set in a copy of the rules); people
  * are invented.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { addDays } from '../../src/calendar';
 import { createAssessmentActivities } from '../../activities/assessment';
 import { EpaClient } from '../../src/temporal/epa-client';
@@ -22,12 +26,13 @@ import { rulesClaimingThroughService, startFake, type RunningFake } from '../sup
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
 import { recordHistoryFixture } from '../support/history-fixtures';
-import { st0071ToCertificate, startWalk, type Walk } from '../support/walk';
+import { gatewayHistory, st0071ToCertificate, startWalk, type Walk } from '../support/walk';
+import { epaStart } from '../support/people';
 
 let h: Harness;
 let service: RunningFake;
 const recording = recordingActivities();
-const { registry } = rulesClaimingThroughService();
+const { registry, dir: rulesDir } = rulesClaimingThroughService();
 
 let clock: () => number | Promise<number> = () => Date.now();
 
@@ -230,4 +235,67 @@ test('the service down for an hour: the claim waits, nothing is lost, and it is 
   }, 30_000);
   expect(service.fake.records().filter((r) => r.uln === Number(w.uln))).toHaveLength(1);
   expect(claimed.deadlines.find((d) => d.key === 'certificateClaimDue')!.status).toBe('met');
+});
+
+test('a worker killed between creating the certificate and submitting it: the retry finds it Ready and submits it, one certificate', async () => {
+  const queue = 'epa-claims-crash';
+  const work = mkdtempSync(path.join(os.tmpdir(), 'epa-claims-crash-'));
+  const marker = path.join(work, 'killed');
+  const startWorker = (extra: Record<string, string>): ChildProcess =>
+    spawn(process.execPath, [path.resolve(__dirname, '../../dist/workers/main.js')], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: h.env.address,
+        TEMPORAL_TASK_QUEUE: queue,
+        EPA_DATA_DIR: work,
+        EPA_RULES_DIR: rulesDir,
+        EPA_ASSESSMENT_SERVICE_URL: service.url,
+        EPA_ASSESSMENT_SERVICE_KEY: service.key,
+        EPA_WORKER_LOG_LEVEL: 'ERROR',
+        ...extra,
+      },
+      stdio: process.env.DEBUG_WORKER ? 'inherit' : 'ignore',
+    });
+  const client = new EpaClient(h.env.client, queue, { now: () => h.env.currentTimeMs(), rules: registry });
+  const g = '2027-09-06';
+  const input = epaStart({ gatewaySubmittedOn: addDays(g, -7) });
+  service.enrol(input.uln, 'Testwell');
+  // Entered with its history up to the last result: the claim is due at once.
+  const history = [
+    ...gatewayHistory('ST0071', g),
+    { type: 'CertificateDetailsRecorded', on: g, postalContact },
+    ...toLastResult(g).map(([type, payload]) => ({ type, ...payload })),
+  ];
+  const lastResult = (history[history.length - 1] as { on: string }).on;
+  await advanceTo(h.env, lastResult);
+  let worker = startWorker({ EPA_FAULT_KILL_AFTER_CERTIFICATE_CREATE: marker });
+  try {
+    await client.start({ ...input, events: history }, { claimTimeout: '5 seconds', claimRetryInterval: '1 second' });
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
+    expect(exit).toBe('SIGKILL'); // died right after the service created the certificate
+    const created = service.fake.records().filter((r) => r.uln === Number(input.uln));
+    expect(created.map((r) => r.status)).toEqual(['Draft']); // created, not submitted
+
+    // The attempt's 5 s timeout passes in real time; Temporal retries on the restarted worker.
+    worker = startWorker({});
+    await eventually(
+      async () => expect(service.fake.records().find((r) => r.uln === Number(input.uln))!.status).toBe('Submitted'),
+      60_000,
+    );
+    // The workflow's next task waits on the dead worker's sticky queue until its timeout: the test
+    // server counts that in its own time, so move it on a minute.
+    await h.env.sleep(60_000);
+    const claimed = await eventually(async () => {
+      const s = await client.status(input.uln);
+      expect(s.stage).toBe('CertificateClaimed');
+      return s;
+    }, 60_000);
+    const records = service.fake.records().filter((r) => r.uln === Number(input.uln));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ ref: claimed.certificate.reference, status: 'Submitted' });
+    expect(existsSync(marker)).toBe(true);
+  } finally {
+    worker.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  }
 });
