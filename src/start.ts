@@ -10,6 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api/server';
 import { loadConfig } from './config';
 import { startMailCatcher } from './dev/mail-catcher';
+import { startAssessmentServiceFake } from './dev/assessment-service-fake';
+import { demoCases } from './cli/demo';
 import { startDevServer } from './temporal/dev-server';
 import { dataConverter } from './temporal/connection';
 import { Runtime } from '@temporalio/worker';
@@ -39,7 +41,20 @@ async function main(): Promise<void> {
     !base.SMTP_URL && base.EPA_START_MAIL_CATCHER
       ? await startMailCatcher(base.outboxDir, base.EPA_MAIL_CATCHER_PORT)
       : undefined;
-  const config = { ...base, TEMPORAL_ADDRESS: server.address, SMTP_URL: base.SMTP_URL ?? catcher?.url };
+  // The assessment service: a local fake unless a real one is configured (never in production).
+  const fake =
+    !base.EPA_ASSESSMENT_SERVICE_URL && base.EPA_START_ASSESSMENT_FAKE
+      ? await startAssessmentServiceFake(
+          base.EPA_ASSESSMENT_FAKE_PORT,
+          demoCases().map((c) => ({ uln: c.start.uln, name: c.start.apprentice.name, standard: c.start.standard })),
+        )
+      : undefined;
+  const config = {
+    ...base,
+    TEMPORAL_ADDRESS: server.address,
+    SMTP_URL: base.SMTP_URL ?? catcher?.url,
+    ...(fake && { EPA_ASSESSMENT_SERVICE_URL: fake.url, EPA_ASSESSMENT_SERVICE_KEY: fake.key }),
+  };
   const { worker, close: closeWorker, transport } = await startWorker(config);
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
@@ -58,6 +73,7 @@ epa-flow is running (data: ${config.EPA_DATA_DIR})
   API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
   Temporal       ${server.address}     UI: ${server.uiUrl}
   Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}
+  Certificates   ${fake ? `assessment service fake ${fake.url} (for EPAOs whose rules say claimThrough: assessmentService)` : (config.EPA_ASSESSMENT_SERVICE_URL ?? 'claimed by staff (no assessment service configured)')}
   Admin token    ${options.adminTokens[0]}
   Ops token      ${options.opsTokens[0] ?? '(none)'}
 Load demo EPAs:  npm run demo     Stop: Ctrl-C
@@ -75,6 +91,7 @@ Load demo EPAs:  npm run demo     Stop: Ctrl-C
     await closeWorker();
     await connection.close();
     await catcher?.close();
+    await fake?.close();
     await server.stop();
     console.log('stopped.');
     process.exit(0);

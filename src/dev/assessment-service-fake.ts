@@ -108,6 +108,45 @@ export function defaultFakeSeed(): FakeSeed {
   };
 }
 
+/** The key `npm start` gives its worker: an invented EPAO approved for every standard the fake knows. */
+export const DEV_FAKE_KEY = 'fake-key-dev-epao';
+
+/**
+ * The fake as `npm start` runs it, on loopback: the default seed, an EPAO for every standard with
+ * DEV_FAKE_KEY, and the given learners in its ILR (the demo's apprentices).
+ */
+export async function startAssessmentServiceFake(
+  port: number,
+  learners: { uln: string; name: string; standard: string }[],
+): Promise<{ url: string; key: string; close(): Promise<void> }> {
+  const seed = defaultFakeSeed();
+  seed.epaos.push({
+    ukprn: 10099999,
+    name: 'Dev EPAO',
+    standards: seed.standards.map((s) => ({ larsCode: s.larsCode, versions: s.versions.map((v) => v.version) })),
+  });
+  seed.subscriptionKeys[DEV_FAKE_KEY] = 10099999;
+  for (const l of learners) {
+    const standard = seed.standards.find((s) => s.reference === l.standard);
+    const words = l.name.trim().split(/\s+/);
+    if (standard)
+      seed.learners.push({
+        uln: Number(l.uln),
+        givenNames: words.slice(0, -1).join(' ') || words[0]!,
+        familyName: words[words.length - 1]!,
+        larsCode: standard.larsCode,
+        providerUkprn: 10012345,
+        completionStatus: 1,
+        learningStartDate: '2025-09-01',
+      });
+  }
+  const { app } = buildAssessmentServiceFake(seed);
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return { url: `http://127.0.0.1:${actual}/`, key: DEV_FAKE_KEY, close: () => app.close() };
+}
+
 /** Drops what Newtonsoft's `DefaultValueHandling.IgnoreAndPopulate` drops: null, undefined, 0, false. */
 export function withoutDefaults(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDefaults);
@@ -785,6 +824,23 @@ export function buildAssessmentServiceFake(
     return { until: new Date(outageUntil).toISOString() };
   });
   app.get('/__fake/records', async () => records);
+  // An ILR learner added (npm start: for an EPA started by hand): the real service learns them from the ILR.
+  app.post('/__fake/learners', async (req, reply) => {
+    const b = obj(req.body) as { uln?: unknown; familyName?: unknown; givenNames?: unknown; standard?: unknown };
+    const standard = seed.standards.find((s) => sameText(s.reference, String(b.standard ?? '')));
+    if (typeof b.uln !== 'number' || typeof b.familyName !== 'string' || !standard)
+      return reply.code(400).send({ message: 'give uln (a number), familyName and standard (e.g. ST0071)' });
+    seed.learners.push({
+      uln: b.uln,
+      familyName: b.familyName,
+      givenNames: typeof b.givenNames === 'string' ? b.givenNames : 'Given',
+      larsCode: standard.larsCode,
+      providerUkprn: 10012345,
+      completionStatus: 1,
+      learningStartDate: '2025-09-01',
+    });
+    return reply.code(201).send({ uln: b.uln, standard: standard.reference });
+  });
 
   return { app, records: () => records };
 }

@@ -148,9 +148,9 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     .action(async () => {
       Runtime.install({ logger: redactingLogger((process.env.EPA_WORKER_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
       const config = load();
-      const { worker, transport, sentRecord, listingIndex, close } = await startWorker(config);
+      const { worker, transport, sentRecord, listingIndex, assessmentService, close } = await startWorker(config);
       out(
-        `epa worker ${process.pid} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}; listing index: ${listingIndex}`,
+        `epa worker ${process.pid} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}/${config.TEMPORAL_TASK_QUEUE}); mail: ${transport}; sent record: ${sentRecord}; listing index: ${listingIndex}; assessment service: ${assessmentService}`,
       );
       await worker.run(); // until SIGINT or SIGTERM
       await close();

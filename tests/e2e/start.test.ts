@@ -25,6 +25,7 @@ beforeAll(async () => {
     TEMPORAL_UI_URL: `http://127.0.0.1:${await freePort()}`,
     EPA_API_PORT: String(await freePort()),
     EPA_MAIL_CATCHER_PORT: String(await freePort()),
+    EPA_ASSESSMENT_FAKE_PORT: String(await freePort()),
   };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +49,10 @@ test('starts everything, serves the API, stops on Ctrl-C, resumes on the next st
     return run.output();
   }, 90_000);
   expect(banner).toContain(`Staff pages    ${api}/epas`);
+  // The assessment service's local fake (claims for EPAOs set to claim through it), answering.
+  const fakeUrl = `http://127.0.0.1:${env.EPA_ASSESSMENT_FAKE_PORT}/`;
+  expect(banner).toContain(`Certificates   assessment service fake ${fakeUrl}`);
+  expect(await (await fetch(`${fakeUrl}Ping`)).json()).toBe('Pong');
   // The first admin account, its password shown once on this terminal.
   const [, adminUser, adminPassword] = /First admin\s+(\S+) \/ (\S+)/.exec(banner)!;
   expect(adminUser).toBe('admin');
