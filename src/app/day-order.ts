@@ -20,6 +20,8 @@ export type DayOrderedAttribute = 'overdueSince' | 'nextDeadline';
 type Reader = Pick<EpaClient, 'list' | 'count'>;
 
 const WAYS = 8;
+/** No cap on the rows a window reads (the client's default stops at 10,000). */
+const EVERY = Number.MAX_SAFE_INTEGER;
 /** Up to this many matching EPAs, one list call beats counting. */
 const ONE_PAGE = 1000;
 const DAYS_EACH_WAY = 3650;
@@ -149,13 +151,13 @@ export async function pageInDayOrder(
             ...(from >= 0 && { nextDeadlineFrom: latest(filter.nextDeadlineFrom, cut(from)) }),
           };
     calls++;
-    const found = await epa.list(window);
+    const found = await epa.list(window, EVERY);
     found.sort((a, b) => valueOf(a, attribute).localeCompare(valueOf(b, attribute)) || a.uln.localeCompare(b.uln));
     rows.push(...found.slice(start - before, end - before));
   }
   if (end > withValue) {
     calls++;
-    const without = (await epa.list(cutFilter(filter, attribute, null))).sort((a, b) => a.uln.localeCompare(b.uln));
+    const without = (await epa.list(cutFilter(filter, attribute, null), EVERY)).sort((a, b) => a.uln.localeCompare(b.uln));
     rows.push(...without.slice(Math.max(0, start - withValue), end - withValue));
   }
   return { rows, total, calls };

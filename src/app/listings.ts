@@ -197,7 +197,8 @@ export class VisibilityListings implements EpaListings {
   }
 
   async all(query: ListingQuery, order: ListingOrder, _now?: number, direction: ListingDirection = 'asc'): Promise<EpaListing[]> {
-    const rows = (await this.epa.list(this.filter(query))).filter((r) => matchesText(r, query));
+    // Every match, however many (the client's default stops at 10,000).
+    const rows = (await this.epa.list(this.filter(query), Number.MAX_SAFE_INTEGER)).filter((r) => matchesText(r, query));
     return rows.sort(compareListings(order, direction));
   }
 

@@ -310,6 +310,37 @@ describe('recording events with forms', () => {
     expect(status.gatewayEvidence.find((e) => e.item === 'englishMaths')).toMatchObject({ met: true });
   });
 
+  test('the certificate details form: a postcode the assessment service would refuse is refused at its field; a good one is shown on the page', async () => {
+    const { cookie } = await signIn('amira', ADMIN_PASSWORD);
+    const address = {
+      ...dateFields('on', today),
+      familyName: 'Okafor',
+      'postal-contactName': 'Lena Fairweather',
+      'postal-organisation': 'Harbour Mutual',
+      'postal-addressLine1': '1 Quay Street',
+      'postal-city': 'Bristol',
+    };
+    const bad = await postForm(cookie, bram.uln, 'CertificateDetailsRecorded', { ...address, 'postal-postCode': 'NOT A CODE' });
+    expect(bad.res.statusCode).toBe(400);
+    expect(bad.res.body).toContain('href="#postal-postCode"');
+    expect(bad.res.body).toContain('a UK postcode such as BS1 4DJ');
+    const good = await postForm(cookie, bram.uln, 'CertificateDetailsRecorded', { ...address, 'postal-postCode': 'BS1 4DJ' });
+    expect(good.res.statusCode).toBe(302);
+    const page = await api.inject({ method: 'GET', url: `/epas/${bram.uln}`, headers: { cookie } });
+    expect(page.body).toContain('Lena Fairweather, Harbour Mutual, Bristol BS1 4DJ');
+    expect(page.body).toContain('staff (recorded by hand)'); // Innovate's shipped rules: staff claim
+    expect((await stack.epa.status(bram.uln)).certificate.details).toEqual({
+      familyName: 'Okafor',
+      postalContact: {
+        contactName: 'Lena Fairweather',
+        organisation: 'Harbour Mutual',
+        addressLine1: '1 Quay Street',
+        city: 'Bristol',
+        postCode: 'BS1 4DJ',
+      },
+    });
+  });
+
   test('a broken rule shows its citation and offers "record anyway" with a reason; an impossible date is refused at its field', async () => {
     const { cookie } = await signIn('amira', ADMIN_PASSWORD);
     const badDate = await postForm(cookie, cleo.uln, 'GatewayPassed', { 'on-day': '31', 'on-month': '2', 'on-year': '2026' });

@@ -3,7 +3,7 @@
  * follow (the PostgreSQL index is checked against it in tests/cluster/listing-index.test.ts), and the
  * MoJ filter's selected-filter tags (src/web/filter-view.ts).
  */
-import { compareListings, matchesText, sortKey } from '../../src/app/listings';
+import { compareListings, matchesText, sortKey, VisibilityListings } from '../../src/app/listings';
 import type { EpaListing } from '../../src/temporal/epa-client';
 import { selectedFilters } from '../../src/web/filter-view';
 
@@ -88,4 +88,15 @@ test('selected filters: a tag per filter in use, each linking to the list withou
     ['Stage', 'InAssessment', '/epas?sort=next&q=okafor&overdue=yes'],
     ['Overdue', 'Only overdue EPAs', '/epas?sort=next&q=okafor&stage=InAssessment'],
   ]);
+});
+
+test('the visibility listings read every match: no cap at the client’s default 10,000 rows', async () => {
+  const all = Array.from({ length: 12_000 }, (_, i) => row(String(1_000_000_000 + i), `Name ${i}`, { overdue: true }));
+  const reader = {
+    list: async (_f: unknown, limit = 10_000) => all.slice(0, limit),
+    count: async () => all.length,
+  };
+  const listings = new VisibilityListings(reader);
+  expect(await listings.all({ overdue: true }, 'apprentice', 0)).toHaveLength(12_000);
+  expect((await listings.page({ text: 'name 11999' }, 'apprentice', 1, 50, 0)).rows.map((r) => r.uln)).toEqual(['1000011999']);
 });

@@ -97,12 +97,21 @@ export function eventRoutes(
             violation: true,
           });
         }
-        const name = path?.replace(/^event\./, '').split('.')[0] ?? 'on';
+        const name = formFieldOf(path?.replace(/^event\./, '') ?? 'on');
         return show(req, reply.code(kind === 'invalid_input' ? 400 : 409), uln, form, field(name, err.message));
       }
       throw err;
     }
   });
+}
+
+/** The form field an event field's error belongs to (`postalContact.postCode` → `postal-postCode`). */
+function formFieldOf(eventPath: string): string {
+  const [first = 'on', second] = eventPath.split('.');
+  if (first === 'postalContact' && second) return `postal-${second}`;
+  if (first === 'assessor' && second) return second === 'email' ? 'assessorEmail' : 'assessorName';
+  if (first === 'englishMaths' && second) return second;
+  return first;
 }
 
 export { formsFor };
