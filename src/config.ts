@@ -85,7 +85,7 @@ export const ConfigSchema = z.object({
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),
   /** Worker workflow cache: 1,000 keeps 10,000 running EPAs under 1 GiB (README, Scale). */
-  EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
+  EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
   EPA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** API log level (structured JSON lines without personal data; 500s are logged at error). */
   EPA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),

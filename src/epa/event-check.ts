@@ -13,10 +13,11 @@ import type { EpaEvent, EpaEventType } from './events';
 export const EVENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 export const EVENT_ID_MESSAGE = 'an event id of 1 to 100 letters, digits and . _ : -';
 
-type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
+/** A failure may name where inside a nested value it lies (`at`, e.g. `postCode`). */
+type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; message: string; at?: string };
 
 const ok = (value: unknown) => ({ ok: true as const, value });
-const fail = (message: string) => ({ ok: false as const, message });
+const fail = (message: string, at?: string) => ({ ok: false as const, message, ...(at ? { at } : {}) });
 
 // The email pattern zod's z.email() uses by default.
 const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
@@ -74,7 +75,7 @@ function object(
         throw new EpaInputError('required', `${path}.${key}`);
       }
       const r = check(input[key]);
-      if (!r.ok) throw new EpaInputError(r.message, `${path}.${key}`);
+      if (!r.ok) throw new EpaInputError(r.message, r.at ? `${path}.${key}.${r.at}` : `${path}.${key}`);
       out[key] = r.value;
     }
     if (unknown.length > 0) throw new EpaInputError(`unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}`, path);
@@ -88,7 +89,7 @@ const nested =
     try {
       return ok(parse(v, '$'));
     } catch (err) {
-      if (err instanceof EpaInputError) return fail(err.path === '$' ? err.detail : `${err.path.slice(2)}: ${err.detail}`);
+      if (err instanceof EpaInputError) return fail(err.detail, err.path === '$' ? undefined : err.path.slice(2));
       throw err;
     }
   };

@@ -13,7 +13,14 @@ import { startDevStack, type DevStack } from '../support/dev-stack';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { recordingActivities } from '../support/recording-activities';
-import { passGatewayWith, st0071ToCertificate } from '../support/walk';
+import { gatewayHistory, passGatewayWith, st0071ToCertificate } from '../support/walk';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApi } from '../../src/api/server';
+import { addUser } from '../../src/app/users';
+import { FileUserStore } from '../../src/store/user-store';
+import { cookieFrom, csrfIn } from '../support/pages';
 
 let stack: DevStack;
 let service: RunningFake;
@@ -83,4 +90,73 @@ test('gateway to a delivered certificate on the dev server: no admin event after
       .filter((r) => r.uln === Number(input.uln))
       .map((r) => r.status),
   ).toEqual(['Delivered']);
+});
+
+test('a refused claim on the apprentice’s page: the service’s words, and the forms that put it right', async () => {
+  const users = new FileUserStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'epa-users-')), 'users.json'));
+  await addUser(users, { username: 'amira', name: 'Amira Sollen', role: 'admin', password: 'a long enough admin password' });
+  const api = buildApi({
+    epa,
+    adminTokens: ['admin-token-for-the-certificates-test'],
+    opsTokens: [],
+    defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    namespace: 'default',
+    users,
+    sessionSecret: 'a-session-secret-for-the-certificates-test-0123',
+    serviceName: 'Example EPAO',
+  });
+  try {
+    const today = londonDateOf(Date.now());
+    const g = addDays(today, -90);
+    const input = epaStart({
+      gatewaySubmittedOn: addDays(g, -7),
+      apprentice: { name: 'Bram Okafor', email: 'bram@apprentice.example' },
+    });
+    service.enrol(input.uln, 'Okafor-Lewis'); // the ILR spells it otherwise
+    const history = [
+      ...gatewayHistory('ST0071', g),
+      {
+        type: 'CertificateDetailsRecorded',
+        on: g,
+        postalContact: {
+          contactName: 'Lena Fairweather',
+          organisation: 'Harbour Mutual',
+          addressLine1: '1 Quay Street',
+          city: 'Bristol',
+          postCode: 'BS1 4DJ',
+        },
+      },
+      ...st0071ToCertificate(g)
+        .filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived')
+        .map(([type, payload]) => ({ type, ...payload })),
+    ];
+    await epa.start({ ...input, events: history });
+    await eventually(
+      async () => expect((await epa.status(input.uln)).certificateTask?.kind).toBe('certificateClaimRefused'),
+      60_000,
+    );
+
+    const form = await api.inject({ method: 'GET', url: '/login' });
+    const login = await api.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { cookie: cookieFrom(form), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: csrfIn(form.body),
+        username: 'amira',
+        password: 'a long enough admin password',
+        returnTo: '/epas',
+      }).toString(),
+    });
+    const page = await api.inject({ method: 'GET', url: `/epas/${input.uln}`, headers: { cookie: cookieFrom(login) } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('id="certificate-task"');
+    expect(page.body).toContain('Cannot find apprentice with the specified Uln, FamilyName &amp; Standard');
+    expect(page.body).toContain('the Department for Education&#39;s assessment service');
+    expect(page.body).toContain(`href="/epas/${input.uln}/events/new?type=CertificateDetailsRecorded"`);
+    expect(page.body).toContain(`href="/epas/${input.uln}/events/new?type=CertificateClaimRetried"`);
+  } finally {
+    await api.close();
+  }
 });
