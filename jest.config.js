@@ -18,6 +18,9 @@ module.exports = {
   testTimeout: 120000,
   // Real servers (Temporal, SMTP, Chromium) are started per test file; run files one at a time on 2 cores.
   maxWorkers: 1,
+  // A handle a failed test leaves open (a worker process, a gRPC retry timer) must not hold CI past
+  // its time limit after the results are in; hunt such leaks locally with --detectOpenHandles.
+  forceExit: true,
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };
