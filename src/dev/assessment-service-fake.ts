@@ -506,6 +506,20 @@ export function buildAssessmentServiceFake(
     return errors;
   }
 
+  /** What the learner's confirmed record (version, course option) says against a certificate's details. */
+  function learnerRecordErrors(
+    learner: FakeLearner,
+    learning: Record<string, unknown>,
+    sameOption: (a: string, b: string) => boolean,
+  ): string[] {
+    const { version, courseOption } = learning;
+    if (learner.version && typeof version === 'string' && version && version !== learner.version)
+      return ['Incorrect version for learner'];
+    if (learner.courseOption && typeof courseOption === 'string' && !sameOption(courseOption, learner.courseOption))
+      return ['Incorrect course option for learner'];
+    return [];
+  }
+
   function certificateItem(caller: number, item: Record<string, unknown>, update: boolean): Record<string, unknown> {
     const standardRef = obj(item.standard);
     const learnerRef = obj(item.learner);
@@ -535,19 +549,7 @@ export function buildAssessmentServiceFake(
         errors.push(`Certificate already exists: ${existing.ref}`);
       else if (existing && existing.status !== 'Deleted' && existing.ownerUkprn !== caller)
         errors.push('Your organisation is not the creator of the EPA');
-      else if (
-        learner!.version &&
-        typeof learning.version === 'string' &&
-        learning.version &&
-        learning.version !== learner!.version
-      )
-        errors.push('Incorrect version for learner');
-      else if (
-        learner!.courseOption &&
-        typeof learning.courseOption === 'string' &&
-        !sameText(learning.courseOption, learner!.courseOption)
-      )
-        errors.push('Incorrect course option for learner');
+      else errors.push(...learnerRecordErrors(learner!, learning, sameText));
     }
     if (errors.length === 0 && update) {
       const reference = typeof item.certificateReference === 'string' ? item.certificateReference : '';
@@ -562,19 +564,8 @@ export function buildAssessmentServiceFake(
         errors.push('Certificate not found');
       else if (existing.ownerUkprn !== caller) errors.push('Your organisation is not the creator of this Certificate');
       else if (existing.status !== 'Draft') errors.push('Certificate does not exist in Draft status');
-      else if (
-        learner!.version &&
-        typeof learning.version === 'string' &&
-        learning.version &&
-        learning.version !== learner!.version
-      )
-        errors.push('Incorrect version for learner');
-      else if (
-        learner!.courseOption &&
-        typeof learning.courseOption === 'string' &&
-        learning.courseOption !== learner!.courseOption
-      )
-        errors.push('Incorrect course option for learner');
+      // The contract: on update the course option is compared case-sensitively.
+      else errors.push(...learnerRecordErrors(learner!, learning, (a, b) => a === b));
     }
     if (errors.length > 0) return { requestId: requestIdOf(item), validationErrors: errors };
     existing ??= newRecord(learner!.uln, shared.standard!.larsCode, caller);

@@ -1,6 +1,7 @@
 /** The state one EPA's events fold into. Plain JSON: it travels through Temporal payloads unchanged. */
 import type { LondonDate, LondonDateTime } from '../calendar';
 import type { Grade } from './events';
+import type { PostalContact } from '../assessment/contract';
 
 export type Stage =
   | 'PreGateway'
@@ -29,17 +30,8 @@ export const stages: readonly Stage[] = [
   'Withdrawn',
 ];
 
-/** Who the printed certificate is posted to (the assessment service's `postalContact`). */
-export interface PostalContact {
-  contactName: string;
-  department?: string;
-  organisation: string;
-  addressLine1: string;
-  addressLine2?: string;
-  addressLine3?: string;
-  city: string;
-  postCode: string;
-}
+/** Who the printed certificate is posted to: the assessment service's `postalContact`. */
+export type { PostalContact };
 
 export interface CertificateState {
   claimedOn?: LondonDate;

@@ -11,7 +11,7 @@ import { EpaClient } from '../../src/temporal/epa-client';
 import { rulesClaimingThroughService, startFake, type RunningFake } from '../support/assessment';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { eventually } from '../support/lifecycle';
-import { epaStart } from '../support/people';
+import { certificateAddress, epaStart } from '../support/people';
 import { recordingActivities } from '../support/recording-activities';
 import { gatewayHistory, passGatewayWith, st0071ToCertificate } from '../support/walk';
 import { mkdtempSync } from 'node:fs';
@@ -119,13 +119,7 @@ test('a refused claim on the apprentice’s page: the service’s words, and the
       {
         type: 'CertificateDetailsRecorded',
         on: g,
-        postalContact: {
-          contactName: 'Lena Fairweather',
-          organisation: 'Harbour Mutual',
-          addressLine1: '1 Quay Street',
-          city: 'Bristol',
-          postCode: 'BS1 4DJ',
-        },
+        postalContact: certificateAddress,
       },
       ...st0071ToCertificate(g)
         .filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived')

@@ -15,7 +15,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { FileUserStore } from '../../src/store/user-store';
 import { eventually } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
-import { epaStart } from '../support/people';
+import { certificateAddress, epaStart } from '../support/people';
 
 let stack: DevStack;
 let api: FastifyInstance;
@@ -331,13 +331,7 @@ describe('recording events with forms', () => {
     expect(page.body).toContain('staff (recorded by hand)'); // Innovate's shipped rules: staff claim
     expect((await stack.epa.status(bram.uln)).certificate.details).toEqual({
       familyName: 'Okafor',
-      postalContact: {
-        contactName: 'Lena Fairweather',
-        organisation: 'Harbour Mutual',
-        addressLine1: '1 Quay Street',
-        city: 'Bristol',
-        postCode: 'BS1 4DJ',
-      },
+      postalContact: certificateAddress,
     });
   });
 

@@ -28,3 +28,12 @@ export function epaStart(overrides: Partial<EpaStart> = {}): EpaStart {
     ...overrides,
   };
 }
+
+/** An invented employer's address for the printed certificate (the assessment service's `postalContact`). */
+export const certificateAddress = {
+  contactName: 'Lena Fairweather',
+  organisation: 'Harbour Mutual',
+  addressLine1: '1 Quay Street',
+  city: 'Bristol',
+  postCode: 'BS1 4DJ',
+};
