@@ -15,12 +15,11 @@
  *      down; after the restart, how long until every one has fired.
  * Prints a table and writes bench-results/cluster-<N>.json. Figures, not assertions.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient, Pool } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { boardCsvRows, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
@@ -89,7 +88,6 @@ function savePartial(results: Record<string, number | string>): void {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-bench-cluster-'));
   const log = (line: string): void => console.log(`[bench] ${line}`);
   log(`N=${N}: PostgreSQL + Temporal server in ${dir}; ${WORKERS} EPA worker processes; batches of ${BATCH}`);
@@ -113,27 +111,20 @@ async function main(): Promise<void> {
   const startWorkers = (): ChildProcess[] =>
     Array.from({ length: WORKERS }, (_, i) => spawnEpaFlow('worker', env, { name: `worker-${i + 1}`, output: log }));
   let workers = startWorkers();
-  const noopBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./noop-workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  // The no-op worker in its own process, as each EPA worker is, with the same cache.
   const startNoopWorker = async () => {
-    const nativeConnection = await NativeConnection.connect({ address: stack.server.address });
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: stack.namespace,
-      taskQueue: NOOP_QUEUE,
-      workflowBundle: noopBundle,
-      maxCachedWorkflows: CACHE,
+    const child = spawn(process.execPath, [path.join(__dirname, 'noop-worker.js')], {
+      env: { ...process.env, ...stack.env, BENCH_NOOP_QUEUE: NOOP_QUEUE, BENCH_NOOP_CACHE: String(CACHE) },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const running = worker.run();
-    return {
-      async stop() {
-        worker.shutdown();
-        await running;
-        await nativeConnection.close();
-      },
-    };
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the no-op worker exited (${code}) before it ran`)));
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        if (chunk.includes('no-op worker running')) resolve();
+      });
+    });
+    return { stop: () => stopProcess(child) };
   };
   let noop = await startNoopWorker();
   let connection = await Connection.connect({ address: stack.server.address });
