@@ -291,6 +291,11 @@ async function main(): Promise<void> {
     ['EPA / no-op start ratio (target ≥ 0.95)', `${results.startRatio}`],
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
+    ['Update p95 (ms): EPA / no-op', `${results.epaUpdateP95ms} / ${results.noopUpdateP95ms}`],
+    [
+      'Updates over 1 s, slowest (ms): EPA / no-op',
+      `${results.epaUpdatesOver1s}, ${results.epaUpdateMaxMs} / ${results.noopUpdatesOver1s}, ${results.noopUpdateMaxMs}`,
+    ],
     ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
     ['listing index write, alone, p50 / p99 (ms)', `${results.indexWriteP50ms} / ${results.indexWriteP99ms}`],
     [

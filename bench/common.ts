@@ -66,6 +66,9 @@ export async function interleavedUpdates(
     t0 = performance.now();
     await client.workflow.getHandle(`noop-${i}`).executeUpdate(noopUpdate, { args: [s] });
     noopLatency.push(performance.now() - t0);
+    const slow = [epaLatency.at(-1)!, noopLatency.at(-1)!];
+    if (slow.some((ms) => ms > 1000))
+      console.log(`[bench] slow Update, sample ${s}: EPA ${slow[0]!.toFixed(0)} ms, no-op ${slow[1]!.toFixed(0)} ms`);
   }
   return {
     epaUpdateP50ms: Number(pct(epaLatency, 0.5).toFixed(1)),
@@ -73,5 +76,11 @@ export async function interleavedUpdates(
     noopUpdateP50ms: Number(pct(noopLatency, 0.5).toFixed(1)),
     noopUpdateP99ms: Number(pct(noopLatency, 0.99).toFixed(1)),
     updateP99Ratio: Number((pct(epaLatency, 0.99) / pct(noopLatency, 0.99)).toFixed(2)),
+    epaUpdateP95ms: Number(pct(epaLatency, 0.95).toFixed(1)),
+    noopUpdateP95ms: Number(pct(noopLatency, 0.95).toFixed(1)),
+    epaUpdatesOver1s: epaLatency.filter((ms) => ms > 1000).length,
+    noopUpdatesOver1s: noopLatency.filter((ms) => ms > 1000).length,
+    epaUpdateMaxMs: Number(Math.max(...epaLatency).toFixed(1)),
+    noopUpdateMaxMs: Number(Math.max(...noopLatency).toFixed(1)),
   };
 }
