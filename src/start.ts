@@ -67,18 +67,7 @@ async function main(): Promise<void> {
   const api = buildApi(options);
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
 
-  console.log(`
-epa-flow is running (data: ${config.EPA_DATA_DIR})
-  Staff pages    ${apiUrl}/epas        (sign in with a staff account: npx epa users list)${admin ? `\n  First admin    ${admin}` : ''}
-  API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
-  Temporal       ${server.address}     UI: ${server.uiUrl}
-  Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}
-  Certificates   ${fake ? `assessment service fake ${fake.url} (for EPAOs whose rules say claimThrough: assessmentService)` : (config.EPA_ASSESSMENT_SERVICE_URL ?? 'claimed by staff (no assessment service configured)')}
-  Admin token    ${options.adminTokens[0]}
-  Ops token      ${options.opsTokens[0] ?? '(none)'}
-Load demo EPAs:  npm run demo     Stop: Ctrl-C
-`);
-
+  // Ready for Ctrl-C before saying it is running.
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -98,6 +87,18 @@ Load demo EPAs:  npm run demo     Stop: Ctrl-C
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  console.log(`
+epa-flow is running (data: ${config.EPA_DATA_DIR})
+  Staff pages    ${apiUrl}/epas        (sign in with a staff account: npx epa users list)${admin ? `\n  First admin    ${admin}` : ''}
+  API            ${apiUrl}/api/epas    OpenAPI: ${apiUrl}/openapi.json
+  Temporal       ${server.address}     UI: ${server.uiUrl}
+  Mail           ${catcher ? `catcher ${catcher.url} → ${config.outboxDir}` : transport}
+  Certificates   ${fake ? `assessment service fake ${fake.url} (for EPAOs whose rules say claimThrough: assessmentService)` : (config.EPA_ASSESSMENT_SERVICE_URL ?? 'claimed by staff (no assessment service configured)')}
+  Admin token    ${options.adminTokens[0]}
+  Ops token      ${options.opsTokens[0] ?? '(none)'}
+Load demo EPAs:  npm run demo     Stop: Ctrl-C
+`);
+
   const code = await server.exited;
   if (!stopping) {
     console.error(`the Temporal dev server exited unexpectedly (${code})`);

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function start(): { child: ChildProcess; output: () => string; exited: Promise<number | string | null> } {
   const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/start.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +38,11 @@ function start(): { child: ChildProcess; output: () => string; exited: Promise<n
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  // How it ended: the exit code, or the signal that ended it with what it printed (for the failure message).
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? `${signal}; it printed:\n${out}`)),
+  );
+  return { child, output: () => out, exited };
 }
 
 test('starts everything, serves the API, stops on Ctrl-C, resumes on the next start', async () => {
