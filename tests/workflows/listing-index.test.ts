@@ -5,14 +5,30 @@
  * database that is away holds up no event: the row catches up once it is back.
  * Time-skipping server; the index activity is the recording one (tests/support/recording-activities).
  */
+import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EpaIndexChange } from '../../workflows/definitions';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
 import { st0071ToCertificate, startWalk } from '../support/walk';
 
+// The time-skipping test server now and then refuses the completion of a workflow task that
+// carries Updates while the index's local activity is failing ("invalid history builder state for
+// action"), and the Update in it is never answered. That is the test server's fault: the real
+// server takes the same with the database killed (tests/cluster/listing-index.test.ts). A run that
+// meets it is tried again; one that fails three times fails.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 let h: Harness;
 const recording = recordingActivities();
+/** Cancels a failed attempt's calls still waiting on the server, before the server is stopped. */
+let calls = new AbortController();
+beforeEach(() => {
+  calls = new AbortController();
+  setMaxListeners(1000, calls.signal); // every call the test makes listens to it
+  databaseDown = false;
+});
+afterEach(() => calls.abort());
 /** Every write the workflow asked for, in order, and whether the database was "down". */
 const writes: { epaId: string; version: number; stage: string; refused: boolean }[] = [];
 let databaseDown = false;
@@ -32,6 +48,16 @@ afterAll(async () => {
 });
 
 const rowOf = (uln: string) => recording.indexed.get(`epa-${uln}`);
+
+/**
+ * The EPA's result once it has ended, waited for in real time. `handle.result()` would let the
+ * time-skipping server skip ahead while the worker runs a local activity (which the server cannot
+ * see): the workflow task then times out under it and its completion is refused.
+ */
+async function resultOf(uln: string) {
+  await eventually(async () => expect((await h.epa.handle(uln).describe()).status.name).toBe('COMPLETED'), 60_000);
+  return await h.epa.handle(uln).result();
+}
 
 test('the row follows the EPA: written at start, on each event and when a deadline passes, versions rising, the last before the end', async () => {
   const w = await startWalk(h, { gatewaySubmittedOn: '2027-03-01' });
@@ -65,7 +91,7 @@ test('the row follows the EPA: written at start, on each event and when a deadli
   await w.passGateway(g);
   await eventually(async () => expect(rowOf(w.uln)?.row).toMatchObject({ stage: 'InAssessment', overdue: false }));
   for (const [type, payload] of st0071ToCertificate(g)) await w.at(payload.on as string, type, payload);
-  const result = await h.epa.handle(w.uln).result();
+  const result = await resultOf(w.uln);
   expect(result.stage).toBe('Completed');
   // Written before the workflow ended: the last row is the completed EPA, no longer running.
   expect(rowOf(w.uln)!.row).toMatchObject({ stage: 'Completed', running: false, overdue: false, bookings: [] });
@@ -78,42 +104,44 @@ test('the row follows the EPA: written at start, on each event and when a deadli
 });
 
 test('with the database away, events are still taken at once; the row catches up when it is back, and the EPA ends only once it has', async () => {
-  const w = await startWalk(h, { gatewaySubmittedOn: '2027-06-01' });
-  await eventually(async () => expect(rowOf(w.uln)?.row.stage).toBe('GatewayReview'));
-  databaseDown = true;
-  try {
-    const g = '2027-06-02';
-    const t0 = Date.now();
-    const passed = await w.passGateway(g);
-    expect(passed.stage).toBe('InAssessment');
-    console.log(`6 events recorded with the database away in ${Date.now() - t0} ms`);
-    await eventually(async () => expect(writes.some((x) => x.epaId === `epa-${w.uln}` && x.refused)).toBe(true));
-    // The index still holds the old row; the EPA itself moved on.
-    expect(rowOf(w.uln)!.row.stage).toBe('GatewayReview');
-    const booked = await w.at('2027-06-03', 'AssessmentBooked', { component: 'observation', at: '2027-06-24T10:00' });
-    expect(booked.stage).toBe('InAssessment');
-  } finally {
-    databaseDown = false;
-  }
-  // The workflow tries again on its own timer (5 seconds, doubling): skip past it.
-  await advanceTo(h.env, '2027-06-04');
-  await eventually(async () =>
-    expect(rowOf(w.uln)?.row).toMatchObject({
-      stage: 'InAssessment',
-      bookings: [{ component: 'observation', at: '2027-06-24T10:00' }],
-    }),
-  );
+  await h.env.client.withAbortSignal(calls.signal, async () => {
+    const w = await startWalk(h, { gatewaySubmittedOn: '2027-06-01' });
+    await eventually(async () => expect(rowOf(w.uln)?.row.stage).toBe('GatewayReview'));
+    databaseDown = true;
+    try {
+      const g = '2027-06-02';
+      const t0 = Date.now();
+      const passed = await w.passGateway(g);
+      expect(passed.stage).toBe('InAssessment');
+      console.log(`6 events recorded with the database away in ${Date.now() - t0} ms`);
+      await eventually(async () => expect(writes.some((x) => x.epaId === `epa-${w.uln}` && x.refused)).toBe(true));
+      // The index still holds the old row; the EPA itself moved on.
+      expect(rowOf(w.uln)!.row.stage).toBe('GatewayReview');
+      const booked = await w.at('2027-06-03', 'AssessmentBooked', { component: 'observation', at: '2027-06-24T10:00' });
+      expect(booked.stage).toBe('InAssessment');
+    } finally {
+      databaseDown = false;
+    }
+    // The workflow tries again on its own timer (5 seconds, doubling): skip past it.
+    await advanceTo(h.env, '2027-06-04');
+    await eventually(async () =>
+      expect(rowOf(w.uln)?.row).toMatchObject({
+        stage: 'InAssessment',
+        bookings: [{ component: 'observation', at: '2027-06-24T10:00' }],
+      }),
+    );
 
-  // A withdrawal while the database is away: the workflow waits for the write before it ends.
-  databaseDown = true;
-  await w.at('2027-06-05', 'Withdrawn', { reason: 'left the employer' });
-  await eventually(async () =>
-    expect(writes.filter((x) => x.epaId === `epa-${w.uln}` && x.stage === 'Withdrawn' && x.refused).length).toBeGreaterThan(0),
-  );
-  const d = await h.epa.handle(w.uln).describe();
-  expect(d.status.name).toBe('RUNNING');
-  databaseDown = false;
-  await advanceTo(h.env, '2027-06-06');
-  await h.epa.handle(w.uln).result();
-  expect(rowOf(w.uln)!.row).toMatchObject({ stage: 'Withdrawn', running: false });
-});
+    // A withdrawal while the database is away: the workflow waits for the write before it ends.
+    databaseDown = true;
+    await w.at('2027-06-05', 'Withdrawn', { reason: 'left the employer' });
+    await eventually(async () =>
+      expect(writes.filter((x) => x.epaId === `epa-${w.uln}` && x.stage === 'Withdrawn' && x.refused).length).toBeGreaterThan(0),
+    );
+    const d = await h.epa.handle(w.uln).describe();
+    expect(d.status.name).toBe('RUNNING');
+    databaseDown = false;
+    await advanceTo(h.env, '2027-06-06');
+    await resultOf(w.uln);
+    expect(rowOf(w.uln)!.row).toMatchObject({ stage: 'Withdrawn', running: false });
+  });
+}, 60_000);
