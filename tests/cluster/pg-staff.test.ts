@@ -15,7 +15,7 @@ import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
 import { STAFF_SESSION_MS } from '../../src/store/stores';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { userStoreContract } from '../support/user-store-contract';
-import { cookieFrom, csrfIn } from '../support/pages';
+import { csrfIn, signIn } from '../support/pages';
 
 const database = usePostgres('epa_staff');
 let pool: Pool;
@@ -87,15 +87,8 @@ describe('two API servers behind one proxy share accounts and sessions', () => {
   });
 
   test('signed in on one, signed in on the other; signed out on the other, signed out on both', async () => {
-    const form = await a.inject({ method: 'GET', url: '/login' });
-    const login = await a.inject({
-      method: 'POST',
-      url: '/login',
-      headers: { cookie: cookieFrom(form), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrfIn(form.body), username: 'nadia', password, returnTo: '/epas' }).toString(),
-    });
+    const { res: login, cookie } = await signIn(a, 'nadia', password);
     expect(login.statusCode).toBe(302);
-    const cookie = cookieFrom(login);
 
     const onB = await b.inject({ method: 'GET', url: '/epas', headers: { cookie } });
     expect(onB.statusCode).toBe(200);

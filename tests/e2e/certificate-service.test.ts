@@ -13,14 +13,14 @@ import { startDevStack, type DevStack } from '../support/dev-stack';
 import { eventually } from '../support/lifecycle';
 import { certificateAddress, epaStart } from '../support/people';
 import { recordingActivities } from '../support/recording-activities';
-import { gatewayHistory, passGatewayWith, st0071ToCertificate } from '../support/walk';
+import { gatewayHistory, passGatewayWith, st0071ToLastResult } from '../support/walk';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApi } from '../../src/api/server';
 import { addUser } from '../../src/app/users';
 import { FileUserStore } from '../../src/store/user-store';
-import { cookieFrom, csrfIn } from '../support/pages';
+import { signIn } from '../support/pages';
 
 let stack: DevStack;
 let service: RunningFake;
@@ -57,7 +57,7 @@ test('gateway to a delivered certificate on the dev server: no admin event after
       postCode: 'BS1 5TT',
     },
   });
-  const steps = st0071ToCertificate(g).filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived');
+  const steps = st0071ToLastResult(g);
   for (const [type, payload] of steps) await record(type, payload);
   const lastAdminEvent = (await epa.status(input.uln)).timeline.at(-1)!.number;
 
@@ -121,9 +121,7 @@ test('a refused claim on the apprentice’s page: the service’s words, and the
         on: g,
         postalContact: certificateAddress,
       },
-      ...st0071ToCertificate(g)
-        .filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived')
-        .map(([type, payload]) => ({ type, ...payload })),
+      ...st0071ToLastResult(g).map(([type, payload]) => ({ type, ...payload })),
     ];
     await epa.start({ ...input, events: history });
     await eventually(
@@ -131,19 +129,8 @@ test('a refused claim on the apprentice’s page: the service’s words, and the
       60_000,
     );
 
-    const form = await api.inject({ method: 'GET', url: '/login' });
-    const login = await api.inject({
-      method: 'POST',
-      url: '/login',
-      headers: { cookie: cookieFrom(form), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        _csrf: csrfIn(form.body),
-        username: 'amira',
-        password: 'a long enough admin password',
-        returnTo: '/epas',
-      }).toString(),
-    });
-    const page = await api.inject({ method: 'GET', url: `/epas/${input.uln}`, headers: { cookie: cookieFrom(login) } });
+    const { cookie } = await signIn(api, 'amira', 'a long enough admin password');
+    const page = await api.inject({ method: 'GET', url: `/epas/${input.uln}`, headers: { cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('id="certificate-task"');
     expect(page.body).toContain('Cannot find apprentice with the specified Uln, FamilyName &amp; Standard');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
-import { cookieFrom, csrfIn } from '../support/pages';
+import { cookieFrom, csrfIn, signIn as signInWith } from '../support/pages';
 import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addUser, disableUser } from '../../src/app/users';
 import { addDays, londonDateOf } from '../../src/calendar';
@@ -59,17 +59,7 @@ afterAll(async () => {
 });
 
 /** Opens the sign-in page (a session and its CSRF token), then signs in. */
-async function signIn(username: string, password: string, returnTo = '/epas') {
-  const page = await api.inject({ method: 'GET', url: `/login?returnTo=${encodeURIComponent(returnTo)}` });
-  const cookie = cookieFrom(page);
-  const res = await api.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrfIn(page.body), username, password, returnTo }).toString(),
-  });
-  return { res, before: cookie, cookie: res.statusCode === 302 ? cookieFrom(res) : cookie };
-}
+const signIn = (username: string, password: string, returnTo = '/epas') => signInWith(api, username, password, returnTo);
 
 test('the sign-in page: a session cookie (HttpOnly, SameSite=Lax), a CSRF token, a strict CSP, no framing', async () => {
   const anonymous = await api.inject({ method: 'GET', url: '/epas?stage=InAssessment' });

@@ -89,3 +89,12 @@ export async function settledHistoryLength(
     await new Promise((r) => setTimeout(r, quietMs));
   }
 }
+
+/**
+ * Waits, in real time, until the EPA's workflow has completed. Unlike `handle.result()` it does not
+ * let the time-skipping server skip ahead meanwhile (which it would do under a local activity the
+ * server cannot see, or a worker it no longer hears from).
+ */
+export async function untilCompleted(h: Harness | { epa: Harness['epa'] }, uln: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => expect((await h.epa.handle(uln).describe()).status.name).toBe('COMPLETED'), timeoutMs);
+}

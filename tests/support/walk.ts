@@ -130,3 +130,7 @@ export function st0071ToCertificate(g: string): [string, Record<string, unknown>
   steps.push(['CertificateClaimed', { on: day(45) }], ['CertificateReceived', { on: day(60) }]);
   return steps;
 }
+
+/** The same up to the last published result: what a claim through the assessment service follows (no claim, no receipt). */
+export const st0071ToLastResult = (g: string): [string, Record<string, unknown>][] =>
+  st0071ToCertificate(g).filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived');

@@ -23,10 +23,10 @@ import { addDays } from '../../src/calendar';
 import { createAssessmentActivities } from '../../activities/assessment';
 import { EpaClient } from '../../src/temporal/epa-client';
 import { rulesClaimingThroughService, startFake, type RunningFake } from '../support/assessment';
-import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
 import { recordHistoryFixture } from '../support/history-fixtures';
-import { gatewayHistory, st0071ToCertificate, startWalk, type Walk } from '../support/walk';
+import { gatewayHistory, st0071ToLastResult, startWalk, type Walk } from '../support/walk';
 import { epaStart } from '../support/people';
 
 let h: Harness;
@@ -70,17 +70,13 @@ async function walkTo(g: string, name = 'Ada Testwell'): Promise<Walk> {
   return w;
 }
 
-/** The admin events from the gateway to the last published result (no claim, no receipt). */
-const toLastResult = (g: string) =>
-  st0071ToCertificate(g).filter(([type]) => type !== 'CertificateClaimed' && type !== 'CertificateReceived');
-
 const record = (ref: string) => service.fake.records().find((r) => r.ref === ref);
 
 test('002 Annex 2: claimed the day the last result is published, followed through the print process to Delivered, which completes the EPA', async () => {
   const g = '2027-03-01';
   const w = await walkTo(g);
   service.enrol(w.uln, 'Testwell');
-  const steps = toLastResult(g);
+  const steps = st0071ToLastResult(g);
   for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
   const lastResult = steps[steps.length - 1]![1].on as string;
 
@@ -118,7 +114,7 @@ test('002 Annex 2: claimed the day the last result is published, followed throug
   await service.print(reference, 'Delivered', `${deliveredOn}T11:00:00`);
   await advanceTo(h.env, addDays(lastResult, 20));
   // (Not handle.result(): waiting on it lets the test server skip time on.)
-  await eventually(async () => expect((await h.epa.handle(w.uln).describe()).status.name).toBe('COMPLETED'), 30_000);
+  await untilCompleted(h, w.uln, 30_000);
   const done = await h.epa.status(w.uln);
   await recordHistoryFixture('certificate-claimed-delivered-st0071', h.epa.handle(w.uln));
   expect(done).toMatchObject({ stage: 'Completed', completed: true });
@@ -140,7 +136,7 @@ test('a fail is an EPA record, never a certificate; the resit pass then gets its
   const g = '2027-04-05';
   const w = await walkTo(g);
   service.enrol(w.uln, 'Testwell');
-  const steps = toLastResult(g).map(([type, payload]): [string, Record<string, unknown>] =>
+  const steps = st0071ToLastResult(g).map(([type, payload]): [string, Record<string, unknown>] =>
     type === 'GradeRecorded' && payload.component === 'observation' ? [type, { ...payload, grade: 'Fail' }] : [type, payload],
   );
   for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
@@ -176,7 +172,7 @@ test('refused (the ILR spells the family name otherwise): an admin task with the
   const g = '2027-05-03';
   const w = await walkTo(g, 'Ada Testwell Okonkwo');
   service.enrol(w.uln, 'Testwell-Okonkwo');
-  for (const [type, payload] of toLastResult(g)) await w.at(payload.on as string, type, payload);
+  for (const [type, payload] of st0071ToLastResult(g)) await w.at(payload.on as string, type, payload);
   const refused = await eventually(async () => {
     const s = await h.epa.status(w.uln);
     expect(s.certificateTask?.kind).toBe('certificateClaimRefused');
@@ -216,7 +212,7 @@ test('the service down for an hour: the claim waits, nothing is lost, and it is 
   const g = '2027-06-07';
   const w = await walkTo(g);
   service.enrol(w.uln, 'Testwell');
-  const steps = toLastResult(g);
+  const steps = st0071ToLastResult(g);
   const [lastType, lastPayload] = steps.pop()!;
   for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
   await service.outage(365 * 24 * 3600); // down until the test says otherwise
@@ -244,7 +240,7 @@ test('not delivered: the EPAO admin is alerted; the reprint is followed until de
   const g = '2027-07-05';
   const w = await walkTo(g);
   service.enrol(w.uln, 'Testwell');
-  const steps = toLastResult(g);
+  const steps = st0071ToLastResult(g);
   for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
   const lastResult = steps[steps.length - 1]![1].on as string;
   const reference = await eventually(async () => {
@@ -262,7 +258,7 @@ test('not delivered: the EPAO admin is alerted; the reprint is followed until de
 
   for (const status of ['Reprint', 'SentToPrinter', 'Printed', 'Delivered'] as const) await service.print(reference, status);
   await advanceTo(h.env, addDays(lastResult, 20));
-  await eventually(async () => expect((await h.epa.handle(w.uln).describe()).status.name).toBe('COMPLETED'), 30_000);
+  await untilCompleted(h, w.uln, 30_000);
   const done = await h.epa.status(w.uln);
   expect(done.certificate.statuses!.map((s) => s.status)).toEqual(['NotDelivered', 'Delivered']);
   expect(done.stage).toBe('Completed');
@@ -299,7 +295,7 @@ test('a worker killed between creating the certificate and submitting it: the re
   const history = [
     ...gatewayHistory('ST0071', g),
     { type: 'CertificateDetailsRecorded', on: g, postalContact },
-    ...toLastResult(g).map(([type, payload]) => ({ type, ...payload })),
+    ...st0071ToLastResult(g).map(([type, payload]) => ({ type, ...payload })),
   ];
   const lastResult = (history[history.length - 1] as { on: string }).on;
   await advanceTo(h.env, lastResult);

@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EpaIndexChange } from '../../workflows/definitions';
-import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
 import { st0071ToCertificate, startWalk } from '../support/walk';
 
@@ -49,13 +49,9 @@ afterAll(async () => {
 
 const rowOf = (uln: string) => recording.indexed.get(`epa-${uln}`);
 
-/**
- * The EPA's result once it has ended, waited for in real time. `handle.result()` would let the
- * time-skipping server skip ahead while the worker runs a local activity (which the server cannot
- * see): the workflow task then times out under it and its completion is refused.
- */
+/** The EPA's result once it has ended, waited for in real time (see `untilCompleted`). */
 async function resultOf(uln: string) {
-  await eventually(async () => expect((await h.epa.handle(uln).describe()).status.name).toBe('COMPLETED'), 60_000);
+  await untilCompleted(h, uln);
   return await h.epa.handle(uln).result();
 }
 
