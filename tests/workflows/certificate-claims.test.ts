@@ -70,15 +70,20 @@ async function walkTo(g: string, name = 'Ada Testwell'): Promise<Walk> {
   return w;
 }
 
-const record = (ref: string) => service.fake.records().find((r) => r.ref === ref);
-
-test('002 Annex 2: claimed the day the last result is published, followed through the print process to Delivered, which completes the EPA', async () => {
-  const g = '2027-03-01';
+/** An enrolled apprentice's EPA walked from its gateway on `g` to its last published result. */
+async function walkToLastResult(g: string): Promise<{ w: Walk; lastResult: string }> {
   const w = await walkTo(g);
   service.enrol(w.uln, 'Testwell');
   const steps = st0071ToLastResult(g);
   for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
-  const lastResult = steps[steps.length - 1]![1].on as string;
+  return { w, lastResult: steps[steps.length - 1]![1].on as string };
+}
+
+const record = (ref: string) => service.fake.records().find((r) => r.ref === ref);
+
+test('002 Annex 2: claimed the day the last result is published, followed through the print process to Delivered, which completes the EPA', async () => {
+  const g = '2027-03-01';
+  const { w, lastResult } = await walkToLastResult(g);
 
   const claimed = await eventually(async () => {
     const s = await h.epa.status(w.uln);
@@ -238,11 +243,7 @@ test('the service down for an hour: the claim waits, nothing is lost, and it is 
 
 test('not delivered: the EPAO admin is alerted; the reprint is followed until delivered', async () => {
   const g = '2027-07-05';
-  const w = await walkTo(g);
-  service.enrol(w.uln, 'Testwell');
-  const steps = st0071ToLastResult(g);
-  for (const [type, payload] of steps) await w.at(payload.on as string, type, payload);
-  const lastResult = steps[steps.length - 1]![1].on as string;
+  const { w, lastResult } = await walkToLastResult(g);
   const reference = await eventually(async () => {
     const s = await h.epa.status(w.uln);
     expect(s.certificate.reference).toMatch(/^\d{8}$/);
