@@ -27,10 +27,10 @@ import { withoutPersonalData } from '../src/redact';
 import { buildInvite } from './invite';
 import type { SentRecordStore } from '../src/store/sent-record';
 import { renderMessage } from './templates';
-import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
+import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
 
 /** The delivery activities (the worker adds the listing index activity beside them). */
-export type DeliveryActivities = Pick<EpaActivities, 'deliverMessage' | 'deliverNotification'>;
+export type DeliveryActivities = Pick<EpaActivities, 'deliverMessage'>;
 
 export interface DeliverySettings {
   transport: Transporter;
@@ -155,29 +155,6 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
       if (outcome.status === 'transient')
         throw ApplicationFailure.retryable(`SMTP unavailable: ${describe(outcome.error)}`, 'smtp_transient');
       return { status: outcome.status, messageId: outcome.messageId };
-    },
-
-    async deliverNotification(request: DeliveryRequest): Promise<DeliveryResult> {
-      const owner = attemptOwner();
-      const to: string[] = [];
-      const permanent: string[] = [];
-      let transient: SmtpError | undefined;
-      let status: DeliveryResult['status'] = 'duplicate';
-      let firstId = '';
-      for (const recipient of request.recipients) {
-        const outcome = await sendOne(request, recipient, `${owner}/${recipient.role}`);
-        firstId ||= outcome.messageId;
-        if (outcome.status === 'permanent') permanent.push(`${recipient.role}: ${describe(outcome.error)}`);
-        else if (outcome.status === 'transient') transient ??= outcome.error;
-        else if (outcome.status !== 'expired') {
-          if (outcome.status === 'sent') status = 'sent';
-          to.push(recipient.email);
-        }
-      }
-      if (transient) throw ApplicationFailure.retryable(`SMTP unavailable: ${describe(transient)}`, 'smtp_transient');
-      if (permanent.length > 0)
-        throw ApplicationFailure.nonRetryable(`rejected by the mail server: ${permanent.join('; ')}`, 'smtp_permanent');
-      return { status, messageId: firstId, to };
     },
   };
 }

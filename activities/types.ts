@@ -28,12 +28,6 @@ export interface DeliveryRequest {
   requestedAt: number;
 }
 
-export interface DeliveryResult {
-  status: 'sent' | 'duplicate';
-  messageId: string;
-  to: string[];
-}
-
 /** One message: one notification to one recipient (`recipients` are everyone it concerns, for invite attendees). */
 export interface MessageRequest extends DeliveryRequest {
   recipient: Recipient;
@@ -46,15 +40,10 @@ export interface MessageResult {
 }
 
 export interface EpaActivities {
-  /** One message to one recipient, exactly once (the current workflow code schedules this). */
+  /** One message to one recipient, exactly once. */
   deliverMessage(request: MessageRequest): Promise<MessageResult>;
   /**
-   * Every recipient of a notification in one activity: what workflows scheduled before per-recipient
-   * delivery (patch `per-recipient-delivery`). Kept so that running EPAs started on older code finish.
-   */
-  deliverNotification(request: DeliveryRequest): Promise<DeliveryResult>;
-  /**
-   * Writes the EPA's row to the listing index (a local activity, patch 'listing-index'): `indexed`,
+   * Writes the EPA's row to the listing index (a local activity): `indexed`,
    * `stale` when a later version is already there, `none` when this worker has no index (no
    * database configured: lists then read Temporal's visibility).
    */

@@ -23,8 +23,8 @@ export type EventPayload = Record<string, unknown>;
 export interface NotificationLogEntry {
   key: string;
   kind: string;
-  /** The recipient's role (one entry per recipient since per-recipient delivery). */
-  role?: string;
+  /** The recipient's role (one entry per recipient). */
+  role: string;
   to: string[];
   at: string;
   /** `expired`: still undelivered when its moment had passed (a reminder after the event), so not sent. */
@@ -40,8 +40,6 @@ export interface RulesInUse {
   planHash: string;
   epao: string;
   policyHash: string;
-  /** False for a run started before rules were pinned: it keeps the rules compiled in then. */
-  pinned: boolean;
 }
 
 export interface EpaStatus extends EpaView {
@@ -109,15 +107,15 @@ export interface EpaListingMemo {
   uln: string;
   apprentice: string;
   employer: string;
-  /** The training provider's organisation: set by the client when the EPA starts (EPAs started before have none). */
+  /** The training provider's organisation: set by the client when the EPA starts (the workflow leaves it). */
   provider?: string;
   standard: string;
   epao: string;
   stage: string;
   missed: { key: string; due: string; component?: string }[];
   next: { key: string; due: string } | null;
-  /** Assessments booked and not yet taken (patch 'memo-bookings': EPAs started before it have none). */
-  bookings?: { component: string; at: string }[];
+  /** Assessments booked and not yet taken, soonest first. */
+  bookings: { component: string; at: string }[];
 }
 
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
@@ -134,7 +132,7 @@ export function bookedAssessments(v: EpaView): { component: string; at: string }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** The search attributes the lists filter, sort and page by on the server (patch 'listing-attributes'). */
+/** The search attributes the lists filter, sort and page by on the server. */
 export interface ListingAttributes {
   apprenticeKey: string;
   providerKey: string;
@@ -169,11 +167,12 @@ export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
       .filter((d) => d.status === 'missed')
       .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
     next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
+    bookings: bookedAssessments(v),
   };
 }
 
 /**
- * One EPA as the listing index keeps it (patch 'listing-index'; src/store/pg-listing-index.ts): what
+ * One EPA as the listing index keeps it (src/store/pg-listing-index.ts): what
  * the finder, the board and the CSV show, filter, sort and page by, without asking each EPA. Names
  * of the apprentice and organisations only; no contact details.
  */
@@ -244,17 +243,17 @@ export interface EpaCarry {
   log: NotificationLogEntry[];
   runs: number;
   /** Event ids recorded so far (the newest 1,000), so a repeat is recognised in the next run too. */
-  eventIds?: Record<string, string>;
-  timeline?: TimelineEntry[];
+  eventIds: Record<string, string>;
+  timeline: TimelineEntry[];
   /** Contact details as corrected since the start. */
-  people?: People;
+  people: People;
   /** The state before the events kept individually, those events, and invite SEQUENCE offsets (corrections.ts). */
-  base?: EpaState;
-  recorded?: RecordedEvent[];
-  inviteOffsets?: Record<string, number>;
-  /** The version of the last row written to the listing index (patch 'listing-index'). */
-  indexVersion?: number;
-  /** When the claimed certificate's status is read next, and the interval then (patch 'certificate-claims'). */
+  base: EpaState;
+  recorded: RecordedEvent[];
+  inviteOffsets: Record<string, number>;
+  /** The version of the last row written to the listing index. */
+  indexVersion: number;
+  /** When the claimed certificate's status is read next, and the interval then (absent while none is tracked). */
   certificatePoll?: { nextAt: number; every: number };
 }
 

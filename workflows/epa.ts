@@ -15,7 +15,6 @@ import {
   log as workflowLog,
   proxyActivities,
   proxyLocalActivities,
-  patched,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -29,7 +28,6 @@ import { EpaDuplicateEventError, EpaInputError, EpaRuleViolationError, EpaTransi
 import { checkEventId, rememberEventId, type SeenEventIds } from '../src/epa/event-ids';
 import { admitEvent, newEpa, recordEvent, startingState, view, type EpaView } from '../src/epa/evaluate';
 import { claimsThroughService, familyNameOf, serviceClaim, type ServiceClaim } from '../src/epa/certificate-claims';
-import { rulesBeforePinning } from './rules-before-pinning';
 import { recipientsFor } from '../src/epa/recipients';
 import {
   invitesAfterVoid,
@@ -67,7 +65,6 @@ import {
 import {
   eventUpdates,
   listingAttributes,
-  bookedAssessments,
   listingMemo,
   listingRow,
   LOG_ENTRIES_KEPT,
@@ -87,25 +84,11 @@ export * from './definitions';
 
 function deliveryActivities(settings: EpaSettings): EpaActivities {
   return proxyActivities<EpaActivities>({
-    // One attempt at one message (the legacy activity: one notification to every recipient). The
-    // attempt heartbeats while it sends, so a dead worker is noticed in 30 s, not at the timeout.
+    // One attempt at one message to one recipient. The attempt heartbeats while it sends, so a dead worker is noticed in 30 s, not at the timeout.
     startToCloseTimeout: settings.deliveryTimeout ?? '5 minutes',
     heartbeatTimeout: '30 seconds',
     // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
     // permanent failures are thrown non-retryable by the activity and logged here.
-    scheduleToCloseTimeout: '1 day',
-    retry: {
-      initialInterval: settings.deliveryRetryInterval ?? '10 seconds',
-      backoffCoefficient: 2,
-      maximumInterval: '30 minutes',
-    },
-  });
-}
-
-/** The legacy activity's options, unchanged, for histories recorded before per-recipient delivery. */
-function legacyDeliveryActivities(settings: EpaSettings): EpaActivities {
-  return proxyActivities<EpaActivities>({
-    startToCloseTimeout: settings.deliveryTimeout ?? '1 minute',
     scheduleToCloseTimeout: '1 day',
     retry: {
       initialInterval: settings.deliveryRetryInterval ?? '10 seconds',
@@ -162,41 +145,10 @@ function indexRetryDelay(failures: number): number {
 const DEFAULT_HISTORY_LIMIT = 4000;
 
 export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
-  // Patch 'late-entry', decided once per run: runs started on this code tell the truth about facts
-  // entered late (src/epa/late-entry.ts); runs started before it keep their old behaviour to the end.
-  const lateEntry = patched('late-entry');
-  // Patch 'trusted-invites', likewise once per run: a reschedule that changes the assessor sends the
-  // replaced assessor a CANCEL (a notification older runs never scheduled).
-  const features = {
-    cancelReplacedAssessor: patched('trusted-invites'),
-    // Patch 'seed-epa-period', once per run: no extension of the EPA period for extenuating
-    // circumstances (no seed has one); runs started before it keep the 4 weeks they had.
-    legacyEpaPeriodExtension: !patched('seed-epa-period'),
-    // Patch 'recorded-results', once per run: a taken assessment is never wiped by extenuating
-    // circumstances, and a grade re-recorded is a correction with a reason.
-    legacyResultCorrections: !patched('recorded-results'),
-  };
-  // The same patch: the gateway form deadline is the employer's, met by the latest submission, and alerts when missed.
-  // Patch 'seed-rules-ii', once per run: the gateway evidence checklist, planning meeting, moderation,
-  // late work as violations, the whole-EPA retake (004), result deadlines that survive an early resit,
-  // and the messages the seeds imply. Runs started before it keep the rules they had.
-  const ruleFidelityII = patched('seed-rules-ii');
-  // Patch 'memo-bookings', once per run: the memo also lists the assessments booked and not yet
-  // taken, so the board's next 14 days show them without querying each EPA.
-  const memoBookings = patched('memo-bookings');
-  Object.assign(features, {
-    alertGatewayForm: !features.legacyResultCorrections,
-    beforeRuleFidelityII: !ruleFidelityII,
-    seedMessages: ruleFidelityII,
-  });
   const historyLimit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const { deliverMessage } = deliveryActivities(settings);
-  const { deliverNotification } = legacyDeliveryActivities(settings);
   const { indexEpa } = indexActivities();
   const { claimWithAssessmentService, certificateStatus } = assessmentActivities(settings);
-  // Patch 'certificate-claims', once per run: EPAs whose EPAO claims through the assessment service
-  // make their claims and track the certificate (runs started before it leave the claim to staff).
-  const certificateClaims = patched('certificate-claims');
   const FIRST_POLL_MS = settings.certificatePollInterval ? msToNumber(settings.certificatePollInterval) : DAY_MS;
   const LONGEST_POLL_MS = 7 * FIRST_POLL_MS;
   const epaId = workflowIdFor(input.uln);
@@ -208,23 +160,22 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   /** The newest events, kept to work the state out again when one is voided (corrections.ts). */
   let recorded: RecordedEvent[];
   try {
-    // The rules pinned when the EPA started; a run started before pinning keeps the rules it had then.
-    const pinned = input.rules ?? rulesBeforePinning(input.standard, input.epao);
-    if (!pinned) throw new EpaInputError(`no rules for ${input.standard} assessed by ${input.epao}`, 'standard');
+    // The rules pinned when the EPA started (the client resolves them).
+    const pinned = input.rules as EpaWorkflowInput['rules'] | undefined;
+    if (!pinned) throw new EpaInputError(`no rules pinned for ${input.standard} assessed by ${input.epao}`, 'rules');
     rulesInUse = {
       standard: pinned.plan.standard,
       version: pinned.plan.version,
       planHash: pinned.planHash,
       epao: pinned.policy.id,
       policyHash: pinned.policyHash,
-      pinned: input.rules !== undefined,
     };
-    ctx = { plan: pinned.plan, policy: pinned.policy, features };
+    ctx = { plan: pinned.plan, policy: pinned.policy };
     state = carry?.state ?? firstState(input, ctx);
     view(state, ctx, Date.now()); // every date the rules derive must be computable
     if (carry) {
-      base = carry.base ?? carry.state;
-      recorded = carry.recorded ?? [];
+      base = carry.base;
+      recorded = carry.recorded;
     } else {
       base = applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
       recorded = (input.events ?? []).map((raw, i) => ({ event: parseEvent(raw, `events[${i}]`) as RecordedEvent['event'] }));
@@ -249,13 +200,13 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     epaoAdmin: input.epaoAdmin,
   };
   /** Added to an assessment's invite SEQUENCE when sent: a void re-issued or cancelled it above the rules' count. */
-  const inviteOffsets: InviteOffsets = { ...(carry?.inviteOffsets ?? {}) };
+  const inviteOffsets: InviteOffsets = { ...carry?.inviteOffsets };
   /** Invites a void put right, with their SEQUENCE already final, for the loop to send. */
   const corrections: Notification[] = [];
   /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
-  const timeline: TimelineEntry[] = carry ? (carry.timeline ?? []) : startTimeline();
+  const timeline: TimelineEntry[] = carry ? carry.timeline : startTimeline();
   /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
-  const eventIds: SeenEventIds = { ...(carry?.eventIds ?? {}) };
+  const eventIds: SeenEventIds = { ...carry?.eventIds };
   /**
    * The notification keys scheduled at the previous look: what is new to the schedule was entered
    * late if its moment has passed. A new EPA knows nothing yet (its history is entered at start); a
@@ -296,7 +247,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     rules: rulesInUse,
     ...(input.restartOf && { restartOf: input.restartOf }),
     timeline,
-    ...(certificateClaims && certificateTaskNow()),
+    ...certificateTaskNow(),
   });
 
   const publish = (v: EpaView): void => {
@@ -325,34 +276,29 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       );
     }
     next.employer = people.employer.organisation;
-    // Patch 'listing-attributes': what the lists filter, sort and page by on the server (name and
-    // provider keys, who must act on the most urgent missed deadline, and since when it is missed).
-    // Runs started earlier gain them at their next change.
-    if (patched('listing-attributes')) {
-      const listing = listingAttributes(people, v);
-      if (published.apprenticeKey !== listing.apprenticeKey)
-        updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
-      if (published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });
-      if (published.owner !== listing.owner) updates.push({ key: EpaOwner, value: listing.owner });
-      if (published.overdueSince !== listing.overdueSince) {
-        updates.push({ key: EpaOverdueSince, value: listing.overdueSince === null ? null : new Date(listing.overdueSince) });
-      }
-      if (published.bookingDays !== listing.bookingDays) {
-        updates.push({ key: EpaBookingDays, value: listing.bookingDays ? listing.bookingDays.split(' ') : null });
-      }
-      Object.assign(next, listing);
+    // What the lists filter, sort and page by on the server (name and provider keys, who must act
+    // on the most urgent missed deadline, and since when it is missed).
+    const listing = listingAttributes(people, v);
+    if (published.apprenticeKey !== listing.apprenticeKey) updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
+    if (published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });
+    if (published.owner !== listing.owner) updates.push({ key: EpaOwner, value: listing.owner });
+    if (published.overdueSince !== listing.overdueSince) {
+      updates.push({ key: EpaOverdueSince, value: listing.overdueSince === null ? null : new Date(listing.overdueSince) });
     }
+    if (published.bookingDays !== listing.bookingDays) {
+      updates.push({ key: EpaBookingDays, value: listing.bookingDays ? listing.bookingDays.split(' ') : null });
+    }
+    Object.assign(next, listing);
     if (updates.length > 0) upsertSearchAttributes(updates);
-    // Patch 'epa-memo' (added after the first histories were recorded): the memo carries what list
-    // views show (who, which deadlines are missed) so ops listings need no per-EPA query.
-    const memo = { ...listingMemo({ ...input, ...people }, v), ...(memoBookings && { bookings: bookedAssessments(v) }) };
+    // The memo carries what list views show (who, which deadlines are missed, the assessments
+    // booked) so listings need no per-EPA query.
+    const memo = listingMemo({ ...input, ...people }, v);
     const memoJson = JSON.stringify(memo);
-    if (memoJson !== published.memo && patched('epa-memo')) upsertMemo({ ...memo });
+    if (memoJson !== published.memo) upsertMemo({ ...memo });
     next.memo = memoJson;
     published = next;
-    // Patch 'listing-index': the row the finder, the board and the CSV read when a database is
-    // configured. Runs started earlier write theirs at their next change (epa-flow reindex fills the rest).
-    if (patched('listing-index')) offerIndexRow(listingRow(epaId, input, people, v, workflowInfo().startTime.toISOString()));
+    // The row the finder, the board and the CSV read when a database is configured.
+    offerIndexRow(listingRow(epaId, input, people, v, workflowInfo().startTime.toISOString()));
   };
 
   function offerIndexRow(row: EpaIndexRow): void {
@@ -459,27 +405,18 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const v = view(state, ctx, now);
     publish(v);
     const schedule = adjusted(v.notifications);
-    if (lateEntry) {
-      if (known !== undefined) {
-        const triage = triageLateEntry(known, schedule, v.deadlines, now, String(state.eventCount));
-        for (const key of triage.withheld) sent.add(key); // dealt with: in the summary, never announced
-        if (triage.summary && !sent.has(triage.summary.key)) startDelivery(triage.summary);
-      }
-      known = new Set(schedule.map((n) => n.key));
+    if (known !== undefined) {
+      const triage = triageLateEntry(known, schedule, v.deadlines, now, String(state.eventCount));
+      for (const key of triage.withheld) sent.add(key); // dealt with: in the summary, never announced
+      if (triage.summary && !sent.has(triage.summary.key)) startDelivery(triage.summary);
     }
+    known = new Set(schedule.map((n) => n.key));
     for (const n of corrections.splice(0)) startDelivery(n);
     const due = dueNotifications(schedule, now, sent);
-    if (due.length > 0) {
-      if (patched('per-recipient-delivery')) {
-        // One activity per recipient, started beside the loop: a slow or refusing mailbox holds up
-        // nobody else's mail, and timers and events are handled while mail is on its way.
-        for (const n of due) startDelivery(n);
-      } else {
-        await Promise.all(due.map((n) => deliverLegacy(n)));
-        continue; // deliveries took time: look again
-      }
-    }
-    if (certificateClaims && claimsThroughService(ctx.policy)) {
+    // One activity per recipient, started beside the loop: a slow or refusing mailbox holds up
+    // nobody else's mail, and timers and events are handled while mail is on its way.
+    for (const n of due) startDelivery(n);
+    if (claimsThroughService(ctx.policy)) {
       const { claim } = serviceClaim(state, ctx.plan, ctx.policy, people.apprentice.name);
       if (claim && !claiming.inFlight && claim.key !== claiming.key) startClaim(claim);
       if (certificateTracked()) {
@@ -542,9 +479,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   /** A claimed certificate still on its way: its status is polled until delivered. */
   function certificateTracked(): boolean {
     const c = state.certificate;
-    return (
-      certificateClaims && claimsThroughService(ctx.policy) && !!c.claimedOn && !!c.reference && !c.receivedOn && !state.withdrawn
-    );
+    return claimsThroughService(ctx.policy) && !!c.claimedOn && !!c.reference && !c.receivedOn && !state.withdrawn;
   }
 
   /**
@@ -803,26 +738,6 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
           inFlight--;
         });
     }
-  }
-
-  async function deliverLegacy(n: Notification): Promise<void> {
-    sent.add(n.key);
-    const request = deliveryRequest(n);
-    const entry: NotificationLogEntry = {
-      key: n.key,
-      kind: n.kind,
-      to: request.recipients.map((r) => r.email),
-      at: new Date().toISOString(),
-      status: 'sent',
-    };
-    try {
-      const result = await deliverNotification(request);
-      entry.messageId = result.messageId;
-    } catch (err) {
-      entry.status = 'failed';
-      entry.error = failureMessage(err);
-    }
-    appendLog(entry);
   }
 
   function recipients(n: Notification): Recipient[] {

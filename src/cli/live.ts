@@ -91,7 +91,7 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
 
 /** Which rules the EPA decides by: the plan version and EPAO policy pinned at its start, with their hashes. */
 function rulesLine(r: RulesInUse): string {
-  return `rules ${r.standard} v${r.version} (${shortHash(r.planHash)}), ${r.epao} (${shortHash(r.policyHash)})${r.pinned ? '' : ', kept from before rules were pinned'}`;
+  return `rules ${r.standard} v${r.version} (${shortHash(r.planHash)}), ${r.epao} (${shortHash(r.policyHash)})`;
 }
 
 function listingRows(rows: EpaListing[]): Record<string, unknown>[] {

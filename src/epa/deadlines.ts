@@ -56,15 +56,7 @@ function max(dates: (LondonDate | undefined)[]): LondonDate | undefined {
   return (dates as LondonDate[]).sort().pop();
 }
 
-/** What runs started on older code keep (see the workflow's patches). */
-export interface LegacyDeadlines {
-  /** Patch 'recorded-results': the gateway form was the provider's, met by the first submission. */
-  gatewayForm?: boolean;
-  /** Patch 'seed-rules-ii': result deadlines only for the latest attempt (a resit booked early hid them). */
-  beforeRuleFidelityII?: boolean;
-}
-
-function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyDeadlines): Candidate[] {
+function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
   const out: Candidate[] = [];
   const { submissions, rejections, passes } = state.gateway;
   const lastSubmitted = submissions[submissions.length - 1];
@@ -86,14 +78,14 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
       key: 'gatewayFormDue',
       due: gatewayFormDueOn(firstOn, policy),
       // 004 Gateway: the employer confirms readiness "via Gateway"; after a rejection the latest
-      // submission is the one that counts. (Runs started before the fix: the first, the provider's.)
-      metOn: legacy.gatewayForm ? submissions[0] : submissions[submissions.length - 1],
-      owner: legacy.gatewayForm ? 'provider' : 'employer',
+      // submission is the one that counts.
+      metOn: submissions[submissions.length - 1],
+      owner: 'employer',
       source: policy.gatewaySource,
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
     });
   }
-  if (policy.planningMeeting && !legacy.beforeRuleFidelityII && firstOn) {
+  if (policy.planningMeeting && firstOn) {
     // 002 Assessment Booking: the planning meeting is held before the first assessment.
     out.push({
       key: 'planningMeetingDue',
@@ -160,7 +152,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
     }
     // The result a component waits for: the oldest taken attempt not yet published (a resit booked
     // before the fail was published keeps the fail's deadline), else the latest taken.
-    const result = legacy.beforeRuleFidelityII ? (attempt?.takenOn ? attempt : undefined) : resultAttempt(component);
+    const result = resultAttempt(component);
     if (policy.results.from === 'eachAssessment' && result?.takenOn) {
       out.push({
         key: `resultDue.${spec.id}`,
@@ -188,7 +180,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
     }
   }
   const latest = plan.components.map((c) => latestAttempt(state.components[c.id]!));
-  const results = legacy.beforeRuleFidelityII ? latest : plan.components.map((c) => resultAttempt(state.components[c.id]!));
+  const results = plan.components.map((c) => resultAttempt(state.components[c.id]!));
   if (policy.results.from === 'finalComponent' && results.every((a) => a?.takenOn)) {
     out.push({
       key: 'resultsDue',
@@ -236,15 +228,9 @@ function candidates(state: EpaState, plan: Plan, policy: Policy, legacy: LegacyD
 }
 
 /** The deadlines at `now` (epoch ms), earliest first. After a withdrawal only the met ones remain. */
-export function deriveDeadlines(
-  state: EpaState,
-  plan: Plan,
-  policy: Policy,
-  now: number,
-  legacy: LegacyDeadlines = {},
-): Deadline[] {
+export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number): Deadline[] {
   const deadlines: Deadline[] = [];
-  for (const c of candidates(state, plan, policy, legacy)) {
+  for (const c of candidates(state, plan, policy)) {
     if (c.due === undefined) continue;
     if (state.withdrawn && c.metOn === undefined) continue;
     const expires = endOfLondonDay(c.due);

@@ -79,10 +79,7 @@ export function recordEvent(
 }
 
 export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
-  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now, {
-    gatewayForm: ctx.features?.legacyResultCorrections,
-    beforeRuleFidelityII: ctx.features?.beforeRuleFidelityII,
-  });
+  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now);
   const open = deadlines.filter((d) => d.status === 'open');
   const provisional = overallGrade(state, ctx.plan, ctx.policy);
   const evidence = gatewayEvidenceStatus(state, ctx.plan, ctx.policy);
@@ -105,14 +102,14 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     findingsDropped: state.findingsDropped ?? 0,
     components: state.components,
     certificate: { ...state.certificate, claimThrough: ctx.policy.certificate.claimThrough ?? 'admin' },
-    notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines, ctx.features),
+    notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
     asOf: new Date(now).toISOString(),
   };
 }
 
 /** 001 §8: "Decisions must not be confirmed until after moderation": a component's deciding grade not yet moderated. */
 function moderationPending(state: EpaState, ctx: RuleContext): boolean {
-  if (!ctx.plan.moderation || ctx.features?.beforeRuleFidelityII) return false;
+  if (!ctx.plan.moderation) return false;
   return ctx.plan.components.some((c) => {
     const graded = gradedAttempt(state.components[c.id]!);
     return graded !== undefined && graded.appeal?.outcome !== 'upheld' && graded.moderatedOn === undefined;

@@ -131,24 +131,8 @@ function deadlineReminders(d: Deadline, kind: 'deadlineReminder' | 'resitWindowC
   }));
 }
 
-/** Behaviour a workflow run started on older code keeps off (see the workflow's patches). */
-export interface NotificationFeatures {
-  /** A reschedule that changes the assessor sends the replaced assessor a CANCEL (patch `trusted-invites`). */
-  cancelReplacedAssessor?: boolean;
-  /** A missed gateway form alerts the EPAO admin like every other deadline (patch `recorded-results`). */
-  alertGatewayForm?: boolean;
-  /** The messages the seeds imply: gateway outcome, results, resit window, certificate, planning meeting (patch `seed-rules-ii`). */
-  seedMessages?: boolean;
-}
-
 /** Every notification the state implies, sent or not, in time order. */
-export function scheduledNotifications(
-  state: EpaState,
-  plan: Plan,
-  policy: Policy,
-  deadlines: Deadline[],
-  features: NotificationFeatures = { cancelReplacedAssessor: true, alertGatewayForm: true, seedMessages: true },
-): Notification[] {
+export function scheduledNotifications(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
   const out: Notification[] = [];
   const { daysBefore, at: time, adminAlertWorkingDaysBefore } = policy.reminders;
 
@@ -195,7 +179,7 @@ export function scheduledNotifications(
           ...(b.previous && { movedFrom: b.previous.at }),
         });
         const replaced = b.previous?.assessor;
-        if (features.cancelReplacedAssessor && replaced && replaced.email.toLowerCase() !== b.assessor?.email.toLowerCase()) {
+        if (replaced && replaced.email.toLowerCase() !== b.assessor?.email.toLowerCase()) {
           // The assessor was changed by the reschedule: the one replaced gets the CANCEL for their entry.
           out.push({
             ...base,
@@ -238,7 +222,7 @@ export function scheduledNotifications(
     }
   }
 
-  if (features.seedMessages) out.push(...seedMessages(state, plan, policy, deadlines));
+  out.push(...seedImpliedMessages(state, plan, policy, deadlines));
 
   for (const d of deadlines) {
     if (d.status === 'met') continue;
@@ -271,7 +255,7 @@ export function scheduledNotifications(
         rule: d.rule,
         source: d.source,
       });
-    } else if (d.key !== 'observationNoticeBy' && (d.key !== 'gatewayFormDue' || features.alertGatewayForm)) {
+    } else if (d.key !== 'observationNoticeBy') {
       out.push({
         key: `deadlineMissed:${d.key}:${d.due}`,
         kind: 'deadlineMissed',
@@ -289,7 +273,7 @@ export function scheduledNotifications(
 }
 
 /** Messages about events (each news for EVENT_NEWS_DAYS) and the resit window's closing reminders. */
-function seedMessages(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
+function seedImpliedMessages(state: EpaState, plan: Plan, policy: Policy, deadlines: Deadline[]): Notification[] {
   const out: Notification[] = [];
   const news = (key: string, kind: NotificationKind, on: LondonDate, to: Role[], extra: Partial<Notification> = {}) =>
     out.push({ key, kind, at: londonInstant(on), expiresAt: endOfLondonDay(addDays(on, EVENT_NEWS_DAYS)), to, ...extra });

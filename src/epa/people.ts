@@ -55,11 +55,8 @@ export interface RestartNote {
 
 /** What the workflow is started with: the validated start, and the restart note when it is a re-start. */
 export type EpaWorkflowInput = EpaStart & {
-  /**
-   * The plan and policy this EPA decides by, resolved and hashed when it started. Runs started
-   * before rules were pinned have none: they keep the rules compiled in then (rules-before-pinning.ts).
-   */
-  rules?: PinnedRules;
+  /** The plan and policy this EPA decides by, resolved and hashed when it started (pinned for its life). */
+  rules: PinnedRules;
   restartOf?: RestartNote;
   /** Who started the EPA (an API token's name, a CLI user): its first timeline entries say so. */
   startedBy?: string;

@@ -33,27 +33,11 @@ import {
   type Finding,
 } from './state';
 import { deriveStage } from './stage';
-import type { NotificationFeatures } from './notifications';
 
 export interface RuleContext {
   plan: Plan;
   policy: Policy;
-  /** Behaviour a workflow run started on older code keeps; absent: today's rules (epa plan, new runs). */
-  features?: NotificationFeatures & {
-    /** The 4-week extension for extenuating circumstances the first wave invented (runs started before the fix). */
-    legacyEpaPeriodExtension?: boolean;
-    /** Runs started before the fix: extenuating circumstances could wipe a taken assessment, and a grade be re-recorded silently. */
-    legacyResultCorrections?: boolean;
-    /**
-     * Runs started before rule fidelity II (patch 'seed-rules-ii'): no gateway evidence checklist, planning
-     * meeting or moderation rule, late work not a violation, no whole-EPA retake (004), the first wave's result deadlines.
-     */
-    beforeRuleFidelityII?: boolean;
-  };
 }
-
-/** What runs started before the seed fix keep: one 4-week extension (then a warning). */
-const LEGACY_EXTENSION = { extendEpaPeriodWeeks: 4, maxExtensions: 1, source: '001 §8' } as const;
 
 interface Step {
   state: EpaState;
@@ -62,11 +46,6 @@ interface Step {
   ctx: RuleContext;
   violations: Finding[];
   warnings: Finding[];
-}
-
-/** Today's rules (rule fidelity II), not those a run started before it keeps. */
-function seedRulesII(step: Step): boolean {
-  return !step.ctx.features?.beforeRuleFidelityII;
 }
 
 function violation(step: Step, rule: string, message: string, source: string): void {
@@ -114,7 +93,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
           : `the gateway has already been passed (stage ${stage})`,
       );
     }
-    if (failed && seedRulesII(step)) restartWholeEpaIfLapsed(step, 'retake');
+    if (failed) restartWholeEpaIfLapsed(step, 'retake');
     state.gateway.submissions.push(step.event.on);
   },
   GatewayRejected(step, event) {
@@ -125,16 +104,14 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   GatewayPassed(step, event) {
     if (deriveStage(step.state, step.ctx.plan) !== 'GatewayReview')
       throw new EpaTransitionError('no gateway submission is under review');
-    if (seedRulesII(step)) {
-      for (const check of gatewayEvidenceStatus(step.state, step.ctx.plan, step.ctx.policy)) {
-        if (check.met) continue;
-        violation(
-          step,
-          'gatewayEvidenceMissing',
-          `the gateway is passed without ${check.name}${check.detail ? ` (${check.detail})` : ' recorded'}`,
-          check.source,
-        );
-      }
+    for (const check of gatewayEvidenceStatus(step.state, step.ctx.plan, step.ctx.policy)) {
+      if (check.met) continue;
+      violation(
+        step,
+        'gatewayEvidenceMissing',
+        `the gateway is passed without ${check.name}${check.detail ? ` (${check.detail})` : ' recorded'}`,
+        check.source,
+      );
     }
     step.state.gateway.passes.push(event.on);
     step.state.epaStart ??= event.on;
@@ -150,7 +127,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const assessmentOn = event.at.slice(0, 10);
     if (assessmentOn < event.on)
       throw new EpaTransitionError(`${spec.id} booked for ${event.at}, before the booking itself (${event.on})`);
-    if (seedRulesII(step) && latestAttempt(component)?.grade !== undefined) restartWholeEpaIfLapsed(step, 'resit');
+    if (latestAttempt(component)?.grade !== undefined) restartWholeEpaIfLapsed(step, 'resit');
     let attempt = latestAttempt(component);
     const moved = attempt?.booking && !attempt.takenOn && attempt.grade === undefined ? attempt.booking : undefined;
     if (attempt && isPassed(attempt)) {
@@ -164,7 +141,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (attempt?.grade === 'Fail' && spec.reworkWithinMonths && component.reworks.length < attempt.number) {
       throw new EpaTransitionError(`${spec.id} failed: it is reworked (ReworkSubmitted) before a new interview is booked`);
     }
-    if (attempt?.grade === 'Fail' && !attempt.publishedOn && seedRulesII(step)) {
+    if (attempt?.grade === 'Fail' && !attempt.publishedOn) {
       // 001 §8, 002 Annex 2: further development comes before a resit, so the fail is published first.
       violation(
         step,
@@ -189,9 +166,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
       ...(moved && { previous: { at: moved.at, location: moved.location, assessor: moved.assessor } }),
     };
     checkBookingTime(step, spec, event.at);
-    if (seedRulesII(step)) {
-      if (attempt.number === 1) checkSubmissionOnTime(step, spec, assessmentOn, 'booking');
-    }
+    if (attempt.number === 1) checkSubmissionOnTime(step, spec, assessmentOn, 'booking');
     attempt.cancelledBooking = undefined;
     attempt.invited = true;
 
@@ -271,7 +246,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (component.reworks.length >= attempt.number) throw new EpaTransitionError(`the ${spec.id} rework was already submitted`);
     component.reworks.push(event.on);
     const due = reworkDueOn(attempt.publishedOn, spec);
-    if (seedRulesII(step) && due && event.on > due) {
+    if (due && event.on > due) {
       violation(
         step,
         'reworkLate',
@@ -293,8 +268,8 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (event.on !== bookedOn)
       warning(step, 'takenOnOtherDate', `${spec.id} taken on ${event.on}, booked for ${bookedOn}`, spec.source);
     attempt.takenOn = event.on;
-    if (attempt.number === 1 && seedRulesII(step)) checkPlanningMeeting(step, spec);
-    if (attempt.number === 1 && seedRulesII(step) && spec.submission?.deadlineKey && !component.submission) {
+    if (attempt.number === 1) checkPlanningMeeting(step, spec);
+    if (attempt.number === 1 && spec.submission?.deadlineKey && !component.submission) {
       const what = spec.submission.event.replace('Submitted', '').toLowerCase();
       violation(
         step,
@@ -336,7 +311,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const allowed = spec.grades ?? defaultGrades;
     if (!allowed.includes(raw))
       throw new EpaInputError(`${spec.name} is graded ${allowed.join(', ')} (${spec.source}), not ${raw}`, 'grade');
-    if (attempt.grade !== undefined && !step.ctx.features?.legacyResultCorrections) {
+    if (attempt.grade !== undefined) {
       // Re-recording a grade is a correction: it needs a reason, kept with the old value.
       violation(
         step,
@@ -357,7 +332,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     if (!attempt) throw new EpaTransitionError(`${spec.id} has no grade to publish`);
     if (attempt.publishedOn) throw new EpaTransitionError(`${spec.id}'s result was already published on ${attempt.publishedOn}`);
     const moderation = step.ctx.plan.moderation;
-    if (moderation && !attempt.moderatedOn && seedRulesII(step)) {
+    if (moderation && !attempt.moderatedOn) {
       violation(
         step,
         'resultNotModerated',
@@ -413,7 +388,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     const { spec, state: component } = componentOf(step, event.component);
     const attempt = currentAttempt(component, spec);
     if (attempt.grade !== undefined) throw new EpaTransitionError(`${spec.id} has been graded; appeals go to the EPAO`);
-    if (attempt.takenOn && !step.ctx.features?.legacyResultCorrections) {
+    if (attempt.takenOn) {
       // 001 §8: extenuating circumstances rearrange a date; an assessment that took place stands.
       throw new EpaTransitionError(
         `${spec.id} was taken on ${attempt.takenOn}: record its grade (extenuating circumstances rearrange an assessment not yet taken)`,
@@ -428,8 +403,7 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
     attempt.extenuating.push({ on: event.on, reason: event.reason });
     keepLast(attempt.extenuating, ATTEMPT_NOTES_KEPT);
     // No seed extends the EPA period (001 §5, §8): only an EPAO that sets it in its policy does.
-    // Runs started before this was fixed keep the 4 weeks once they had (patch 'seed-epa-period').
-    const ec = step.ctx.features?.legacyEpaPeriodExtension ? LEGACY_EXTENSION : step.ctx.policy.extenuatingCircumstances;
+    const ec = step.ctx.policy.extenuatingCircumstances;
     if (step.state.extensionsUsed < ec.maxExtensions && ec.extendEpaPeriodWeeks > 0) {
       step.state.extensionsUsed += 1;
       step.state.extensionWeeks += ec.extendEpaPeriodWeeks;
@@ -685,7 +659,7 @@ function submission(
   const component = step.state.components[spec.id]!;
   if (isPassed(latestAttempt(component))) throw new EpaTransitionError(`${spec.id} was already passed`);
   component.submission = value;
-  if (seedRulesII(step) && !atGateway?.events.includes(type)) {
+  if (!atGateway?.events.includes(type)) {
     const booked = component.attempts[0]?.booking?.at.slice(0, 10);
     if (component.attempts.length <= 1 && booked) checkSubmissionOnTime(step, spec, booked, 'submission');
     checkProjectComplete(step, spec, value.on);
@@ -728,7 +702,7 @@ function checkOrder(step: Step, spec: ComponentSpec, at: string, attempt: Attemp
     if (!otherAt) continue;
     // 004 (and 001 §8): a resit is of the failed component only; the order of the passed ones is history.
     const otherLatest = latestAttempt(step.state.components[other]!);
-    if (seedRulesII(step) && attempt.number > 1 && !attempt.wholeEpaRound && isPassed(otherLatest)) continue;
+    if (attempt.number > 1 && !attempt.wholeEpaRound && isPassed(otherLatest)) continue;
     const [firstAt, thenAt] = spec.id === rule.first ? [at, otherAt] : [otherAt, at];
     if (firstAt <= thenAt) continue;
     const message = `${rule.first} is ${rule.strength === 'required' ? 'required' : 'recommended'} before ${rule.then}: ${rule.first} ${firstAt.slice(0, 16)}, ${rule.then} ${thenAt.slice(0, 16)}`;

@@ -349,9 +349,10 @@ test('the outbox default writes .eml files a mail client opens, with the invite'
     },
     requestedAt: Date.parse('2026-12-01T09:00:00Z'),
   };
-  const result = await activities.deliverNotification(request);
+  const message = { ...request, recipient: request.recipients[0]! };
+  const result = await activities.deliverMessage(message);
   expect(result.status).toBe('sent');
-  expect(await activities.deliverNotification(request)).toMatchObject({ status: 'duplicate', messageId: result.messageId });
+  expect(await activities.deliverMessage(message)).toMatchObject({ status: 'duplicate', messageId: result.messageId });
   const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
   expect(files).toHaveLength(1);
   const parsed = await simpleParser(readFileSync(path.join(outbox, files[0]!)));

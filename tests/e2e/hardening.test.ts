@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { freePort } from '../../src/temporal/binaries';
 import { EpaClient } from '../../src/temporal/epa-client';
+import { rules } from '../../src/plans';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { settledHistoryLength } from '../support/lifecycle';
 import { epaStart } from '../support/people';
@@ -91,7 +92,7 @@ test('a workflow started around the client with an impossible date ends with the
   const handle = await stack.client.workflow.start('epaWorkflow', {
     workflowId: `epa-${input.uln}`,
     taskQueue: stack.taskQueue,
-    args: [input],
+    args: [{ ...input, rules: rules().resolve(input.standard, input.epao) }],
   });
   const failure = await handle.result().catch((err: unknown) => err);
   expect(failure).toBeInstanceOf(WorkflowFailedError);

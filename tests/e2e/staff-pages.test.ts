@@ -464,7 +464,7 @@ describe('starting EPAs from the pages', () => {
     expect([started.statusCode, started.headers.location]).toEqual([302, `/epas/${dina.uln}`]);
     const status = await stack.epa.status(dina.uln);
     expect(status.timeline[0]).toMatchObject({ type: 'GatewaySubmitted', by: 'Amira Sollen' });
-    expect(status.rules).toMatchObject({ standard: 'ST0071', version: '1.1', pinned: true });
+    expect(status.rules).toMatchObject({ standard: 'ST0071', version: '1.1' });
     const again = await postStart(cookie, startFields(dina));
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('href="#uln"');

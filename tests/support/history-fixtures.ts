@@ -1,7 +1,8 @@
 /**
- * Histories of representative EPAs, recorded from the lifecycle tests and replayed in CI against
- * the current workflow code (tests/workflows/replay.test.ts). Record again with
- * `EPA_RECORD_HISTORIES=1 npm test -- tests/workflows` after a deliberate, patched change.
+ * Histories of representative EPAs, recorded from the workflow tests and replayed in CI against
+ * the current workflow code (tests/workflows/replay.test.ts). Record a set with
+ * `EPA_RECORD_HISTORIES=1 npx jest tests/workflows/<file>.test.ts`, one file at a time, after a
+ * deliberate, patched change (see the patch policy in the docs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,23 +12,11 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 
 /**
- * Which recording a fixture belongs to: each deliberate, patched change to the workflow records a
- * new set beside the old ones (`<name>.json` were recorded before per-recipient delivery;
- * `per-recipient-delivery` before the late-entry and trusted-invites patches), and CI replays them
- * all, so EPAs started on every earlier version keep working (`pinned-rules`: the first whose input
- * carries its pinned rules; the sets before it decide by workflows/rules-before-pinning.ts).
+ * Which recording a fixture belongs to (`<name>.<set>.json`): `1.0` is the baseline every EPA
+ * starts on since 1.0. A later patched change records a new set beside it, and CI replays them all,
+ * so EPAs started on every earlier version keep working until their patch is removed.
  */
-export const HISTORY_SETS = [
-  'per-recipient-delivery',
-  'late-entry-trusted-invites',
-  'seed-rules',
-  'seed-rules-ii',
-  'pinned-rules',
-  'memo-bookings',
-  'listing-attributes',
-  'listing-index',
-  'certificate-claims',
-] as const;
+export const HISTORY_SETS = ['1.0'] as const;
 /** The set new recordings go to (the newest). */
 export const HISTORY_SET = HISTORY_SETS[HISTORY_SETS.length - 1]!;
 

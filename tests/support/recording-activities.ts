@@ -2,13 +2,13 @@
  * A delivery activity that records what the workflow asked to send, instead of emailing it. It is a
  * real activity run by a real worker; only the outside world (SMTP) is left out, for lifecycle tests.
  */
-import type { DeliveryRequest, DeliveryResult, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
+import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
 import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
 import { createAssessmentActivities } from '../../activities/assessment';
 
 /**
- * `deliveries` has one entry per notification (with every recipient), whichever activity the
- * workflow used: per-recipient messages of one notification are gathered into one entry.
+ * `deliveries` has one entry per notification (with every recipient): the per-recipient messages
+ * of one notification are gathered into one entry.
  */
 export function recordingActivities(): {
   activities: EpaActivities;
@@ -44,14 +44,6 @@ export function recordingActivities(): {
         const order = (r: { role: string }) => request.recipients.findIndex((x) => x.role === r.role);
         entry.recipients.sort((a, b) => order(a) - order(b));
         return { status: 'sent', messageId: `<${request.epaId}.${request.notification.key}.${request.recipient.role}@test>` };
-      },
-      async deliverNotification(request: DeliveryRequest): Promise<DeliveryResult> {
-        deliveries.push(request);
-        return {
-          status: 'sent',
-          messageId: `<${request.epaId}.${request.notification.key}@test>`,
-          to: request.recipients.map((r) => r.email),
-        };
       },
     },
   };

@@ -815,18 +815,4 @@ describe('messages the seeds imply', () => {
     ]);
     expect(n.filter((x) => x.kind === 'resultPublished')).toHaveLength(3);
   });
-
-  test('a run started before patch seed-rules-ii sends none of them, and keeps its old rules', () => {
-    const legacy = { ...innovate, features: { beforeRuleFidelityII: true, seedMessages: false } };
-    let state = newEpa(legacy);
-    for (const e of [
-      { type: 'GatewaySubmitted', on: '2026-11-02' },
-      { type: 'GatewayPassed', on: '2026-11-16' },
-    ]) {
-      state = admitEvent(state, e, legacy, '2026-11-16').state;
-    }
-    const v = view(state, legacy, Date.parse('2026-11-17T12:00:00Z'));
-    expect(v.violations).toEqual([]);
-    expect(v.notifications.some((x) => x.kind === 'gatewayOutcome')).toBe(false);
-  });
 });

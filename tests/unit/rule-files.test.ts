@@ -10,7 +10,6 @@ import { stringify } from 'yaml';
 import { capResitGrade, newEpa, overallGrade, recordEvent, type EpaState } from '../../src/epa';
 import { checkRules, contentHash, defaultRulesDir, loadRules, RuleRegistry } from '../../src/plans';
 import { PlanSchema } from '../../src/plans/schema';
-import { rulesBeforePinning } from '../../workflows/rules-before-pinning';
 import { plans, policies } from '../support/rules';
 
 const inventedDir = path.resolve(__dirname, '../fixtures/rules-invented');
@@ -104,19 +103,6 @@ describe('pinning (registry.resolve)', () => {
       expect.objectContaining({ path: 'epao', message: 'epao: NQual does not assess ST0071 (it assesses ST0072 v1.1)' }),
     );
     expect(() => registry.resolve('ST0070', 'nqual')).toThrow('unknown standard "ST0070" (one of: ST0071, ST0072)');
-  });
-
-  test('runs started before pinning keep a frozen copy: the v1.1 rules as they were, with the hashes of that data', () => {
-    for (const [standard, epao] of [
-      ['ST0071', 'innovate'],
-      ['ST0072', 'nqual'],
-    ] as const) {
-      const frozen = rulesBeforePinning(standard, epao)!;
-      expect(contentHash(frozen.plan)).toBe(frozen.planHash);
-      expect(contentHash(frozen.policy)).toBe(frozen.policyHash);
-      expect(PlanSchema.safeParse(frozen.plan).success).toBe(true);
-    }
-    expect(rulesBeforePinning('ST0071', 'nqual')).toBeUndefined(); // a pair that could never start
   });
 });
 

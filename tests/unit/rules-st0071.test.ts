@@ -361,11 +361,6 @@ describe('extenuating circumstances (001 §8: the date may be rearranged; 001 §
     expect(view(again.state, ctx, 0).epaPeriodEnds).toBe('2027-03-16');
     expect(again.warnings.map((w) => [w.rule, w.source])).toEqual([['noFurtherExtension', 'EPAO setting']]);
   });
-
-  test('EPAs started before the fix keep the 4 weeks they had (patch seed-epa-period)', () => {
-    const ctx = { ...ruleContext('ST0071', 'innovate'), features: { legacyEpaPeriodExtension: true } };
-    expect(view(withEc(ctx), ctx, 0).epaPeriodEnds).toBe('2027-03-16');
-  });
 });
 
 describe('certificate deadlines not in the seeds are EPAO settings, never shown as seed rules', () => {
@@ -538,12 +533,5 @@ describe('recorded results stand (001 §8: extenuating circumstances rearrange a
       }),
     ]);
     expect(corrected.state.components.observation!.attempts[0]!.grade).toBe('Distinction');
-  });
-  test('EPAs started before the fix keep the old behaviour (patch recorded-results)', () => {
-    const ctx = { ...ruleContext('ST0071', 'innovate'), features: { legacyResultCorrections: true } };
-    let s = newEpa(ctx);
-    for (const e of [...taken, { type: 'ExtenuatingCircumstances', component: 'observation', on: '2027-01-13' }])
-      s = recordEvent(s, e, ctx).state;
-    expect(s.components.observation!.attempts[0]!.takenOn).toBeUndefined();
   });
 });

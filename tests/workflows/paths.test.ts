@@ -1,13 +1,15 @@
 /**
  * Other paths through an EPA: gateway rejected and resubmitted (002), extenuating circumstances
- * (001 §8), withdrawal with an assessment booked, and continue-as-new over long resit cycles.
+ * (001 §8), withdrawal with an assessment booked, a reschedule voided (a correction), a failed
+ * result appealed and upheld, and continue-as-new over long resit cycles.
  */
 import { epaStart } from '../support/people';
 import { advanceTo, eventually, useHarness, type Harness } from '../support/lifecycle';
-import { gatewaySteps, startWalk } from '../support/walk';
+import { gatewaySteps, st0071ToLastResult, startWalk } from '../support/walk';
 import type { epaWorkflow } from '../../workflows/epa';
 import { eventUpdates, statusQuery } from '../../workflows/definitions';
 import { recordHistoryFixture } from '../support/history-fixtures';
+import { rules } from '../../src/plans';
 
 let h: Harness;
 useHarness((harness) => (h = harness));
@@ -47,7 +49,7 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
   const handle = await h.env.client.workflow.start<typeof epaWorkflow>('epaWorkflow', {
     workflowId: `epa-${input.uln}`,
     taskQueue: 'epa-test',
-    args: [input, undefined, { historyLimit: 40 }],
+    args: [{ ...input, rules: rules().resolve(input.standard, input.epao) }, undefined, { historyLimit: 40 }],
   });
   const firstRun = handle.firstExecutionRunId;
   type EventType = keyof typeof eventUpdates;
@@ -87,5 +89,59 @@ test('continue-as-new keeps the state, the sent keys and the log across runs', a
     const perRecipient = sent.flatMap((d) => d.recipients.map((r) => `${d.notification.key} → ${r.role}`)).sort();
     const log = (await h.env.client.workflow.getHandle(`epa-${input.uln}`).query(statusQuery)).log;
     expect(log.map((l) => `${l.key} → ${l.role}`).sort()).toEqual(perRecipient);
+  }); // The first run, ended by continue-as-new, and the run it continued into (started from the carry).
+  await recordHistoryFixture('continued-as-new-st0071', h.env.client.workflow.getHandle(`epa-${input.uln}`, firstRun));
+  await recordHistoryFixture('continued-run-st0071', h.env.client.workflow.getHandle(`epa-${input.uln}`));
+});
+
+test('a reschedule recorded in error is voided: the booking is as before and calendars are put right', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
+  await w.passGateway('2027-01-11');
+  await w.at('2027-01-12', 'AssessmentBooked', { component: 'observation', at: '2027-02-09T10:00', eventId: 'book-1' });
+  const moved = await w.at('2027-01-13', 'AssessmentBooked', {
+    component: 'observation',
+    at: '2027-02-16T10:00',
+    eventId: 'move-1',
   });
+  expect(moved.components.observation!.attempts[0]!.booking!.at).toBe('2027-02-16T10:00');
+  const voided = await w.at('2027-01-14', 'EventVoided', { eventId: 'move-1', reason: 'moved the wrong apprentice' });
+  expect(voided.components.observation!.attempts[0]!.booking!.at).toBe('2027-02-09T10:00');
+  const invites = async () =>
+    h.deliveries
+      .filter((d) => d.epaId === `epa-${w.uln}` && d.notification.kind.startsWith('invite'))
+      .map((d) => [d.notification.kind, d.notification.sequence, d.notification.assessmentAt]);
+  // REQUEST seq 0, the reschedule's REQUEST seq 1, and the void's REQUEST seq 2 back at the first time.
+  await eventually(async () =>
+    expect(await invites()).toEqual([
+      ['invite', 0, '2027-02-09T10:00'],
+      ['invite', 1, '2027-02-16T10:00'],
+      ['invite', 2, '2027-02-09T10:00'],
+    ]),
+  );
+  const status = await h.epa.status(w.uln);
+  expect(status.timeline.at(-1)).toMatchObject({
+    type: 'EventVoided',
+    changed: expect.arrayContaining(['voided the AssessmentBooked of 2027-01-13']),
+  });
+  await w.at('2027-01-15', 'Withdrawn', { reason: 'apprentice left the employer' });
+  expect(await h.epa.handle(w.uln).result()).toMatchObject({ stage: 'Withdrawn', completed: true });
+  await recordHistoryFixture('corrections-st0071', h.epa.handle(w.uln));
+});
+
+test('a failed result appealed and upheld becomes a pass, and the EPA goes on to its certificate', async () => {
+  const g = '2027-01-11';
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-01-04' });
+  await w.passGateway(g);
+  for (const [type, { on, ...payload }] of st0071ToLastResult(g)) {
+    const failed = type === 'GradeRecorded' && payload.component === 'project' ? { grade: 'Fail' } : {};
+    await w.at(on as string, type, { ...payload, ...failed });
+  }
+  expect((await h.epa.status(w.uln)).grades.project).toBe('Fail');
+  await w.at('2027-02-25', 'AppealLodged', { component: 'project', reason: 'the interview overran its time' });
+  const upheld = await w.at('2027-03-04', 'AppealDecided', { component: 'project', outcome: 'upheld', grade: 'Pass' });
+  expect(upheld).toMatchObject({ stage: 'AwaitingCertificate', grades: { project: 'Pass' } });
+  await w.at('2027-03-05', 'CertificateClaimed');
+  await w.at('2027-03-19', 'CertificateReceived');
+  expect(await h.epa.handle(w.uln).result()).toMatchObject({ stage: 'Completed', completed: true });
+  await recordHistoryFixture('appeal-upheld-st0071', h.epa.handle(w.uln));
 });

@@ -35,7 +35,6 @@ test('an invented standard, written as data only, runs a whole EPA: no notice fo
     planHash: registry.plan('ST9999')!.hash,
     epao: 'examplequal',
     policyHash: registry.policy('examplequal')!.hash,
-    pinned: true,
   });
   // X02 §1: the EPAO's own gateway item (a declaration) on top of the plan's (X01 §1).
   expect(started.gatewayEvidence.map((e) => [e.item, e.source, e.met])).toEqual([
@@ -165,7 +164,6 @@ test('a rule file edited while an EPA runs: the EPA keeps its rules, a new EPA g
     planHash: before.plan('ST0072', '1.1')!.hash,
     epao: 'nqual',
     policyHash: before.policy('nqual')!.hash,
-    pinned: true,
   });
   expect(await rulesOf(newest)).toMatchObject({ version: '1.2', planHash: after.plan('ST0072', '1.2')!.hash });
   expect(await rulesOf(named)).toMatchObject({
