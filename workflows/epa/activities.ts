@@ -1,0 +1,71 @@
+/**
+ * The activities one EPA run calls, with their timeouts and retries: delivery of one message, the
+ * listing index write, and the assessment service (claims and certificate status).
+ */
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { EpaActivities } from '../../activities/types';
+import type { EpaSettings } from '../definitions';
+
+export type RunActivities = Pick<
+  EpaActivities,
+  'deliverMessage' | 'indexEpa' | 'claimWithAssessmentService' | 'certificateStatus'
+>;
+
+export function runActivities(settings: EpaSettings): RunActivities {
+  const { deliverMessage } = deliveryActivities(settings);
+  const { indexEpa } = indexActivities();
+  const { claimWithAssessmentService, certificateStatus } = assessmentActivities(settings);
+  return { deliverMessage, indexEpa, claimWithAssessmentService, certificateStatus };
+}
+
+function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessage'> {
+  return proxyActivities<Pick<EpaActivities, 'deliverMessage'>>({
+    // One attempt at one message to one recipient. The attempt heartbeats while it sends, so a
+    // dead worker is noticed in 30 s, not at the timeout.
+    startToCloseTimeout: settings.deliveryTimeout ?? '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    // Transient SMTP trouble (4xx, connection refused) is retried with backoff for up to a day;
+    // permanent failures are thrown non-retryable by the activity and logged here.
+    scheduleToCloseTimeout: '1 day',
+    retry: {
+      initialInterval: settings.deliveryRetryInterval ?? '10 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 minutes',
+    },
+  });
+}
+
+/**
+ * The listing index write: a local activity (run inside the workflow task by the worker that holds
+ * the EPA, so it costs no extra task), tried twice within a few seconds. A database that is away
+ * must not hold up the workflow task (and with it the Update being answered), so the workflow
+ * itself tries again later (publish.ts).
+ */
+function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
+  return proxyLocalActivities<Pick<EpaActivities, 'indexEpa'>>({
+    startToCloseTimeout: '3 seconds',
+    retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
+  });
+}
+
+/**
+ * The assessment service: a claim is tried until the service answers (it may be down for hours),
+ * backing off to an attempt an hour; its validation messages come back as a result, not a failure.
+ * A status read is tried a few times; the next poll tries again anyway.
+ */
+function assessmentActivities(settings: EpaSettings): Pick<EpaActivities, 'claimWithAssessmentService' | 'certificateStatus'> {
+  const claim = proxyActivities<Pick<EpaActivities, 'claimWithAssessmentService'>>({
+    startToCloseTimeout: settings.claimTimeout ?? '2 minutes',
+    retry: {
+      initialInterval: settings.claimRetryInterval ?? '1 minute',
+      backoffCoefficient: 2,
+      maximumInterval: '1 hour',
+    },
+  });
+  const status = proxyActivities<Pick<EpaActivities, 'certificateStatus'>>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
+  });
+  // Proxies have no own properties to spread: take each function.
+  return { claimWithAssessmentService: claim.claimWithAssessmentService, certificateStatus: status.certificateStatus };
+}

@@ -1,0 +1,96 @@
+/**
+ * Delivery: what the schedule makes due is handed to the delivery activity, one message per
+ * recipient, beside the loop (a slow or refusing mailbox holds up nobody else's mail, and timers and
+ * events are handled while mail is on its way). Each answer is kept in the EPA's log.
+ */
+import type { DeliveryRequest, Recipient } from '../../activities/types';
+import { withInviteOffsets } from '../../src/epa/corrections';
+import type { EpaView } from '../../src/epa/evaluate';
+import { triageLateEntry } from '../../src/epa/late-entry';
+import { dueNotifications, type Notification } from '../../src/epa/notifications';
+import { recipientsFor } from '../../src/epa/recipients';
+import { LOG_ENTRIES_KEPT, type NotificationLogEntry } from '../definitions';
+import { failureMessage } from './failures';
+import type { RunState } from './run-state';
+
+/** The schedule as sent (corrections.ts: SEQUENCE and key offsets after a void). */
+export function adjusted(run: RunState, notifications: Notification[]): Notification[] {
+  return withInviteOffsets(notifications, run.inviteOffsets);
+}
+
+/**
+ * Sends what is due in `schedule` at `now`: facts entered late are summed up in one message
+ * instead of announced one by one (late-entry.ts), invites a void put right go out, then every
+ * notification whose moment has come and that was not sent.
+ */
+export function deliverDue(run: RunState, schedule: Notification[], v: EpaView, now: number): void {
+  if (run.known !== undefined) {
+    const triage = triageLateEntry(run.known, schedule, v.deadlines, now, String(run.state.eventCount));
+    for (const key of triage.withheld) run.sent.add(key); // dealt with: in the summary, never announced
+    if (triage.summary && !run.sent.has(triage.summary.key)) startDelivery(run, triage.summary);
+  }
+  run.known = new Set(schedule.map((n) => n.key));
+  for (const n of run.corrections.splice(0)) startDelivery(run, n);
+  for (const n of dueNotifications(schedule, now, run.sent)) startDelivery(run, n);
+}
+
+/** One delivery activity per recipient, started beside the loop; each logs its answer when it comes. */
+function startDelivery(run: RunState, n: Notification): void {
+  run.sent.add(n.key);
+  const request = deliveryRequest(run, n);
+  for (const recipient of request.recipients) {
+    run.inFlight++;
+    const entry: NotificationLogEntry = {
+      key: n.key,
+      kind: n.kind,
+      role: recipient.role,
+      to: [recipient.email],
+      at: new Date().toISOString(),
+      status: 'sent',
+    };
+    void run.activities
+      .deliverMessage({ ...request, recipient })
+      .then(
+        (result) => {
+          entry.messageId = result.messageId;
+          if (result.status === 'expired') entry.status = 'expired';
+        },
+        (err: unknown) => {
+          entry.status = 'failed';
+          entry.error = failureMessage(err);
+        },
+      )
+      .finally(() => {
+        entry.at = new Date().toISOString();
+        appendLog(run, entry);
+        run.inFlight--;
+      });
+  }
+}
+
+function deliveryRequest(run: RunState, n: Notification): DeliveryRequest {
+  const { ctx, people } = run;
+  return {
+    epaId: run.epaId,
+    notification: n,
+    recipients: recipients(run, n),
+    context: {
+      standard: ctx.plan.standard,
+      standardTitle: ctx.plan.title,
+      epaoName: ctx.policy.name,
+      epaoEmail: people.epaoAdmin.email,
+      apprenticeName: people.apprentice.name,
+      employerName: people.employer.organisation,
+    },
+    requestedAt: Date.now(),
+  };
+}
+
+function recipients(run: RunState, n: Notification): Recipient[] {
+  return recipientsFor(n, run.people);
+}
+
+function appendLog(run: RunState, entry: NotificationLogEntry): void {
+  run.log.push(entry);
+  if (run.log.length > LOG_ENTRIES_KEPT * 2) run.log.splice(0, run.log.length - LOG_ENTRIES_KEPT);
+}

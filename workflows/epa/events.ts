@@ -1,0 +1,146 @@
+/**
+ * Events: each admin event arrives as an Update named as its type. Its validator refuses what the
+ * rules refuse (before anything is written to history); its handler applies it, keeps it for a
+ * later void, adds it to the timeline and publishes the new view. A void (EventVoided) works the
+ * state out again without the event and puts calendars right (corrections.ts).
+ */
+import { setHandler } from '@temporalio/workflow';
+import { londonDateOf } from '../../src/calendar/london';
+import { applyContactChange } from '../../src/epa/contacts';
+import { invitesAfterVoid, offsetAfterCorrection, trimRecorded, voidEvent, type RecordedEvent } from '../../src/epa/corrections';
+import { EpaInputError, EpaTransitionError } from '../../src/epa/errors';
+import { parseEvent } from '../../src/epa/event-check';
+import { checkEventId, rememberEventId } from '../../src/epa/event-ids';
+import { admitEvent, view, type EpaView } from '../../src/epa/evaluate';
+import type { EpaEvent } from '../../src/epa/events';
+import type { EpaState } from '../../src/epa/state';
+import { appendTimeline, timelineEntry } from '../../src/epa/timeline';
+import { eventUpdates, summarise, type EpaSummary, type EventPayload } from '../definitions';
+import { adjusted } from './delivery';
+import { toFailure } from './failures';
+import { publish } from './publish';
+import { current, type RunState } from './run-state';
+import { statusOf } from './status';
+
+/**
+ * Keeps an event the rules applied: the new state, the event among those a void can take out, the
+ * timeline entry (with `changed` first), and the view published. Returns the view after it.
+ */
+export function keepEvent(
+  run: RunState,
+  applied: { state: EpaState; event: EpaEvent },
+  before: EpaView,
+  changed: string[],
+): EpaView {
+  run.state = applied.state;
+  run.recorded.push({ event: applied.event as RecordedEvent['event'] });
+  run.base = trimRecorded(run.ctx, run.base, run.recorded);
+  run.changes++;
+  const v = current(run);
+  const entry = timelineEntry(applied.event, before, v, nextEntryNumber(run), Date.now());
+  appendTimeline(run.timeline, { ...entry, changed: [...changed, ...entry.changed] });
+  publish(run, v);
+  return v;
+}
+
+/** One Update per event type, each with its validator. */
+export function handleEvents(run: RunState): void {
+  for (const type of Object.keys(eventUpdates) as (keyof typeof eventUpdates)[]) {
+    setHandler(eventUpdates[type], (payload: EventPayload) => applyAdminEvent(run, type, payload), {
+      validator: (payload: EventPayload) => validateAdminEvent(run, type, payload),
+    });
+  }
+}
+
+function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): EpaSummary {
+  if (type === 'EventVoided') return applyVoid(run, payload);
+  // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
+  if (checkEventId(run.eventIds, type, payload) === 'repeat') return unchanged(run);
+  const before = current(run);
+  const applied = admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
+  rememberEventId(run.eventIds, type, payload);
+  let corrected: string[] = [];
+  if (applied.event.type === 'ContactDetailsChanged')
+    ({ people: run.people, changed: corrected } = applyContactChange(run.people, applied.event));
+  const v = keepEvent(run, applied, before, corrected);
+  return summarise(statusOf(run, v), applied);
+}
+
+function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): void {
+  try {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new EpaInputError('the event must be a JSON object', 'event');
+    }
+    if (type === 'EventVoided') {
+      checkVoid(run, payload);
+      return;
+    }
+    if (checkEventId(run.eventIds, type, payload) === 'repeat') return;
+    const applied = admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
+    // Every date the rules derive from the new state must be computable, or the event is refused here.
+    view(applied.state, run.ctx, Date.now());
+  } catch (err) {
+    throw toFailure(err);
+  }
+}
+
+interface VoidEvent {
+  eventId: string;
+  reason: string;
+  on: string;
+  by?: string;
+}
+
+/** A void as sent: its shape, its date (not after today), and the target (a repeat of a void already made is accepted). */
+function parseVoid(run: RunState, payload: EventPayload): VoidEvent | 'repeat' {
+  const event = parseEvent({ ...payload, type: 'EventVoided' }) as VoidEvent;
+  const today = londonDateOf(Date.now());
+  if (event.on > today) throw new EpaTransitionError(`EventVoided is dated ${event.on}, after today (${today})`);
+  const target = run.recorded.find((r) => r.event.eventId === event.eventId);
+  if (target?.voided && target.voided.reason === event.reason) return 'repeat';
+  return event;
+}
+
+function checkVoid(run: RunState, payload: EventPayload): void {
+  const event = parseVoid(run, payload);
+  if (event === 'repeat') return;
+  view(voidEvent(run.ctx, run.base, run.recorded, event.eventId, event).state, run.ctx, Date.now());
+}
+
+function applyVoid(run: RunState, payload: EventPayload): EpaSummary {
+  const event = parseVoid(run, payload);
+  if (event === 'repeat') return unchanged(run);
+  const before = current(run);
+  const done = voidEvent(run.ctx, run.base, run.recorded, event.eventId, {
+    reason: event.reason,
+    on: event.on,
+    ...(event.by !== undefined && { by: event.by }),
+  });
+  run.recorded = done.recorded;
+  run.state = done.state;
+  run.changes++;
+  const v = current(run);
+  // Calendars put right: a CANCEL where the booking is gone, a REQUEST where it changed, each
+  // above the SEQUENCE last sent for that assessment (later invites for it count on from there).
+  const sentBefore = { ...before, notifications: adjusted(run, before.notifications) };
+  for (const n of invitesAfterVoid(sentBefore, v, run.sent, Date.now(), String(run.timeline.length))) {
+    const uid = n.inviteUid!;
+    run.corrections.push(n);
+    const now = v.notifications.find((x) => x.kind === 'invite' && x.inviteUid === uid);
+    run.inviteOffsets[uid] = offsetAfterCorrection(n, now);
+    if (now) run.sent.add(adjusted(run, [now])[0]!.key); // superseded by the re-issue
+  }
+  const entry = timelineEntry({ ...event, type: 'EventVoided' }, before, v, nextEntryNumber(run), Date.now());
+  appendTimeline(run.timeline, { ...entry, changed: [`voided the ${done.target.type} of ${done.target.on}`, ...entry.changed] });
+  publish(run, v);
+  return summarise(statusOf(run, v), { violations: [], warnings: [] });
+}
+
+/** The EPA as it stands: what a repeat is answered with (nothing applied or sent). */
+function unchanged(run: RunState): EpaSummary {
+  return summarise(statusOf(run, current(run)), { violations: [], warnings: [] });
+}
+
+function nextEntryNumber(run: RunState): number {
+  return (run.timeline[run.timeline.length - 1]?.number ?? 0) + 1;
+}

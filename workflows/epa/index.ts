@@ -1,0 +1,59 @@
+/**
+ * One durable workflow per apprentice's EPA (id `epa-<ULN>`), from gateway to certificate.
+ *
+ * The durable shell only: admin events arrive as Updates (events.ts), the rules core (src/epa)
+ * judges and applies them, says which deadlines stand and what to send when; this loop sleeps
+ * until the next of those instants or the next change, hands due notifications to delivery
+ * (delivery.ts), makes the claims the rules say are due (claims.ts), keeps what lists read current
+ * (publish.ts), and continues as new when its history is long (carry.ts). Everything it knows is
+ * in one run-state object (run-state.ts). It holds no rule of its own.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import { view } from '../../src/epa/evaluate';
+import { nextWakeUp } from '../../src/epa/notifications';
+import type { EpaWorkflowInput } from '../../src/epa/people';
+import { statusQuery, type EpaCarry, type EpaSettings, type EpaStatus } from '../definitions';
+import { continueWithCarry, historyFull, settled } from './carry';
+import { advanceClaims, nextPollAt } from './claims';
+import { adjusted, deliverDue } from './delivery';
+import { handleEvents } from './events';
+import { publish, writeIndex } from './publish';
+import { startRun } from './run-state';
+import { statusOf } from './status';
+
+export * from '../definitions';
+
+export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, settings: EpaSettings = {}): Promise<EpaStatus> {
+  const run = startRun(input, carry, settings);
+  handleEvents(run);
+  setHandler(statusQuery, () => statusOf(run));
+
+  for (;;) {
+    const now = Date.now();
+    const v = view(run.state, run.ctx, now);
+    publish(run, v);
+    const schedule = adjusted(run, v.notifications);
+    deliverDue(run, schedule, v, now);
+    advanceClaims(run, now);
+    if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
+      await settled(run);
+      return statusOf(run, v);
+    }
+    if (historyFull(run)) {
+      await settled(run);
+      await continueWithCarry(run, schedule);
+    }
+    const wake = earliest(
+      earliest(nextWakeUp(schedule, v.deadlines, now), run.index.wanted ? run.index.retryAt : undefined),
+      nextPollAt(run),
+    );
+    const seen = run.changes;
+    if (wake === undefined) await condition(() => run.changes !== seen);
+    else await condition(() => run.changes !== seen, Math.max(1, wake - now));
+    writeIndex(run); // a write that failed earlier, now due again
+  }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}

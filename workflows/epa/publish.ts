@@ -1,0 +1,141 @@
+/**
+ * Publishing where the EPA stands, for lists that do not query it: the search attributes (filter,
+ * sort, page), the memo (what a list row shows) and the listing index row (when a database is
+ * configured). Each is written only when it changed.
+ */
+import { condition, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { EpaView } from '../../src/epa/evaluate';
+import {
+  EpaApprenticeKey,
+  EpaBookingDays,
+  EpaEmployer,
+  EpaEmployerKey,
+  EpaEpao,
+  EpaNextDeadline,
+  EpaOverdue,
+  EpaOverdueSince,
+  EpaOwner,
+  EpaProviderKey,
+  EpaStage,
+  EpaStandard,
+  employerKey,
+} from '../../src/temporal/search-attributes';
+import { listingAttributes, listingMemo, listingRow, type EpaIndexRow } from '../definitions';
+import type { RunState } from './run-state';
+
+/** Publishes the view: search attributes and memo where they changed, and the index row. */
+export function publish(run: RunState, v: EpaView): void {
+  const next: Record<string, unknown> = {
+    stage: v.stage,
+    overdue: v.overdue,
+    nextDeadline: v.nextDeadline?.dueAt ?? null,
+  };
+  const updates: SearchAttributeUpdatePair[] = [];
+  if (run.published.stage !== next.stage) updates.push({ key: EpaStage, value: v.stage });
+  if (run.published.overdue !== next.overdue) updates.push({ key: EpaOverdue, value: v.overdue });
+  if (run.published.nextDeadline !== next.nextDeadline) {
+    updates.push({ key: EpaNextDeadline, value: v.nextDeadline ? new Date(v.nextDeadline.dueAt) : null });
+  }
+  if (Object.keys(run.published).length === 0) {
+    updates.push(
+      { key: EpaStandard, value: run.input.standard },
+      { key: EpaEpao, value: run.input.epao },
+      { key: EpaEmployer, value: run.people.employer.organisation },
+    );
+  } else if (run.published.employer !== run.people.employer.organisation) {
+    // The employer's name was corrected (ContactDetailsChanged): lists and the filter follow.
+    updates.push(
+      { key: EpaEmployer, value: run.people.employer.organisation },
+      { key: EpaEmployerKey, value: employerKey(run.people.employer.organisation) },
+    );
+  }
+  next.employer = run.people.employer.organisation;
+  // What the lists filter, sort and page by on the server (name and provider keys, who must act
+  // on the most urgent missed deadline, and since when it is missed).
+  const listing = listingAttributes(run.people, v);
+  if (run.published.apprenticeKey !== listing.apprenticeKey)
+    updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
+  if (run.published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });
+  if (run.published.owner !== listing.owner) updates.push({ key: EpaOwner, value: listing.owner });
+  if (run.published.overdueSince !== listing.overdueSince) {
+    updates.push({ key: EpaOverdueSince, value: listing.overdueSince === null ? null : new Date(listing.overdueSince) });
+  }
+  if (run.published.bookingDays !== listing.bookingDays) {
+    updates.push({ key: EpaBookingDays, value: listing.bookingDays ? listing.bookingDays.split(' ') : null });
+  }
+  Object.assign(next, listing);
+  if (updates.length > 0) upsertSearchAttributes(updates);
+  // The memo carries what list views show (who, which deadlines are missed, the assessments
+  // booked) so listings need no per-EPA query.
+  const memo = listingMemo({ ...run.input, ...run.people }, v);
+  const memoJson = JSON.stringify(memo);
+  if (memoJson !== run.published.memo) upsertMemo({ ...memo });
+  next.memo = memoJson;
+  run.published = next;
+  // The row the finder, the board and the CSV read when a database is configured.
+  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
+}
+
+function offerIndexRow(run: RunState, row: EpaIndexRow): void {
+  if (JSON.stringify(row) === run.index.written && run.index.wanted === undefined) return;
+  run.index.wanted = row;
+  writeIndex(run);
+}
+
+/** Writes the newest wanted row, unless a write is under way or a failed one is waiting to be tried again. */
+export function writeIndex(run: RunState): void {
+  const { index } = run;
+  const row = index.wanted;
+  if (row === undefined || index.writing) return;
+  if (index.retryAt !== undefined && Date.now() < index.retryAt) return;
+  const json = JSON.stringify(row);
+  if (json === index.written) {
+    index.wanted = undefined;
+    return;
+  }
+  index.wanted = undefined;
+  index.writing = true;
+  index.version = Math.max(index.version + 1, Date.now() * 1000);
+  run.inFlight++;
+  void run.activities
+    .indexEpa({ row, version: index.version })
+    .then(
+      () => {
+        index.written = json;
+        index.failures = 0;
+        index.retryAt = undefined;
+      },
+      () => {
+        // The database is away: keep the row (unless a newer one came meanwhile) and try later.
+        index.failures++;
+        index.retryAt = Date.now() + indexRetryDelay(index.failures);
+        index.wanted ??= row;
+      },
+    )
+    .finally(() => {
+      index.writing = false;
+      run.inFlight--;
+      writeIndex(run);
+    });
+}
+
+/** Whether the index holds the newest row (nothing waiting, nothing being written). */
+export function indexSettled(run: RunState): boolean {
+  return !run.index.writing && run.index.wanted === undefined;
+}
+
+/** Before the run ends: the index holds the EPA's last row (a failed write is tried again on its timer). */
+export async function indexWritten(run: RunState): Promise<void> {
+  const { index } = run;
+  while (!indexSettled(run)) {
+    writeIndex(run);
+    if (index.writing) await condition(() => !index.writing);
+    else if (index.retryAt !== undefined) await condition(() => false, Math.max(1, index.retryAt - Date.now()));
+  }
+}
+
+/** How long to wait before writing the index row again after `failures` failed writes in a row: 5 s, doubling to half an hour. */
+function indexRetryDelay(failures: number): number {
+  return Math.min(30 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
+}
