@@ -2,7 +2,7 @@
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
 import type { EpaIndexChange } from '../workflows/definitions';
-import type { CertificateStatusRequest, CertificateStatusResult, ClaimRequest, ClaimResult } from './assessment';
+import type { ServiceClaim } from '../src/epa/certificate-claims';
 
 export interface Recipient {
   role: Role;
@@ -43,6 +43,32 @@ export interface MessageResult {
   /** `duplicate`: an earlier attempt had already sent it; `expired`: its moment passed before it could go. */
   status: 'sent' | 'duplicate' | 'expired';
   messageId: string;
+}
+
+/** A claim the EPA's state says is due, for the assessment service (activities/assessment.ts). */
+export interface ClaimRequest {
+  epaId: string;
+  uln: string;
+  claim: ServiceClaim;
+}
+export interface ClaimResult {
+  outcome: 'claimed' | 'recorded' | 'refused';
+  reference?: string;
+  /** The certificate's status once claimed (Submitted, or further on if it already was). */
+  status?: string;
+  messages?: string[];
+}
+export interface CertificateStatusRequest {
+  uln: string;
+  familyName: string;
+  standard: string;
+}
+export interface CertificateStatusResult {
+  /** `none`: the service shows no certificate (deleted, or not visible to this EPAO). */
+  status: string;
+  reference?: string;
+  /** When delivered (or delivery failed), as the service says (UK local date-time). */
+  deliveryDate?: string;
 }
 
 export interface EpaActivities {
