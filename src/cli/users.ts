@@ -4,7 +4,7 @@ import { addUser, disableUser, listUsers, resetPassword, staffRoles } from '../a
 import { loadConfig } from '../config';
 import { openUsers } from '../store/stores';
 import type { UserStore } from '../store/user-store';
-import type { Io } from './main';
+import type { Io } from './io';
 import { table } from './table';
 
 export function addUserCommands(program: Command, io: Io): void {
