@@ -20,13 +20,7 @@ import { EpaHistoryError, EpaInputError, fromZodError, isEpaError } from '../epa
 import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
-import {
-  EpaAlreadyExistsError,
-  EpaNotFoundError,
-  EpaRejectedError,
-  type EpaClient,
-  type EpaFilter,
-} from '../temporal/epa-client';
+import { EpaAlreadyExistsError, EpaNotFoundError, EpaRejectedError, type EpaClient, type EpaFilter } from '../app/epa-client';
 import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
 import { VisibilityListings, type EpaListings } from '../app/listings';
 import type { UserStore } from '../app/users';

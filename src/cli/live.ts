@@ -14,7 +14,7 @@ import { openListings } from '../store/stores';
 import { temporalWorkflowUrl } from '../temporal/connection';
 import { EpaHistoryError, EpaInputError } from '../epa/errors';
 import { connectClient } from '../temporal/connection';
-import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../temporal/epa-client';
+import { EpaAlreadyExistsError, EpaClient, EpaNotFoundError, EpaRejectedError, type EpaListing } from '../app/epa-client';
 import type { EpaStatus, RulesInUse } from '../../workflows/definitions';
 import { shortHash } from '../plans/registry';
 import type { Io } from './io';

@@ -8,7 +8,7 @@ import type { SessionStore } from '@fastify/session';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { VisibilityListings, type EpaListings } from '../app/listings';
-import type { EpaClient, EpaListing } from '../temporal/epa-client';
+import type { EpaClient, EpaListing } from '../app/epa-client';
 import { databasePool } from './database';
 import { requireMigrated } from './migrations';
 import { PgListingIndex, rowFromListing } from './pg-listing-index';

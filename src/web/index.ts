@@ -16,7 +16,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
 import { EpaInputError } from '../epa/errors';
-import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
+import { EpaNotFoundError, type EpaClient } from '../app/epa-client';
 import type { EpaListings } from '../app/listings';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';

@@ -18,7 +18,7 @@ import {
   smtpTransport,
 } from '../../activities';
 import type { DeliveryRequest } from '../../activities/types';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';

@@ -18,7 +18,7 @@ import {
 import type { EpaReader } from '../../app/epas';
 import { londonDateOf } from '../../calendar';
 import { EpaInputError } from '../../epa/errors';
-import { EpaRejectedError, type EpaClient } from '../../temporal/epa-client';
+import { EpaRejectedError, type EpaClient } from '../../app/epa-client';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 

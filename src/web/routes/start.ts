@@ -7,7 +7,7 @@ import { startEpaFromForm, startFieldOf } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
 import { EpaHistoryError, EpaInputError } from '../../epa/errors';
 import { rules } from '../../plans';
-import { EpaAlreadyExistsError, type EpaClient } from '../../temporal/epa-client';
+import { EpaAlreadyExistsError, type EpaClient } from '../../app/epa-client';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 

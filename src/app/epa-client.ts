@@ -1,6 +1,7 @@
 /**
- * Driving EPAs from outside (CLI, API, tests): start one, record an event, read its status, list
- * and find overdue ones. Temporal's errors become the four outcomes callers act on.
+ * The EPA gateway every door drives EPAs through (CLI, API, pages, tests): start one, record an
+ * event, read its status, list and find overdue ones. Temporal's errors become the four outcomes
+ * callers act on. The Temporal plumbing it stands on (connection, search attributes) is src/temporal.
  */
 import {
   Client,
@@ -46,7 +47,7 @@ import {
   EpaStage,
   EpaStandard,
   employerKey,
-} from './search-attributes';
+} from '../temporal/search-attributes';
 import type { Role } from '../epa/deadlines';
 import { stages } from '../epa/state';
 import { rules, type PinnedRules, type RuleRegistry } from '../plans';
