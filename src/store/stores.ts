@@ -13,7 +13,8 @@ import { databasePool } from './database';
 import { requireMigrated } from './migrations';
 import { PgListingIndex, rowFromListing } from './pg-listing-index';
 import { PgSessionStore, PgUserStore } from './pg-staff';
-import { FileUserStore, type UserStore } from './user-store';
+import type { UserStore } from '../app/users';
+import { FileUserStore } from './user-store';
 
 /** How long a staff session lasts without use (renewed as staff work). */
 export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000;
