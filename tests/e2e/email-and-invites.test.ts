@@ -14,9 +14,9 @@ import {
   createDeliveryActivities,
   createListingActivities,
   outboxTransport,
-  SentStore,
   smtpTransport,
 } from '../../activities';
+import { SentStore } from '../../src/store/sent-record';
 import type { DeliveryRequest } from '../../activities/types';
 import { EpaClient } from '../../src/app/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
