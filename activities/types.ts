@@ -1,7 +1,6 @@
 /** The contract between the EPA workflow and the outside world: deliver one notification. */
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
-import type { EpaIndexChange } from '../workflows/definitions';
 import type { ServiceClaim } from '../src/epa/certificate-claims';
 
 export interface Recipient {
@@ -89,6 +88,42 @@ export interface EpaActivities {
   claimWithAssessmentService(request: ClaimRequest): Promise<ClaimResult>;
   /** A claimed certificate's status at the assessment service. */
   certificateStatus(request: CertificateStatusRequest): Promise<CertificateStatusResult>;
+}
+
+/**
+ * One EPA as the listing index keeps it (patch 'listing-index'; src/store/pg-listing-index.ts): what
+ * the finder, the board and the CSV show, filter, sort and page by, without asking each EPA. Names
+ * of the apprentice and organisations only; no contact details. The workflow builds it (listingRow,
+ * workflows/definitions.ts) and hands it to `indexEpa`.
+ */
+export interface EpaIndexRow {
+  epaId: string;
+  uln: string;
+  apprentice: string;
+  standard: string;
+  epao: string;
+  employer: string;
+  provider: string;
+  stage: string;
+  /** False once the EPA has completed or been withdrawn (its workflow then ends). */
+  running: boolean;
+  overdue: boolean;
+  /** When the most urgent missed deadline expired (ISO instant), and who must act on it; null when none is missed. */
+  overdueSince: string | null;
+  mustAct: Role | null;
+  /** The next open deadline: its key, London date and the instant it expires. */
+  nextDeadline: { key: string; due: string; dueAt: string } | null;
+  missed: { key: string; due: string; component?: string }[];
+  /** Assessments booked and not yet taken, soonest first (London date-times). */
+  bookings: { component: string; at: string }[];
+  /** When the EPA's first run started (ISO instant). */
+  startedAt: string;
+}
+
+/** A row for the index, and its version: a later version replaces an earlier one, never the reverse. */
+export interface EpaIndexChange {
+  row: EpaIndexRow;
+  version: number;
 }
 
 /** Where the listing index activity writes (src/store/pg-listing-index.ts). */
