@@ -1,23 +1,15 @@
 /**
  * The two ways the core refuses input. Both carry a message fit to show an admin verbatim.
  * - EpaInputError: malformed input (a field is missing, of the wrong type, an impossible date, an
- *   unknown standard, EPAO or component). `path` names the offending field.
+ *   unknown standard, EPAO or component). `path` names the offending field. It lives below the
+ *   rules (src/input-error.ts), which refuse an unknown standard or EPAO with it too.
  * - EpaTransitionError: well-formed, but impossible now (a grade before the assessment, booking a
  *   passed component, an event dated before the previous one).
  */
 import type { z } from 'zod';
+import { EpaInputError } from '../input-error';
 
-export class EpaInputError extends Error {
-  readonly kind = 'invalid_input' as const;
-  constructor(
-    /** What is wrong, without the field name. */
-    readonly detail: string,
-    readonly path: string,
-  ) {
-    super(path ? `${path}: ${detail}` : detail);
-    this.name = 'EpaInputError';
-  }
-}
+export { EpaInputError };
 
 export class EpaTransitionError extends Error {
   readonly kind = 'rejected_transition' as const;
