@@ -19,6 +19,7 @@ import type { EpaReader } from '../../app/epas';
 import { londonDateOf } from '../../calendar';
 import { EpaInputError } from '../../epa/errors';
 import { EpaRejectedError, type EpaClient } from '../../app/epa-client';
+import { httpStatusOf } from '../../app/errors';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
@@ -78,7 +79,8 @@ export function eventRoutes(
         const dated = form.fields.some((f) => f.name === name && (f.kind === 'date' || f.kind === 'datetime'));
         return { posted, errors: [{ text, href: `#${dated ? `${name}-day` : name}` }], fieldErrors: { [name]: text } };
       };
-      if (err instanceof FormFieldError) return show(req, reply.code(400), uln, form, field(err.field, err.message));
+      if (err instanceof FormFieldError)
+        return show(req, reply.code(httpStatusOf('invalid_input')), uln, form, field(err.field, err.message));
       if (err instanceof EpaRejectedError || err instanceof EpaInputError) {
         const kind = err instanceof EpaRejectedError ? err.kind : 'invalid_input';
         const path = err instanceof EpaRejectedError ? err.path : err.path;
@@ -86,7 +88,7 @@ export function eventRoutes(
           // The rule, its citation and what it needs, in the summary; at the field, what to do about it.
           const rule = err.message.replace(/ An admin may accept it with override\.reason\.$/, '');
           const override = (posted.overrideReason ?? '').trim();
-          return show(req, reply.code(409), uln, form, {
+          return show(req, reply.code(httpStatusOf(kind)), uln, form, {
             posted,
             errors: [{ text: rule, href: '#overrideReason' }],
             fieldErrors: {
@@ -98,7 +100,7 @@ export function eventRoutes(
           });
         }
         const name = formFieldOf(path?.replace(/^event\./, '') ?? 'on');
-        return show(req, reply.code(kind === 'invalid_input' ? 400 : 409), uln, form, field(name, err.message));
+        return show(req, reply.code(httpStatusOf(kind)), uln, form, field(name, err.message));
       }
       throw err;
     }
