@@ -16,7 +16,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { EpaHistoryError, EpaInputError, fromZodError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError } from '../epa/errors';
 import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
@@ -92,12 +92,17 @@ const STATUS_ERRORS: Record<number, string> = {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** A refusal's JSON body: `{error, message}`, with the field at fault or the history's problems where there are. */
+/**
+ * A refusal's JSON body: `{error, message}`, with the field at fault, the history's problems, or the
+ * rules broken (`violations`: rule, message, citation, overridable) where there are.
+ */
 function refusal(err: Error, kind: ErrorKind): Record<string, unknown> {
   const body = { error: kind, message: err.message };
   if (err instanceof EpaInputError) return { ...body, field: err.path };
   if (err instanceof EpaHistoryError) return { ...body, problems: err.problems };
-  if (err instanceof EpaRejectedError && err.path) return { ...body, field: err.path };
+  if (err instanceof EpaRuleViolationError) return { ...body, violations: err.violations };
+  if (err instanceof EpaRejectedError)
+    return { ...body, ...(err.path && { field: err.path }), ...(err.violations.length > 0 && { violations: err.violations }) };
   return body;
 }
 

@@ -14,7 +14,7 @@ import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common
 import { isLondonDate, londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { adminEventTypes, type EpaEventType } from '../epa/events';
-import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
+import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError, type RuleViolation } from '../epa/errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, view, type EpaView } from '../epa/evaluate';
@@ -56,12 +56,17 @@ import { rules, type PinnedRules, type RuleRegistry } from '../plans';
 export class EpaNotFoundError extends Error {
   readonly kind = 'not_found' as const;
 }
-/** The workflow refused the event; `kind` says why (invalid_input, rejected_transition, rule_violation). */
+/**
+ * The workflow refused the event; `kind` says why (invalid_input, rejected_transition,
+ * rule_violation, duplicate_event_id). A rule violation carries the rules broken, each with its
+ * citation and whether an override reason can accept it.
+ */
 export class EpaRejectedError extends Error {
   constructor(
     message: string,
     readonly kind: 'invalid_input' | 'rejected_transition' | 'rule_violation' | 'duplicate_event_id',
     readonly path?: string,
+    readonly violations: RuleViolation[] = [],
   ) {
     super(message);
   }
@@ -546,8 +551,8 @@ export class EpaClient {
         kind === 'rule_violation' ||
         kind === 'duplicate_event_id'
       ) {
-        const details = err.cause.details?.[0] as { path?: string } | undefined;
-        return new EpaRejectedError(err.cause.message, kind, details?.path);
+        const details = err.cause.details?.[0] as { path?: string; violations?: RuleViolation[] } | undefined;
+        return new EpaRejectedError(err.cause.message, kind, details?.path, details?.violations ?? []);
       }
     }
     if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {

@@ -19,15 +19,32 @@ export class EpaTransitionError extends Error {
   }
 }
 
-/** A rule the event breaks (e.g. under 2 weeks' notice): a live EPA takes it only with an admin's override reason. */
+/**
+ * One rule an event breaks, as the doors show it: the rule's name, what is wrong, what it cites (a
+ * seed such as '001 §5', or 'EPAO setting': a Finding's `source`, src/epa/state.ts), and whether an
+ * admin's override reason can accept it.
+ */
+export interface RuleViolation {
+  rule: string;
+  message: string;
+  citation: string;
+  overridable: boolean;
+}
+
+/** Rules the event breaks (e.g. under 2 weeks' notice): a live EPA takes it only with an admin's override reason. */
 export class EpaRuleViolationError extends Error {
   readonly kind = 'rule_violation' as const;
   constructor(
     message: string,
-    readonly rules: string[],
+    readonly violations: RuleViolation[],
   ) {
     super(message);
     this.name = 'EpaRuleViolationError';
+  }
+
+  /** The names of the rules broken. */
+  get rules(): string[] {
+    return this.violations.map((v) => v.rule);
   }
 }
 
