@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    // The pure core, the rules and the calendar know no Temporal, web server, database or mail: the
+    // outer layers (workflows/, activities/, src/app, src/store, src/api, src/web) bring those.
+    files: ['src/epa/**/*.ts', 'src/plans/**/*.ts', 'src/calendar/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*', 'fastify', 'fastify/*', 'pg', 'pg/*', 'nodemailer', 'nodemailer/*'],
+              message:
+                'src/epa, src/plans and src/calendar stay pure: Temporal, fastify, pg and nodemailer belong to the outer layers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -16,33 +16,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { AssessmentServiceClient, AssessmentServiceError } from '../src/assessment/client';
 import type { Certificate } from '../src/assessment/contract';
-import type { ServiceClaim } from '../src/epa/certificate-claims';
-import type { EpaActivities } from './types';
-
-export interface ClaimRequest {
-  epaId: string;
-  uln: string;
-  claim: ServiceClaim;
-}
-export interface ClaimResult {
-  outcome: 'claimed' | 'recorded' | 'refused';
-  reference?: string;
-  /** The certificate's status once claimed (Submitted, or further on if it already was). */
-  status?: string;
-  messages?: string[];
-}
-export interface CertificateStatusRequest {
-  uln: string;
-  familyName: string;
-  standard: string;
-}
-export interface CertificateStatusResult {
-  /** `none`: the service shows no certificate (deleted, or not visible to this EPAO). */
-  status: string;
-  reference?: string;
-  /** When delivered (or delivery failed), as the service says (UK local date-time). */
-  deliveryDate?: string;
-}
+import type { CertificateStatusRequest, CertificateStatusResult, ClaimRequest, ClaimResult, EpaActivities } from './types';
 
 export interface AssessmentSettings {
   /** Unset: this worker has no assessment service configured, and says so (an admin task). */

@@ -25,7 +25,7 @@ import type { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { withoutPersonalData } from '../src/redact';
 import { buildInvite } from './invite';
-import type { SentRecordStore } from '../src/store/sent-record';
+import type { SentRecordStore } from './sent-record';
 import { renderMessage } from './templates';
 import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
 

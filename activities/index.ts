@@ -2,6 +2,6 @@
 export { createDeliveryActivities, messageIdFor, messageKey, type DeliverySettings } from './delivery';
 export { createListingActivities } from './listing';
 export { createAssessmentActivities } from './assessment';
-export { SentStore, type SentRecordStore } from '../src/store/sent-record';
+export type { MessageClaim, SentRecordStore } from './sent-record';
 export { outboxTransport, smtpTransport, transportFromConfig } from './transport';
 export type * from './types';

@@ -1,8 +1,7 @@
 /** The contract between the EPA workflow and the outside world: deliver one notification. */
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
-import type { EpaIndexChange } from '../workflows/definitions';
-import type { CertificateStatusRequest, CertificateStatusResult, ClaimRequest, ClaimResult } from './assessment';
+import type { ServiceClaim } from '../src/epa/certificate-claims';
 
 export interface Recipient {
   role: Role;
@@ -39,6 +38,32 @@ export interface MessageResult {
   messageId: string;
 }
 
+/** A claim the EPA's state says is due, for the assessment service (activities/assessment.ts). */
+export interface ClaimRequest {
+  epaId: string;
+  uln: string;
+  claim: ServiceClaim;
+}
+export interface ClaimResult {
+  outcome: 'claimed' | 'recorded' | 'refused';
+  reference?: string;
+  /** The certificate's status once claimed (Submitted, or further on if it already was). */
+  status?: string;
+  messages?: string[];
+}
+export interface CertificateStatusRequest {
+  uln: string;
+  familyName: string;
+  standard: string;
+}
+export interface CertificateStatusResult {
+  /** `none`: the service shows no certificate (deleted, or not visible to this EPAO). */
+  status: string;
+  reference?: string;
+  /** When delivered (or delivery failed), as the service says (UK local date-time). */
+  deliveryDate?: string;
+}
+
 export interface EpaActivities {
   /** One message to one recipient, exactly once. */
   deliverMessage(request: MessageRequest): Promise<MessageResult>;
@@ -52,6 +77,42 @@ export interface EpaActivities {
   claimWithAssessmentService(request: ClaimRequest): Promise<ClaimResult>;
   /** A claimed certificate's status at the assessment service. */
   certificateStatus(request: CertificateStatusRequest): Promise<CertificateStatusResult>;
+}
+
+/**
+ * One EPA as the listing index keeps it (patch 'listing-index'; src/store/pg-listing-index.ts): what
+ * the finder, the board and the CSV show, filter, sort and page by, without asking each EPA. Names
+ * of the apprentice and organisations only; no contact details. The workflow builds it (listingRow,
+ * workflows/definitions.ts) and hands it to `indexEpa`.
+ */
+export interface EpaIndexRow {
+  epaId: string;
+  uln: string;
+  apprentice: string;
+  standard: string;
+  epao: string;
+  employer: string;
+  provider: string;
+  stage: string;
+  /** False once the EPA has completed or been withdrawn (its workflow then ends). */
+  running: boolean;
+  overdue: boolean;
+  /** When the most urgent missed deadline expired (ISO instant), and who must act on it; null when none is missed. */
+  overdueSince: string | null;
+  mustAct: Role | null;
+  /** The next open deadline: its key, London date and the instant it expires. */
+  nextDeadline: { key: string; due: string; dueAt: string } | null;
+  missed: { key: string; due: string; component?: string }[];
+  /** Assessments booked and not yet taken, soonest first (London date-times). */
+  bookings: { component: string; at: string }[];
+  /** When the EPA's first run started (ISO instant). */
+  startedAt: string;
+}
+
+/** A row for the index, and its version: a later version replaces an earlier one, never the reverse. */
+export interface EpaIndexChange {
+  row: EpaIndexRow;
+  version: number;
 }
 
 /** Where the listing index activity writes (src/store/pg-listing-index.ts). */

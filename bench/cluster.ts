@@ -31,7 +31,7 @@ import { freePort } from '../src/temporal/binaries';
 import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-server';
 import { quiet } from '../src/cluster/postgres';
 import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
-import { EpaClient } from '../src/temporal/epa-client';
+import { EpaClient } from '../src/app/epa-client';
 import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 

@@ -1,7 +1,7 @@
 /** What both benchmarks share: a bounded-concurrency pool, percentiles, RSS, and the bench EPAs. */
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
-import type { EpaClient } from '../src/temporal/epa-client';
+import type { EpaClient } from '../src/app/epa-client';
 import { noopUpdate } from './noop-workflows';
 import { addDays, londonDateOf } from '../src/calendar';
 import type { EpaStart } from '../src/epa/people';

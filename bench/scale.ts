@@ -16,7 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
-import { EpaClient } from '../src/temporal/epa-client';
+import { EpaClient } from '../src/app/epa-client';
 import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
 import type { noopWorkflow } from './noop-workflows';
 

@@ -19,7 +19,7 @@ import { redactingLogger } from '../workers/logger';
 import { startWorker } from '../workers/main';
 import { apiOptions, firstAdmin } from './processes/local-secrets';
 import { openStores } from './store/stores';
-import { EpaClient } from './temporal/epa-client';
+import { EpaClient } from './app/epa-client';
 
 async function main(): Promise<void> {
   // This process decides when the worker stops (below), not the SDK's own signal handlers.

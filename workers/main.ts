@@ -9,13 +9,13 @@ import {
   createAssessmentActivities,
   createDeliveryActivities,
   createListingActivities,
-  SentStore,
   transportFromConfig,
   type SentRecordStore,
 } from '../activities';
 import { databasePool, describeDatabase } from '../src/store/database';
 import { requireMigrated } from '../src/store/migrations';
 import { PgSentStore } from '../src/store/pg-sent-record';
+import { SentStore } from '../src/store/sent-record';
 import { PgListingIndex } from '../src/store/pg-listing-index';
 import { AssessmentServiceClient } from '../src/assessment/client';
 import { loadConfig, type Config } from '../src/config';

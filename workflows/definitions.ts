@@ -14,6 +14,7 @@ import type { EpaState, Finding } from '../src/epa/state';
 import type { TimelineEntry } from '../src/epa/timeline';
 import type { RecordedEvent } from '../src/epa/corrections';
 import type { CertificateTask } from '../src/epa/certificate-claims';
+import type { EpaIndexRow } from '../activities/types';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -171,40 +172,8 @@ export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
   };
 }
 
-/**
- * One EPA as the listing index keeps it (src/store/pg-listing-index.ts): what
- * the finder, the board and the CSV show, filter, sort and page by, without asking each EPA. Names
- * of the apprentice and organisations only; no contact details.
- */
-export interface EpaIndexRow {
-  epaId: string;
-  uln: string;
-  apprentice: string;
-  standard: string;
-  epao: string;
-  employer: string;
-  provider: string;
-  stage: string;
-  /** False once the EPA has completed or been withdrawn (its workflow then ends). */
-  running: boolean;
-  overdue: boolean;
-  /** When the most urgent missed deadline expired (ISO instant), and who must act on it; null when none is missed. */
-  overdueSince: string | null;
-  mustAct: Role | null;
-  /** The next open deadline: its key, London date and the instant it expires. */
-  nextDeadline: { key: string; due: string; dueAt: string } | null;
-  missed: { key: string; due: string; component?: string }[];
-  /** Assessments booked and not yet taken, soonest first (London date-times). */
-  bookings: { component: string; at: string }[];
-  /** When the EPA's first run started (ISO instant). */
-  startedAt: string;
-}
-
-/** A row for the index, and its version: a later version replaces an earlier one, never the reverse. */
-export interface EpaIndexChange {
-  row: EpaIndexRow;
-  version: number;
-}
+/** The listing index's row and change are the activity contract's (activities/types.ts); named here too for clients. */
+export type { EpaIndexChange, EpaIndexRow } from '../activities/types';
 
 export function listingRow(
   epaId: string,

@@ -16,17 +16,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { EpaHistoryError, EpaInputError, fromZodError, isEpaError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError } from '../epa/errors';
 import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
-import {
-  EpaAlreadyExistsError,
-  EpaNotFoundError,
-  EpaRejectedError,
-  type EpaClient,
-  type EpaFilter,
-} from '../temporal/epa-client';
+import { EpaRejectedError, type EpaClient, type EpaFilter } from '../app/epa-client';
+import { errorKindOf, httpStatusOf, type ErrorKind } from '../app/errors';
 import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
 import { VisibilityListings, type EpaListings } from '../app/listings';
 import type { UserStore } from '../app/users';
@@ -96,6 +91,20 @@ const STATUS_ERRORS: Record<number, string> = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * A refusal's JSON body: `{error, message}`, with the field at fault, the history's problems, or the
+ * rules broken (`violations`: rule, message, citation, overridable) where there are.
+ */
+function refusal(err: Error, kind: ErrorKind): Record<string, unknown> {
+  const body = { error: kind, message: err.message };
+  if (err instanceof EpaInputError) return { ...body, field: err.path };
+  if (err instanceof EpaHistoryError) return { ...body, problems: err.problems };
+  if (err instanceof EpaRuleViolationError) return { ...body, violations: err.violations };
+  if (err instanceof EpaRejectedError)
+    return { ...body, ...(err.path && { field: err.path }), ...(err.violations.length > 0 && { violations: err.violations }) };
+  return body;
+}
 
 function loggerOptions(logger: ApiOptions['logger']): false | Record<string, unknown> {
   if (!logger) return false;
@@ -191,16 +200,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof EpaInputError) return reply.code(400).send({ error: err.kind, message: err.message, field: err.path });
-    if (err instanceof EpaHistoryError)
-      return reply.code(400).send({ error: err.kind, message: err.message, problems: err.problems });
-    if (err instanceof EpaNotFoundError) return reply.code(404).send({ error: err.kind, message: err.message });
-    if (err instanceof EpaAlreadyExistsError) return reply.code(409).send({ error: err.kind, message: err.message });
-    if (err instanceof EpaRejectedError) {
-      const code = err.kind === 'invalid_input' ? 400 : 409;
-      return reply.code(code).send({ error: err.kind, message: err.message, ...(err.path && { field: err.path }) });
-    }
-    if (isEpaError(err)) return reply.code(409).send({ error: err.kind, message: err.message });
+    const kind = errorKindOf(err);
+    if (kind) return reply.code(httpStatusOf(kind)).send(refusal(err as Error, kind));
     const e = err as { statusCode?: number; message?: string };
     if (e.statusCode && e.statusCode < 500)
       return reply.code(e.statusCode).send({ error: STATUS_ERRORS[e.statusCode] ?? 'bad_request', message: e.message });
@@ -296,10 +297,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     const registry = rules();
     if (!registry.standardIds.includes(standard.toUpperCase()))
       return reply
-        .code(404)
+        .code(httpStatusOf('not_found'))
         .send({ error: 'not_found', message: `no standard ${standard} (one of: ${registry.standardIds.join(', ')})` });
     if (version !== undefined && !registry.plan(standard.toUpperCase(), version))
-      return reply.code(404).send({ error: 'not_found', message: `${standard.toUpperCase()} has no version ${version}` });
+      return reply
+        .code(httpStatusOf('not_found'))
+        .send({ error: 'not_found', message: `${standard.toUpperCase()} has no version ${version}` });
     return describeStandard(standard, version);
   });
 

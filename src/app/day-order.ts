@@ -13,7 +13,7 @@
  * the rows between the cuts: the page's rows and those that share their first and last day.
  */
 import { addDays, londonDateOf } from '../calendar';
-import type { EpaClient, EpaFilter, EpaListing } from '../temporal/epa-client';
+import type { EpaClient, EpaFilter, EpaListing } from './epa-client';
 
 export type DayOrderedAttribute = 'overdueSince' | 'nextDeadline';
 

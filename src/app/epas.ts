@@ -9,7 +9,7 @@ import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
 import { overallGradeExplanation } from './rules';
-import type { EpaClient, EpaListing, OverdueEpa } from '../temporal/epa-client';
+import type { EpaClient, EpaListing, OverdueEpa } from './epa-client';
 import { overdueBy } from '../epa/deadlines';
 import type { EpaListings, ListingDirection, ListingQuery } from './listings';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
@@ -17,7 +17,7 @@ import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
 import { deadlineNames, renderMessage } from '../../activities/templates';
 import { recipientsFor, type Recipient } from '../epa/recipients';
-import { EpaNotFoundError } from '../temporal/epa-client';
+import { EpaNotFoundError } from './epa-client';
 
 export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;

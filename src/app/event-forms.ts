@@ -9,7 +9,7 @@ import { EnglishMathsLevel } from '../plans/schema';
 import { gradeNames } from '../plans/grades';
 import type { EpaEventType } from '../epa/events';
 import type { Stage } from '../epa/state';
-import type { EpaClient } from '../temporal/epa-client';
+import type { EpaClient } from './epa-client';
 import type { EpaSummary } from '../../workflows/definitions';
 
 export type FieldKind = 'date' | 'datetime' | 'component' | 'grade' | 'text' | 'email' | 'number' | 'reason' | 'yesno' | 'choice';

@@ -12,7 +12,7 @@
 import { parse } from 'csv-parse/sync';
 import { EpaHistoryError, EpaInputError, isEpaError } from '../epa/errors';
 import { EpaStartSchema, type EpaStart } from '../epa/people';
-import { EpaAlreadyExistsError, type EpaClient } from '../temporal/epa-client';
+import { EpaAlreadyExistsError, type EpaClient } from './epa-client';
 
 /** The columns, in the order a template lists them; `events` and the EPAO admin are optional. */
 export const IMPORT_COLUMNS = [

@@ -16,7 +16,7 @@ import type { Role } from '../epa/deadlines';
 import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { rules } from '../plans';
-import type { EpaClient, EpaFilter, EpaListing } from '../temporal/epa-client';
+import type { EpaClient, EpaFilter, EpaListing } from './epa-client';
 import { pageInDayOrder } from './day-order';
 
 /** The orders lists come in: the finder's columns, and the board's most overdue first. */

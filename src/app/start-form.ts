@@ -4,7 +4,7 @@
  */
 import { EpaInputError } from '../epa/errors';
 import type { EpaStart } from '../epa/people';
-import type { EpaClient } from '../temporal/epa-client';
+import type { EpaClient } from './epa-client';
 import type { PostedForm } from './event-forms';
 
 /** Form field → start request path. */

@@ -6,9 +6,27 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
 import { EpaInputError, fromZodError } from '../epa/errors';
-import type { StaffRole, StaffUser, UserStore } from '../store/user-store';
 
-export type { StaffRole, StaffUser, UserStore } from '../store/user-store';
+export type StaffRole = 'admin' | 'ops';
+
+export interface StaffUser {
+  username: string;
+  /** The name shown on pages and recorded as `by`. */
+  name: string;
+  role: StaffRole;
+  /** `scrypt$N$r$p$salt$hash` (below). */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: string;
+  passwordChangedAt: string;
+}
+
+/** Where accounts are kept: a users file (src/store/user-store.ts) or PostgreSQL (src/store/pg-staff.ts), chosen where a process starts. */
+export interface UserStore {
+  list(): Promise<StaffUser[]>;
+  get(username: string): Promise<StaffUser | undefined>;
+  put(user: StaffUser): Promise<void>;
+}
 
 export class UserNotFoundError extends Error {
   readonly kind = 'not_found' as const;

@@ -4,7 +4,7 @@
  */
 import { addDays, londonDateOf } from '../calendar';
 import type { EpaStart } from '../epa/people';
-import { EpaAlreadyExistsError, type EpaClient } from '../temporal/epa-client';
+import { EpaAlreadyExistsError, type EpaClient } from '../app/epa-client';
 
 interface DemoCase {
   start: Omit<EpaStart, 'gatewaySubmittedOn' | 'epaoAdmin'> & { gatewayDay: number };

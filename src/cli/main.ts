@@ -7,9 +7,12 @@ import { describeStandard, describeStandardText, rulesCatalogue, rulesMarkdown }
 import { Command, CommanderError } from 'commander';
 import { isEpaError, planCase } from '../epa';
 import { checkRules, formatProblem, rulesDir, RulesInvalidError } from '../plans';
+import type { Io } from './io';
 import { table } from './table';
 import { addUserCommands } from './users';
 import { UserNotFoundError } from '../app/users';
+
+export type { Io } from './io';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3 } as const;
 
@@ -21,13 +24,6 @@ export class CliError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  readStdin: () => string;
-  now: () => number;
 }
 
 const defaultIo: Io = {

@@ -1,10 +1,9 @@
 /** `epa users add | list | disable | reset`: staff accounts for the web pages (PostgreSQL with EPA_DATABASE_URL, else users.json in the data directory). */
 import type { Command } from 'commander';
-import { addUser, disableUser, listUsers, resetPassword, staffRoles } from '../app/users';
+import { addUser, disableUser, listUsers, resetPassword, staffRoles, type UserStore } from '../app/users';
 import { loadConfig } from '../config';
 import { openUsers } from '../store/stores';
-import type { UserStore } from '../store/user-store';
-import type { Io } from './main';
+import type { Io } from './io';
 import { table } from './table';
 
 export function addUserCommands(program: Command, io: Io): void {

@@ -1,23 +1,15 @@
 /**
  * The two ways the core refuses input. Both carry a message fit to show an admin verbatim.
  * - EpaInputError: malformed input (a field is missing, of the wrong type, an impossible date, an
- *   unknown standard, EPAO or component). `path` names the offending field.
+ *   unknown standard, EPAO or component). `path` names the offending field. It lives below the
+ *   rules (src/input-error.ts), which refuse an unknown standard or EPAO with it too.
  * - EpaTransitionError: well-formed, but impossible now (a grade before the assessment, booking a
  *   passed component, an event dated before the previous one).
  */
 import type { z } from 'zod';
+import { EpaInputError } from '../input-error';
 
-export class EpaInputError extends Error {
-  readonly kind = 'invalid_input' as const;
-  constructor(
-    /** What is wrong, without the field name. */
-    readonly detail: string,
-    readonly path: string,
-  ) {
-    super(path ? `${path}: ${detail}` : detail);
-    this.name = 'EpaInputError';
-  }
-}
+export { EpaInputError };
 
 export class EpaTransitionError extends Error {
   readonly kind = 'rejected_transition' as const;
@@ -27,15 +19,32 @@ export class EpaTransitionError extends Error {
   }
 }
 
-/** A rule the event breaks (e.g. under 2 weeks' notice): a live EPA takes it only with an admin's override reason. */
+/**
+ * One rule an event breaks, as the doors show it: the rule's name, what is wrong, what it cites (a
+ * seed such as '001 §5', or 'EPAO setting': a Finding's `source`, src/epa/state.ts), and whether an
+ * admin's override reason can accept it.
+ */
+export interface RuleViolation {
+  rule: string;
+  message: string;
+  citation: string;
+  overridable: boolean;
+}
+
+/** Rules the event breaks (e.g. under 2 weeks' notice): a live EPA takes it only with an admin's override reason. */
 export class EpaRuleViolationError extends Error {
   readonly kind = 'rule_violation' as const;
   constructor(
     message: string,
-    readonly rules: string[],
+    readonly violations: RuleViolation[],
   ) {
     super(message);
     this.name = 'EpaRuleViolationError';
+  }
+
+  /** The names of the rules broken. */
+  get rules(): string[] {
+    return this.violations.map((v) => v.rule);
   }
 }
 

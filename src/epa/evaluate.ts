@@ -130,7 +130,7 @@ export function admitEvent(state: EpaState, raw: unknown, ctx: RuleContext, toda
     const what = unaccepted.map((v) => `${v.message} (${v.rule}, seed ${v.source})`).join('; ');
     throw new EpaRuleViolationError(
       `${applied.event.type} breaks a rule: ${what}. An admin may accept it with override.reason.`,
-      unaccepted.map((v) => v.rule),
+      unaccepted.map((v) => ({ rule: v.rule, message: v.message, citation: v.source, overridable: true })),
     );
   }
   return applied;

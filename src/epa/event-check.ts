@@ -7,11 +7,12 @@
 import { isLondonDate, londonDateTimeProblem } from '../calendar/london';
 import { isAcceptedDate, outsideAcceptedDates } from '../calendar/working-days';
 import { EpaInputError } from './errors';
+import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import type { EpaEvent, EpaEventType } from './events';
+import { SYSTEM_EVENT_TYPES } from './system-events';
 
-/** An event id (events.ts `eventId`): 1 to 100 letters, digits and . _ : - (a UUID fits). */
-export const EVENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-export const EVENT_ID_MESSAGE = 'an event id of 1 to 100 letters, digits and . _ : -';
+/** Where the workflow and its clients have long taken them from. */
+export { EVENT_ID, EVENT_ID_MESSAGE, SYSTEM_EVENT_TYPES };
 
 /** A failure may name where inside a nested value it lies (`at`, e.g. `postCode`). */
 type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; message: string; at?: string };
@@ -204,13 +205,6 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     optional: ['name', 'email', 'organisation', 'reason'],
   },
 };
-
-/** Events epa-flow records itself from the assessment service's answers: no person records them (no Update, no form, no history entry). */
-export const SYSTEM_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'CertificateClaimRefused',
-  'CertificateStatusChanged',
-  'EpaOutcomeRecorded',
-]);
 
 /** Every event type, zod-free (the Record above forces the list to be complete). */
 export const eventTypeNames = Object.keys(shapes) as EpaEventType[];

@@ -6,6 +6,10 @@
  */
 import { EpaDuplicateEventError } from './errors';
 
+/** An event id (events.ts `eventId`): 1 to 100 letters, digits and . _ : - (a UUID fits). */
+export const EVENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+export const EVENT_ID_MESSAGE = 'an event id of 1 to 100 letters, digits and . _ : -';
+
 /** Event ids an EPA remembers (the newest), carried across continue-as-new. */
 export const EVENT_IDS_KEPT = 1000;
 

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
-import { EVENT_ID, EVENT_ID_MESSAGE, SYSTEM_EVENT_TYPES } from './event-check';
+import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
+import { SYSTEM_EVENT_TYPES } from './system-events';
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
 export const LondonDateSchema = z

@@ -4,7 +4,7 @@
  * New EPAs are pinned to a plan version and EPAO policy from here (`resolve`); a running EPA
  * decides from its own pinned copy, never from these.
  */
-import { EpaInputError } from '../epa/errors';
+import { EpaInputError } from '../input-error';
 import { compareVersions, defaultRulesDir, loadRules, type Loaded, type LoadedRules } from './load';
 import type { PinnedRules, Plan, Policy } from './schema';
 

@@ -8,10 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ApiOptions } from '../api/server';
-import { addUser } from '../app/users';
+import { addUser, type UserStore } from '../app/users';
 import type { Config } from '../config';
-import type { UserStore } from '../store/user-store';
-import { EpaClient } from '../temporal/epa-client';
+import { EpaClient } from '../app/epa-client';
 import type { OpenStores } from '../store/stores';
 
 /** Tokens from the configuration, or made once and kept in the data directory. */

@@ -18,7 +18,7 @@ import { buildApi } from '../api/server';
 import { loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
-import { EpaClient, EpaNotFoundError, EpaRejectedError, parseUln } from '../temporal/epa-client';
+import { EpaClient, EpaNotFoundError, EpaRejectedError, parseUln } from '../app/epa-client';
 import { EpaInputError } from '../epa/errors';
 import { workflowIdFor } from '../epa/ids';
 import { openStores, reindexFromVisibility } from '../store/stores';

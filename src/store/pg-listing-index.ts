@@ -14,9 +14,8 @@
 import type { Pool } from 'pg';
 import { endOfLondonDay } from '../calendar';
 import { stages } from '../epa/state';
-import type { EpaListing } from '../temporal/epa-client';
-import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
-import type { ListingIndexWriter } from '../../activities/types';
+import type { EpaListing } from '../app/epa-client';
+import type { EpaIndexChange, EpaIndexRow, ListingIndexWriter } from '../../activities/types';
 import { filterKey } from '../temporal/search-attributes';
 import {
   checkListingQuery,

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ClaimResult, SentRecordStore } from './sent-record';
+import type { MessageClaim, SentRecordStore } from '../../activities/sent-record';
 
 const hash = (key: string): string => createHash('sha256').update(key).digest('hex');
 
@@ -25,7 +25,7 @@ export class PgSentStore implements SentRecordStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+  async claim(key: string, owner: string, leaseMs: number): Promise<MessageClaim> {
     const h = hash(key);
     const now = new Date(this.now());
     const until = new Date(now.getTime() + leaseMs);

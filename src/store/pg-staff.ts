@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Session } from 'fastify';
 import type { SessionStore } from '@fastify/session';
 import type { Pool } from 'pg';
-import type { StaffUser, UserStore } from './user-store';
+import type { StaffUser, UserStore } from '../app/users';
 
 export class PgUserStore implements UserStore {
   constructor(private readonly pool: Pool) {}

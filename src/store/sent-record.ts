@@ -1,13 +1,6 @@
 /**
- * The durable record of sent messages, and the claims that stop two attempts sending one message.
- *
- * Contract (any store, this file one or a shared database later):
- * - `claim(key, owner, leaseMs)` before talking to SMTP: `claimed` (send it), `sent` (an earlier
- *   attempt already did), or `busy` (another attempt holds a live lease: do not send, retry later).
- *   The owner is one activity attempt (workflow, activity id, attempt number).
- * - `renew` while sending (the activity renews as it heartbeats); a lease that is not renewed
- *   lapses, so a worker that died mid-send does not block the message for ever.
- * - `record` the moment the SMTP server answers 250; `release` after a failed send.
+ * The sent record (the port SentRecordStore, activities/sent-record.ts) in files, for one worker
+ * host or several that share the directory (PostgreSQL: src/store/pg-sent-record.ts).
  *
  * Files: `<dir>/<h2>/<hash>.json` is the sent record, written to a temporary name, fsynced and
  * renamed into place, so it exists whole or not at all and survives kill -9. Claims live in
@@ -19,16 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-
-export type ClaimResult = { outcome: 'claimed' } | { outcome: 'sent' } | { outcome: 'busy'; owner: string; until: number };
-
-export interface SentRecordStore {
-  has(key: string): Promise<boolean>;
-  claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult>;
-  renew(key: string, owner: string, leaseMs: number): Promise<boolean>;
-  record(key: string, owner: string, details: Record<string, string>): Promise<void>;
-  release(key: string, owner: string): Promise<void>;
-}
+import type { MessageClaim, SentRecordStore } from '../../activities/sent-record';
 
 interface Claim {
   owner: string;
@@ -110,7 +94,7 @@ export class SentStore implements SentRecordStore {
     }
   }
 
-  async claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+  async claim(key: string, owner: string, leaseMs: number): Promise<MessageClaim> {
     if (await this.has(key)) return { outcome: 'sent' };
     const { claims } = this.paths(key);
     await fs.mkdir(claims, { recursive: true, mode: DIR_MODE });

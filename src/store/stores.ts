@@ -8,12 +8,13 @@ import type { SessionStore } from '@fastify/session';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { VisibilityListings, type EpaListings } from '../app/listings';
-import type { EpaClient, EpaListing } from '../temporal/epa-client';
+import type { EpaClient, EpaListing } from '../app/epa-client';
 import { databasePool } from './database';
 import { requireMigrated } from './migrations';
 import { PgListingIndex, rowFromListing } from './pg-listing-index';
 import { PgSessionStore, PgUserStore } from './pg-staff';
-import { FileUserStore, type UserStore } from './user-store';
+import type { UserStore } from '../app/users';
+import { FileUserStore } from './user-store';
 
 /** How long a staff session lasts without use (renewed as staff work). */
 export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000;

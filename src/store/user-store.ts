@@ -1,30 +1,11 @@
 /**
  * Staff accounts, stored as one owner-only JSON file (`<data dir>/users.json`), written whole to a
- * temporary name and renamed into place so it is never half-written. A store with the same
- * interface on PostgreSQL is the production issue's. Holds password hashes, never passwords.
+ * temporary name and renamed into place so it is never half-written. The same port
+ * (UserStore, src/app/users.ts) on PostgreSQL is src/store/pg-staff.ts. Holds password hashes, never passwords.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-
-export type StaffRole = 'admin' | 'ops';
-
-export interface StaffUser {
-  username: string;
-  /** The name shown on pages and recorded as `by`. */
-  name: string;
-  role: StaffRole;
-  /** `scrypt$N$r$p$salt$hash` (src/app/users.ts). */
-  passwordHash: string;
-  disabled: boolean;
-  createdAt: string;
-  passwordChangedAt: string;
-}
-
-export interface UserStore {
-  list(): Promise<StaffUser[]>;
-  get(username: string): Promise<StaffUser | undefined>;
-  put(user: StaffUser): Promise<void>;
-}
+import type { StaffUser, UserStore } from '../app/users';
 
 export class FileUserStore implements UserStore {
   /** Writes one at a time, so two changes never overwrite each other. */

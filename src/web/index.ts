@@ -15,8 +15,8 @@ import type { SessionStore } from '@fastify/session';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
-import { EpaInputError } from '../epa/errors';
-import { EpaNotFoundError, type EpaClient } from '../temporal/epa-client';
+import type { EpaClient } from '../app/epa-client';
+import { errorKindOf, httpStatusOf } from '../app/errors';
 import type { EpaListings } from '../app/listings';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';
@@ -83,11 +83,12 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   });
 
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const kind = errorKindOf(err);
     const [code, title, message] =
-      err instanceof EpaNotFoundError
-        ? [404, 'Not found', err.message]
-        : err instanceof EpaInputError
-          ? [400, 'There is a problem', err.message]
+      kind === 'not_found'
+        ? [httpStatusOf(kind), 'Not found', err.message]
+        : kind
+          ? [httpStatusOf(kind), 'There is a problem', err.message]
           : err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
             ? [403, 'The form has expired', 'Go back, reload the page and try again.']
             : err.statusCode === 429

@@ -26,7 +26,7 @@ import {
 } from '../../src/cluster/stack';
 import { VisibilityListings } from '../../src/app/listings';
 import { PgListingIndex } from '../../src/store/pg-listing-index';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import type { EpaSettings } from '../../workflows/definitions';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';

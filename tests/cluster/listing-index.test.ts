@@ -13,7 +13,7 @@ import { listingOf, PgListingIndex, rowFromListing } from '../../src/store/pg-li
 import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
 import { findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
 import { filterKey } from '../../src/temporal/search-attributes';
-import type { EpaListing } from '../../src/temporal/epa-client';
+import type { EpaListing } from '../../src/app/epa-client';
 import type { EpaIndexRow } from '../../workflows/definitions';
 
 const database = usePostgres('epa_index');

@@ -13,7 +13,7 @@ import { migrate } from '../../src/store/migrations';
 import { PgListingIndex } from '../../src/store/pg-listing-index';
 import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
 import { STAFF_SESSION_MS } from '../../src/store/stores';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { userStoreContract } from '../support/user-store-contract';
 import { csrfIn, signIn } from '../support/pages';
 

@@ -14,7 +14,7 @@ import { runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess, type C
 import { freeServerPort } from '../../src/cluster/temporal-server';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { freePort } from '../../src/temporal/binaries';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { startSmtp, type TestSmtp } from '../support/smtp';

@@ -140,6 +140,12 @@ test('happy path 201/200, refused transition 409, unknown EPA 404; a refused eve
   });
   expect(notice.statusCode).toBe(409);
   expect(notice.json()).toMatchObject({ error: 'rule_violation', message: expect.stringContaining("2 weeks' notice") });
+  // The rules broken, as data: each with its citation and whether an override reason accepts it.
+  expect(notice.json().violations).toEqual(
+    expect.arrayContaining([
+      { rule: 'assessmentNotice', message: expect.stringContaining("2 weeks' notice"), citation: '001 §5', overridable: true },
+    ]),
+  );
   const invalid = await api.inject({
     method: 'POST',
     url: `/api/epas/${input.uln}/events`,

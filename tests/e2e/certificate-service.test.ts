@@ -7,7 +7,7 @@
  */
 import { addDays, londonDateOf } from '../../src/calendar';
 import { createAssessmentActivities } from '../../activities/assessment';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { rulesClaimingThroughService, startFake, type RunningFake } from '../support/assessment';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { eventually } from '../support/lifecycle';

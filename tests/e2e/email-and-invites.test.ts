@@ -14,11 +14,11 @@ import {
   createDeliveryActivities,
   createListingActivities,
   outboxTransport,
-  SentStore,
   smtpTransport,
 } from '../../activities';
+import { SentStore } from '../../src/store/sent-record';
 import type { DeliveryRequest } from '../../activities/types';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';

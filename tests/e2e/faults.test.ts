@@ -13,7 +13,7 @@ import { addDays, londonDateOf } from '../../src/calendar';
 import { dueNotifications } from '../../src/epa/notifications';
 import { freePort } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import type { EpaSettings } from '../../workflows/definitions';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';

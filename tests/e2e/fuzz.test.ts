@@ -9,7 +9,7 @@ import { buildApi } from '../../src/api/server';
 import { acceptedDates, addDays, daysBetween, londonDateOf } from '../../src/calendar';
 import { EpaInputError } from '../../src/epa/errors';
 import { eventTypes } from '../../src/epa/events';
-import { EpaRejectedError } from '../../src/temporal/epa-client';
+import { EpaRejectedError } from '../../src/app/epa-client';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { settledHistoryLength } from '../support/lifecycle';
 import { epaStart } from '../support/people';

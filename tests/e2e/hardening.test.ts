@@ -10,7 +10,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { freePort } from '../../src/temporal/binaries';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { rules } from '../../src/plans';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { settledHistoryLength } from '../support/lifecycle';

@@ -13,7 +13,7 @@ import type { Payload } from '@temporalio/common';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { buildCodecServer } from '../../src/processes/codec-server';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import {
   ENCRYPTED_ENCODING,
   EncryptionCodec,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import type { FastifyInstance } from 'fastify';
 import { addDays, londonDateOf } from '../../src/calendar';
-import type { EpaClient } from '../../src/temporal/epa-client';
+import type { EpaClient } from '../../src/app/epa-client';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import type { TestSmtp } from '../support/smtp';

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
 import type { DeliveryRequest, EpaActivities } from '../../activities/types';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
 import { recordingActivities } from './recording-activities';
 

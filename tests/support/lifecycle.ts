@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/work
 import type { DeliveryRequest, EpaActivities } from '../../activities/types';
 import { londonInstant } from '../../src/calendar';
 import { createTimeSkippingEnv } from '../../src/temporal/test-env';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
 import { recordingActivities } from './recording-activities';
 

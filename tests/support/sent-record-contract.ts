@@ -1,9 +1,9 @@
 /**
- * The sent-record contract (src/store/sent-record.ts) as tests any store must pass: the file store
+ * The sent-record contract (activities/sent-record.ts) as tests any store must pass: the file store
  * (tests/unit/sent-record.test.ts) and the PostgreSQL store (tests/cluster/pg-sent-record.test.ts).
  * `make(now)` returns a fresh, empty store whose clock is `now`.
  */
-import type { SentRecordStore } from '../../src/store/sent-record';
+import type { SentRecordStore } from '../../activities/sent-record';
 
 export function sentRecordContract(make: (now?: () => number) => SentRecordStore | Promise<SentRecordStore>): void {
   test('a live claim makes other attempts busy; its owner may claim again; a record makes every later claim "sent"', async () => {

@@ -1,10 +1,9 @@
 /**
- * The staff account store's contract (src/store/user-store.ts) as tests any store must pass: the
+ * The staff account store's contract (UserStore, src/app/users.ts) as tests any store must pass: the
  * users file (tests/unit/users.test.ts) and PostgreSQL (tests/cluster/pg-staff.test.ts). `make()`
  * returns a fresh, empty store.
  */
-import { addUser, disableUser, resetPassword, signIn } from '../../src/app/users';
-import type { StaffUser, UserStore } from '../../src/store/user-store';
+import { addUser, disableUser, resetPassword, signIn, type StaffUser, type UserStore } from '../../src/app/users';
 
 const account = (username: string, extra: Partial<StaffUser> = {}): StaffUser => ({
   username,

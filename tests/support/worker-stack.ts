@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { startSmtp, type TestSmtp } from './smtp';
 
 export interface WorkerStack {

@@ -7,7 +7,7 @@ import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import { forgetCounts, pageInDayOrder } from '../../src/app/day-order';
 import { findEpas } from '../../src/app/epas';
 import { VisibilityListings } from '../../src/app/listings';
-import type { EpaFilter, EpaListing } from '../../src/temporal/epa-client';
+import type { EpaFilter, EpaListing } from '../../src/app/epa-client';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const today = londonDateOf(NOW);

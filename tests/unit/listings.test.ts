@@ -4,7 +4,7 @@
  * MoJ filter's selected-filter tags (src/web/filter-view.ts).
  */
 import { compareListings, matchesText, sortKey, VisibilityListings } from '../../src/app/listings';
-import type { EpaListing } from '../../src/temporal/epa-client';
+import type { EpaListing } from '../../src/app/epa-client';
 import { selectedFilters } from '../../src/web/filter-view';
 
 const row = (uln: string, apprentice: string, extra: Partial<EpaListing> = {}): EpaListing => ({

@@ -3,7 +3,7 @@
  * violations are refused to the caller and never enter history (no update event is written); an override with a reason is kept
  * (001 §5 notice rule, 001 §8 no resit to improve a pass).
  */
-import { EpaRejectedError } from '../../src/temporal/epa-client';
+import { EpaRejectedError } from '../../src/app/epa-client';
 import { startHarness, type Harness } from '../support/lifecycle';
 import { startWalk, type Walk } from '../support/walk';
 

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../src/calendar';
 import { createAssessmentActivities } from '../../activities/assessment';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { rulesClaimingThroughService, startFake, type RunningFake } from '../support/assessment';
 import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { defaultRulesDir, loadRules, RuleRegistry } from '../../src/plans';
-import { EpaClient } from '../../src/temporal/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { workflowsPath } from '../../workers/epa-worker';
 import { recordHistoryFixture } from '../support/history-fixtures';
 import { advanceTo, useHarness, type Harness } from '../support/lifecycle';

@@ -13,7 +13,7 @@ export function toFailure(err: unknown): Error {
       type: err.kind,
       message: err.message,
       nonRetryable: true,
-      details: [{ rules: err.rules }],
+      details: [{ violations: err.violations }],
     });
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -18,7 +18,9 @@ import {
 import type { EpaReader } from '../../app/epas';
 import { londonDateOf } from '../../calendar';
 import { EpaInputError } from '../../epa/errors';
-import { EpaRejectedError, type EpaClient } from '../../temporal/epa-client';
+import { describeSource } from '../../plans';
+import { EpaRejectedError, type EpaClient } from '../../app/epa-client';
+import { httpStatusOf } from '../../app/errors';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
@@ -78,27 +80,33 @@ export function eventRoutes(
         const dated = form.fields.some((f) => f.name === name && (f.kind === 'date' || f.kind === 'datetime'));
         return { posted, errors: [{ text, href: `#${dated ? `${name}-day` : name}` }], fieldErrors: { [name]: text } };
       };
-      if (err instanceof FormFieldError) return show(req, reply.code(400), uln, form, field(err.field, err.message));
+      if (err instanceof FormFieldError)
+        return show(req, reply.code(httpStatusOf('invalid_input')), uln, form, field(err.field, err.message));
       if (err instanceof EpaRejectedError || err instanceof EpaInputError) {
         const kind = err instanceof EpaRejectedError ? err.kind : 'invalid_input';
         const path = err instanceof EpaRejectedError ? err.path : err.path;
-        if (kind === 'rule_violation') {
-          // The rule, its citation and what it needs, in the summary; at the field, what to do about it.
-          const rule = err.message.replace(/ An admin may accept it with override\.reason\.$/, '');
+        if (err instanceof EpaRejectedError && err.violations.length > 0) {
+          // Each rule broken and its citation, in the summary; at the field, what to do about it.
+          const overridable = err.violations.every((v) => v.overridable);
           const override = (posted.overrideReason ?? '').trim();
-          return show(req, reply.code(409), uln, form, {
+          return show(req, reply.code(httpStatusOf(kind)), uln, form, {
             posted,
-            errors: [{ text: rule, href: '#overrideReason' }],
-            fieldErrors: {
-              overrideReason: override
-                ? 'Give a reason of at least 3 characters to record it anyway'
-                : 'To record it anyway, say why: the reason is kept with the EPA',
-            },
-            violation: true,
+            errors: err.violations.map((v) => ({
+              text: `${v.message}. Rule ${v.rule}, from ${describeSource(v.citation)}`,
+              href: overridable ? '#overrideReason' : '#on',
+            })),
+            fieldErrors: overridable
+              ? {
+                  overrideReason: override
+                    ? 'Give a reason of at least 3 characters to record it anyway'
+                    : 'To record it anyway, say why: the reason is kept with the EPA',
+                }
+              : {},
+            violation: overridable,
           });
         }
         const name = formFieldOf(path?.replace(/^event\./, '') ?? 'on');
-        return show(req, reply.code(kind === 'invalid_input' ? 400 : 409), uln, form, field(name, err.message));
+        return show(req, reply.code(httpStatusOf(kind)), uln, form, field(name, err.message));
       }
       throw err;
     }

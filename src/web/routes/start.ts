@@ -7,7 +7,8 @@ import { startEpaFromForm, startFieldOf } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
 import { EpaHistoryError, EpaInputError } from '../../epa/errors';
 import { rules } from '../../plans';
-import { EpaAlreadyExistsError, type EpaClient } from '../../temporal/epa-client';
+import { EpaAlreadyExistsError, type EpaClient } from '../../app/epa-client';
+import { httpStatusOf } from '../../app/errors';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
@@ -66,14 +67,14 @@ export function startRoutes(
       if (err instanceof EpaHistoryError)
         return showStart(
           req,
-          reply.code(400),
+          reply.code(httpStatusOf(err.kind)),
           posted,
           err.problems.map((p) => ({ field: 'events', text: `events[${p.index}].${p.field}: ${p.message}` })),
         );
       if (err instanceof EpaInputError)
-        return showStart(req, reply.code(400), posted, [{ field: startFieldOf(err.path), text: err.message }]);
+        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: startFieldOf(err.path), text: err.message }]);
       if (err instanceof EpaAlreadyExistsError)
-        return showStart(req, reply.code(409), posted, [{ field: 'uln', text: err.message }]);
+        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: 'uln', text: err.message }]);
       throw err;
     }
   });
@@ -87,7 +88,7 @@ export function startRoutes(
     const body = (req.body ?? {}) as { file?: Buffer | string; _csrf?: string };
     const csv = Buffer.isBuffer(body.file) ? body.file.toString('utf8') : typeof body.file === 'string' ? body.file : '';
     if (!csv.trim())
-      return render(req, reply.code(400), ctx, 'pages/import.njk', {
+      return render(req, reply.code(httpStatusOf('invalid_input')), ctx, 'pages/import.njk', {
         form: true,
         columns: IMPORT_COLUMNS,
         errors: [{ text: 'Choose a CSV file', href: '#file' }],
@@ -98,7 +99,7 @@ export function startRoutes(
       return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, plan });
     } catch (err) {
       if (err instanceof EpaInputError)
-        return render(req, reply.code(400), ctx, 'pages/import.njk', {
+        return render(req, reply.code(httpStatusOf(err.kind)), ctx, 'pages/import.njk', {
           form: true,
           columns: IMPORT_COLUMNS,
           errors: [{ text: err.message, href: '#file' }],

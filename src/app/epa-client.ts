@@ -1,6 +1,7 @@
 /**
- * Driving EPAs from outside (CLI, API, tests): start one, record an event, read its status, list
- * and find overdue ones. Temporal's errors become the four outcomes callers act on.
+ * The EPA gateway every door drives EPAs through (CLI, API, pages, tests): start one, record an
+ * event, read its status, list and find overdue ones. Temporal's errors become the four outcomes
+ * callers act on. The Temporal plumbing it stands on (connection, search attributes) is src/temporal.
  */
 import {
   Client,
@@ -13,7 +14,7 @@ import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common
 import { isLondonDate, londonDateOf } from '../calendar';
 import { EpaStartSchema, Uln, workflowIdFor, type EpaStart, type EpaWorkflowInput, type RestartNote } from '../epa/people';
 import { adminEventTypes, type EpaEventType } from '../epa/events';
-import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError } from '../epa/errors';
+import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError, type RuleViolation } from '../epa/errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, view, type EpaView } from '../epa/evaluate';
@@ -46,7 +47,7 @@ import {
   EpaStage,
   EpaStandard,
   employerKey,
-} from './search-attributes';
+} from '../temporal/search-attributes';
 import type { Role } from '../epa/deadlines';
 import { stages } from '../epa/state';
 import { rules, type PinnedRules, type RuleRegistry } from '../plans';
@@ -55,12 +56,17 @@ import { rules, type PinnedRules, type RuleRegistry } from '../plans';
 export class EpaNotFoundError extends Error {
   readonly kind = 'not_found' as const;
 }
-/** The workflow refused the event; `kind` says why (invalid_input, rejected_transition, rule_violation). */
+/**
+ * The workflow refused the event; `kind` says why (invalid_input, rejected_transition,
+ * rule_violation, duplicate_event_id). A rule violation carries the rules broken, each with its
+ * citation and whether an override reason can accept it.
+ */
 export class EpaRejectedError extends Error {
   constructor(
     message: string,
     readonly kind: 'invalid_input' | 'rejected_transition' | 'rule_violation' | 'duplicate_event_id',
     readonly path?: string,
+    readonly violations: RuleViolation[] = [],
   ) {
     super(message);
   }
@@ -545,8 +551,8 @@ export class EpaClient {
         kind === 'rule_violation' ||
         kind === 'duplicate_event_id'
       ) {
-        const details = err.cause.details?.[0] as { path?: string } | undefined;
-        return new EpaRejectedError(err.cause.message, kind, details?.path);
+        const details = err.cause.details?.[0] as { path?: string; violations?: RuleViolation[] } | undefined;
+        return new EpaRejectedError(err.cause.message, kind, details?.path, details?.violations ?? []);
       }
     }
     if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
