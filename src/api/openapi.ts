@@ -1,312 +1,250 @@
-/** The OpenAPI 3.1 document served at /openapi.json, with request schemas generated from the core's zod schemas. */
+/**
+ * The OpenAPI 3.1 document served at /openapi.json, generated: every schema in it (bodies,
+ * parameters, answers, the error body) is the JSON Schema of the zod schema the API validates or
+ * answers with (zod's `z.toJSONSchema`), and every path is one entry of `operations` below, which a
+ * test holds to the routes the server registers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { AdminEpaEvent, adminEventTypes } from '../epa/events';
-import { EpaStartSchema } from '../epa/people';
+import {
+  AnyObject,
+  ApiError,
+  EpaList,
+  EpaRestartBody,
+  EpaRuns,
+  EpaStartBody,
+  EpaStatus,
+  FilterQuery,
+  IdempotencyHeader,
+  ImportQuery,
+  Restarted,
+  StandardPath,
+  StandardQuery,
+  Started,
+  UlnPath,
+} from './schemas';
 
-const json = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+type JsonSchema = Record<string, unknown>;
 
-function strip(schema: Record<string, unknown>): Record<string, unknown> {
-  const { $schema: _s, ...rest } = schema;
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
   return rest;
 }
 
-const error = { $ref: '#/components/schemas/Error' };
-const responses = (extra: Record<string, unknown>) => ({
-  ...extra,
-  '401': {
-    description: 'No or unknown bearer token (the API takes no cookie)',
-    content: { 'application/json': { schema: error } },
+/** The named schemas (components.schemas), each referred to by its name below. */
+const components = {
+  EpaStart: EpaStartBody,
+  EpaEvent: AdminEpaEvent,
+  EpaRestart: EpaRestartBody,
+  Started,
+  Restarted,
+  EpaStatus,
+  EpaList,
+  EpaRuns,
+  Error: ApiError,
+} satisfies Record<string, z.ZodType>;
+type Component = keyof typeof components;
+
+/** A body or an answer: a named schema, an inline one, or CSV text. */
+type Content = Component | z.ZodType | 'csv';
+
+export interface Operation {
+  summary: string;
+  /** Who may call it: an admin token, any token (ops reads), or anyone. */
+  access: 'admin' | 'read' | 'public';
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: Content;
+  /** The answer when it works. */
+  ok: { status: 200 | 201; description: string; content: Content };
+  /** The refusals this route gives besides 401 (and 403 for an ops token on an admin route), each with what it means. */
+  refusals?: Partial<Record<400 | 404 | 409 | 415, string>>;
+}
+
+const invalidInput = 'Invalid input; `field` names it';
+const noSuchEpa = 'No such EPA';
+
+/** Every route of the API, keyed `METHOD /path` (OpenAPI's `{param}` form). */
+export const operations: Record<string, Operation> = {
+  'POST /api/epas': {
+    summary:
+      'Start an EPA (workflow epa-<ULN>) at its gateway submission (not in the future; dates 2001-01-01 to 2073-12-31), optionally with its history so far (events, oldest first: every problem is reported at once as invalid_history)',
+    access: 'admin',
+    headers: IdempotencyHeader,
+    body: 'EpaStart',
+    ok: { status: 201, description: 'Started', content: 'Started' },
+    refusals: {
+      400: `${invalidInput}; a history with problems: invalid_history with every problem`,
+      409: 'An EPA for this ULN exists, running or finished (a finished one is started again with /restart)',
+      415: 'The body is not JSON',
+    },
   },
-});
+  'GET /api/epas': {
+    summary: 'List EPAs, filtered',
+    access: 'read',
+    query: FilterQuery,
+    ok: { status: 200, description: 'EPAs', content: 'EpaList' },
+    refusals: { 400: 'An unknown or invalid filter; `field` names it' },
+  },
+  'GET /api/epas/overdue': {
+    summary: 'Overdue EPAs, most overdue first',
+    access: 'read',
+    ok: { status: 200, description: 'EPAs', content: 'EpaList' },
+  },
+  'GET /api/epas/overdue.csv': {
+    summary: 'Overdue EPAs as CSV (every cell quoted; a cell a spreadsheet would run as a formula starts with an apostrophe)',
+    access: 'read',
+    ok: { status: 200, description: 'CSV', content: 'csv' },
+  },
+  'GET /api/epas/{uln}': {
+    summary: 'One EPA: the plan view, people, attempts and notification log',
+    access: 'read',
+    path: UlnPath,
+    ok: { status: 200, description: 'Status', content: 'EpaStatus' },
+    refusals: { 400: invalidInput, 404: noSuchEpa },
+  },
+  'POST /api/epas/{uln}/events': {
+    summary: `Record an admin event (${adminEventTypes.join(', ')})`,
+    access: 'admin',
+    path: UlnPath,
+    headers: IdempotencyHeader,
+    body: 'EpaEvent',
+    ok: { status: 200, description: 'Accepted; the new state', content: 'EpaStatus' },
+    refusals: {
+      400: invalidInput,
+      404: noSuchEpa,
+      409: 'Impossible now (rejected_transition), breaks a rule without override.reason (rule_violation), or an event id already used for another event (duplicate_event_id)',
+    },
+  },
+  'POST /api/imports': {
+    summary:
+      'Bulk import: one apprentice per CSV row (header row); a dry run unless apply=true, then safe to repeat (a ULN already started is skipped)',
+    access: 'admin',
+    query: ImportQuery,
+    body: 'csv',
+    ok: {
+      status: 200,
+      description: 'What each row does (start, skip, refuse with every problem); with apply=true, what was started',
+      content: AnyObject,
+    },
+    refusals: { 400: 'Not the expected CSV (field "file")' },
+  },
+  'POST /api/epas/{uln}/restart': {
+    summary: 'Start a finished (withdrawn or completed) EPA again: the start request plus a reason, kept in the new run',
+    access: 'admin',
+    path: UlnPath,
+    body: 'EpaRestart',
+    ok: { status: 201, description: 'Started again', content: 'Restarted' },
+    refusals: { 400: invalidInput, 404: 'No earlier EPA for this ULN', 409: 'The EPA is still running' },
+  },
+  'GET /api/epas/{uln}/runs': {
+    summary: 'Every run of an EPA (first start, continue-as-new, restarts), newest first',
+    access: 'read',
+    path: UlnPath,
+    ok: { status: 200, description: 'Runs', content: 'EpaRuns' },
+    refusals: { 400: invalidInput, 404: noSuchEpa },
+  },
+  'GET /api/rules': {
+    summary: 'The standards (with versions) and EPAO policies, and which EPAO assesses which standard',
+    access: 'read',
+    ok: { status: 200, description: 'The catalogue', content: AnyObject },
+  },
+  'GET /api/rules/{standard}': {
+    summary: "A standard's plan and each EPAO's handling of it, every rule with its seed or marked as an EPAO setting",
+    access: 'read',
+    path: StandardPath,
+    query: StandardQuery,
+    ok: { status: 200, description: 'The plan in words', content: AnyObject },
+    refusals: { 404: 'No such standard or version' },
+  },
+  'GET /api/stages': {
+    summary: 'Counts of EPAs per stage',
+    access: 'read',
+    ok: { status: 200, description: 'Counts', content: AnyObject },
+  },
+  'GET /healthz': {
+    summary: 'The server is up',
+    access: 'public',
+    ok: { status: 200, description: 'Up', content: z.object({ ok: z.literal(true) }) },
+  },
+  'GET /openapi.json': {
+    summary: 'This document',
+    access: 'public',
+    ok: { status: 200, description: 'The OpenAPI document', content: AnyObject },
+  },
+};
+
+function content(c: Content): Record<string, { schema: JsonSchema }> {
+  if (c === 'csv') return { 'text/csv': { schema: { type: 'string' } } };
+  const schema = typeof c === 'string' ? { $ref: `#/components/schemas/${c}` } : jsonSchema(c);
+  return { 'application/json': { schema } };
+}
+
+function parameters(where: 'path' | 'query' | 'header', shape: z.ZodObject | undefined): JsonSchema[] {
+  return Object.entries(shape?.shape ?? {}).map(([name, field]) => {
+    const { description, ...schema } = jsonSchema(field as z.ZodType);
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+      ...(description !== undefined && { description }),
+      schema,
+    };
+  });
+}
+
+function operationObject(op: Operation): JsonSchema {
+  const refuse = (description: string) => ({ description, content: content('Error') });
+  const refusals: Record<string, unknown> = Object.fromEntries(
+    Object.entries(op.refusals ?? {}).map(([status, description]) => [status, refuse(description)]),
+  );
+  if (op.access !== 'public') refusals['401'] = refuse('No or unknown bearer token (the API takes no cookie)');
+  if (op.access === 'admin') refusals['403'] = refuse('Ops token');
+  const params = [...parameters('path', op.path), ...parameters('query', op.query), ...parameters('header', op.headers)];
+  return {
+    summary: op.summary,
+    ...(op.access === 'public' && { security: [] }),
+    ...(params.length > 0 && { parameters: params }),
+    ...(op.body !== undefined && { requestBody: { required: true, content: content(op.body) } }),
+    responses: {
+      [String(op.ok.status)]: { description: op.ok.description, content: content(op.ok.content) },
+      ...Object.fromEntries(Object.entries(refusals).sort(([a], [b]) => a.localeCompare(b))),
+    },
+  };
+}
+
+/** The version in the project's package.json (found upwards from here: src/api in tests, dist/src/api when built). */
+function projectVersion(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'epa-flow' && pkg.version) return pkg.version;
+  }
+  return '0.0.0';
+}
 
 export function openApiDocument(): Record<string, unknown> {
-  const uln = {
-    name: 'uln',
-    in: 'path',
-    required: true,
-    description: '10-digit Unique Learner Number',
-    schema: { type: 'string', pattern: '^[1-9]\\d{9}$' },
-  };
-  const idempotencyKey = {
-    name: 'Idempotency-Key',
-    in: 'header',
-    required: false,
-    description:
-      'Sent again with the same request: the first answer, nothing done twice; with a different request: 409 duplicate_event_id',
-    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' },
-  };
-  const filters = ['stage', 'standard', 'employer', 'epao'].map((name) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: { type: 'string' },
-  }));
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const [key, op] of Object.entries(operations)) {
+    const [method, route] = key.split(' ') as [string, string];
+    (paths[route] ??= {})[method.toLowerCase()] = operationObject(op);
+  }
   return {
     openapi: '3.1.0',
     info: {
       title: 'epa-flow API',
-      version: '0.1.0',
+      version: projectVersion(),
       description: 'End-point assessments on durable Temporal workflows. Admin tokens write; ops tokens read.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        EpaStart: strip(json(EpaStartSchema.partial({ epaoAdmin: true }))),
-        EpaEvent: strip(json(AdminEpaEvent)),
-        Error: {
-          type: 'object',
-          required: ['error', 'message'],
-          properties: {
-            error: {
-              type: 'string',
-              enum: [
-                'invalid_input',
-                'invalid_history',
-                'rejected_transition',
-                'rule_violation',
-                'not_found',
-                'already_exists',
-                'unauthorized',
-                'forbidden',
-                'internal',
-                'bad_request',
-                'method_not_allowed',
-                'not_acceptable',
-                'payload_too_large',
-                'uri_too_long',
-                'unsupported_media_type',
-                'too_many_requests',
-              ],
-            },
-            message: { type: 'string' },
-            field: { type: 'string' },
-            problems: {
-              type: 'array',
-              description: 'invalid_history: every problem in the history, each with the index of its event',
-              items: {
-                type: 'object',
-                properties: { index: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } },
-              },
-            },
-          },
-        },
-        EpaStatus: {
-          type: 'object',
-          description:
-            'The `epa plan` view (stage, deadlines, grades, overall, warnings, violations, …) plus people, overrides and the notification log.',
-          additionalProperties: true,
-        },
-        EpaList: {
-          type: 'object',
-          properties: { epas: { type: 'array', items: { type: 'object', additionalProperties: true } } },
-        },
-      },
+      schemas: Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, jsonSchema(schema)])),
     },
     security: [{ bearer: [] }],
-    paths: {
-      '/api/epas': {
-        post: {
-          summary:
-            'Start an EPA (workflow epa-<ULN>) at its gateway submission (not in the future; dates 2001-01-01 to 2073-12-31), optionally with its history so far (events, oldest first: every problem is reported at once as invalid_history)',
-          parameters: [idempotencyKey],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStart' } } } },
-          responses: responses({
-            '201': {
-              description: 'Started',
-              content: {
-                'application/json': {
-                  schema: { type: 'object', properties: { epaId: { type: 'string' }, uln: { type: 'string' } } },
-                },
-              },
-            },
-            '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
-            '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
-            '409': {
-              description: 'An EPA for this ULN exists, running or finished (a finished one is started again with /restart)',
-              content: { 'application/json': { schema: error } },
-            },
-            '415': { description: 'The body is not JSON', content: { 'application/json': { schema: error } } },
-          }),
-        },
-        get: {
-          summary: 'List EPAs, filtered',
-          parameters: [
-            ...filters,
-            { name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
-          ],
-          responses: responses({
-            '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } },
-          }),
-        },
-      },
-      '/api/epas/overdue': {
-        get: {
-          summary: 'Overdue EPAs, most overdue first',
-          responses: responses({
-            '200': { description: 'EPAs', content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaList' } } } },
-          }),
-        },
-      },
-      '/api/epas/overdue.csv': {
-        get: {
-          summary: 'Overdue EPAs as CSV',
-          responses: responses({ '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } }),
-        },
-      },
-      '/api/epas/{uln}': {
-        get: {
-          summary: 'One EPA: the plan view, people, attempts and notification log',
-          parameters: [uln],
-          responses: responses({
-            '200': {
-              description: 'Status',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } },
-            },
-            '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
-          }),
-        },
-      },
-      '/api/epas/{uln}/events': {
-        post: {
-          summary: `Record an admin event (${adminEventTypes.join(', ')})`,
-          parameters: [uln, idempotencyKey],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaEvent' } } } },
-          responses: responses({
-            '200': {
-              description: 'Accepted; the new state',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/EpaStatus' } } },
-            },
-            '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
-            '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
-            '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
-            '409': {
-              description: 'Impossible now (rejected_transition) or breaks a rule without override.reason (rule_violation)',
-              content: { 'application/json': { schema: error } },
-            },
-          }),
-        },
-      },
-      '/api/imports': {
-        post: {
-          summary:
-            'Bulk import: one apprentice per CSV row (header row); a dry run unless apply=true, then safe to repeat (a ULN already started is skipped)',
-          parameters: [{ name: 'apply', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }],
-          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: responses({
-            '200': {
-              description: 'What each row does (start, skip, refuse with every problem); with apply=true, what was started',
-              content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
-            },
-            '400': { description: 'Not the expected CSV (field "file")', content: { 'application/json': { schema: error } } },
-            '403': { description: 'Ops token', content: { 'application/json': { schema: error } } },
-          }),
-        },
-      },
-      '/api/epas/{uln}/restart': {
-        post: {
-          summary: 'Start a finished (withdrawn or completed) EPA again: the start request plus a reason, kept in the new run',
-          parameters: [uln],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  description: 'The fields of EpaStart (uln optional: the path gives it) plus reason',
-                  required: ['reason'],
-                  properties: { reason: { type: 'string', minLength: 3 } },
-                  additionalProperties: true,
-                },
-              },
-            },
-          },
-          responses: responses({
-            '201': {
-              description: 'Started again',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: { epaId: { type: 'string' }, uln: { type: 'string' }, restartOf: { type: 'object' } },
-                  },
-                },
-              },
-            },
-            '400': { description: 'Invalid input; `field` names it', content: { 'application/json': { schema: error } } },
-            '404': { description: 'No earlier EPA for this ULN', content: { 'application/json': { schema: error } } },
-            '409': { description: 'The EPA is still running', content: { 'application/json': { schema: error } } },
-          }),
-        },
-      },
-      '/api/epas/{uln}/runs': {
-        get: {
-          summary: 'Every run of an EPA (first start, continue-as-new, restarts), newest first',
-          parameters: [uln],
-          responses: responses({
-            '200': {
-              description: 'Runs',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: {
-                      runs: {
-                        type: 'array',
-                        items: {
-                          type: 'object',
-                          properties: {
-                            runId: { type: 'string' },
-                            status: { type: 'string' },
-                            startedAt: { type: 'string' },
-                            closedAt: { type: ['string', 'null'] },
-                          },
-                        },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-            '404': { description: 'No such EPA', content: { 'application/json': { schema: error } } },
-          }),
-        },
-      },
-      '/api/rules': {
-        get: {
-          summary: 'The standards (with versions) and EPAO policies, and which EPAO assesses which standard',
-          responses: responses({
-            '200': { description: 'The catalogue', content: { 'application/json': { schema: { type: 'object' } } } },
-          }),
-        },
-      },
-      '/api/rules/{standard}': {
-        get: {
-          summary: "A standard's plan and each EPAO's handling of it, every rule with its seed or marked as an EPAO setting",
-          parameters: [
-            { name: 'standard', in: 'path', required: true, schema: { type: 'string', example: 'ST0071' } },
-            {
-              name: 'version',
-              in: 'query',
-              required: false,
-              description: 'A plan version (default: the newest)',
-              schema: { type: 'string', example: '1.1' },
-            },
-          ],
-          responses: responses({
-            '200': { description: 'The plan in words', content: { 'application/json': { schema: { type: 'object' } } } },
-            '404': { description: 'No such standard or version' },
-          }),
-        },
-      },
-      '/api/stages': {
-        get: {
-          summary: 'Counts of EPAs per stage',
-          responses: responses({
-            '200': { description: 'Counts', content: { 'application/json': { schema: { type: 'object' } } } },
-          }),
-        },
-      },
-    },
+    paths,
   };
 }

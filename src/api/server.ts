@@ -16,7 +16,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError, isEpaError } from '../epa/errors';
 import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
@@ -28,6 +28,7 @@ import type { UserStore } from '../app/users';
 import type { SessionStore } from '@fastify/session';
 import { staffPages } from '../web';
 import { openApiDocument } from './openapi';
+import { FilterQuery } from './schemas';
 import { planImport, applyImport } from '../app/import';
 import { describeStandard, rulesCatalogue } from '../app/rules';
 import { rules } from '../plans';
@@ -67,16 +68,6 @@ function sameToken(a: string, b: string): boolean {
 }
 
 export type { OverdueRow } from '../app/epas';
-
-const FilterQuery = z
-  .object({
-    stage: z.string().optional(),
-    standard: z.string().optional(),
-    employer: z.string().max(200).optional(),
-    epao: z.string().optional(),
-    overdue: z.enum(['true', 'false']).optional(),
-  })
-  .strict();
 
 /** Error names for the HTTP statuses fastify itself produces, so every error body is `{error, message}`. */
 const STATUS_ERRORS: Record<number, string> = {

@@ -18,6 +18,7 @@ import { buildInvite } from '../../activities/invite';
 import { deadlineNames, renderMessage } from '../../activities/templates';
 import { recipientsFor, type Recipient } from '../epa/recipients';
 import { EpaNotFoundError } from './epa-client';
+import { toCsv } from './csv';
 
 export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;
@@ -317,13 +318,6 @@ export interface DeadlineRow {
   citation: string;
 }
 
-function csvCell(value: string | number | boolean): string {
-  const s = String(value);
-  // Quote everything; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 /** The overdue board as CSV (every cell quoted, spreadsheet formulas neutralised). */
 export function overdueCsv(rows: OverdueRow[]): string {
   const header = [
@@ -340,25 +334,21 @@ export function overdueCsv(rows: OverdueRow[]): string {
     'Next action',
     'Temporal',
   ];
-  const lines = rows.map((r) =>
-    [
-      r.uln,
-      r.apprentice,
-      r.standard,
-      r.epao,
-      r.employer,
-      r.stage,
-      r.missedDeadline,
-      r.missedDue,
-      r.daysOverdue,
-      r.owner,
-      r.nextAction,
-      r.temporalUrl,
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
+  const lines = rows.map((r) => [
+    r.uln,
+    r.apprentice,
+    r.standard,
+    r.epao,
+    r.employer,
+    r.stage,
+    r.missedDeadline,
+    r.missedDue,
+    r.daysOverdue,
+    r.owner,
+    r.nextAction,
+    r.temporalUrl,
+  ]);
+  return toCsv([header, ...lines]);
 }
 
 /** One message from an EPA's log, rebuilt with the templates that sent it: to whom, subject, text and any invite. */
