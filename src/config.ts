@@ -1,6 +1,6 @@
 /**
  * Configuration from the environment, validated by zod, with the embedded defaults `npm start`
- * runs on. Production settings are documented in the README.
+ * runs on. Production settings are documented in docs/operations.md.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -74,8 +74,8 @@ export const ConfigSchema = z.object({
   EPA_ASSESSMENT_FAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   EPA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
-   * Payload encryption keys, `id:<base64 of 32 bytes>` comma-separated, the first encrypting (README,
-   * Personal data). Unset: payloads are stored as JSON (the embedded default).
+   * Payload encryption keys, `id:<base64 of 32 bytes>` comma-separated, the first encrypting
+   * (docs/operations.md, Personal data in histories). Unset: payloads are stored as JSON (the embedded default).
    */
   EPA_PAYLOAD_KEYS: z.string().optional(),
   /** The codec endpoint for the Temporal UI (`epa-flow codec`): port, and the UI origins allowed to call it. */
@@ -84,7 +84,7 @@ export const ConfigSchema = z.object({
   /** Dev mail catcher (npm start): SMTP port on loopback. */
   EPA_MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   EPA_START_MAIL_CATCHER: bool.default(true),
-  /** Worker workflow cache: 1,000 keeps 10,000 running EPAs under 1 GiB (README, Scale). */
+  /** Worker workflow cache: 1,000 keeps 10,000 running EPAs under 1 GiB (docs/scale.md). */
   EPA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
   EPA_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** API log level (structured JSON lines without personal data; 500s are logged at error). */

@@ -1,6 +1,6 @@
 /**
  * The worker process: `node dist/workers/main.js` (npm start runs one in-process). Configuration from
- * the environment (see src/config.ts and the README). Run several on more machines to scale out.
+ * the environment (see src/config.ts and docs/operations.md). Run several on more machines to scale out.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';

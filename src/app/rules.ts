@@ -290,11 +290,11 @@ export function describeStandardText(d: PlanDescription): string {
   return out.join('\n') + '\n';
 }
 
-/** A citation in the README's words: the source reference, or "EPAO setting" for a value no seed gives. */
+/** A citation in the words of docs/rules.md: the source reference, or "EPAO setting" for a value no seed gives. */
 const citeMarkdown = (source: string): string => (source === 'EPAO setting' ? 'EPAO setting, not from the seeds' : source);
 
 /**
- * Every plan version and EPAO policy on file as Markdown: the README's "Standards on file"
+ * Every plan version and EPAO policy on file as Markdown: the "Standards on file" of docs/rules.md
  * section is this text (`npm run rules:docs` writes it; tests/unit/readme-rules.test.ts checks it).
  */
 export function rulesMarkdown(registry: RuleRegistry = rules()): string {

@@ -104,7 +104,7 @@ export function buildProgram(io: Io, extend?: (program: Command, io: Io) => void
     });
   rules
     .command('docs')
-    .description('every plan version and EPAO policy on file as Markdown (the README\'s "Standards on file")')
+    .description('every plan version and EPAO policy on file as Markdown (the "Standards on file" of docs/rules.md)')
     .action(() => io.stdout(rulesMarkdown()));
   rules
     .command('validate [dir]')

@@ -1,7 +1,7 @@
 /**
  * Backup and restore of everything durable: Temporal's two databases and epa-flow's own, dumped
  * together (`pg_dump -Fc`) and restored together into a fresh PostgreSQL. The cluster tests restore
- * into a new cluster and check that every EPA resumes (README, Backups and restore).
+ * into a new cluster and check that every EPA resumes (docs/operations.md, Backups and restore).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

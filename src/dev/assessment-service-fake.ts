@@ -3,7 +3,7 @@
  * (never production). It follows the contract digest (../shared/docs/assessor-api.md) point for
  * point: the routes, field names, the omission of default values, status codes, error bodies and
  * validation messages, and the record lifecycle (one record per ULN and standard whose reference is
- * both the EPA's and the certificate's). The README's "Certificates" section lists what it does.
+ * both the EPA's and the certificate's). docs/certificates.md, The local fake, lists what it does.
  *
  * What the real service has and a fake needs as seed data: learners as the ILR holds them, standards
  * with versions and options, EPAOs and the standards they may assess, and subscription keys. What the

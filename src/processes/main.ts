@@ -1,6 +1,6 @@
 /**
  * `epa-flow`: the production processes, each its own entry point, configured only by environment
- * variables (src/config.ts; README, Production):
+ * variables (src/config.ts; docs/operations.md, Production):
  *
  *   epa-flow migrate   epa-flow's PostgreSQL tables, the Temporal namespace (retention) and search attributes
  *   epa-flow worker    one EPA worker (run as many as the load needs, on as many hosts)
@@ -70,7 +70,7 @@ export async function runMigrate(config: Config, out: Out): Promise<void> {
   if (indexCreated) await runReindex(config, out);
 }
 
-/** `epa-flow erase <ULN>`: what epa-flow holds of one apprentice's EPA, deleted (README, Personal data). */
+/** `epa-flow erase <ULN>`: what epa-flow holds of one apprentice's EPA, deleted (docs/operations.md, Personal data in histories). */
 export async function runErase(config: Config, uln: string, out: Out): Promise<void> {
   const client = await connectClient(config);
   const pool = databasePool(config);
@@ -83,7 +83,7 @@ export async function runErase(config: Config, uln: string, out: Out): Promise<v
       out(gone ? 'deleted its row from the listing index' : 'the listing index held no row for it');
     }
     out(
-      'left to do by hand: .eml files in the outbox (file transport only) and rows in your import files (README, Personal data)',
+      'left to do by hand: .eml files in the outbox (file transport only) and rows in your import files (docs/operations.md, Personal data in histories)',
     );
   } finally {
     await pool?.end();

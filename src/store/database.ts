@@ -1,4 +1,4 @@
-/** The PostgreSQL pool for epa-flow's own tables, from EPA_DATABASE_URL (see README, Production). */
+/** The PostgreSQL pool for epa-flow's own tables, from EPA_DATABASE_URL (see docs/operations.md, Production). */
 import { Pool } from 'pg';
 import type { Config } from '../config';
 

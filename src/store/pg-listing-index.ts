@@ -7,7 +7,7 @@
  * - A row carries a version (the workflow's clock, in microseconds, always rising): a write with a
  *   lower version than the row's is refused, so a retried or late write never puts an older row back.
  * - Names are kept for display and search (the apprentice, employer and provider); no contact
- *   details. An erasure request deletes the row with the EPA (README, Personal data).
+ *   details. An erasure request deletes the row with the EPA (docs/operations.md, Personal data in histories).
  * - `epa-flow reindex` fills the index from visibility for EPAs started before it, or before a
  *   database was configured; `migrate` runs it when it creates the table.
  */

@@ -7,7 +7,7 @@
  *   decrypts. The key id travels in each payload's metadata (`encryption-key-id`), so a key can be
  *   rotated by putting a new one first and keeping the old ones until no history needs them.
  * - Payloads that are not encrypted (histories from before encryption was turned on) pass through.
- * - Search attributes are not payloads and are not encrypted: README, Production, lists them.
+ * - Search attributes are not payloads and are not encrypted: docs/operations.md, Deployment topologies, lists them.
  * - A payload whose key id is not configured is a clear error naming the id, never garbage.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';

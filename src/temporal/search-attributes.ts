@@ -1,4 +1,4 @@
-/** The custom search attributes every EPA workflow keeps up to date (see the README's ops section). */
+/** The custom search attributes every EPA workflow keeps up to date (see docs/operations.md, Deployment topologies). */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const EpaStage = defineSearchAttributeKey('EpaStage', SearchAttributeType.KEYWORD);
@@ -13,7 +13,7 @@ export const EpaEmployerKey = defineSearchAttributeKey('EpaEmployerKey', SearchA
 /**
  * The apprentice's name as a filter key (filterKey): the one search attribute with personal data,
  * so the finder can search by name and sort by it on the server. Kept because staff search by
- * name; erased with the EPA (README, Personal data). Patch 'listing-attributes'.
+ * name; erased with the EPA (docs/operations.md, Personal data in histories). Patch 'listing-attributes'.
  */
 export const EpaApprenticeKey = defineSearchAttributeKey('EpaApprenticeKey', SearchAttributeType.KEYWORD);
 /** The training provider's organisation as a filter key (patch 'listing-attributes'). */

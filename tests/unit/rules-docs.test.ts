@@ -1,7 +1,7 @@
 /**
- * The README's rule list (## The rules: seed rules and EPAO settings) names every rule the core can
+ * The rule list in docs/rules.md (## Seed rules and EPAO settings) names every rule the core can
  * raise and every deadline it can derive, so a newcomer finds each one, with its seed or marked as
- * an EPAO setting.
+ * an EPAO setting; its "Standards on file" section is the text the rule files give.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,11 +9,11 @@ import { rulesMarkdown } from '../../src/app/rules';
 import { plans, policies } from '../support/rules';
 
 const root = path.resolve(__dirname, '../..');
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const section = readme.slice(
-  readme.indexOf('### The rules: seed rules and EPAO settings'),
-  readme.indexOf('### Corrections, with an audit'),
-);
+const rulesDoc = readFileSync(path.join(root, 'docs/rules.md'), 'utf8');
+/** From the seed-rule table to the end: the settings, the rules as data and the standards on file. */
+const sectionStart = rulesDoc.indexOf('## Seed rules and EPAO settings');
+if (sectionStart < 0) throw new Error('docs/rules.md has no "## Seed rules and EPAO settings" section');
+const section = rulesDoc.slice(sectionStart);
 /** The settings table with its cells' padding collapsed (Prettier aligns the columns). */
 const settings = section.slice(section.indexOf('EPAO settings:')).replace(/ {2,}/g, ' ');
 const source = (file: string) => readFileSync(path.join(root, 'src/epa', file), 'utf8');
@@ -50,10 +50,10 @@ test('every value an EPAO policy marks "EPAO setting" is listed as one, never as
   expect(seedTable.split('\n').filter((l) => /\|\s*EPAO setting\s*\|$/.test(l))).toEqual([]);
 });
 
-describe('the README and the rule files agree', () => {
+describe('docs/rules.md and the rule files agree', () => {
   test('"Standards on file" is the text the rule files give (npm run rules:docs writes it)', () => {
     const start = '<!-- rules:start -->';
-    const generated = readme.slice(readme.indexOf(start) + start.length, readme.indexOf('<!-- rules:end -->'));
+    const generated = rulesDoc.slice(rulesDoc.indexOf(start) + start.length, rulesDoc.indexOf('<!-- rules:end -->'));
     expect(generated).toBe(`\n\n${rulesMarkdown()}\n`);
   });
 
