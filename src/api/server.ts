@@ -15,8 +15,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError, isEpaError } from '../epa/errors';
+import { EpaHistoryError, EpaInputError, EpaRuleViolationError, fromZodError } from '../epa/errors';
 import { adminEventTypes } from '../epa/events';
 import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';

@@ -108,7 +108,7 @@ function requestOf(
 /** Reads and checks every row; starts nothing. */
 export async function planImport(
   csv: string,
-  epa: EpaClient,
+  epa: Pick<EpaClient, 'validateStart' | 'existing'>,
   defaults: { epaoAdmin: { name: string; email: string } },
 ): Promise<ImportPlan> {
   let records: Record<string, string>[];
@@ -181,7 +181,7 @@ export interface ImportResult {
 /** Starts the rows the plan would start, a few at a time; `onProgress(done, total)` after each. */
 export async function applyImport(
   plan: ImportPlan,
-  epa: EpaClient,
+  epa: Pick<EpaClient, 'start'>,
   onProgress?: (done: number, total: number) => void,
   by = 'import',
   concurrency = 8,

@@ -15,8 +15,8 @@ import type { SessionStore } from '@fastify/session';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
-import type { EpaClient } from '../app/epa-client';
 import { errorKindOf, httpStatusOf } from '../app/errors';
+import type { EpaService } from '../app/epa-service';
 import type { EpaListings } from '../app/listings';
 import { setUpSecurityHeaders } from './middleware/security-headers';
 import { setUpSessions } from './middleware/session';
@@ -30,7 +30,7 @@ import { eventRoutes } from './routes/events';
 import { startRoutes } from './routes/start';
 
 export interface StaffPagesOptions {
-  epa: EpaClient;
+  epa: EpaService;
   /** Where the finder and the board list EPAs from (src/app/listings.ts). */
   listings: EpaListings;
   /** The EPAO admin mailbox new EPAs alert (started from a form or an import). */

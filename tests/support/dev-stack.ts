@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { DeliveryRequest, EpaActivities } from '../../activities/types';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { EpaClient } from '../../src/app/epa-client';
-import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
+import { createEpaWorker } from '../../workers/epa-worker';
 import { recordingActivities } from './recording-activities';
+import { epaWorkflowBundle } from './workflow-bundle';
 
 export interface DevStack {
   dir: string;
@@ -25,7 +26,7 @@ export async function startDevStack(options: { taskQueue?: string; activities?: 
   const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
   const taskQueue = options.taskQueue ?? 'epa-e2e';
   const recording = recordingActivities();
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await epaWorkflowBundle();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const worker: Worker = await createEpaWorker({
     connection: nativeConnection,

@@ -1,12 +1,13 @@
 /** A time-skipping test server, a real EPA worker on it, and helpers to walk an EPA through time. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { DeliveryRequest, EpaActivities } from '../../activities/types';
 import { londonInstant } from '../../src/calendar';
 import { createTimeSkippingEnv } from '../../src/temporal/test-env';
 import { EpaClient } from '../../src/app/epa-client';
-import { createEpaWorker, workflowsPath } from '../../workers/epa-worker';
+import { createEpaWorker } from '../../workers/epa-worker';
 import { recordingActivities } from './recording-activities';
+import { epaWorkflowBundle } from './workflow-bundle';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -19,7 +20,7 @@ export interface Harness {
 export async function startHarness(activities?: EpaActivities): Promise<Harness> {
   const env = await createTimeSkippingEnv();
   const recording = recordingActivities();
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await epaWorkflowBundle();
   const worker = await createEpaWorker({
     connection: env.nativeConnection,
     activities: activities ?? recording.activities,
@@ -74,20 +75,26 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
 }
 
 /**
- * The length of a workflow's history once it has stopped growing (its tasks and activities done for
- * now): what a test compares against to show that a refused request added nothing.
+ * The length of a workflow's history once the workflow is idle: no workflow task and no activity
+ * pending or running (what an accepted event set off, deliveries and search attributes, is done),
+ * seen twice in a row with the same history between. What a test compares against to show that a
+ * refused request added nothing. It waits on the server's state, never on a stretch of quiet.
  */
-export async function settledHistoryLength(
-  handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> },
-  quietMs = 500,
-): Promise<number> {
-  let last = -1;
-  for (;;) {
+export async function settledHistoryLength(handle: {
+  fetchHistory(): Promise<{ events?: unknown[] | null }>;
+  describe(): Promise<{ raw: { pendingWorkflowTask?: unknown; pendingActivities?: unknown[] | null } }>;
+}): Promise<number> {
+  const idle = async () => {
+    const { raw } = await handle.describe();
+    return !raw.pendingWorkflowTask && (raw.pendingActivities?.length ?? 0) === 0;
+  };
+  return await eventually(async () => {
+    if (!(await idle())) throw new Error('the workflow is still working');
     const n = (await handle.fetchHistory()).events?.length ?? 0;
-    if (n === last) return n;
-    last = n;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
+    if (!(await idle()) || ((await handle.fetchHistory()).events?.length ?? 0) !== n)
+      throw new Error('the workflow is still working');
+    return n;
+  }, 30_000);
 }
 
 /**

@@ -6,13 +6,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { defaultRulesDir, loadRules, RuleRegistry } from '../../src/plans';
 import { EpaClient } from '../../src/app/epa-client';
-import { workflowsPath } from '../../workers/epa-worker';
 import { recordHistoryFixture } from '../support/history-fixtures';
 import { advanceTo, useHarness, type Harness } from '../support/lifecycle';
 import { startWalk, type Walk } from '../support/walk';
+import { epaWorkflowBundle } from '../support/workflow-bundle';
 
 let h: Harness;
 useHarness((harness) => (h = harness));
@@ -173,7 +173,7 @@ test('a rule file edited while an EPA runs: the EPA keeps its rules, a new EPA g
   });
 
   // The running EPA's history replays against the workflow code whatever the files now say.
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await epaWorkflowBundle();
   const history = await h.epa.handle(running.uln).fetchHistory();
   await expect(
     Worker.runReplayHistory({ workflowBundle, replayName: 'epa-rule-edit-replay' }, history, running.uln),

@@ -7,8 +7,9 @@ import { startEpaFromForm, startFieldOf } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
 import { EpaHistoryError, EpaInputError } from '../../epa/errors';
 import { rules } from '../../plans';
-import { EpaAlreadyExistsError, type EpaClient } from '../../app/epa-client';
+import { EpaAlreadyExistsError } from '../../app/epa-client';
 import { httpStatusOf } from '../../app/errors';
+import type { EpaService } from '../../app/epa-service';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 
@@ -22,7 +23,7 @@ declare module 'fastify' {
 export function startRoutes(
   app: FastifyInstance,
   ctx: PageContext,
-  epa: EpaClient,
+  epa: EpaService,
   epaoAdmin: { name: string; email: string },
   now: () => number,
 ): void {

@@ -1,0 +1,236 @@
+/**
+ * In-memory fakes of the application services the staff pages call, for the route tests
+ * (tests/web), as hmpps-template-typescript's route tests run on mocked services: an EPA service
+ * (src/app/epa-service.ts) whose EPAs are real views of the pure core (the rules decide stage,
+ * deadlines and forms), listings over invented rows, and a user store. No Temporal, no browser.
+ */
+import { londonDateOf } from '../../src/calendar';
+import { EpaHistoryError, EpaInputError, fromZodError } from '../../src/epa/errors';
+import { enterHistory, view } from '../../src/epa/evaluate';
+import { workflowIdFor } from '../../src/epa/ids';
+import { EpaStartSchema, type EpaStart } from '../../src/epa/people';
+import { rules } from '../../src/plans';
+import type { EpaService } from '../../src/app/epa-service';
+import {
+  checkListingQuery,
+  compareListings,
+  matchesText,
+  type EpaListings,
+  type ListingOrder,
+  type ListingQuery,
+  type ListingDirection,
+} from '../../src/app/listings';
+import type { StaffUser, UserStore } from '../../src/app/users';
+import { summarise, type EpaStatus, type EpaSummary } from '../../workflows/definitions';
+// The one import from the EPA gateway (its errors and listing type): repoint it if the gateway moves.
+import { EpaAlreadyExistsError, EpaNotFoundError, parseEventType, parseUln, type EpaListing } from '../../src/app/epa-client';
+
+/** One call the pages made, in order. */
+export type EpaCall =
+  | { method: 'status' | 'existing'; uln: string }
+  | { method: 'validateStart'; raw: unknown }
+  | { method: 'start'; raw: unknown; options: { idempotencyKey?: string; by?: string } }
+  | { method: 'recordEvent'; uln: string; type: string; payload: Record<string, unknown>; idempotencyKey?: string };
+
+/** The EPA gateway in memory: EPAs by ULN, each a view of its start and events by the pure core. */
+export class FakeEpaService implements EpaService {
+  readonly calls: EpaCall[] = [];
+  private readonly epas = new Map<string, { input: EpaStart; events: Record<string, unknown>[] }>();
+  /** The refusal the next recordEvent meets (as the workflow would answer), once. */
+  refuseNext: Error | undefined;
+
+  constructor(private readonly now: () => number) {}
+
+  /** Adds an EPA as though started with `events` as its history. */
+  add(input: EpaStart, events: Record<string, unknown>[] = []): EpaStart {
+    this.epas.set(input.uln, { input, events });
+    return input;
+  }
+
+  callsOf<M extends EpaCall['method']>(method: M): Extract<EpaCall, { method: M }>[] {
+    return this.calls.filter((c): c is Extract<EpaCall, { method: M }> => c.method === method);
+  }
+
+  async status(uln: string): Promise<EpaStatus> {
+    this.calls.push({ method: 'status', uln });
+    return this.statusOf(uln);
+  }
+
+  async existing(uln: string): Promise<string | undefined> {
+    this.calls.push({ method: 'existing', uln });
+    return this.epas.has(uln) ? workflowIdFor(uln) : undefined;
+  }
+
+  async validateStart(raw: unknown): Promise<EpaStart> {
+    this.calls.push({ method: 'validateStart', raw });
+    return this.check(raw);
+  }
+
+  async start(
+    raw: unknown,
+    _settings?: unknown,
+    options: { idempotencyKey?: string; by?: string } = {},
+  ): Promise<{ epaId: string; input: EpaStart }> {
+    this.calls.push({ method: 'start', raw, options });
+    const input = this.check(raw);
+    if (this.epas.has(input.uln)) throw new EpaAlreadyExistsError(`an EPA for ULN ${input.uln} already exists`);
+    this.add(input, (input.events ?? []) as Record<string, unknown>[]);
+    return { epaId: workflowIdFor(input.uln), input };
+  }
+
+  async recordEvent(
+    uln: string,
+    type: string,
+    payload: Record<string, unknown> = {},
+    options: { idempotencyKey?: string } = {},
+  ): Promise<EpaSummary> {
+    parseEventType(type);
+    this.calls.push({
+      method: 'recordEvent',
+      uln,
+      type,
+      payload,
+      ...(options.idempotencyKey && { idempotencyKey: options.idempotencyKey }),
+    });
+    const refusal = this.refuseNext;
+    this.refuseNext = undefined;
+    if (refusal) throw refusal;
+    const status = this.statusOf(uln);
+    return summarise(status, { violations: [], warnings: [] });
+  }
+
+  private check(raw: unknown): EpaStart {
+    const parsed = EpaStartSchema.safeParse(raw);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    rules().resolve(parsed.data.standard, parsed.data.epao, parsed.data.standardVersion);
+    // As the gateway: no EPA before its gateway has been submitted.
+    const today = londonDateOf(this.now());
+    if (parsed.data.gatewaySubmittedOn > today)
+      throw new EpaInputError(`${parsed.data.gatewaySubmittedOn} is in the future (today is ${today})`, 'gatewaySubmittedOn');
+    const { problems } = this.enter(parsed.data, parsed.data.events ?? []);
+    if (problems.length > 0) throw new EpaHistoryError(problems);
+    return parsed.data;
+  }
+
+  private enter(input: EpaStart, events: readonly unknown[]) {
+    const pinned = rules().resolve(input.standard, input.epao, input.standardVersion);
+    const ctx = { plan: pinned.plan, policy: pinned.policy };
+    return { pinned, ctx, ...enterHistory(ctx, input.gatewaySubmittedOn, events, londonDateOf(this.now())) };
+  }
+
+  private statusOf(uln: string): EpaStatus {
+    const epa = this.epas.get(parseUln(uln));
+    if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
+    const { input, events } = epa;
+    const { pinned, ctx, state } = this.enter(input, events);
+    const v = view(state, ctx, this.now());
+    return {
+      ...v,
+      epaId: workflowIdFor(input.uln),
+      uln: input.uln,
+      people: { apprentice: input.apprentice, employer: input.employer, provider: input.provider, epaoAdmin: input.epaoAdmin },
+      eventCount: state.eventCount,
+      overrides: [],
+      log: [],
+      completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
+      runs: 1,
+      rules: {
+        standard: pinned.plan.standard,
+        version: pinned.plan.version,
+        planHash: pinned.planHash,
+        epao: pinned.policy.id,
+        policyHash: pinned.policyHash,
+      },
+      timeline: [],
+    };
+  }
+}
+
+/** An invented listing row (names only, as the index keeps). */
+export function listingRow(uln: string, apprentice: string, extra: Partial<EpaListing> = {}): EpaListing {
+  return {
+    epaId: workflowIdFor(uln),
+    uln,
+    apprentice,
+    standard: 'ST0071',
+    epao: 'innovate',
+    employer: 'Brightside Lettings Ltd',
+    provider: 'Northgate Training',
+    bookings: [],
+    stage: 'InAssessment',
+    overdue: false,
+    running: true,
+    nextDeadline: null,
+    missed: [],
+    startedAt: '2027-01-04T09:00:00Z',
+    ...extra,
+  };
+}
+
+/** The listings in memory, with the reference order and text search both real sources follow. */
+export class FakeListings implements EpaListings {
+  readonly source = 'the test fake';
+  readonly queries: ListingQuery[] = [];
+
+  constructor(readonly rows: EpaListing[]) {}
+
+  private matching(query: ListingQuery): EpaListing[] {
+    this.queries.push(checkListingQuery(query));
+    return this.rows.filter(
+      (r) =>
+        (query.stage === undefined || r.stage === query.stage) &&
+        (query.standard === undefined || r.standard === query.standard) &&
+        (query.epao === undefined || r.epao === query.epao) &&
+        (query.employer === undefined || r.employer.toLowerCase() === query.employer.toLowerCase()) &&
+        (query.overdue === undefined || r.overdue === query.overdue) &&
+        (query.running === undefined || r.running === query.running) &&
+        (query.owner === undefined || r.mustAct === query.owner) &&
+        (query.bookedOn === undefined || r.bookings.some((b) => query.bookedOn!.includes(b.at.slice(0, 10)))) &&
+        (query.nextDeadlineFrom === undefined ||
+          (r.nextDeadline !== null && r.nextDeadline.due >= query.nextDeadlineFrom.slice(0, 10))) &&
+        (query.nextDeadlineTo === undefined ||
+          (r.nextDeadline !== null && r.nextDeadline.due <= query.nextDeadlineTo.slice(0, 10))) &&
+        matchesText(r, query),
+    );
+  }
+
+  async page(
+    query: ListingQuery,
+    order: ListingOrder,
+    page: number,
+    pageSize: number,
+    _now: number,
+    direction?: ListingDirection,
+  ) {
+    const rows = this.matching(query).sort(compareListings(order, direction));
+    return { rows: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, calls: 1 };
+  }
+
+  async all(query: ListingQuery, order: ListingOrder, _now: number, direction?: ListingDirection) {
+    return this.matching(query).sort(compareListings(order, direction));
+  }
+
+  async count(query: ListingQuery) {
+    return this.matching(query).length;
+  }
+
+  async stageCounts() {
+    const counts: Record<string, number> = {};
+    for (const r of this.rows) counts[r.stage] = (counts[r.stage] ?? 0) + 1;
+    return counts;
+  }
+}
+
+/** Staff users in memory. */
+export class FakeUserStore implements UserStore {
+  private readonly users = new Map<string, StaffUser>();
+  async list() {
+    return [...this.users.values()];
+  }
+  async get(username: string) {
+    return this.users.get(username);
+  }
+  async put(user: StaffUser) {
+    this.users.set(user.username, user);
+  }
+}

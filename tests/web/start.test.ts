@@ -1,0 +1,177 @@
+/**
+ * Route tests: starting an EPA from the form and importing many from a CSV file (src/web/routes/start.ts)
+ * on in-memory fakes, through app.inject.
+ */
+import { addDays } from '../../src/calendar';
+import { epaStart, uniqueUln } from '../support/people';
+import { ADMIN, csrfIn, OPS, pagesApp, session, TODAY, type PagesApp } from '../support/web-app';
+
+let p: PagesApp;
+let admin: Awaited<ReturnType<typeof session>>;
+beforeAll(async () => {
+  p = await pagesApp();
+  admin = await session(p.app, ADMIN);
+});
+afterAll(async () => {
+  await p.app.close();
+});
+
+const gateway = addDays(TODAY, -3);
+/** The start form filled in for an invented apprentice. */
+const startForm = (uln: string): Record<string, string> => {
+  const [y, m, d] = gateway.split('-') as [string, string, string];
+  return {
+    uln,
+    apprenticeName: 'Dara Quill',
+    apprenticeEmail: 'dara.quill@apprentice.example',
+    employer: 'Brightside Lettings Ltd',
+    employerContactName: 'Noor Castellan',
+    employerContactEmail: 'noor.castellan@brightside.example',
+    provider: 'Northgate Training',
+    providerContactName: 'Femi Arkwright',
+    providerContactEmail: 'femi.arkwright@northgate.example',
+    standard: 'ST0071',
+    epao: 'innovate',
+    'gatewaySubmittedOn-day': d,
+    'gatewaySubmittedOn-month': m,
+    'gatewaySubmittedOn-year': y,
+  };
+};
+const start = (fields: Record<string, string>) => admin.post('/epas/new', '/epas', fields);
+
+test("the start form: today's date filled in, the standards and EPAOs the rules know; admins only", async () => {
+  const page = await admin.get('/epas/new');
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('action="/epas"');
+  const [y, m, d] = TODAY.split('-');
+  expect(page.body).toContain(`value="${d}"`);
+  expect(page.body).toContain(`value="${m}"`);
+  expect(page.body).toContain(`value="${y}"`);
+  expect(page.body).toContain('ST0071');
+  expect(page.body).toContain('ST0072');
+  expect(page.body).toContain('innovate');
+  const ops = await session(p.app, OPS);
+  expect((await ops.get('/epas/new')).statusCode).toBe(403);
+  expect((await ops.get('/imports')).statusCode).toBe(403);
+});
+
+test('started from the form: the EPA is started as the admin under the form’s key, and its page says so', async () => {
+  const uln = uniqueUln();
+  const res = await start(startForm(uln));
+  expect(res.statusCode).toBe(302);
+  expect(res.headers.location).toBe(`/epas/${uln}`);
+  const call = p.epa.callsOf('start').at(-1)!;
+  expect(call.raw).toMatchObject({
+    uln,
+    apprentice: { name: 'Dara Quill', email: 'dara.quill@apprentice.example' },
+    epaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
+    gatewaySubmittedOn: gateway,
+  });
+  expect(call.options).toEqual({ idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/), by: ADMIN.name });
+  const page = await admin.get(`/epas/${uln}`);
+  expect(page.body).toContain('EPA started');
+  expect(page.body).toContain('Dara Quill');
+});
+
+test('bad input: the error summary links to the field; the typed values stay; a ULN already started is a 409', async () => {
+  const badUln = await start({ ...startForm('12345'), apprenticeName: 'Dara Quill' });
+  expect(badUln.statusCode).toBe(400);
+  expect(badUln.body).toContain('govuk-error-summary');
+  expect(badUln.body).toMatch(/<a href="#uln">[^<]+<\/a>/);
+  expect(badUln.body).toContain('value="Dara Quill"');
+
+  const future = addDays(TODAY, 2).split('-') as [string, string, string];
+  const later = await start({
+    ...startForm(uniqueUln()),
+    'gatewaySubmittedOn-day': future[2],
+    'gatewaySubmittedOn-month': future[1],
+    'gatewaySubmittedOn-year': future[0],
+  });
+  expect(later.statusCode).toBe(400);
+  expect(later.body).toMatch(/<a href="#gatewaySubmittedOn-day">[^<]*in the future[^<]*<\/a>/);
+
+  const badEvents = await start({ ...startForm(uniqueUln()), events: '[{"type": "GatewayPassed"' });
+  expect(badEvents.statusCode).toBe(400);
+  expect(badEvents.body).toContain(
+    '<a href="#events">events: the events so far must be a JSON list, oldest first, as the API takes them</a>',
+  );
+
+  const history = await start({ ...startForm(uniqueUln()), events: JSON.stringify([{ type: 'GradeRecorded', on: gateway }]) });
+  expect(history.statusCode).toBe(400);
+  expect(history.body).toMatch(/<a href="#events">events\[0\]\.[^<]+<\/a>/);
+
+  const uln = uniqueUln();
+  p.epa.add(epaStart({ uln, gatewaySubmittedOn: gateway }));
+  const again = await start(startForm(uln));
+  expect(again.statusCode).toBe(409);
+  expect(again.body).toContain(`<a href="#uln">an EPA for ULN ${uln} already exists</a>`);
+});
+
+/** Posts a CSV file to the import form as a browser does (multipart/form-data). */
+async function upload(csv: string) {
+  const form = await admin.get('/imports');
+  const boundary = '----epa-route-test';
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfIn(form.body)}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="epas.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n` +
+    `--${boundary}--\r\n`;
+  return await p.app.inject({
+    method: 'POST',
+    url: '/imports',
+    headers: { cookie: admin.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: body,
+  });
+}
+
+const header =
+  'uln,apprentice_name,apprentice_email,employer,employer_contact_name,employer_contact_email,provider,provider_contact_name,provider_contact_email,standard,epao,gateway_submitted_on';
+const line = (uln: string, name: string) =>
+  `${uln},${name},${name.split(' ')[0]!.toLowerCase()}@apprentice.example,Brightside Lettings Ltd,Noor Castellan,noor@brightside.example,Northgate Training,Femi Arkwright,femi@northgate.example,ST0071,innovate,${gateway}`;
+
+test('the import: the page, a dry run that starts nothing and says what each row would do, then "start them"', async () => {
+  const page = await admin.get('/imports');
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('Import EPAs from a CSV file');
+  expect(page.body).toContain('enctype="multipart/form-data"');
+
+  const empty = await upload('');
+  expect(empty.statusCode).toBe(400);
+  expect(empty.body).toContain('<a href="#file">Choose a CSV file</a>');
+
+  const existing = uniqueUln();
+  p.epa.add(epaStart({ uln: existing, gatewaySubmittedOn: gateway }));
+  const [u1, u2] = [uniqueUln(), uniqueUln()];
+  const csv = [header, line(u1, 'Esme Rowe'), line(u2, 'Farid Lamb'), line(existing, 'Gus Penn'), line('12345', 'Hana Obi')].join(
+    '\n',
+  );
+  const startsBefore = p.epa.callsOf('start').length;
+  const dry = await upload(csv);
+  expect(dry.statusCode).toBe(200);
+  expect(dry.body).toContain('Check the import');
+  expect(dry.body).toContain('2 to start, 1 to skip (an EPA exists), 1 refused. Nothing has started yet.');
+  expect(p.epa.callsOf('start')).toHaveLength(startsBefore);
+
+  const applied = await p.app.inject({
+    method: 'POST',
+    url: '/imports/apply',
+    headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrfIn(dry.body) }).toString(),
+  });
+  expect(applied.statusCode).toBe(200);
+  expect(applied.body).toContain('Import done');
+  // Only the rows the dry run would start are started (the existing EPA's row was skipped before).
+  expect(applied.body).toContain('2 started, 0 skipped, 0 failed');
+  const started = p.epa.callsOf('start').slice(startsBefore);
+  expect(started.map((c) => (c.raw as { uln: string }).uln).sort()).toEqual([u1, u2].sort());
+  expect(started.every((c) => c.options.by === `${ADMIN.name} (import)`)).toBe(true);
+
+  // The file was used once: applying again goes back to the form.
+  const twice = await p.app.inject({
+    method: 'POST',
+    url: '/imports/apply',
+    headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrfIn(applied.body) }).toString(),
+  });
+  expect(twice.statusCode).toBe(302);
+  expect(twice.headers.location).toBe('/imports');
+});
