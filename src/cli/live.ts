@@ -230,7 +230,7 @@ export function addLiveCommands(program: Command, io: Io): void {
   program
     .command('event <uln> <type>')
     .description(
-      'record an admin event, e.g. epa event 1234567890 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'',
+      'record an admin event, e.g. epa event 1234567899 AssessmentBooked --data \'{"on":"2027-01-05","component":"observation","at":"2027-01-26T10:00"}\'',
     )
     .option('-d, --data <json>', 'the event fields as JSON (on, component, at, grade, override: {reason}, …)')
     .option('--event-id <id>', "this event's id (default: a new one, printed): run again with it and the event is recorded once")

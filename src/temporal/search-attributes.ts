@@ -13,10 +13,10 @@ export const EpaEmployerKey = defineSearchAttributeKey('EpaEmployerKey', SearchA
 /**
  * The apprentice's name as a filter key (filterKey): the one search attribute with personal data,
  * so the finder can search by name and sort by it on the server. Kept because staff search by
- * name; erased with the EPA (docs/operations.md, Personal data in histories). Patch 'listing-attributes'.
+ * name; erased with the EPA (docs/operations.md, Personal data in histories).
  */
 export const EpaApprenticeKey = defineSearchAttributeKey('EpaApprenticeKey', SearchAttributeType.KEYWORD);
-/** The training provider's organisation as a filter key (patch 'listing-attributes'). */
+/** The training provider's organisation as a filter key. */
 export const EpaProviderKey = defineSearchAttributeKey('EpaProviderKey', SearchAttributeType.KEYWORD);
 /** Who must act on the most urgent missed deadline (a role: epaoAdmin, assessor, …); unset when none is missed. */
 export const EpaOwner = defineSearchAttributeKey('EpaOwner', SearchAttributeType.KEYWORD);

@@ -1,6 +1,6 @@
 /**
  * Replay safety: recorded histories of representative EPAs must replay against the current
- * workflow code. A non-deterministic change to workflows/ fails here; see the patch policy in the docs.
+ * workflow code. A non-deterministic change to workflows/ fails here; see the patch policy in docs/architecture.md#the-patch-policy.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
