@@ -258,6 +258,14 @@ test('the listing index holds every EPA as its workflow last wrote it, through t
     }
 
     // The index lost (or a database added late): `epa-flow reindex` fills it again from visibility.
+    // Visibility is eventually consistent (after the server's kill -9 its close records can lag), so
+    // reindex is run once visibility shows every EPA as it is, as an operator would check first.
+    await eventually(async () => {
+      const seen = new Map<string, { stage: string; running: boolean }>();
+      for await (const e of epa.iterate({})) seen.set(e.uln, e);
+      for (const uln of ulns) expect(seen.get(uln)).toMatchObject({ stage: 'Completed', running: false });
+      for (const uln of waiting) expect(seen.get(uln)).toMatchObject({ stage: 'GatewayReview', running: true });
+    }, 60_000);
     await pool.query('DELETE FROM epa_listing');
     const reindexed: string[] = [];
     await runEpaFlowProcess('reindex', { ...stack.env, EPA_DATA_DIR: path.join(dir, 'reindex') }, (l) => reindexed.push(l));
