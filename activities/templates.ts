@@ -4,7 +4,7 @@
  */
 import type { Role } from '../src/epa/deadlines';
 import type { NotificationKind } from '../src/epa/notifications';
-import { londonDateTimeInstant, londonInstant } from '../src/calendar/london';
+import { daysBetween, londonDateOf, londonDateTimeInstant, londonInstant } from '../src/calendar/london';
 import { describeSource } from '../src/plans/registry';
 import type { DeliveryRequest, Recipient } from './types';
 
@@ -63,7 +63,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: 'Reminder: your {component} is on {when}',
       body: [
         'Dear {recipient},',
-        'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, in {days}.',
+        'This is a reminder that your {component} for the {standard} end-point assessment takes place on {when}{where}, {inDays}.',
         'Check the assessment requirements your training provider gave you, and contact us straight away if you cannot attend.',
         '{because}',
       ],
@@ -72,7 +72,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: "Reminder: {apprentice}'s {component} is on {when}",
       body: [
         'Dear {recipient},',
-        "{apprentice}'s {component} ({standard}) takes place on {when}{where}, in {days}.",
+        "{apprentice}'s {component} ({standard}) takes place on {when}{where}, {inDays}.",
         '{employerAsk}',
         '{because}',
       ],
@@ -83,7 +83,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: 'Due {due}: your {deadline}',
       body: [
         'Dear {recipient},',
-        'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), in {days}.',
+        'Your {deadline} for the {standard} end-point assessment is due by the end of {due} (UK time), {inDays}.',
         'Send it to your EPAO before then; if you cannot, tell your employer and training provider now.',
         '{because}',
       ],
@@ -92,7 +92,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: "Due {due}: {apprentice}'s {deadline}",
       body: [
         'Dear {recipient},',
-        "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), in {days}. Please check they are on track.",
+        "{apprentice}'s {deadline} ({standard}) is due by the end of {due} (UK time), {inDays}. Please check they are on track.",
         '{because}',
       ],
     },
@@ -165,7 +165,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: 'Resits close {due}: your {standard} end-point assessment',
       body: [
         'Dear {recipient},',
-        'Every resit or retake of your end-point assessment must be complete by the end of {due} (UK time), in {days}.',
+        'Every resit or retake of your end-point assessment must be complete by the end of {due} (UK time), {inDays}.',
         'If a resit is not booked yet, talk to your employer and training provider now.',
         '{because}',
       ],
@@ -174,7 +174,7 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       subject: "Resits close {due}: {apprentice}'s end-point assessment",
       body: [
         'Dear {recipient},',
-        "{apprentice}'s resits or retakes ({standard}) must be complete by the end of {due} (UK time), in {days}. Please check they are booked.",
+        "{apprentice}'s resits or retakes ({standard}) must be complete by the end of {due} (UK time), {inDays}. Please check they are booked.",
         '{because}',
       ],
     },
@@ -325,11 +325,10 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     where,
     due: n.due ? formatLondonDate(n.due) : '',
     deadline: deadlineName(n.deadlineKey),
-    days: n.daysBefore === 1 ? '1 day' : `${n.daysBefore ?? ''} days`,
-    bookedOrMoved: n.movedFrom ? 'Moved' : 'Booked',
-    movedNote: n.movedFrom
-      ? `It has moved from ${formatLondonDateTime(londonDateTimeInstant(n.movedFrom))} to ${when}; the calendar invite is updated.`
-      : '',
+    days: dayCount(daysAway(request)),
+    inDays: inDays(daysAway(request)),
+    bookedOrMoved: bookedOrMoved(n, recipient),
+    movedNote: changeNote(request, recipient, when),
     employerAsk: online
       ? `Please make sure ${request.context.apprenticeName} is released from duties for it, with a quiet room and a working connection for the video call.`
       : `Please make sure ${request.context.apprenticeName} is released from duties for it${n.component === 'observation' ? ', and that the assessor can get into the workplace to observe' : ''}.`,
@@ -371,6 +370,67 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
       )
       .join('\n'),
   };
+}
+
+/**
+ * Whole days from the day the message is sent (London) to the date it is about: the assessment's
+ * day, or the deadline's. Counted from the real dates, never from the reminder's configured N (a
+ * booking made 12 days ahead gets its "14 days before" reminder at once: it says 12).
+ */
+export function daysAway(request: DeliveryRequest): number | undefined {
+  const n = request.notification;
+  const target =
+    n.kind === 'deadlineReminder' || n.kind === 'resitWindowClosing'
+      ? (n.due ?? n.assessmentAt?.slice(0, 10))
+      : (n.assessmentAt?.slice(0, 10) ?? n.due);
+  if (!target) return n.daysBefore;
+  return Math.max(0, daysBetween(londonDateOf(request.requestedAt), target));
+}
+
+function dayCount(days: number | undefined): string {
+  return days === 1 ? '1 day' : `${days ?? ''} days`;
+}
+
+/** "in 12 days", "tomorrow", "today". */
+function inDays(days: number | undefined): string {
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  return `in ${dayCount(days)}`;
+}
+
+/** What changed in a rebooking, as the invite's subject says it: a time moves; an assessor or a place only changes. */
+function bookedOrMoved(n: DeliveryRequest['notification'], recipient: Recipient): string {
+  if (n.readdressed) return 'Invite';
+  const changed = n.changed ?? (n.movedFrom ? ['time'] : []);
+  if (changed.includes('time')) return 'Moved';
+  // The new assessor is booked, not told of a change they were not part of.
+  if (recipient.role === 'assessor' && changed.includes('assessor')) return 'Booked';
+  if (changed.includes('assessor') && changed.includes('place')) return 'Assessor and place changed';
+  if (changed.includes('assessor')) return 'Assessor changed';
+  if (changed.includes('place')) return 'Place changed';
+  return 'Booked';
+}
+
+/** The paragraph saying what a rebooking changed (nothing when it is a first booking). */
+function changeNote(request: DeliveryRequest, recipient: Recipient, when: string): string {
+  const n = request.notification;
+  if (n.readdressed)
+    return 'Your email address was corrected: this invite replaces the one sent to the earlier address, which has been cancelled.';
+  const changed = n.changed ?? (n.movedFrom ? ['time'] : []);
+  if (changed.includes('time') && n.movedFrom)
+    return `It has moved from ${formatLondonDateTime(londonDateTimeInstant(n.movedFrom))} to ${when}; the calendar invite is updated.`;
+  if (recipient.role === 'assessor') return '';
+  const notes: string[] = [];
+  const assessorName = n.assessor?.name ?? 'another assessor';
+  if (changed.includes('assessor'))
+    notes.push(
+      recipient.role === 'apprentice'
+        ? `Your assessor has changed: ${assessorName} will assess you.`
+        : `The assessor has changed: ${assessorName} will assess ${request.context.apprenticeName}.`,
+    );
+  if (changed.includes('place')) notes.push('The place has changed.');
+  if (notes.length) notes.push('The date and time stay the same; the calendar invite is updated.');
+  return notes.join(' ');
 }
 
 /** "observation", "observation resit", "observation retake", "interview on the reworked project". */

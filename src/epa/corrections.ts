@@ -9,7 +9,7 @@
  */
 import { EpaInputError, EpaTransitionError } from './errors';
 import { recordEvent, type EpaView } from './evaluate';
-import type { Notification } from './notifications';
+import { bookingChanges, type Notification } from './notifications';
 import type { RuleContext } from './reducer';
 import { clone } from './reducer';
 import type { EpaState } from './state';
@@ -105,7 +105,11 @@ export function invitesAfterVoid(
         key: `${a.key}:reissued-${tag}`,
         sequence,
         at: now,
-        ...(b.assessmentAt && { movedFrom: b.assessmentAt }),
+        changed: bookingChanges(
+          { at: b.assessmentAt!, location: b.location, assessor: b.assessor },
+          { at: a.assessmentAt!, location: a.location, assessor: a.assessor },
+        ),
+        movedFrom: b.assessmentAt && b.assessmentAt !== a.assessmentAt ? b.assessmentAt : undefined,
       });
     }
   }

@@ -45,6 +45,21 @@ export type NotificationKind =
   | 'certificateClaimRefused'
   | 'certificateNotDelivered';
 
+/** What a rebooking changed. */
+export type BookingChange = 'time' | 'place' | 'assessor';
+
+/** What changed from `previous` to `now` (emails compared without case). */
+export function bookingChanges(
+  previous: { at: LondonDateTime; location?: string; assessor?: { email: string } },
+  now: { at: LondonDateTime; location?: string; assessor?: { email: string } },
+): BookingChange[] {
+  const out: BookingChange[] = [];
+  if (previous.at !== now.at) out.push('time');
+  if ((previous.location ?? '') !== (now.location ?? '')) out.push('place');
+  if ((previous.assessor?.email ?? '').toLowerCase() !== (now.assessor?.email ?? '').toLowerCase()) out.push('assessor');
+  return out;
+}
+
 /** A deadline in a `missedBeforeEntry` summary. */
 export interface MissedDeadline {
   key: string;
@@ -79,8 +94,17 @@ export interface Notification {
   daysBefore?: number;
   /** Which attempt an assessment is: `first`, or a `resit`, `retake` or `rework` (the message says so). */
   attemptKind?: string;
-  /** A rescheduled assessment's earlier date-time (the message says "moved from … to …"). */
+  /** A rescheduled assessment's earlier date-time (the message says "moved from … to …"); only when the time moved. */
   movedFrom?: LondonDateTime;
+  /** A rebooking: what it changed (an assessor-only change says so, and never that the time moved). */
+  changed?: BookingChange[];
+  /**
+   * A contact's corrected email (contacts.ts): `readdressed` marks the invite re-issued to the new
+   * address; `address` sends a message to one address that is no longer the role's (the CANCEL at
+   * the old address, which says nothing personal).
+   */
+  readdressed?: boolean;
+  address?: { role: Role; email: string };
   /** The rule behind a reminder or alert, in words, and its seed (or `policy` for an EPAO setting). */
   rule?: string;
   source?: string;
@@ -176,7 +200,8 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
         const b = attempt.booking;
         out.push({
           ...invite(b, 'invite', `invite:${uid}:${attempt.inviteSequence}`, b.bookedOn, attempt.inviteSequence),
-          ...(b.previous && { movedFrom: b.previous.at }),
+          ...(b.previous && { changed: bookingChanges(b.previous, b) }),
+          ...(b.previous && b.previous.at !== b.at && { movedFrom: b.previous.at }),
         });
         const replaced = b.previous?.assessor;
         if (replaced && replaced.email.toLowerCase() !== b.assessor?.email.toLowerCase()) {

@@ -50,6 +50,25 @@ test('the same assessor, or a first booking: no CANCEL; the invite says where it
   expect(first.notifications.find((n) => n.kind === 'invite')?.movedFrom).toBeUndefined();
 });
 
+test('an assessor-only change: the invite names what changed (the assessor), no earlier time; the one replaced gets the CANCEL (002 Assessment Booking)', () => {
+  const v = plan(
+    'ST0071',
+    [...st0071Gateway, booked('2026-11-17', '2027-01-12T10:00', priya), booked('2026-11-20', '2027-01-12T10:00', sam)],
+    '2026-11-21',
+  );
+  const invites = v.notifications.filter((n) => n.kind === 'invite' || n.kind === 'inviteCancelled');
+  expect(invites.map((n) => [n.key, n.to, n.assessor?.email, n.sequence, n.movedFrom, n.changed])).toEqual([
+    ['invite:observation-1:1', ['apprentice', 'employer', 'assessor'], sam.email, 1, undefined, ['assessor']],
+    ['invite:observation-1:1:cancel-replaced-assessor', ['assessor'], priya.email, 1, undefined, undefined],
+  ]);
+  const moved = plan(
+    'ST0071',
+    [...st0071Gateway, booked('2026-11-17', '2027-01-12T10:00', priya), booked('2026-11-20', '2027-01-19T10:00', priya)],
+    '2026-11-21',
+  ).notifications.find((n) => n.kind === 'invite')!;
+  expect([moved.movedFrom, moved.changed]).toEqual(['2027-01-12T10:00', ['time']]);
+});
+
 test('bookings on a weekend, a bank holiday or outside 08:00–18:00 are warnings, marked as an EPAO setting', () => {
   const at = (when: string) =>
     plan('ST0071', [...st0071Gateway, booked('2026-11-17', when)], '2026-11-18').warnings.map((w) => [

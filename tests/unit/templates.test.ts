@@ -12,7 +12,7 @@ const people: Record<Role, Recipient> = {
   epaoAdmin: { role: 'epaoAdmin', name: 'EPA Admin', email: 'admin@epao.example' },
 };
 
-function request(kind: NotificationKind): DeliveryRequest {
+function request(kind: NotificationKind, requestedAt = Date.parse('2027-01-05T09:00:00Z')): DeliveryRequest {
   return {
     epaId: 'epa-9123456786',
     notification: {
@@ -39,7 +39,7 @@ function request(kind: NotificationKind): DeliveryRequest {
       apprenticeName: 'Ada Testwell',
       employerName: 'Brightside Lettings Ltd',
     },
-    requestedAt: 0,
+    requestedAt, // a week before the assessment (and 299 days before the report is due)
   };
 }
 
@@ -61,7 +61,7 @@ describe.each(Object.keys(templates) as NotificationKind[])('%s', (kind) => {
 });
 
 test('the apprentice is told what is due, by when, and what to do', () => {
-  const m = renderMessage(request('deadlineReminder'), people.apprentice);
+  const m = renderMessage(request('deadlineReminder', Date.parse('2027-10-24T08:00:00Z')), people.apprentice);
   expect(m.subject).toBe('Due Sunday 31 October 2027: your project report');
   expect(m.text).toContain('due by the end of Sunday 31 October 2027 (UK time), in 7 days');
   expect(m.text).toContain('Send it to your EPAO before then');
@@ -125,4 +125,55 @@ test('the assessor replaced by a reschedule is told why their entry is cancelled
     people.assessor,
   );
   expect(m.text).toContain('rebooked with another assessor, so you are no longer needed for it');
+});
+
+describe('words that match the facts (issue 28 part 4)', () => {
+  test('a reminder counts its days from the day it is sent to the real date, not the configured N (seed 002 Assessment Booking)', () => {
+    // Booked 12 days ahead (short notice): the "14 days before" reminder goes at once, and says 12.
+    const late = withRule('assessmentReminder', { daysBefore: 14, rule: undefined, source: '002' });
+    late.requestedAt = Date.parse('2026-12-31T15:00:00Z'); // Thursday 31 December: 12 days before Tuesday 12 January
+    const apprentice = renderMessage(late, people.apprentice).text;
+    expect(apprentice).toContain('takes place on Tuesday 12 January 2027, 10:00, at Head office, in 12 days.');
+    expect(apprentice).not.toMatch(/14 days/);
+    expect(renderMessage(late, people.employer).text).toContain('in 12 days.');
+    const dayBefore = withRule('assessmentReminder', { daysBefore: 1 });
+    dayBefore.requestedAt = Date.parse('2027-01-11T23:30:00Z'); // 23:30 GMT on the 11th: still the 11th in London
+    expect(renderMessage(dayBefore, people.apprentice).text).toContain(', tomorrow.');
+    // A deadline reminder (001 §5 report due) counts to its due date, across the clocks going back.
+    const due = withRule('deadlineReminder', { daysBefore: 14 });
+    due.requestedAt = Date.parse('2027-10-22T08:00:00Z'); // Friday 22 October, BST
+    expect(renderMessage(due, people.apprentice).text).toContain(
+      'due by the end of Sunday 31 October 2027 (UK time), in 9 days.',
+    );
+    const resits = withRule('resitWindowClosing', { daysBefore: 7 });
+    resits.requestedAt = Date.parse('2027-10-31T10:00:00Z');
+    expect(renderMessage(resits, people.employer).text).toContain('by the end of Sunday 31 October 2027 (UK time), today.');
+  });
+
+  test('an assessor-only change names the new assessor and keeps the time; nobody is told it moved (seed 002 Assessment Booking)', () => {
+    const change = withRule('invite', {
+      key: 'invite:observation-1:1',
+      changed: ['assessor'],
+      assessor: { name: 'Sam Oduya', email: 'sam@assessors.example' },
+      sequence: 1,
+    });
+    const apprentice = renderMessage(change, people.apprentice);
+    expect(apprentice.subject).toBe('Assessor changed: your practical observation with Q&A on Tuesday 12 January 2027, 10:00');
+    expect(apprentice.text).toContain('Your assessor has changed: Sam Oduya will assess you.');
+    expect(apprentice.text).toContain('The date and time stay the same');
+    const employer = renderMessage(change, people.employer);
+    expect(employer.subject).toBe(
+      "Assessor changed: Ada Testwell's practical observation with Q&A on Tuesday 12 January 2027, 10:00",
+    );
+    expect(employer.text).toContain('The assessor has changed: Sam Oduya will assess Ada Testwell.');
+    const assessor = renderMessage(change, { role: 'assessor', name: 'Sam Oduya', email: 'sam@assessors.example' });
+    expect(assessor.subject).toBe('Booked: Ada Testwell, practical observation with Q&A, Tuesday 12 January 2027, 10:00');
+    for (const m of [apprentice, employer, assessor]) {
+      expect(`${m.subject}\n${m.text}`).not.toMatch(/moved|rescheduled|new time/i);
+    }
+    // A place-only change says the place changed, and that the time did not.
+    const place = renderMessage(withRule('invite', { changed: ['place'], location: 'Room 2' }), people.apprentice);
+    expect(place.subject).toMatch(/^Place changed: /);
+    expect(`${place.subject}\n${place.text}`).not.toMatch(/moved|rescheduled|new time/i);
+  });
 });
