@@ -106,6 +106,20 @@ export function withEventId(payload: EventPayload, idempotencyKey: string | unde
   return { ...payload, eventId: idempotencyKey };
 }
 
+/**
+ * A void names its target in `voids` and has an eventId of its own: the Idempotency-Key, or else
+ * `void.<target>` (one void per target). The form before 1.1, whose `eventId` named the target, is
+ * read as `voids`.
+ */
+export function voidWithOwnId(payload: EventPayload, idempotencyKey: string | undefined): EventPayload {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+  const legacy = payload.voids === undefined && typeof payload.eventId === 'string';
+  const named = legacy ? { ...payload, voids: payload.eventId, eventId: undefined } : payload;
+  const withId = withEventId(named, idempotencyKey);
+  if (withId.eventId !== undefined || typeof withId.voids !== 'string') return withId;
+  return { ...withId, eventId: `void.${withId.voids}`.slice(0, 100) };
+}
+
 export function parseEventType(type: string): EpaEventType {
   if (!(adminEventTypes as readonly string[]).includes(type)) {
     throw new EpaInputError(`unknown event type "${type}" (one of: ${adminEventTypes.join(', ')})`, 'type');
@@ -458,10 +472,9 @@ export class EpaClient {
   ): Promise<EpaSummary> {
     const eventType = parseEventType(type);
     const handle = this.handle(uln);
-    // An EventVoided's eventId names the event it voids; it is idempotent by that target.
-    const event = eventType === 'EventVoided' ? payload : withEventId(payload, options.idempotencyKey);
-    const target = eventType === 'EventVoided' ? eventIdOf(payload) : undefined;
-    const eventId = eventType === 'EventVoided' ? (target === undefined ? undefined : `void.${target}`) : eventIdOf(event);
+    const event =
+      eventType === 'EventVoided' ? voidWithOwnId(payload, options.idempotencyKey) : withEventId(payload, options.idempotencyKey);
+    const eventId = eventIdOf(event);
     try {
       // The update id names the event and its content: sent again, Temporal answers with the first
       // result; the same id with other content reaches the workflow, which refuses it.

@@ -1,5 +1,5 @@
 /**
- * Voiding an event recorded in error (`EventVoided {eventId, reason}`): the EPA's state is worked
+ * Voiding an event recorded in error (`EventVoided {voids, reason}`, with its own `eventId`): the EPA's state is worked
  * out again from its events without it, and invites already sent for a booking that changed are
  * put right (a CANCEL, or a REQUEST with a higher SEQUENCE). Pure and zod-free: the workflow and
  * `epa plan` call it.
@@ -68,6 +68,22 @@ export function voidEvent(
       `cannot void the ${target.event.type} of ${target.event.on}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+}
+
+/** A void, whichever form it came in: `voids` names the target; `eventId` is the void's own id. */
+export interface VoidNames {
+  voids?: string;
+  eventId?: string;
+}
+
+/**
+ * The void as it is read: its target and its own id. A void recorded before 1.1 has no `voids`: its
+ * `eventId` named the target, and it had no id of its own.
+ */
+export function voidNames(v: VoidNames): { voids: string; eventId?: string } {
+  if (v.voids !== undefined) return { voids: v.voids, ...(v.eventId !== undefined && { eventId: v.eventId }) };
+  if (v.eventId === undefined) throw new EpaInputError('name the event to void: its eventId, in voids', 'voids');
+  return { voids: v.eventId };
 }
 
 /** Keeps the newest RECORDED_KEPT events; older ones are folded into the base (they can no longer be voided). */

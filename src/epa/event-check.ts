@@ -165,7 +165,7 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   CertificateReceived: { fields: {} },
   ExtenuatingCircumstances: { fields: { component, reason }, optional: ['reason'] },
   Withdrawn: { fields: { reason } },
-  EventVoided: { fields: { eventId, reason }, required: ['eventId'] },
+  EventVoided: { fields: { voids: eventId, reason }, optional: ['voids'] },
   GatewayEvidenceRecorded: {
     fields: {
       englishMaths,
@@ -232,6 +232,13 @@ export function parseEvent(raw: unknown, path = 'event'): EpaEvent {
     if (event.organisation !== undefined && event.role !== 'employer' && event.role !== 'provider') {
       throw new EpaInputError('only the employer and the provider have an organisation', `${path}.organisation`);
     }
+  }
+  if (type === 'EventVoided') {
+    // `voids` names the target; a void without it is one recorded before 1.1, its eventId the target.
+    if (event.voids === undefined && event.eventId === undefined)
+      throw new EpaInputError('name the event to void: its eventId, in voids', `${path}.voids`);
+    if (event.voids !== undefined && event.voids === event.eventId)
+      throw new EpaInputError('a void has an eventId of its own, not the one it voids', `${path}.eventId`);
   }
   if (type === 'GradeRecorded') {
     if ((event.grade !== undefined) === (event.passCriteriaMet !== undefined)) {

@@ -166,10 +166,25 @@ export const ExtenuatingCircumstances = z
   .object({ type: z.literal('ExtenuatingCircumstances'), ...base, component: ComponentId, reason: Reason.optional() })
   .strict();
 export const Withdrawn = z.object({ type: z.literal('Withdrawn'), ...base, reason: Reason }).strict();
-/** An event recorded in error, voided (corrections.ts): `eventId` names it; the EPA is worked out again without it. */
+/**
+ * An event recorded in error, voided (corrections.ts): `voids` names it by its eventId; the EPA is
+ * worked out again without it. The void's own `eventId` is its own, like any event's. (Before 1.1 a
+ * void had no id of its own and its `eventId` named the target: that form is still read so.)
+ */
 export const EventVoided = z
-  .object({ type: z.literal('EventVoided'), ...base, eventId: z.string().regex(EVENT_ID, EVENT_ID_MESSAGE), reason: Reason })
-  .strict();
+  .object({
+    type: z.literal('EventVoided'),
+    ...base,
+    voids: z.string().regex(EVENT_ID, EVENT_ID_MESSAGE).optional(),
+    reason: Reason,
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.voids === undefined && v.eventId === undefined)
+      ctx.addIssue({ code: 'custom', message: 'name the event to void: its eventId, in voids', path: ['voids'] });
+    if (v.voids !== undefined && v.voids === v.eventId)
+      ctx.addIssue({ code: 'custom', message: 'a void has an eventId of its own, not the one it voids', path: ['eventId'] });
+  });
 /** A correction of someone's contact details (contacts.ts): later mail goes to the new ones. */
 export const ContactDetailsChanged = z
   .object({

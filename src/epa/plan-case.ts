@@ -25,9 +25,16 @@ export function planCase(input: unknown, now: number): EpaView {
   const at = asOfInstant(asOf, now);
   const state = newEpa(ctx); // a private copy: fold in place
   // EventVoided: the events it names are left out, as a live EPA works its state out again without them.
-  const isVoid = (raw: unknown): raw is { type: 'EventVoided'; eventId: string } =>
-    (raw as { type?: unknown } | null)?.type === 'EventVoided' && typeof (raw as { eventId?: unknown }).eventId === 'string';
-  const voided = new Set(events.filter(isVoid).map((e) => e.eventId));
+  // Each names its target in `voids` (or, written before 1.1, in its eventId).
+  const isVoid = (raw: unknown): raw is { type: 'EventVoided'; eventId?: string; voids?: string } =>
+    (raw as { type?: unknown } | null)?.type === 'EventVoided';
+  const target = (v: { voids?: unknown; eventId?: unknown }): unknown => v.voids ?? v.eventId;
+  const voided = new Set(
+    events
+      .filter(isVoid)
+      .map(target)
+      .filter((id): id is string => typeof id === 'string'),
+  );
   events.forEach((raw, i) => {
     if (isVoid(raw)) return;
     const id = (raw as { eventId?: unknown } | null)?.eventId;

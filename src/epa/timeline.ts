@@ -16,6 +16,8 @@ export interface TimelineEntry {
   /** When it was recorded (ISO instant, workflow time). */
   recordedAt: string;
   eventId?: string;
+  /** A void: the eventId of the event it voided. */
+  voids?: string;
   /** An override reason, or the event's own reason (rejection, cancellation, withdrawal). */
   reason?: string;
   /** What it changed: the stage, deadlines met, new deadlines, grades. */
@@ -61,6 +63,7 @@ export function timelineEntry(
     ...(typeof event.by === 'string' && { by: event.by }),
     recordedAt: new Date(recordedAt).toISOString(),
     ...(typeof event.eventId === 'string' && { eventId: event.eventId }),
+    ...(typeof event.voids === 'string' && { voids: event.voids }),
     ...(reason !== undefined && { reason: reason.length > REASON_SHOWN ? `${reason.slice(0, REASON_SHOWN)}…` : reason }),
     changed: describeChange(before, after),
   };

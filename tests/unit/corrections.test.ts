@@ -1,5 +1,6 @@
 /** Voiding an event recorded in error (src/epa/corrections.ts): an epa-flow rule, not a seed rule. Notice: 001 §5. */
-import { RECORDED_KEPT, refold, trimRecorded, voidEvent, type RecordedEvent } from '../../src/epa/corrections';
+import { RECORDED_KEPT, refold, trimRecorded, voidEvent, voidNames, type RecordedEvent } from '../../src/epa/corrections';
+import { voidWithOwnId } from '../../src/app/epa-client';
 import { EpaInputError, EpaTransitionError, newEpa, recordEvent, ruleContext } from '../../src/epa';
 import { plan, st0071Gateway } from '../support/cases';
 
@@ -61,4 +62,33 @@ test(`only the newest ${RECORDED_KEPT} events are kept to void; older ones are f
   expect(folded.eventCount).toBe(1 + 11);
   expect(() => voidEvent(ctx, folded, recorded, 'r0', { reason: 'x', on: '2026-11-21' })).toThrow(/older than the newest/);
   expect(refold(ctx, folded, recorded).eventCount).toBe(1 + RECORDED_KEPT + 11);
+});
+
+test('a void names its target in voids with an id of its own; one recorded before 1.1 (its eventId the target) reads the same (issue 28)', () => {
+  const events = [
+    ...st0071Gateway,
+    { type: 'AssessmentBooked', on: '2026-11-17', component: 'observation', at: '2027-01-12T10:00', eventId: 'b' },
+  ];
+  const voided = plan(
+    'ST0071',
+    [...events, { type: 'EventVoided', on: '2026-11-18', eventId: 'v1', voids: 'b', reason: 'booked in error' }],
+    '2026-11-18',
+  );
+  expect(voided.components.observation!.attempts).toEqual([]);
+  expect(voidNames({ eventId: 'v1', voids: 'b' })).toEqual({ eventId: 'v1', voids: 'b' });
+  expect(voidNames({ eventId: 'b' })).toEqual({ voids: 'b' }); // before 1.1: no id of its own
+  expect(() => voidNames({})).toThrow(EpaInputError);
+  // The client gives a void its own id: the Idempotency-Key, or void.<target>; the old form is read as voids.
+  expect(voidWithOwnId({ voids: 'b', reason: 'in error', on: '2026-11-18' }, 'key-1')).toMatchObject({
+    voids: 'b',
+    eventId: 'key-1',
+  });
+  expect(voidWithOwnId({ voids: 'b', reason: 'in error', on: '2026-11-18' }, undefined)).toMatchObject({
+    voids: 'b',
+    eventId: 'void.b',
+  });
+  expect(voidWithOwnId({ eventId: 'b', reason: 'in error', on: '2026-11-18' }, undefined)).toMatchObject({
+    voids: 'b',
+    eventId: 'void.b',
+  });
 });

@@ -115,6 +115,8 @@ const keys = fc.constantFrom(
   'messages',
   'status',
   'reference',
+  'eventId',
+  'voids',
   'colour',
 );
 const raw = fc
@@ -163,6 +165,8 @@ test('well-formed events of every type pass both', () => {
     { type: 'ResultModerated', on: '2027-01-28', component: 'observation' },
     { type: 'AppealLodged', on: '2027-02-03', component: 'observation', reason: ' marked wrongly ' },
     { type: 'AppealDecided', on: '2027-02-20', component: 'observation', outcome: 'upheld', grade: 'Pass' },
+    { type: 'EventVoided', on: '2027-02-21', eventId: 'void-1', voids: 'move-1', reason: 'moved the wrong apprentice' },
+    { type: 'EventVoided', on: '2027-02-21', eventId: 'move-1', reason: 'recorded before 1.1: eventId named the target' },
   ];
   for (const e of examples) expect(checkVerdict(e).ok).toBe(true);
   for (const e of examples) expect(checkVerdict(e)).toEqual(zodVerdict(e));
@@ -170,4 +174,17 @@ test('well-formed events of every type pass both', () => {
 
 test('the workflow offers an Update for exactly the event types the zod vocabulary has', () => {
   expect([...eventTypeNames].sort()).toEqual([...eventTypes].sort());
+});
+
+test('a void names its target in voids and has its own eventId; one naming neither, or itself, is refused by both (issue 28)', () => {
+  const neither = { type: 'EventVoided', on: '2027-02-21', reason: 'wrong apprentice' };
+  const itself = { ...neither, eventId: 'x', voids: 'x' };
+  expect([checkVerdict(neither), zodVerdict(neither)].map((v) => [v.ok, !v.ok && v.path])).toEqual([
+    [false, 'voids'],
+    [false, 'voids'],
+  ]);
+  expect([checkVerdict(itself), zodVerdict(itself)].map((v) => [v.ok, !v.ok && v.path])).toEqual([
+    [false, 'eventId'],
+    [false, 'eventId'],
+  ]);
 });

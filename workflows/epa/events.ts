@@ -7,7 +7,14 @@
 import { setHandler } from '@temporalio/workflow';
 import { londonDateOf } from '../../src/calendar/london';
 import { applyContactChange } from '../../src/epa/contacts';
-import { invitesAfterVoid, offsetAfterCorrection, trimRecorded, voidEvent, type RecordedEvent } from '../../src/epa/corrections';
+import {
+  invitesAfterVoid,
+  offsetAfterCorrection,
+  trimRecorded,
+  voidEvent,
+  voidNames,
+  type RecordedEvent,
+} from '../../src/epa/corrections';
 import { EpaInputError, EpaTransitionError } from '../../src/epa/errors';
 import { parseEvent } from '../../src/epa/event-check';
 import { checkEventId, rememberEventId } from '../../src/epa/event-ids';
@@ -85,7 +92,10 @@ function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payl
 }
 
 interface VoidEvent {
-  eventId: string;
+  /** The void's own id; before 1.1 (no `voids`) it named the target. */
+  eventId?: string;
+  /** The eventId of the event it voids. */
+  voids: string;
   reason: string;
   on: string;
   by?: string;
@@ -93,10 +103,13 @@ interface VoidEvent {
 
 /** A void as sent: its shape, its date (not after today), and the target (a repeat of a void already made is accepted). */
 function parseVoid(run: RunState, payload: EventPayload): VoidEvent | 'repeat' {
-  const event = parseEvent({ ...payload, type: 'EventVoided' }) as VoidEvent;
+  const parsed = parseEvent({ ...payload, type: 'EventVoided' }) as Omit<VoidEvent, 'voids'> & { voids?: string };
+  const event: VoidEvent = { ...parsed, ...voidNames(parsed) };
+  if (parsed.voids === undefined) delete event.eventId; // a void recorded before 1.1 has no id of its own
   const today = londonDateOf(Date.now());
   if (event.on > today) throw new EpaTransitionError(`EventVoided is dated ${event.on}, after today (${today})`);
-  const target = run.recorded.find((r) => r.event.eventId === event.eventId);
+  if (event.eventId !== undefined && checkEventId(run.eventIds, 'EventVoided', payload) === 'repeat') return 'repeat';
+  const target = run.recorded.find((r) => r.event.eventId === event.voids);
   if (target?.voided && target.voided.reason === event.reason) return 'repeat';
   return event;
 }
@@ -104,18 +117,19 @@ function parseVoid(run: RunState, payload: EventPayload): VoidEvent | 'repeat' {
 function checkVoid(run: RunState, payload: EventPayload): void {
   const event = parseVoid(run, payload);
   if (event === 'repeat') return;
-  view(voidEvent(run.ctx, run.base, run.recorded, event.eventId, event).state, run.ctx, Date.now());
+  view(voidEvent(run.ctx, run.base, run.recorded, event.voids, event).state, run.ctx, Date.now());
 }
 
 function applyVoid(run: RunState, payload: EventPayload): EpaSummary {
   const event = parseVoid(run, payload);
   if (event === 'repeat') return unchanged(run);
   const before = current(run);
-  const done = voidEvent(run.ctx, run.base, run.recorded, event.eventId, {
+  const done = voidEvent(run.ctx, run.base, run.recorded, event.voids, {
     reason: event.reason,
     on: event.on,
     ...(event.by !== undefined && { by: event.by }),
   });
+  if (event.eventId !== undefined) rememberEventId(run.eventIds, 'EventVoided', payload);
   run.recorded = done.recorded;
   run.state = done.state;
   run.changes++;
