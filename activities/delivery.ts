@@ -116,7 +116,11 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
       html: rendered.html,
       messageId,
       date: new Date(request.requestedAt),
-      headers: { 'X-EPA-Key': key, 'X-EPA-Kind': request.notification.kind },
+      // To an address no longer the contact's, nothing personal: not even the EPA's key (it holds the ULN).
+      headers:
+        request.notification.kind === 'inviteCancelledAtOldAddress'
+          ? { 'X-EPA-Kind': request.notification.kind }
+          : { 'X-EPA-Key': key, 'X-EPA-Kind': request.notification.kind },
       ...(invite && {
         icalEvent: {
           method: invite.method,

@@ -57,6 +57,7 @@ export function buildInvite(
   organizer: { name: string; email: string } = { name: request.context.epaoName, email: request.context.epaoEmail },
 ): Invite | undefined {
   const n = request.notification;
+  if (n.kind === 'inviteCancelledAtOldAddress' && n.assessmentAt) return cancelAtOldAddress(request, organizer);
   if ((n.kind !== 'invite' && n.kind !== 'inviteCancelled') || !n.assessmentAt) return undefined;
   const method = n.kind === 'invite' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL;
   const calendar = ical({ prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' }, method });
@@ -98,4 +99,33 @@ export function buildInvite(
     uid,
     content: standardCalendar(calendar.toString(), request.requestedAt),
   };
+}
+
+/**
+ * The CANCEL for an address that is no longer the contact's (their email was corrected): the same
+ * UID, a higher SEQUENCE, and nothing personal (the old address may be another person's): the day
+ * only (an all-day entry), the EPAO's name, and that address as the one attendee, without a name.
+ */
+function cancelAtOldAddress(request: DeliveryRequest, organizer: { name: string; email: string }): Invite {
+  const n = request.notification;
+  const calendar = ical({
+    prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' },
+    method: ICalCalendarMethod.CANCEL,
+  });
+  const uid = inviteUid(request);
+  const day = n.assessmentAt!.slice(0, 10);
+  const event = calendar.createEvent({
+    id: uid,
+    sequence: n.sequence ?? 0,
+    start: new Date(`${day}T00:00:00Z`),
+    allDay: true,
+    stamp: new Date(request.requestedAt),
+    summary: `Cancelled: appointment with ${parameterValue(request.context.epaoName)}`,
+    organizer: { name: parameterValue(organizer.name), email: organizer.email },
+    status: ICalEventStatus.CANCELLED,
+  });
+  for (const r of request.recipients) {
+    event.createAttendee({ email: r.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION, rsvp: false });
+  }
+  return { method: 'CANCEL', uid, content: standardCalendar(calendar.toString(), request.requestedAt) };
 }

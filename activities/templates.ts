@@ -58,6 +58,16 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       body: ['Dear {recipient},', 'The {component} for {apprentice} ({standard}){previously} has been cancelled. {cancelNote}'],
     },
   },
+  inviteCancelledAtOldAddress: {
+    // The old address may be another person's: no name, no apprentice, no place; only the date and the EPAO.
+    default: {
+      subject: 'Cancelled: an appointment on {day}',
+      body: [
+        'Hello,',
+        'A calendar invite for an appointment on {day} was sent to this address by {epao} in error, and has been cancelled. Please remove it from your calendar; there is nothing else you need to do.',
+      ],
+    },
+  },
   assessmentReminder: {
     apprentice: {
       subject: 'Reminder: your {component} is on {when}',
@@ -320,6 +330,7 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     epao: request.context.epaoName,
     component: componentPhrase(lowerFirst(n.componentName ?? n.component ?? 'assessment'), n.attemptKind),
     when,
+    day: n.assessmentAt ? formatLondonDate(n.assessmentAt.slice(0, 10)) : '',
     previously: n.assessmentAt ? ` on ${formatLondonDateTime(londonDateTimeInstant(n.assessmentAt))}` : '',
     duration: String(n.durationMinutes ?? ''),
     where,

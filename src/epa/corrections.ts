@@ -156,3 +156,19 @@ export function offsetAfterCorrection(correction: Notification, current: Notific
   const sent = correction.sequence ?? 0;
   return correction.kind === 'inviteCancelled' ? sent + 1 : sent - (current?.sequence ?? 0);
 }
+
+/**
+ * Keys of the schedule already sent under `before`'s offsets, as they read under `after`'s: an
+ * assessment whose offset rose (a correction went out above it) does not send its current messages
+ * again under their new keys.
+ */
+export function keysSentUnder(
+  schedule: Notification[],
+  before: Readonly<InviteOffsets>,
+  after: Readonly<InviteOffsets>,
+  sent: ReadonlySet<string>,
+): string[] {
+  const was = withInviteOffsets(schedule, before);
+  const now = withInviteOffsets(schedule, after);
+  return now.filter((n, i) => sent.has(was[i]!.key) && n.key !== was[i]!.key).map((n) => n.key);
+}

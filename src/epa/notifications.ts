@@ -26,6 +26,8 @@ export type NotificationKind =
   | 'epaPeriodEscalation'
   | 'invite'
   | 'inviteCancelled'
+  /** A contact's email corrected: the CANCEL sent to the old address (only the date and the EPAO's name; contacts.ts). */
+  | 'inviteCancelledAtOldAddress'
   /** One summary to the EPAO admin of deadlines missed before they were entered (src/epa/late-entry.ts). */
   | 'missedBeforeEntry'
   /** Messages the seeds imply (rule fidelity II): the gateway outcome (002, 001 §4) … */

@@ -16,6 +16,8 @@ export interface NotificationPeople {
 }
 
 export function recipientsFor(n: Notification, people: NotificationPeople): Recipient[] {
+  // One address that is no longer the role's (a corrected email's old one): no name goes with it.
+  if (n.address) return [{ role: n.address.role, name: '', email: n.address.email }];
   const out: Recipient[] = [];
   for (const role of n.to) {
     if (role === 'assessor' && n.assessor) out.push({ role, ...n.assessor });

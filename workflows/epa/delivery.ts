@@ -4,7 +4,9 @@
  * events are handled while mail is on its way). Each answer is kept in the EPA's log.
  */
 import type { DeliveryRequest, Recipient } from '../../activities/types';
-import { withInviteOffsets } from '../../src/epa/corrections';
+import { emailMoved, invitesAfterContactChange, type ContactRole } from '../../src/epa/contacts';
+import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
+import type { People } from '../../src/epa/people';
 import type { EpaView } from '../../src/epa/evaluate';
 import { triageLateEntry } from '../../src/epa/late-entry';
 import { dueNotifications, type Notification } from '../../src/epa/notifications';
@@ -16,6 +18,31 @@ import type { RunState } from './run-state';
 /** The schedule as sent (corrections.ts: SEQUENCE and key offsets after a void). */
 export function adjusted(run: RunState, notifications: Notification[]): Notification[] {
   return withInviteOffsets(notifications, run.inviteOffsets);
+}
+
+/**
+ * A contact's email corrected (`was`: the people before it): the live invites that went to the old
+ * address are cancelled there and re-issued to the new one (contacts.ts), one SEQUENCE up, and the
+ * assessment's later invites count on from there. `allowed` (the workflow's patch) is asked only
+ * when there is something to move.
+ */
+export function readdressInvites(
+  run: RunState,
+  before: EpaView,
+  was: People,
+  role: ContactRole,
+  now: number,
+  allowed: () => boolean,
+): void {
+  const moved = emailMoved(was, run.people, role);
+  if (!moved) return;
+  const schedule = adjusted(run, before.notifications);
+  const moves = invitesAfterContactChange(schedule, run.sent, role, moved.from, now, String(run.timeline.length));
+  if (moves.length === 0 || !allowed()) return;
+  const offsets = { ...run.inviteOffsets };
+  for (const n of moves) run.corrections.push(n);
+  for (const uid of new Set(moves.map((n) => n.inviteUid!))) run.inviteOffsets[uid] = (offsets[uid] ?? 0) + 1;
+  for (const key of keysSentUnder(before.notifications, offsets, run.inviteOffsets, run.sent)) run.sent.add(key);
 }
 
 /**

@@ -4,7 +4,7 @@
  * later void, adds it to the timeline and publishes the new view. A void (EventVoided) works the
  * state out again without the event and puts calendars right (corrections.ts).
  */
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { londonDateOf } from '../../src/calendar/london';
 import { applyContactChange } from '../../src/epa/contacts';
 import {
@@ -23,7 +23,7 @@ import type { EpaEvent } from '../../src/epa/events';
 import type { EpaState } from '../../src/epa/state';
 import { appendTimeline, timelineEntry } from '../../src/epa/timeline';
 import { eventUpdates, summarise, type EpaSummary, type EventPayload } from '../definitions';
-import { adjusted } from './delivery';
+import { adjusted, readdressInvites } from './delivery';
 import { toFailure } from './failures';
 import { publish } from './publish';
 import { current, type RunState } from './run-state';
@@ -67,8 +67,13 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
   const applied = admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
   rememberEventId(run.eventIds, type, payload);
   let corrected: string[] = [];
-  if (applied.event.type === 'ContactDetailsChanged')
+  if (applied.event.type === 'ContactDetailsChanged') {
+    const was = run.people;
     ({ people: run.people, changed: corrected } = applyContactChange(run.people, applied.event));
+    // A corrected email: live invites leave the old address and go to the new one.
+    // shipped 2026-12-07; deprecatePatch after 2028-06-07
+    readdressInvites(run, before, was, applied.event.role, Date.now(), () => patched('contact-email-moves-invites'));
+  }
   const v = keepEvent(run, applied, before, corrected);
   return summarise(statusOf(run, v), applied);
 }
