@@ -175,7 +175,11 @@ export const EventVoided = z
   .object({
     type: z.literal('EventVoided'),
     ...base,
-    voids: z.string().regex(EVENT_ID, EVENT_ID_MESSAGE).optional(),
+    voids: z
+      .string()
+      .regex(EVENT_ID, EVENT_ID_MESSAGE)
+      .describe('The eventId of the event this void takes out (the void has an eventId of its own).')
+      .optional(),
     reason: Reason,
   })
   .strict()

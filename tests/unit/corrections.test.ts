@@ -1,5 +1,13 @@
 /** Voiding an event recorded in error (src/epa/corrections.ts): an epa-flow rule, not a seed rule. Notice: 001 §5. */
-import { RECORDED_KEPT, refold, trimRecorded, voidEvent, voidNames, type RecordedEvent } from '../../src/epa/corrections';
+import {
+  invitesAfterVoid,
+  RECORDED_KEPT,
+  refold,
+  trimRecorded,
+  voidEvent,
+  voidNames,
+  type RecordedEvent,
+} from '../../src/epa/corrections';
 import { voidWithOwnId } from '../../src/app/epa-client';
 import { EpaInputError, EpaTransitionError, newEpa, recordEvent, ruleContext } from '../../src/epa';
 import { plan, st0071Gateway } from '../support/cases';
@@ -91,4 +99,22 @@ test('a void names its target in voids with an id of its own; one recorded befor
     voids: 'b',
     eventId: 'void.b',
   });
+});
+
+test('a void that puts the earlier assessor back re-issues the invite as an assessor change, not a move (002 Assessment Booking)', () => {
+  const priya = { name: 'Priya Lockhart', email: 'priya@assessors.example' };
+  const sam = { name: 'Sam Oduya', email: 'sam@assessors.example' };
+  const first = { type: 'AssessmentBooked', on: '2026-11-17', component: 'observation', at: '2027-01-12T10:00', assessor: priya };
+  const second = { ...first, on: '2026-11-18', assessor: sam };
+  const before = plan('ST0071', [...st0071Gateway, first, second], '2026-11-19');
+  const after = plan('ST0071', [...st0071Gateway, first], '2026-11-19');
+  const sent = new Set(before.notifications.filter((n) => n.kind === 'invite').map((n) => n.key));
+  const [reissued] = invitesAfterVoid(before, after, sent, 0, '7');
+  expect([reissued!.kind, reissued!.assessor, reissued!.changed, reissued!.movedFrom, reissued!.sequence]).toEqual([
+    'invite',
+    priya,
+    ['assessor'],
+    undefined,
+    2,
+  ]);
 });
