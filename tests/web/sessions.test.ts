@@ -187,3 +187,23 @@ test('failed sign-ins are limited per client: behind the trusted proxy, one clie
   // Another client through the same proxy signs in as the same user.
   expect((await attempt('198.51.100.20', PASSWORD)).statusCode).toBe(302);
 });
+
+test('failed sign-ins are limited per username too: a hundred from a hundred clients lock that username, for fifteen minutes', async () => {
+  await addUser(users, { username: 'gus', name: 'Staff gus', role: 'ops', password: PASSWORD });
+  const attempt = async (ip: string, username: string, password: string) => {
+    const page = await app.inject({ method: 'GET', url: '/login', headers: { 'x-forwarded-for': ip } });
+    return app.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': ip, cookie: cookieFrom(page), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfIn(page.body), username, password }).toString(),
+    });
+  };
+  for (let i = 0; i < 100; i++) expect((await attempt(`192.0.2.${i + 1}`, 'gus', `guess number ${i}`)).statusCode).toBe(401);
+  expect((await attempt('192.0.2.200', 'gus', PASSWORD)).statusCode).toBe(429);
+  // Other usernames are not affected.
+  expect((await attempt('192.0.2.200', 'amira', PASSWORD)).statusCode).toBe(302);
+  clock = NOW + 15 * 60 * 1000 + 1000;
+  expect((await attempt('192.0.2.200', 'gus', PASSWORD)).statusCode).toBe(302);
+}, 120_000);

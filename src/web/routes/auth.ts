@@ -14,9 +14,9 @@ function safeReturnTo(v: unknown): string {
 
 export function authRoutes(app: FastifyInstance, ctx: PageContext, users: UserStore, now: () => number = Date.now): void {
   // Ten failures per client and username in 5 minutes: enough for typing, too few for guessing.
-  const throttle = new SignInThrottle(10, 5 * 60 * 1000);
+  const throttle = new SignInThrottle(10, 5 * 60 * 1000, now);
   // A hundred failures for one username from any clients in 15 minutes: guessing spread over many addresses.
-  const perUsername = new SignInThrottle(100, 15 * 60 * 1000);
+  const perUsername = new SignInThrottle(100, 15 * 60 * 1000, now);
   app.get('/login', async (req, reply) => {
     if (req.session.user) return reply.redirect('/epas');
     return render(req, reply, ctx, 'pages/login.njk', {
