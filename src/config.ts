@@ -70,7 +70,9 @@ export const ConfigSchema = z.object({
         .split(',')
         .map((a) => a.trim())
         .filter(Boolean);
-      const bad = list.find((a) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a));
+      const bad = list.find(
+        (a) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a),
+      );
       if (bad) {
         ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 60)}" is not an address or CIDR range (or true / false)` });
         return z.NEVER;

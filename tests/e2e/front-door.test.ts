@@ -81,7 +81,7 @@ beforeAll(async () => {
     ['amira', 'Amira Sollen'],
     ['bola', 'Bola Ade'],
     ['chen', 'Chen Wu'],
-  ])
+  ] as const)
     epaUsers(['add', username, '--role', 'admin', '--name', name, '--password-stdin'], `${PASSWORD}\n`);
 
   api = spawn(process.execPath, [path.join(ROOT, 'bin/epa-flow.js'), 'api'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
