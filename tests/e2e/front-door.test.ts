@@ -23,12 +23,22 @@ const PASSWORD = 'a long password for the proxy test';
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let server: DevServer;
-let api: ChildProcess;
-let apiOut = '';
 let apiPort: number;
+const processes: ChildProcess[] = [];
 let proxy: https.Server;
 let proxyUrl: string;
 let cert: Buffer;
+
+/** An `epa-flow api` process on `env`, once it says it is listening. */
+async function startApi(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/epa-flow.js'), 'api'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  processes.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  await eventually(async () => expect(out).toContain('epa api on'), 60_000);
+  return child;
+}
 
 /** `epa users …` in its own process, on the same users file as the API. */
 function epaUsers(args: string[], stdin?: string): string {
@@ -84,10 +94,7 @@ beforeAll(async () => {
   ] as const)
     epaUsers(['add', username, '--role', 'admin', '--name', name, '--password-stdin'], `${PASSWORD}\n`);
 
-  api = spawn(process.execPath, [path.join(ROOT, 'bin/epa-flow.js'), 'api'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  api.stdout!.on('data', (d: Buffer) => (apiOut += d.toString()));
-  api.stderr!.on('data', (d: Buffer) => (apiOut += d.toString()));
-  await eventually(async () => expect(apiOut).toContain('epa api on'), 60_000);
+  await startApi(env);
 
   // The TLS proxy: HTTPS in front, plain HTTP to the API on loopback, the client's address and https forwarded.
   proxy = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (req, res) => {
@@ -113,9 +120,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
-  if (api && api.exitCode === null) {
-    const exited = new Promise((resolve) => api.once('exit', resolve));
-    api.kill('SIGTERM');
+  for (const child of processes.filter((c) => c.exitCode === null)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
     await exited;
   }
   await server?.stop();
@@ -230,21 +237,21 @@ test('behind the proxy the throttle counts each client: one locked out by wrong 
   expect((await signIn('amira', PASSWORD, '127.0.0.4')).answer.status).toBe(302);
 });
 
-/** The API process's resident memory, from the kernel (MB). */
-const rssMb = (): number => {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))![1]!;
+/** A process's resident memory, from the kernel (MB). */
+const rssMb = (child: ChildProcess): number => {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]!;
   return Number(kb) / 1024;
 };
 
 /** `count` anonymous GETs straight to the API, `parallel` at a time on kept-alive connections. */
-async function anonymousLoop(count: number, parallel = 8): Promise<void> {
+async function anonymousLoop(port: number, count: number, parallel = 8): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
   const urls = ['/login', '/login?returnTo=%2Fdashboard', '/epas', '/'];
   let next = 0;
   const one = (url: string) =>
     new Promise<number>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port: apiPort, path: url, agent }, (res) => {
+        .get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode!));
         })
@@ -261,16 +268,38 @@ async function anonymousLoop(count: number, parallel = 8): Promise<void> {
   agent.destroy();
 }
 
+/**
+ * The process's resident memory after every 1,000 of `count` anonymous requests (MB). Rendering the
+ * sign-in page makes garbage that the collector takes back in its own time, so single readings
+ * swing by tens of MB either way; what the process keeps is the floor those readings return to.
+ */
+async function rssDuring(child: ChildProcess, port: number, count: number): Promise<number[]> {
+  const readings: number[] = [];
+  for (let done = 0; done < count; done += 1_000) {
+    await anonymousLoop(port, 1_000);
+    readings.push(rssMb(child));
+  }
+  return readings;
+}
+
 test('20,000 anonymous requests (the sign-in page among them) leave the API process within 40 MB of where it was', async () => {
-  await anonymousLoop(2_000); // warm: the templates compiled, the JIT settled
-  const before = rssMb();
-  const started = Date.now();
-  await anonymousLoop(20_000);
-  const after = rssMb();
-  const seconds = (Date.now() - started) / 1000;
+  // An API as `npm start` serves it (plain HTTP, EPA_HTTPS=false), where a session made for a visitor
+  // would be stored: 1.0 stored one per visit and never swept.
+  const port = await freePort();
+  const plain = await startApi({ ...env, EPA_HTTPS: 'false', EPA_TRUST_PROXY: 'false', EPA_API_PORT: String(port) });
+  // Where it was: the floor over the last 5,000 of 10,000 requests, once the templates are compiled and the heap has grown to its working size.
+  const warm = await rssDuring(plain, port, 10_000);
+  const before = Math.min(...warm.slice(-5));
+  const since = Date.now();
+  const during = await rssDuring(plain, port, 20_000);
+  const seconds = (Date.now() - since) / 1000;
+  // Where it is: the floor over the last 5,000 of the 20,000 (a session kept per visitor would raise it
+  // by over 100 MB: it did before sessions were made at sign-in only).
+  const after = Math.min(...during.slice(-5));
   console.log(
-    `front door: 20,000 anonymous requests in ${seconds.toFixed(1)} s; API RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`,
+    `front door: 20,000 anonymous requests in ${seconds.toFixed(1)} s; API RSS floor ${before.toFixed(0)} → ${after.toFixed(0)} MB ` +
+      `(readings ${Math.min(...during).toFixed(0)}–${Math.max(...during).toFixed(0)} MB)`,
   );
   expect(after - before).toBeLessThan(40);
-  expect(api.exitCode).toBeNull();
+  expect(plain.exitCode).toBeNull();
 }, 300_000);
