@@ -55,6 +55,33 @@ export const ConfigSchema = z.object({
   /** The pages are served over HTTPS (behind a proxy that terminates TLS): session cookies get `Secure`. */
   EPA_HTTPS: bool.default(false),
   /**
+   * The TLS proxy in front of the API, whose X-Forwarded-For and X-Forwarded-Proto are believed (fastify's
+   * `trustProxy`): its addresses or CIDR ranges, comma-separated (`127.0.0.1`, `10.0.0.0/8`), or `true`
+   * for any. Unset or `false`: none (the client is the connection's address). docs/operations.md.
+   */
+  EPA_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx): boolean | string[] => {
+      const value = (v ?? '').trim();
+      if (value === '' || value === 'false' || value === '0' || value === 'no') return false;
+      if (value === 'true' || value === 'yes') return true;
+      const list = value
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      const bad = list.find(
+        (a) => !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a),
+      );
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 60)}" is not an address or CIDR range (or true / false)` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  /** A staff session's absolute lifetime from sign-in, however busy (EPAO setting): hours, default 12. */
+  EPA_SESSION_ABSOLUTE_HOURS: z.coerce.number().min(0.01).max(168).default(12),
+  /**
    * PostgreSQL for epa-flow's own tables (the shared record of sent messages): postgres://user:pass@host:5432/epa.
    * Unset: the file store under the data directory (one worker host only).
    */

@@ -201,6 +201,13 @@ function operationObject(op: Operation): JsonSchema {
   const refusals: Record<string, unknown> = Object.fromEntries(
     Object.entries(op.refusals ?? {}).map(([status, description]) => [status, refuse(description)]),
   );
+  // A JSON body is checked before any route reads it (src/api/server.ts).
+  if (op.body !== undefined && op.body !== 'csv') {
+    const body = 'the body itself (bad_request): empty, not valid JSON, or nested more than 32 deep';
+    const given = op.refusals?.[400];
+    refusals['400'] = refuse(given ? `${given}; or ${body}` : `The body itself is refused: ${body}`);
+    refusals['413'] = refuse('The body is over 1 MB');
+  }
   if (op.access !== 'public') refusals['401'] = refuse('No or unknown bearer token (the API takes no cookie)');
   if (op.access === 'admin') refusals['403'] = refuse('Ops token');
   const params = [...parameters('path', op.path), ...parameters('query', op.query), ...parameters('header', op.headers)];

@@ -56,6 +56,14 @@ export interface ApiOptions {
   sessionSecret?: string;
   /** Served over HTTPS: Secure session cookies and HSTS on the pages. */
   https?: boolean;
+  /**
+   * The TLS proxy in front (EPA_TRUST_PROXY), as fastify's `trustProxy` takes it: its addresses
+   * (IPs or CIDR ranges), or true for any. Then `X-Forwarded-For` and `X-Forwarded-Proto` from it give the client's
+   * address (the sign-in throttle) and https (Secure cookies). Default: none trusted.
+   */
+  trustProxy?: boolean | string[];
+  /** A staff session's absolute lifetime from sign-in (default 12 hours). */
+  sessionAbsoluteMs?: number;
   /** The EPAO's name in the pages' header. */
   serviceName?: string;
 }
@@ -81,6 +89,36 @@ const STATUS_ERRORS: Record<number, string> = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The largest JSON body taken (a start with 1,000 history events fits well within it). */
+const MAX_JSON_BYTES = 1024 * 1024;
+/** How deep a JSON body may nest: an EPA start is 4 deep; anything near this is not an EPA. */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep `text` nests its objects and arrays, counted before it is parsed (stopping past `limit`). */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** A refusal of the body itself (400 in words), before anything reads it. */
+function badBody(message: string): Error & { statusCode: number } {
+  return Object.assign(new Error(message), { statusCode: 400 });
+}
 
 /**
  * A refusal's JSON body: `{error, message}`, with the field at fault, the history's problems, or the
@@ -119,6 +157,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   rules(); // the rule files, loaded and checked before anything is served (RulesInvalidError lists every problem)
   const app = Fastify({
     logger: loggerOptions(options.logger),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: MAX_JSON_BYTES,
     // A caller's own request id is kept when it looks like one; otherwise a fresh UUID.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -182,6 +222,20 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   // JSON bodies only (the pages below add form bodies for themselves): text/plain, which a form on
   // any site can send, is not parsed either.
   app.removeContentTypeParser('text/plain');
+  // JSON checked for depth before it is parsed (a body nested 100,000 deep never reaches a route,
+  // let alone Temporal), then parsed as fastify does (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_JSON_BYTES }, (req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(badBody('the body is empty: send a JSON object'), undefined);
+    if (jsonDepth(text) > MAX_JSON_DEPTH)
+      return done(badBody(`the JSON is nested more than ${MAX_JSON_DEPTH} deep: send the object as documented`), undefined);
+    parseJson(req, text, (err, parsed) => {
+      if (err) return done(badBody('the body is not valid JSON'), undefined);
+      done(null, parsed);
+    });
+  });
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -305,6 +359,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       ...(options.sessionStore && { sessionStore: options.sessionStore }),
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,
+      ...(options.sessionAbsoluteMs && { sessionAbsoluteMs: options.sessionAbsoluteMs }),
       serviceName: options.serviceName ?? 'epa-flow',
       defaultEpaoAdmin: options.defaultEpaoAdmin,
       temporalUrl,

@@ -6,6 +6,7 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { z } from 'zod';
 import { EpaInputError, fromZodError } from '../epa/errors';
+import { Name } from '../epa/people';
 
 export type StaffRole = 'admin' | 'ops';
 
@@ -19,6 +20,13 @@ export interface StaffUser {
   disabled: boolean;
   createdAt: string;
   passwordChangedAt: string;
+  /**
+   * Raised when the account is disabled, its password reset or its role changed: a session holds
+   * the number it signed in with, and one with an older number is signed out on its next request,
+   * in every API process (each request checks it against this store). Absent on accounts made
+   * before 1.1: 0.
+   */
+  sessionGeneration?: number;
 }
 
 /** Where accounts are kept: a users file (src/store/user-store.ts) or PostgreSQL (src/store/pg-staff.ts), chosen where a process starts. */
@@ -70,7 +78,7 @@ export const Password = z.string().min(12, 'at least 12 characters').max(200, 'a
 export const NewUser = z
   .object({
     username: Username,
-    name: z.string().trim().min(1, 'give the name to show').max(200),
+    name: Name,
     role: z.enum(['admin', 'ops']),
     password: Password.optional(),
   })
@@ -119,14 +127,30 @@ async function existing(store: UserStore, username: string): Promise<StaffUser> 
   return user;
 }
 
-/** Disables an account: it can no longer sign in; what it recorded still names it. */
+/** The account's sessions end: the ones signed in before this change are refused on their next request. */
+const endSessions = (user: StaffUser): Pick<StaffUser, 'sessionGeneration'> => ({
+  sessionGeneration: (user.sessionGeneration ?? 0) + 1,
+});
+
+/** Disables an account: it can no longer sign in, its sessions end at once; what it recorded still names it. */
 export async function disableUser(store: UserStore, username: string): Promise<StaffUserView> {
-  const user = { ...(await existing(store, username)), disabled: true };
+  const before = await existing(store, username);
+  const user = { ...before, disabled: true, ...endSessions(before) };
   await store.put(user);
   return view(user);
 }
 
-/** A new password (generated unless given), and the account enabled again. */
+/** A new role: the account's sessions end at once (it signs in again with the new one). */
+export async function setRole(store: UserStore, username: string, role: string): Promise<StaffUserView> {
+  const checked = z.enum(['admin', 'ops']).safeParse(role);
+  if (!checked.success) throw new EpaInputError(`the role is ${staffRoles.join(' or ')}`, 'role');
+  const before = await existing(store, username);
+  const user: StaffUser = { ...before, role: checked.data, ...endSessions(before) };
+  await store.put(user);
+  return view(user);
+}
+
+/** A new password (generated unless given), the account enabled again, and its sessions ended. */
 export async function resetPassword(
   store: UserStore,
   username: string,
@@ -135,11 +159,13 @@ export async function resetPassword(
 ): Promise<{ user: StaffUserView; password: string }> {
   const checked = Password.safeParse(password);
   if (!checked.success) throw new EpaInputError(checked.error.issues[0]!.message, 'password');
+  const before = await existing(store, username);
   const user: StaffUser = {
-    ...(await existing(store, username)),
+    ...before,
     passwordHash: await hashPassword(password),
     disabled: false,
     passwordChangedAt: now.toISOString(),
+    ...endSessions(before),
   };
   await store.put(user);
   return { user: view(user), password };
@@ -154,3 +180,32 @@ export async function signIn(store: UserStore, username: string, password: strin
 }
 
 export const staffRoles: readonly StaffRole[] = ['admin', 'ops'];
+
+/** What a signed-in session holds of its account: who, and the account's session generation and when it signed in. */
+export interface SessionAccount {
+  username: string;
+  role: StaffRole;
+  /** The account's `sessionGeneration` when it signed in. */
+  generation?: number;
+  /** When it signed in (ms since the epoch). */
+  signedInAt?: number;
+}
+
+/**
+ * Why a session may no longer act for its account, or undefined while it may: the account is gone
+ * or disabled, its password was reset or its role changed since (its generation moved on), or the
+ * session is older than its absolute lifetime, however busy it has been.
+ */
+export function sessionEnded(
+  session: SessionAccount,
+  account: StaffUser | undefined,
+  absoluteMs: number,
+  now: number,
+): string | undefined {
+  if (!account) return 'the account no longer exists';
+  if (account.disabled) return 'the account is disabled';
+  if ((session.generation ?? 0) !== (account.sessionGeneration ?? 0)) return 'the account changed since it signed in';
+  if (account.role !== session.role) return 'the account changed since it signed in';
+  if (session.signedInAt === undefined || now - session.signedInAt >= absoluteMs) return 'the session reached its lifetime';
+  return undefined;
+}

@@ -1,6 +1,6 @@
-/** `epa users add | list | disable | reset`: staff accounts for the web pages (PostgreSQL with EPA_DATABASE_URL, else users.json in the data directory). */
+/** `epa users add | list | disable | reset | role`: staff accounts for the web pages (PostgreSQL with EPA_DATABASE_URL, else users.json in the data directory). */
 import type { Command } from 'commander';
-import { addUser, disableUser, listUsers, resetPassword, staffRoles, type UserStore } from '../app/users';
+import { addUser, disableUser, listUsers, resetPassword, setRole, staffRoles, type UserStore } from '../app/users';
 import { loadConfig } from '../config';
 import { openUsers } from '../store/stores';
 import type { Io } from './io';
@@ -55,16 +55,23 @@ export function addUserCommands(program: Command, io: Io): void {
     });
   users
     .command('disable <username>')
-    .description('stop an account signing in (what it recorded still names it)')
+    .description('stop an account signing in and end its sessions at once (what it recorded still names it)')
     .action(async (username: string) => {
       const user = await withStore((store) => disableUser(store, username));
       io.stdout(`disabled ${user.username}\n`);
     });
   users
     .command('reset <username>')
-    .description('a new password (printed once), and the account enabled again')
+    .description('a new password (printed once), the account enabled again, its old sessions ended')
     .action(async (username: string) => {
       const { user, password } = await withStore((store) => resetPassword(store, username));
       io.stdout(`reset ${user.username}\npassword: ${password}\n(shown once)\n`);
+    });
+  users
+    .command('role <username> <role>')
+    .description(`give an account another role (${staffRoles.join(' or ')}); its sessions end at once`)
+    .action(async (username: string, role: string) => {
+      const user = await withStore((store) => setRole(store, username, role));
+      io.stdout(`${user.username} is now ${user.role} (signed out everywhere)\n`);
     });
 }

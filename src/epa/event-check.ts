@@ -8,6 +8,7 @@ import { isLondonDate, londonDateTimeProblem } from '../calendar/london';
 import { isAcceptedDate, outsideAcceptedDates } from '../calendar/working-days';
 import { EpaInputError } from './errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
+import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
@@ -231,6 +232,10 @@ export function parseEvent(raw: unknown, path = 'event'): EpaEvent {
     }
     if (event.organisation !== undefined && event.role !== 'employer' && event.role !== 'provider') {
       throw new EpaInputError('only the employer and the provider have an organisation', `${path}.organisation`);
+    }
+    for (const field of ['name', 'organisation'] as const) {
+      const problem = typeof event[field] === 'string' ? nameProblem(event[field]) : undefined;
+      if (problem) throw new EpaInputError(problem, `${path}.${field}`);
     }
   }
   if (type === 'EventVoided') {

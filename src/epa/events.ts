@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
+import { nameProblem } from './names';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
@@ -189,15 +190,24 @@ export const EventVoided = z
     if (v.voids !== undefined && v.voids === v.eventId)
       ctx.addIssue({ code: 'custom', message: 'a void has an eventId of its own, not the one it voids', path: ['eventId'] });
   });
+/** A corrected name or organisation: the one name check (names.ts). */
+const ContactName = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((value, ctx) => {
+    const problem = nameProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 /** A correction of someone's contact details (contacts.ts): later mail goes to the new ones. */
 export const ContactDetailsChanged = z
   .object({
     type: z.literal('ContactDetailsChanged'),
     ...base,
     role: z.enum(['apprentice', 'employer', 'provider', 'epaoAdmin']),
-    name: z.string().min(1).max(200).optional(),
+    name: ContactName.optional(),
     email: z.email().optional(),
-    organisation: z.string().min(1).max(200).optional(),
+    organisation: ContactName.optional(),
     reason: Reason.optional(),
   })
   .strict()

@@ -1,6 +1,7 @@
 /** Who an EPA involves, and what starting one takes (validated at the client, before Temporal). */
 import { z } from 'zod';
 import { LondonDateSchema } from './events';
+import { nameProblem } from './names';
 import { ulnProblem } from './uln';
 import type { PinnedRules } from '../plans/schema';
 
@@ -10,10 +11,19 @@ export const Uln = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const Person = z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).strict();
-export const Organisation = z
-  .object({ organisation: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(200), email: z.email() })
-  .strict();
+/** A name as people and organisations are given one: 1–200 characters, none that hide or reorder text (names.ts). */
+export const Name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((value, ctx) => {
+    const problem = nameProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const Person = z.object({ name: Name, email: z.email() }).strict();
+export const Organisation = z.object({ organisation: Name, name: Name, email: z.email() }).strict();
 
 export const EpaStartSchema = z
   .object({

@@ -62,6 +62,8 @@ export function apiOptions(
     users,
     sessionSecret: sessionSecret(config.EPA_DATA_DIR, config.EPA_SESSION_SECRET),
     https: config.EPA_HTTPS,
+    trustProxy: config.EPA_TRUST_PROXY,
+    sessionAbsoluteMs: config.EPA_SESSION_ABSOLUTE_HOURS * 60 * 60 * 1000,
     serviceName: config.EPA_FROM_NAME,
   };
 }

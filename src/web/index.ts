@@ -16,6 +16,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { UserStore } from '../app/users';
 import { errorKindOf, httpStatusOf } from '../app/errors';
+import { EpaInputError } from '../epa/errors';
 import type { EpaService } from '../app/epa-service';
 import type { EpaListings } from '../app/listings';
 import { setUpSecurityHeaders } from './middleware/security-headers';
@@ -42,6 +43,8 @@ export interface StaffPagesOptions {
   sessionSecret: string;
   /** Served over HTTPS: Secure cookies and HSTS. */
   https: boolean;
+  /** A session's absolute lifetime from sign-in (default 12 hours), besides the 8 hours idle. */
+  sessionAbsoluteMs?: number;
   /** The EPAO's name, in every page's header. */
   serviceName: string;
   temporalUrl: (epaId: string) => string;
@@ -57,7 +60,26 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
     limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 5 },
   });
   await setUpSecurityHeaders(app, o.https);
-  await setUpSessions(app, o.sessionSecret, o.https, o.sessionStore);
+  await setUpSessions(app, {
+    secret: o.sessionSecret,
+    secure: o.https,
+    users: o.users,
+    ...(o.sessionStore && { store: o.sessionStore }),
+    ...(o.sessionAbsoluteMs && { absoluteMs: o.sessionAbsoluteMs }),
+    now: o.now,
+  });
+  // A form's field sent twice (a forged or broken form) is refused in words before any route reads it.
+  app.addHook('preValidation', async (req) => {
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Buffer.isBuffer(body)) return;
+    const repeated = Object.entries(body as Record<string, unknown>).find(([, v]) => Array.isArray(v));
+    if (repeated)
+      throw new EpaInputError(`The field "${repeated[0].slice(0, 40)}" was sent more than once: send each field once.`, 'body');
+  });
+  // Pages with personal data are never kept by a browser's or a proxy's cache: every page but the static assets.
+  app.addHook('onSend', async (req, reply) => {
+    if (!req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+  });
   await app.register(fastifyRateLimit, { global: false });
   // Nunjucks views (src/web/views) with GOV.UK Frontend's macros; its stylesheet, fonts and images under /assets.
   await app.register(fastifyView, {
@@ -103,7 +125,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   });
 
   app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
-  authRoutes(app, ctx, o.users);
+  authRoutes(app, ctx, o.users, o.now);
   epaRoutes(app, ctx, o.epa, o.listings, o.temporalUrl, o.now);
   eventRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { usePostgres } from '../support/postgres';
 import { buildApi } from '../../src/api/server';
-import { addUser } from '../../src/app/users';
+import { addUser, disableUser, setRole } from '../../src/app/users';
 import { migrate } from '../../src/store/migrations';
 import { PgListingIndex } from '../../src/store/pg-listing-index';
 import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
@@ -104,5 +104,26 @@ describe('two API servers behind one proxy share accounts and sessions', () => {
     const onA = await a.inject({ method: 'GET', url: '/epas', headers: { cookie } });
     expect(onA.statusCode).toBe(302);
     expect(onA.headers.location).toBe('/login?returnTo=%2Fepas');
+  });
+
+  test('disabled or given a new role by another host: the session is signed out on both servers at its next request', async () => {
+    await addUser(new PgUserStore(pool), { username: 'ravi', name: 'Ravi Mehta', role: 'admin', password });
+    const first = await signIn(a, 'ravi', password);
+    const second = await signIn(b, 'ravi', password);
+    expect((await b.inject({ method: 'GET', url: '/epas', headers: { cookie: first.cookie } })).statusCode).toBe(200);
+    // `epa users role` on some other host: only the database is shared.
+    await setRole(new PgUserStore(pool), 'ravi', 'ops');
+    for (const [server, cookie] of [
+      [a, first.cookie],
+      [b, second.cookie],
+    ] as const)
+      expect((await server.inject({ method: 'GET', url: '/epas', headers: { cookie } })).headers.location).toBe(
+        '/login?returnTo=%2Fepas',
+      );
+    const again = await signIn(a, 'ravi', password);
+    expect((await b.inject({ method: 'GET', url: '/epas', headers: { cookie: again.cookie } })).statusCode).toBe(200);
+    await disableUser(new PgUserStore(pool), 'ravi');
+    expect((await b.inject({ method: 'GET', url: '/epas', headers: { cookie: again.cookie } })).statusCode).toBe(302);
+    expect((await a.inject({ method: 'GET', url: '/epas', headers: { cookie: again.cookie } })).statusCode).toBe(302);
   });
 });

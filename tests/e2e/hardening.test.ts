@@ -250,3 +250,58 @@ test('a 500 (Temporal unreachable) is logged as JSON with its request id and no 
     req: { method: 'GET', url: '/api/epas/<uln>' },
   });
 }, 60_000);
+
+test('malformed bodies are a 400 in words before anything reaches Temporal: JSON nested 100,000 deep, empty, not JSON, too large', async () => {
+  const input = epaStart({ gatewaySubmittedOn: addDays(today, -3) });
+  await stack.epa.start(input);
+  const handle = stack.client.workflow.getHandle(`epa-${input.uln}`);
+  const before = await settledHistoryLength(handle);
+  const deep = '{"type":"Withdrawn","on":"' + today + '","reason":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+  const post = (payload: string, url = `/api/epas/${input.uln}/events`) =>
+    api.inject({ method: 'POST', url, headers: { ...bearer(ADMIN), 'content-type': 'application/json' }, payload });
+  for (const [payload, message] of [
+    [deep, 'the JSON is nested more than 32 deep'],
+    ['', 'the body is empty'],
+    ['{"type": "Withdrawn",', 'the body is not valid JSON'],
+    ['{"__proto__": {"admin": true}, "type": "Withdrawn"}', 'the body is not valid JSON'],
+  ] as const) {
+    const res = await post(payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'bad_request', message: expect.stringContaining(message) });
+  }
+  const start = await post('{"uln":' + '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000) + '}', '/api/epas');
+  expect(start.statusCode).toBe(400);
+  const huge = await post(JSON.stringify({ type: 'Withdrawn', on: today, reason: 'x'.repeat(2 * 1024 * 1024) }));
+  expect(huge.statusCode).toBe(413);
+  expect(huge.json()).toMatchObject({ error: 'payload_too_large' });
+  expect((await handle.fetchHistory()).events!.length).toBe(before);
+});
+
+test('names with NUL, a right-to-left override or a lone surrogate are refused with the field and the character, on start and on a correction', async () => {
+  for (const [name, found] of [
+    ['Bram\u0000 Okafor', 'U+0000'],
+    ['Bram \u202erofakO', 'U+202E'],
+    ['Bram \u2066Okafor', 'U+2066'],
+    ['Bram \udc00Okafor', 'U+DC00'],
+  ] as const) {
+    const input = epaStart({ gatewaySubmittedOn: addDays(today, -3), apprentice: { name, email: 'bram@apprentice.example' } });
+    const res = await api.inject({ method: 'POST', url: '/api/epas', headers: bearer(ADMIN), payload: input });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'invalid_input',
+      field: 'apprentice.name',
+      message: expect.stringContaining(found),
+    });
+    expect(await runsOf(input.uln)).toBe(0);
+  }
+  const input = epaStart({ gatewaySubmittedOn: addDays(today, -3) });
+  await stack.epa.start(input);
+  const correction = await api.inject({
+    method: 'POST',
+    url: `/api/epas/${input.uln}/events`,
+    headers: bearer(ADMIN),
+    payload: { type: 'ContactDetailsChanged', on: today, role: 'employer', organisation: 'Acme\u202e Ltd' },
+  });
+  expect(correction.statusCode).toBe(400);
+  expect(correction.json()).toMatchObject({ error: 'invalid_input', message: expect.stringContaining('U+202E') });
+});

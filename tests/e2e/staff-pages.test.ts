@@ -58,10 +58,10 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-/** Opens the sign-in page (a session and its CSRF token), then signs in. */
+/** Opens the sign-in page (its CSRF cookie and token), then signs in. */
 const signIn = (username: string, password: string, returnTo = '/epas') => signInWith(api, username, password, returnTo);
 
-test('the sign-in page: a session cookie (HttpOnly, SameSite=Lax), a CSRF token, a strict CSP, no framing', async () => {
+test('the sign-in page: a CSRF cookie (HttpOnly, SameSite=Lax) and no session, a CSRF token, a strict CSP, no framing', async () => {
   const anonymous = await api.inject({ method: 'GET', url: '/epas?stage=InAssessment' });
   expect(anonymous.statusCode).toBe(302);
   expect(anonymous.headers.location).toBe('/login?returnTo=%2Fepas%3Fstage%3DInAssessment');
@@ -70,7 +70,8 @@ test('the sign-in page: a session cookie (HttpOnly, SameSite=Lax), a CSRF token,
   expect(page.body).toContain('<title>Sign in – Example EPAO</title>');
   expect(page.body).not.toContain('GOV.UK');
   expect(csrfIn(page.body)).toMatch(/\S{20,}/);
-  expect(page.headers['set-cookie']).toEqual(expect.stringMatching(/^epa_session=[^;]+;.*HttpOnly; SameSite=Lax/));
+  // No session for a visitor: the form's CSRF secret is a signed cookie of its own (HttpOnly, SameSite=Lax).
+  expect(page.headers['set-cookie']).toEqual(expect.stringMatching(/^epa_csrf=[^;]+;.*HttpOnly; SameSite=Lax/));
   expect(page.headers['set-cookie']).not.toContain('Secure');
   const csp = String(page.headers['content-security-policy']);
   expect(csp).toContain("default-src 'self'");

@@ -3,7 +3,7 @@
  * users file (tests/unit/users.test.ts) and PostgreSQL (tests/cluster/pg-staff.test.ts). `make()`
  * returns a fresh, empty store.
  */
-import { addUser, disableUser, resetPassword, signIn, type StaffUser, type UserStore } from '../../src/app/users';
+import { addUser, disableUser, resetPassword, setRole, signIn, type StaffUser, type UserStore } from '../../src/app/users';
 
 const account = (username: string, extra: Partial<StaffUser> = {}): StaffUser => ({
   username,
@@ -49,5 +49,33 @@ export function userStoreContract(make: () => UserStore | Promise<UserStore>): v
     const reset = await resetPassword(store, 'mira');
     await expect(signIn(store, 'mira', reset.password)).resolves.toMatchObject({ username: 'mira' });
     await expect(signIn(store, 'mira', password)).resolves.toBeUndefined();
+  });
+
+  test('disabling, resetting and a new role each raise the session generation the store keeps (sessions before it end)', async () => {
+    const store = await make();
+    const { user } = await addUser(store, { username: 'tomas', name: 'Tomás Ruiz', role: 'ops' });
+    expect(user.sessionGeneration ?? 0).toBe(0);
+    const generation = async () => (await store.get('tomas'))?.sessionGeneration ?? 0;
+    await setRole(store, 'tomas', 'admin');
+    expect(await generation()).toBe(1);
+    expect((await store.get('tomas'))?.role).toBe('admin');
+    await disableUser(store, 'tomas');
+    expect(await generation()).toBe(2);
+    await resetPassword(store, 'tomas');
+    expect(await generation()).toBe(3);
+    expect((await store.list()).find((u) => u.username === 'tomas')?.sessionGeneration).toBe(3);
+    await expect(setRole(store, 'tomas', 'owner')).rejects.toThrow('the role is admin or ops');
+    expect(await generation()).toBe(3);
+  });
+
+  test('a name with a control character, a right-to-left override or a lone surrogate is refused in words, and nothing stored', async () => {
+    const store = await make();
+    for (const [name, found] of [
+      ['Mira\u0000 Osei', 'U+0000'],
+      ['Mira \u202eiesO', 'U+202E'],
+      ['Mira \ud800Osei', 'U+D800'],
+    ] as const)
+      await expect(addUser(store, { username: 'mira', name, role: 'ops' })).rejects.toThrow(found);
+    expect(await store.list()).toEqual([]);
   });
 }

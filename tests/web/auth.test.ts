@@ -29,7 +29,9 @@ test('a signed-out request goes to the sign-in page, which keeps where it was go
   expect(page.body).toContain('<title>Sign in – Example EPAO</title>');
   expect(page.body).toContain('name="returnTo" value="/epas?stage=InAssessment"');
   expect(csrfIn(page.body)).toMatch(/\S{20,}/);
-  expect(page.headers['set-cookie']).toEqual(expect.stringMatching(/^epa_session=[^;]+;.*HttpOnly; SameSite=Lax/));
+  // No session for a visitor: the form's CSRF secret is a signed cookie of its own.
+  expect(page.headers['set-cookie']).toEqual(expect.stringMatching(/^epa_csrf=[^;]+;.*HttpOnly; SameSite=Lax/));
+  expect(String(page.headers['set-cookie'])).not.toContain('epa_session');
 });
 
 test('empty fields and a wrong password: 401 with the GOV.UK error summary linking to the fields; nothing signed in', async () => {
@@ -50,7 +52,7 @@ test('empty fields and a wrong password: 401 with the GOV.UK error summary linki
   expect((await p.app.inject({ method: 'GET', url: '/epas', headers: { cookie } })).statusCode).toBe(302);
 });
 
-test('a form without its CSRF token, or with another session’s, is refused with "The form has expired"', async () => {
+test('a form without its CSRF token, or with another visitor’s, is refused with "The form has expired"', async () => {
   const page = await p.app.inject({ method: 'GET', url: '/login' });
   const cookie = cookieFrom(page);
   const missing = await form(cookie, { username: ADMIN.username, password: ADMIN.password });

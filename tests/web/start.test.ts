@@ -175,3 +175,15 @@ test('the import: the page, a dry run that starts nothing and says what each row
   expect(twice.statusCode).toBe(302);
   expect(twice.headers.location).toBe('/imports');
 });
+
+test('a name with a right-to-left override or a control character is refused at its field in words; nothing starts', async () => {
+  const uln = uniqueUln();
+  const rtl = await start({ ...startForm(uln), apprenticeName: 'Dara \u202elliuQ' });
+  expect(rtl.statusCode).toBe(400);
+  expect(rtl.body).toContain('govuk-error-summary');
+  expect(rtl.body).toMatch(/<a href="#apprenticeName">[^<]*bidirectional overrides[^<]*U\+202E[^<]*<\/a>/);
+  const nul = await start({ ...startForm(uln), employer: 'Acme\u0007 Ltd' });
+  expect(nul.statusCode).toBe(400);
+  expect(nul.body).toContain('must not contain control characters (found U+0007');
+  expect((await admin.get(`/epas/${uln}`)).statusCode).toBe(404);
+});
