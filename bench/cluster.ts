@@ -32,7 +32,7 @@ import { freeServerPort, TEMPORAL_DATABASES } from '../src/cluster/temporal-serv
 import { quiet } from '../src/cluster/postgres';
 import { APP_DATABASE, runMigrateProcess, spawnEpaFlow, startClusterStack, stopProcess } from '../src/cluster/stack';
 import { EpaClient } from '../src/app/epa-client';
-import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { benchPerson, benchUln, interleavedUpdates, pct, updateCostFigures, pool, rssMiB } from './common';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -186,6 +186,7 @@ async function main(): Promise<void> {
 
     // (b) Update latency, interleaved one by one.
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+    Object.assign(results, await updateCostFigures(client, N, SAMPLES));
     // What the EPA's Update carries that the no-op's does not: one write of its list row (the
     // listing index's local activity), timed alone on probe rows (removed afterwards).
     const probe = (await index.all({ text: benchUln(1) }, 'apprentice', Date.now()))[0];

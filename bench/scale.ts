@@ -17,7 +17,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/app/epa-client';
-import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { benchPerson, interleavedUpdates, pct, updateCostFigures, pool, rssMiB } from './common';
 import type { noopWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
 
     // (b) Update latency, one at a time, on random EPAs / no-op workflows.
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+    Object.assign(results, await updateCostFigures(client, N, SAMPLES));
 
     // (c) Listing the overdue EPAs (visibility + memo; no workflow is queried).
     const times: number[] = [];

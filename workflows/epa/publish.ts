@@ -26,6 +26,9 @@ import type { RunState } from './run-state';
 
 /** Publishes the view: search attributes and memo where they changed, and the index row. */
 export function publish(run: RunState, v: EpaView): void {
+  // The view and the people published last (an Update's handler published them; the loop comes
+  // next in the same task): nothing can have changed.
+  if (run.published.view === v && run.published.people === run.people) return;
   const next: Record<string, unknown> = {
     stage: v.stage,
     overdue: v.overdue,
@@ -72,6 +75,8 @@ export function publish(run: RunState, v: EpaView): void {
   const memoJson = JSON.stringify(memo);
   if (memoJson !== run.published.memo) upsertMemo({ ...memo });
   next.memo = memoJson;
+  next.view = v;
+  next.people = run.people;
   run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
   offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
