@@ -1,0 +1,64 @@
+/**
+ * What one admin Update's workflow task writes (issue 27): the search attributes, the memo and the
+ * listing row only when what they carry changed, each once; and the loop's wake-up timer kept while
+ * the wake-up stands (patch 'epa-wake-timer'), so an event that moves no deadline and no reminder
+ * cancels and starts no timer. Read from the EPA's history (time-skipping server). The events are
+ * 001 §4's gateway evidence and pass (seed st0071), Innovate's portfolio at gateway (002).
+ */
+import type { temporal } from '@temporalio/proto';
+import { startHarness, type Harness } from '../support/lifecycle';
+import { startWalk, type Walk } from '../support/walk';
+
+let h: Harness;
+let w: Walk;
+beforeAll(async () => {
+  h = await startHarness();
+  w = await startWalk(h, { gatewaySubmittedOn: '2027-03-01' });
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+interface Written {
+  searchAttributes: number;
+  memos: number;
+  indexWrites: number;
+  timerCommands: number;
+}
+
+/** What the workflow task that accepted the newest Update wrote: every event after it up to the next task. */
+async function lastUpdateWrote(): Promise<Written> {
+  const events: temporal.api.history.v1.IHistoryEvent[] = (await h.epa.handle(w.uln).fetchHistory()).events ?? [];
+  let i = events.map((e) => Boolean(e.workflowExecutionUpdateAcceptedEventAttributes)).lastIndexOf(true);
+  expect(i).toBeGreaterThan(0);
+  const written: Written = { searchAttributes: 0, memos: 0, indexWrites: 0, timerCommands: 0 };
+  for (i++; i < events.length && !events[i]!.workflowTaskScheduledEventAttributes; i++) {
+    const e = events[i]!;
+    if (e.upsertWorkflowSearchAttributesEventAttributes) written.searchAttributes++;
+    if (e.workflowPropertiesModifiedEventAttributes) written.memos++;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') written.indexWrites++;
+    if (e.timerStartedEventAttributes || e.timerCanceledEventAttributes) written.timerCommands++;
+  }
+  return written;
+}
+
+test('an event that changes nothing a list shows and moves no wake-up writes nothing but its answer', async () => {
+  await w.at('2027-03-02', 'PortfolioSubmitted', { pieces: 12 });
+  await w.at('2027-03-02', 'GatewayEvidenceRecorded', {
+    englishMaths: { english: 'Level 2', maths: 'Level 2' },
+    employerSignOff: true,
+    declarationSigned: true,
+    projectSynopsisAgreed: true,
+    reasonableAdjustments: 'none',
+  });
+  expect(await lastUpdateWrote()).toEqual({ searchAttributes: 0, memos: 0, indexWrites: 0, timerCommands: 0 });
+});
+
+test('an event that moves the stage writes the search attributes, the memo and the row once each', async () => {
+  const summary = await w.at('2027-03-02', 'GatewayPassed');
+  expect(summary.stage).not.toBe('GatewayReview');
+  const written = await lastUpdateWrote();
+  expect(written).toMatchObject({ searchAttributes: 1, memos: 1, indexWrites: 1 });
+  expect(written.timerCommands).toBeLessThanOrEqual(2); // the old wake-up cancelled, the new one started
+  expect((await w.searchAttributes()).stage).toBe(summary.stage);
+});
