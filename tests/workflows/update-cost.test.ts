@@ -1,8 +1,9 @@
 /**
  * What one admin Update's workflow task writes (issue 27): the search attributes, the memo and the
  * listing row only when what they carry changed, each once; and the loop's wake-up timer kept while
- * the wake-up stands (patch 'epa-wake-timer'), so an event that moves no deadline and no reminder
- * cancels and starts no timer. Read from the EPA's history (time-skipping server). The events are
+ * the wake-up stands (patch 'epa-update-cost'), so an event that moves no deadline and no reminder
+ * cancels and starts no timer; the row an Update changed written beside its answer, not by a local
+ * activity that holds it (patch 'epa-update-cost'). Read from the EPA's history (time-skipping server). The events are
  * 001 §4's gateway evidence and pass (seed st0071), Innovate's portfolio at gateway (002).
  */
 import type { temporal } from '@temporalio/proto';
@@ -22,7 +23,9 @@ afterAll(async () => {
 interface Written {
   searchAttributes: number;
   memos: number;
+  /** The listing row's writes: local activities (markers) holding the task, or activities beside it. */
   indexWrites: number;
+  localActivities: number;
   timerCommands: number;
 }
 
@@ -31,12 +34,16 @@ async function lastUpdateWrote(): Promise<Written> {
   const events: temporal.api.history.v1.IHistoryEvent[] = (await h.epa.handle(w.uln).fetchHistory()).events ?? [];
   let i = events.map((e) => Boolean(e.workflowExecutionUpdateAcceptedEventAttributes)).lastIndexOf(true);
   expect(i).toBeGreaterThan(0);
-  const written: Written = { searchAttributes: 0, memos: 0, indexWrites: 0, timerCommands: 0 };
+  const written: Written = { searchAttributes: 0, memos: 0, indexWrites: 0, localActivities: 0, timerCommands: 0 };
   for (i++; i < events.length && !events[i]!.workflowTaskScheduledEventAttributes; i++) {
     const e = events[i]!;
     if (e.upsertWorkflowSearchAttributesEventAttributes) written.searchAttributes++;
     if (e.workflowPropertiesModifiedEventAttributes) written.memos++;
-    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') written.indexWrites++;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
+      written.localActivities++;
+      written.indexWrites++;
+    }
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'indexEpa') written.indexWrites++;
     if (e.timerStartedEventAttributes || e.timerCanceledEventAttributes) written.timerCommands++;
   }
   return written;
@@ -51,14 +58,15 @@ test('an event that changes nothing a list shows and moves no wake-up writes not
     projectSynopsisAgreed: true,
     reasonableAdjustments: 'none',
   });
-  expect(await lastUpdateWrote()).toEqual({ searchAttributes: 0, memos: 0, indexWrites: 0, timerCommands: 0 });
+  expect(await lastUpdateWrote()).toEqual({ searchAttributes: 0, memos: 0, indexWrites: 0, localActivities: 0, timerCommands: 0 });
 });
 
-test('an event that moves the stage writes the search attributes, the memo and the row once each', async () => {
+test('an event that moves the stage writes the search attributes, the memo and the row once each, the row beside the answer', async () => {
   const summary = await w.at('2027-03-02', 'GatewayPassed');
   expect(summary.stage).not.toBe('GatewayReview');
   const written = await lastUpdateWrote();
-  expect(written).toMatchObject({ searchAttributes: 1, memos: 1, indexWrites: 1 });
+  // The row by an activity beside the Update (patch 'epa-update-cost'): no local activity holds its answer.
+  expect(written).toMatchObject({ searchAttributes: 1, memos: 1, indexWrites: 1, localActivities: 0 });
   expect(written.timerCommands).toBeLessThanOrEqual(2); // the old wake-up cancelled, the new one started
   expect((await w.searchAttributes()).stage).toBe(summary.stage);
 });

@@ -49,7 +49,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     );
     const seen = run.changes;
     // shipped 2026-12-07; deprecatePatch after 2028-06-07
-    if (patched('epa-wake-timer')) {
+    if (patched('epa-update-cost')) {
       // One timer while the next wake-up stands: a change that leaves it where it was (most
       // events, every index write) cancels and starts none.
       timer = wakeTimer(timer, wake, now);
