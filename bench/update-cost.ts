@@ -17,7 +17,6 @@ import { rules } from '../src/plans';
 import { listingMemo, listingRow } from '../workflows/definitions';
 import { benchPerson, pct } from './common';
 
-
 type Payload = temporal.api.common.v1.IPayload;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -43,12 +42,16 @@ export function rulesCost(runs = 2000): Record<string, number> {
   const v = view(applied.state, ctx, now);
   const startedAt = new Date(now).toISOString();
   return {
-    rulesAdmitMs: fixed(timeIt(runs, () => admitEvent(state, event, ctx, today)), 3),
-    rulesViewMs: fixed(timeIt(runs, () => view(applied.state, ctx, now)), 3),
+    rulesAdmitMs: fixed(
+      timeIt(runs, () => admitEvent(state, event, ctx, today)),
+      3,
+    ),
+    rulesViewMs: fixed(
+      timeIt(runs, () => view(applied.state, ctx, now)),
+      3,
+    ),
     rulesListingMs: fixed(
-      timeIt(runs, () =>
-        JSON.stringify([listingMemo(person, v), listingRow('epa-x', person, person, v, startedAt)]),
-      ),
+      timeIt(runs, () => JSON.stringify([listingMemo(person, v), listingRow('epa-x', person, person, v, startedAt)])),
       3,
     ),
     viewBytes: JSON.stringify(v).length,
@@ -134,7 +137,14 @@ export async function updateTaskFigures(client: Client, kind: 'epa' | 'noop', id
     if (task) tasks.push(task);
   }
   if (tasks.length === 0) return {};
-  const p = (key: keyof UpdateTask, q = 0.5) => fixed(pct(tasks.map((t) => t[key]), q), 1);
+  const p = (key: keyof UpdateTask, q = 0.5) =>
+    fixed(
+      pct(
+        tasks.map((t) => t[key]),
+        q,
+      ),
+      1,
+    );
   return {
     [`${kind}TaskSamples`]: tasks.length,
     [`${kind}TaskQueuedP50ms`]: p('queuedMs'),

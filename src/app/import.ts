@@ -199,7 +199,7 @@ export async function applyImport(
   epa: Pick<EpaClient, 'start'>,
   onProgress?: (done: number, total: number) => void,
   by = 'import',
-  concurrency = 8,
+  concurrency = 16,
 ): Promise<ImportResult> {
   const todo = plan.rows.filter((r) => r.action === 'start' && r.input);
   const result: ImportResult = { started: [], skipped: [], failed: [] };

@@ -58,7 +58,13 @@ test('an event that changes nothing a list shows and moves no wake-up writes not
     projectSynopsisAgreed: true,
     reasonableAdjustments: 'none',
   });
-  expect(await lastUpdateWrote()).toEqual({ searchAttributes: 0, memos: 0, indexWrites: 0, localActivities: 0, timerCommands: 0 });
+  expect(await lastUpdateWrote()).toEqual({
+    searchAttributes: 0,
+    memos: 0,
+    indexWrites: 0,
+    localActivities: 0,
+    timerCommands: 0,
+  });
 });
 
 test('an event that moves the stage writes the search attributes, the memo and the row once each, the row beside the answer', async () => {

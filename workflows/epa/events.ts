@@ -83,7 +83,8 @@ function admission(run: RunState, type: keyof typeof eventUpdates, payload: Even
   const kept = run.admitted;
   run.admitted = undefined;
   const id = currentUpdateInfo()?.id;
-  if (kept && id !== undefined && kept.updateId === id && kept.changes === run.changes && kept.at === Date.now()) return kept.applied;
+  if (kept && id !== undefined && kept.updateId === id && kept.changes === run.changes && kept.at === Date.now())
+    return kept.applied;
   return admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
 }
 
