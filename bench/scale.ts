@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
     ['EPA / no-op Update p99 ratio (target ≤ 1.5)', `${results.updateP99Ratio}`],
+    ['EPA / no-op Update p50 ratio', `${results.updateP50Ratio}`],
+    ["Update's workflow task run p50 (ms): EPA / no-op", `${results.epaTaskRunP50ms} / ${results.noopTaskRunP50ms}`],
     [`list ${results.overdueListed} overdue EPAs (ms) (target < 1000 at 10,000)`, `${results.overdueListMs}`],
     ['EPA worker RSS (MiB) (target < 1024 at 10,000)', `${results.workerRssMiB}`],
     ['maxCachedWorkflows', `${results.maxCachedWorkflows}`],
