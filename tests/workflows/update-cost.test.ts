@@ -76,3 +76,17 @@ test('an event that moves the stage writes the search attributes, the memo and t
   expect(written.timerCommands).toBeLessThanOrEqual(2); // the old wake-up cancelled, the new one started
   expect((await w.searchAttributes()).stage).toBe(summary.stage);
 });
+
+test("an EPA's start carries no patch marker; its first Update records the patch", async () => {
+  // A patch asked at the start would cost every start a marker and a TemporalChangeVersion search
+  // attribute the no-op does not write (issue 27's start ratio): 'epa-update-cost' waits for an Update.
+  const fresh = await startWalk(h, { gatewaySubmittedOn: '2027-03-04' });
+  await fresh.statusOn('2027-03-05');
+  const patchMarkers = async (): Promise<number> =>
+    ((await h.epa.handle(fresh.uln).fetchHistory()).events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+    ).length;
+  expect(await patchMarkers()).toBe(0);
+  await fresh.at('2027-03-05', 'PortfolioSubmitted', { pieces: 12 });
+  expect(await patchMarkers()).toBe(1);
+});

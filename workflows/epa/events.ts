@@ -57,6 +57,7 @@ export function handleEvents(run: RunState): void {
 }
 
 function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): EpaSummary {
+  run.updated = true;
   if (type === 'EventVoided') return applyVoid(run, payload);
   // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
   if (checkEventId(run.eventIds, type, payload) === 'repeat') return unchanged(run);

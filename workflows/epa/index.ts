@@ -48,8 +48,11 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       nextPollAt(run),
     );
     const seen = run.changes;
+    // Asked only once an Update has come in: until then both branches issue the same commands (one
+    // timer per wait), and a patch asked at the start would cost every start a marker and a
+    // TemporalChangeVersion search attribute (issue 27).
     // shipped 2026-12-07; deprecatePatch after 2028-06-07
-    if (patched('epa-update-cost')) {
+    if (run.updated && patched('epa-update-cost')) {
       // One timer while the next wake-up stands: a change that leaves it where it was (most
       // events, every index write) cancels and starts none.
       timer = wakeTimer(timer, wake, now);

@@ -77,6 +77,8 @@ export interface RunState {
   known: Set<string> | undefined;
   /** Jobs under way beside the loop (deliveries, index writes, claims, polls). */
   inFlight: number;
+  /** Whether an admin event has come in through an Update in this run (the loop's timer patch waits for one). */
+  updated: boolean;
   /**
    * The view last derived, of which state and at which instant: within one workflow task the clock
    * stands still, so the handler, the loop and the reply share one derivation (`current`).
@@ -160,6 +162,7 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     eventIds: { ...carry?.eventIds },
     known: carry ? undefined : new Set(),
     inFlight: 0,
+    updated: false,
     viewed: { state, at: Date.now(), view: first },
     admitted: undefined,
     published: {},
