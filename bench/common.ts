@@ -6,6 +6,8 @@ import { noopUpdate } from './noop-workflows';
 import { addDays, londonDateOf } from '../src/calendar';
 import type { EpaStart } from '../src/epa/people';
 import { ulnFrom } from '../src/epa/uln';
+import { workflowIdFor } from '../src/epa/ids';
+import { rulesCost, updateTaskFigures } from './update-cost';
 
 export async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
@@ -59,7 +61,7 @@ export async function interleavedUpdates(
   const epaLatency: number[] = [];
   const noopLatency: number[] = [];
   for (let s = 0; s < samples; s++) {
-    const i = 2 * Math.floor((s / samples) * (n / 2)) + 1;
+    const i = sampledIndex(s, samples, n);
     let t0 = performance.now();
     await epa.recordEvent(benchUln(i), 'GatewayPassed', { on: today, override: { reason: 'benchmark' } });
     epaLatency.push(performance.now() - t0);
@@ -73,7 +75,38 @@ export async function interleavedUpdates(
   return {
     ...latencyFigures('epa', epaLatency),
     ...latencyFigures('noop', noopLatency),
+    updateP50Ratio: Number((pct(epaLatency, 0.5) / pct(noopLatency, 0.5)).toFixed(2)),
     updateP99Ratio: Number((pct(epaLatency, 0.99) / pct(noopLatency, 0.99)).toFixed(2)),
+    // A side with an Update over 1 s stalled: its ratios measure the stall, not epa-flow (printed as the counts).
+    updateStalled: epaLatency.some((x) => x > SLOW_MS) || noopLatency.some((x) => x > SLOW_MS) ? 1 : 0,
+  };
+}
+
+/** The bench EPA (and no-op workflow) the s-th Update sample goes to: odd ones, spread over all N. */
+export function sampledIndex(s: number, samples: number, n: number): number {
+  return 2 * Math.floor((s / samples) * (n / 2)) + 1;
+}
+
+/**
+ * The Update's cost part by part (bench/update-cost.ts): the rules' work timed in this process, and
+ * the workflow tasks that accepted the sampled Updates, from the histories (at most 100 of each).
+ */
+export async function updateCostFigures(client: Client, n: number, samples: number): Promise<Record<string, number>> {
+  const picked = Array.from({ length: Math.min(samples, 100) }, (_, k) =>
+    sampledIndex(Math.floor((k * samples) / Math.min(samples, 100)), samples, n),
+  );
+  return {
+    ...rulesCost(),
+    ...(await updateTaskFigures(
+      client,
+      'epa',
+      picked.map((i) => workflowIdFor(benchUln(i))),
+    )),
+    ...(await updateTaskFigures(
+      client,
+      'noop',
+      picked.map((i) => `noop-${i}`),
+    )),
   };
 }
 

@@ -17,7 +17,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/app/epa-client';
-import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { benchPerson, interleavedUpdates, pct, updateCostFigures, pool, rssMiB } from './common';
 import type { noopWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
 
     // (b) Update latency, one at a time, on random EPAs / no-op workflows.
     Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+    Object.assign(results, await updateCostFigures(client, N, SAMPLES));
 
     // (c) Listing the overdue EPAs (visibility + memo; no workflow is queried).
     const times: number[] = [];
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
     ['EPA Update p50 / p99 (ms)', `${results.epaUpdateP50ms} / ${results.epaUpdateP99ms}`],
     ['no-op Update p50 / p99 (ms)', `${results.noopUpdateP50ms} / ${results.noopUpdateP99ms}`],
     ['EPA / no-op Update p99 ratio (target ≤ 1.5)', `${results.updateP99Ratio}`],
+    ['EPA / no-op Update p50 ratio', `${results.updateP50Ratio}`],
+    ["Update's workflow task run p50 (ms): EPA / no-op", `${results.epaTaskRunP50ms} / ${results.noopTaskRunP50ms}`],
     [`list ${results.overdueListed} overdue EPAs (ms) (target < 1000 at 10,000)`, `${results.overdueListMs}`],
     ['EPA worker RSS (MiB) (target < 1024 at 10,000)', `${results.workerRssMiB}`],
     ['maxCachedWorkflows', `${results.maxCachedWorkflows}`],

@@ -5,7 +5,8 @@
  *
  * - `planImport` is the dry run: every row is checked completely (fields, standard and EPAO, the
  *   gateway date, its history) and ends as `start`, `skip` (its ULN already has an EPA) or `refuse`
- *   (each of its problems listed, with the CSV line and column). Nothing starts.
+ *   (each of its problems listed, with the CSV line and column). Nothing starts. The rows are
+ *   checked 16 at a time (each asks Temporal whether its EPA exists); the plan lists them in file order.
  * - `applyImport` starts the rows the plan would start. It is safe to run again: an EPA is
  *   identified by its ULN, so rows already started are skipped.
  */
@@ -110,6 +111,7 @@ export async function planImport(
   csv: string,
   epa: Pick<EpaClient, 'validateStart' | 'existing'>,
   defaults: { epaoAdmin: { name: string; email: string } },
+  concurrency = 16,
 ): Promise<ImportPlan> {
   let records: Record<string, string>[];
   try {
@@ -129,8 +131,12 @@ export async function planImport(
   if (missing.length > 0)
     throw new ImportFileError(`missing column(s): ${missing.join(', ')} (columns: ${IMPORT_COLUMNS.join(', ')})`, 'file');
 
+  // First every row's fields and its ULN against the rows above it (in file order), then the
+  // checks that take time (the rules over its history, whether its EPA exists: a round trip to
+  // Temporal) for many rows at once. Nothing starts, so the order they finish in changes nothing.
   const seen = new Map<string, number>();
   const rows: ImportRow[] = [];
+  const checks: { row: ImportRow; request: EpaStart }[] = [];
   for (const [i, record] of records.entries()) {
     const line = i + 2;
     const uln = record.uln ?? '';
@@ -143,32 +149,41 @@ export async function planImport(
     const earlier = seen.get(uln);
     if (earlier !== undefined) problems.push({ column: 'uln', message: `the same ULN as line ${earlier}` });
     else if (uln) seen.set(uln, line);
-    let input: EpaStart | undefined;
-    if (parsed.success && problems.length === 0) {
-      try {
-        input = await epa.validateStart(parsed.data);
-      } catch (err) {
-        if (err instanceof EpaHistoryError)
-          for (const p of err.problems)
-            problems.push({ column: 'events', message: `events[${p.index}].${p.field}: ${p.message}` });
-        else if (err instanceof EpaInputError) problems.push({ column: columnFor(err.path), message: err.detail });
-        else if (isEpaError(err)) problems.push({ column: 'events', message: err.message });
-        else throw err;
-      }
-    }
-    if (problems.length > 0 || !input) {
-      rows.push({ line, uln, action: 'refuse', problems });
-      continue;
-    }
-    const existing = await epa.existing(input.uln);
-    rows.push(
-      existing
-        ? { line, uln, action: 'skip', problems: [{ column: 'uln', message: `an EPA for this ULN is already ${existing}` }] }
-        : { line, uln, action: 'start', problems: [], input },
-    );
+    const row: ImportRow = { line, uln, action: 'refuse', problems };
+    rows.push(row);
+    if (parsed.success && problems.length === 0) checks.push({ row, request: parsed.data });
   }
+  let next = 0;
+  const work = async (): Promise<void> => {
+    for (let k = next++; k < checks.length; k = next++) await checkRow(checks[k]!.row, checks[k]!.request, epa);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.length) }, work));
   const count = (a: ImportRow['action']) => rows.filter((r) => r.action === a).length;
   return { rows, counts: { start: count('start'), skip: count('skip'), refuse: count('refuse') } };
+}
+
+/** A row whose fields are valid: the rules over its request and history, then whether its EPA exists. */
+async function checkRow(row: ImportRow, request: EpaStart, epa: Pick<EpaClient, 'validateStart' | 'existing'>): Promise<void> {
+  const { problems } = row;
+  let input: EpaStart | undefined;
+  try {
+    input = await epa.validateStart(request);
+  } catch (err) {
+    if (err instanceof EpaHistoryError)
+      for (const p of err.problems) problems.push({ column: 'events', message: `events[${p.index}].${p.field}: ${p.message}` });
+    else if (err instanceof EpaInputError) problems.push({ column: columnFor(err.path), message: err.detail });
+    else if (isEpaError(err)) problems.push({ column: 'events', message: err.message });
+    else throw err;
+  }
+  if (problems.length > 0 || !input) return;
+  const existing = await epa.existing(input.uln);
+  if (existing) {
+    row.action = 'skip';
+    problems.push({ column: 'uln', message: `an EPA for this ULN is already ${existing}` });
+  } else {
+    row.action = 'start';
+    row.input = input;
+  }
 }
 
 export interface ImportResult {
@@ -184,7 +199,7 @@ export async function applyImport(
   epa: Pick<EpaClient, 'start'>,
   onProgress?: (done: number, total: number) => void,
   by = 'import',
-  concurrency = 8,
+  concurrency = 16,
 ): Promise<ImportResult> {
   const todo = plan.rows.filter((r) => r.action === 'start' && r.input);
   const result: ImportResult = { started: [], skipped: [], failed: [] };

@@ -185,3 +185,22 @@ export function asOfInstant(asOf: string | undefined, fallbackNow: number): numb
   }
   return t;
 }
+
+/**
+ * An Update validator's check (issue 27): admits one admin event as admitEvent does, then makes
+ * sure every date the rules derive from the new state can be computed (the deadlines, the EPA
+ * period's end and what to send when), without the rest of the view. The handler then derives the
+ * view once, from the state returned here.
+ */
+export function checkAdmission(
+  state: EpaState,
+  raw: unknown,
+  ctx: RuleContext,
+  today: string,
+  now: number,
+): Applied & { event: EpaEvent } {
+  const applied = admitEvent(state, raw, ctx, today);
+  epaPeriodEndsOn(applied.state, ctx.plan);
+  scheduledNotifications(applied.state, ctx.plan, ctx.policy, deriveDeadlines(applied.state, ctx.plan, ctx.policy, now));
+  return applied;
+}

@@ -9,13 +9,17 @@ import type { EpaSettings } from '../definitions';
 export type RunActivities = Pick<
   EpaActivities,
   'deliverMessage' | 'indexEpa' | 'claimWithAssessmentService' | 'certificateStatus'
->;
+> & {
+  /** The listing index write as an ordinary activity: beside an Update, so its answer does not wait for it. */
+  indexEpaBeside: EpaActivities['indexEpa'];
+};
 
 export function runActivities(settings: EpaSettings): RunActivities {
   const { deliverMessage } = deliveryActivities(settings);
   const { indexEpa } = indexActivities();
+  const { indexEpa: indexEpaBeside } = indexBesideActivities();
   const { claimWithAssessmentService, certificateStatus } = assessmentActivities(settings);
-  return { deliverMessage, indexEpa, claimWithAssessmentService, certificateStatus };
+  return { deliverMessage, indexEpa, indexEpaBeside, claimWithAssessmentService, certificateStatus };
 }
 
 function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessage'> {
@@ -43,6 +47,20 @@ function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliver
  */
 function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
   return proxyLocalActivities<Pick<EpaActivities, 'indexEpa'>>({
+    startToCloseTimeout: '3 seconds',
+    retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
+  });
+}
+
+/**
+ * The listing index write for a change an Update made (patch 'epa-update-cost'): a local
+ * activity holds the workflow task, and with it the Update's answer, until the database has
+ * answered; as an ordinary activity the answer goes at once and the row follows a moment later.
+ * Tried twice within a few seconds, as the local one; the workflow tries again later (publish.ts).
+ */
+function indexBesideActivities(): Pick<EpaActivities, 'indexEpa'> {
+  return proxyActivities<Pick<EpaActivities, 'indexEpa'>>({
+    scheduleToCloseTimeout: '30 seconds',
     startToCloseTimeout: '3 seconds',
     retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
   });

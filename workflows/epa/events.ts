@@ -4,7 +4,7 @@
  * later void, adds it to the timeline and publishes the new view. A void (EventVoided) works the
  * state out again without the event and puts calendars right (corrections.ts).
  */
-import { patched, setHandler } from '@temporalio/workflow';
+import { currentUpdateInfo, patched, setHandler } from '@temporalio/workflow';
 import { londonDateOf } from '../../src/calendar/london';
 import { applyContactChange } from '../../src/epa/contacts';
 import {
@@ -18,7 +18,8 @@ import {
 import { EpaInputError, EpaTransitionError } from '../../src/epa/errors';
 import { parseEvent } from '../../src/epa/event-check';
 import { checkEventId, rememberEventId } from '../../src/epa/event-ids';
-import { admitEvent, view, type EpaView } from '../../src/epa/evaluate';
+import { admitEvent, checkAdmission, view, type EpaView } from '../../src/epa/evaluate';
+import type { Applied } from '../../src/epa/reducer';
 import type { EpaEvent } from '../../src/epa/events';
 import type { EpaState } from '../../src/epa/state';
 import { appendTimeline, timelineEntry } from '../../src/epa/timeline';
@@ -26,12 +27,14 @@ import { eventUpdates, summarise, type EpaSummary, type EventPayload } from '../
 import { adjusted, readdressInvites } from './delivery';
 import { toFailure } from './failures';
 import { publish } from './publish';
-import { current, type RunState } from './run-state';
+import { current, viewOf, type RunState } from './run-state';
 import { statusOf } from './status';
 
 /**
  * Keeps an event the rules applied: the new state, the event among those a void can take out, the
- * timeline entry (with `changed` first), and the view published. Returns the view after it.
+ * timeline entry (with `changed` first), and the view published. Returns the view after it, derived
+ * once here (before anything is kept, so a date the rules cannot compute changes nothing) and shared
+ * with the loop and the reply through `current`.
  */
 export function keepEvent(
   run: RunState,
@@ -39,12 +42,13 @@ export function keepEvent(
   before: EpaView,
   changed: string[],
 ): EpaView {
+  const now = Date.now();
+  const v = viewOf(run, applied.state);
   run.state = applied.state;
   run.recorded.push({ event: applied.event as RecordedEvent['event'] });
   run.base = trimRecorded(run.ctx, run.base, run.recorded);
   run.changes++;
-  const v = current(run);
-  const entry = timelineEntry(applied.event, before, v, nextEntryNumber(run), Date.now());
+  const entry = timelineEntry(applied.event, before, v, nextEntryNumber(run), now);
   appendTimeline(run.timeline, { ...entry, changed: [...changed, ...entry.changed] });
   publish(run, v);
   return v;
@@ -60,11 +64,17 @@ export function handleEvents(run: RunState): void {
 }
 
 function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): EpaSummary {
+  run.updated = true;
   if (type === 'EventVoided') return applyVoid(run, payload);
   // A repeat of an event already recorded under its id: the EPA as it stands, nothing applied or sent.
   if (checkEventId(run.eventIds, type, payload) === 'repeat') return unchanged(run);
   const before = current(run);
-  const applied = admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
+  const applied = admission(run, type, payload);
+  try {
+    viewOf(run, applied.state); // derived once, before anything is kept (keepEvent takes it over)
+  } catch (err) {
+    throw toFailure(err); // a date the rules cannot compute: refused, nothing kept
+  }
   rememberEventId(run.eventIds, type, payload);
   let corrected: string[] = [];
   if (applied.event.type === 'ContactDetailsChanged') {
@@ -78,6 +88,19 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
   return summarise(statusOf(run, v), applied);
 }
 
+/**
+ * The event as the rules admit it: the validator's admission when it ran in this workflow task on
+ * the state as it stands (a live Update), else admitted here (on replay validators do not run).
+ */
+function admission(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): Applied & { event: EpaEvent } {
+  const kept = run.admitted;
+  run.admitted = undefined;
+  const id = currentUpdateInfo()?.id;
+  if (kept && id !== undefined && kept.updateId === id && kept.changes === run.changes && kept.at === Date.now())
+    return kept.applied;
+  return admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
+}
+
 function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload: EventPayload): void {
   try {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
@@ -88,9 +111,12 @@ function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payl
       return;
     }
     if (checkEventId(run.eventIds, type, payload) === 'repeat') return;
-    const applied = admitEvent(run.state, { ...payload, type }, run.ctx, londonDateOf(Date.now()));
-    // Every date the rules derive from the new state must be computable, or the event is refused here.
-    view(applied.state, run.ctx, Date.now());
+    // Admitted, and every date the rules derive from the new state computable, or refused here;
+    // the rest of the view is the handler's, which takes this admission over (`admission`).
+    const now = Date.now();
+    const applied = checkAdmission(run.state, { ...payload, type }, run.ctx, londonDateOf(now), now);
+    const updateId = currentUpdateInfo()?.id;
+    run.admitted = updateId === undefined ? undefined : { updateId, changes: run.changes, at: now, applied };
   } catch (err) {
     throw toFailure(err);
   }

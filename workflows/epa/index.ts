@@ -8,8 +8,7 @@
  * (publish.ts), and continues as new when its history is long (carry.ts). Everything it knows is
  * in one run-state object (run-state.ts). It holds no rule of its own.
  */
-import { condition, setHandler } from '@temporalio/workflow';
-import { view } from '../../src/epa/evaluate';
+import { CancellationScope, condition, patched, setHandler, sleep } from '@temporalio/workflow';
 import { nextWakeUp } from '../../src/epa/notifications';
 import type { EpaWorkflowInput } from '../../src/epa/people';
 import { statusQuery, type EpaCarry, type EpaSettings, type EpaStatus } from '../definitions';
@@ -18,7 +17,7 @@ import { advanceClaims, nextPollAt } from './claims';
 import { adjusted, deliverDue } from './delivery';
 import { handleEvents } from './events';
 import { publish, writeIndex } from './publish';
-import { startRun } from './run-state';
+import { current, startRun } from './run-state';
 import { statusOf } from './status';
 
 export * from '../definitions';
@@ -28,9 +27,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   handleEvents(run);
   setHandler(statusQuery, () => statusOf(run));
 
+  let timer: WakeTimer | undefined;
   for (;;) {
     const now = Date.now();
-    const v = view(run.state, run.ctx, now);
+    const v = current(run); // an Update's handler in this task derived it already
     publish(run, v);
     const schedule = adjusted(run, v.notifications);
     deliverDue(run, schedule, v, now);
@@ -48,10 +48,44 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
       nextPollAt(run),
     );
     const seen = run.changes;
-    if (wake === undefined) await condition(() => run.changes !== seen);
+    // Asked only once an Update has come in: until then both branches issue the same commands (one
+    // timer per wait), and a patch asked at the start would cost every start a marker and a
+    // TemporalChangeVersion search attribute (issue 27).
+    // shipped 2026-12-07; deprecatePatch after 2028-06-07
+    if (run.updated && patched('epa-update-cost')) {
+      // One timer while the next wake-up stands: a change that leaves it where it was (most
+      // events, every index write) cancels and starts none.
+      timer = wakeTimer(timer, wake, now);
+      const waiting = timer;
+      await condition(() => run.changes !== seen || waiting?.fired === true);
+    } else if (wake === undefined) await condition(() => run.changes !== seen);
     else await condition(() => run.changes !== seen, Math.max(1, wake - now));
     writeIndex(run); // a write that failed earlier, now due again
   }
+}
+
+/** The timer the loop sleeps on: due at `at` (workflow time), fired or not. */
+interface WakeTimer {
+  at: number;
+  fired: boolean;
+  scope: CancellationScope;
+}
+
+/** The timer for a wake-up at `at`: the one running when it is already due then, else a new one (the old cancelled). */
+function wakeTimer(timer: WakeTimer | undefined, at: number | undefined, now: number): WakeTimer | undefined {
+  if (timer && !timer.fired && timer.at === at) return timer;
+  if (timer && !timer.fired) timer.scope.cancel();
+  if (at === undefined) return undefined;
+  const next: WakeTimer = { at, fired: false, scope: new CancellationScope() };
+  void next.scope
+    .run(() => sleep(Math.max(1, at - now)))
+    .then(
+      () => {
+        next.fired = true;
+      },
+      () => undefined, // cancelled: a newer wake-up replaced it
+    );
+  return next;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

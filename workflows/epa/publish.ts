@@ -3,7 +3,7 @@
  * sort, page), the memo (what a list row shows) and the listing index row (when a database is
  * configured). Each is written only when it changed.
  */
-import { condition, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, currentUpdateInfo, patched, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { EpaView } from '../../src/epa/evaluate';
 import {
@@ -26,6 +26,9 @@ import type { RunState } from './run-state';
 
 /** Publishes the view: search attributes and memo where they changed, and the index row. */
 export function publish(run: RunState, v: EpaView): void {
+  // The view and the people published last (an Update's handler published them; the loop comes
+  // next in the same task): nothing can have changed.
+  if (run.published.view === v && run.published.people === run.people) return;
   const next: Record<string, unknown> = {
     stage: v.stage,
     overdue: v.overdue,
@@ -72,6 +75,8 @@ export function publish(run: RunState, v: EpaView): void {
   const memoJson = JSON.stringify(memo);
   if (memoJson !== run.published.memo) upsertMemo({ ...memo });
   next.memo = memoJson;
+  next.view = v;
+  next.people = run.people;
   run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
   offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
@@ -98,8 +103,7 @@ export function writeIndex(run: RunState): void {
   index.writing = true;
   index.version = Math.max(index.version + 1, Date.now() * 1000);
   run.inFlight++;
-  void run.activities
-    .indexEpa({ row, version: index.version })
+  void indexWrite(run)({ row, version: index.version })
     .then(
       () => {
         index.written = json;
@@ -118,6 +122,17 @@ export function writeIndex(run: RunState): void {
       run.inFlight--;
       writeIndex(run);
     });
+}
+
+/**
+ * How the row is written: by a local activity (inside the workflow task), or, for a change an
+ * Update made, by an ordinary activity beside it, so the Update's answer does not wait for the
+ * database (issue 27).
+ */
+function indexWrite(run: RunState): RunState['activities']['indexEpa'] {
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  if (currentUpdateInfo() !== undefined && patched('epa-update-cost')) return run.activities.indexEpaBeside;
+  return run.activities.indexEpa;
 }
 
 /** Whether the index holds the newest row (nothing waiting, nothing being written). */

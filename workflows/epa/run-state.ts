@@ -15,7 +15,8 @@ import { appendTimeline, timelineEntry, type TimelineEntry } from '../../src/epa
 import type { Notification } from '../../src/epa/notifications';
 import { workflowIdFor } from '../../src/epa/ids';
 import type { EpaStart, EpaWorkflowInput, People } from '../../src/epa/people';
-import { applyEvent, type RuleContext } from '../../src/epa/reducer';
+import { applyEvent, type Applied, type RuleContext } from '../../src/epa/reducer';
+import type { EpaEvent } from '../../src/epa/events';
 import type { EpaState } from '../../src/epa/state';
 import type { EpaCarry, EpaIndexRow, EpaSettings, NotificationLogEntry, RulesInUse } from '../definitions';
 import { runActivities, type RunActivities } from './activities';
@@ -76,6 +77,15 @@ export interface RunState {
   known: Set<string> | undefined;
   /** Jobs under way beside the loop (deliveries, index writes, claims, polls). */
   inFlight: number;
+  /** Whether an admin event has come in through an Update in this run (the loop's timer patch waits for one). */
+  updated: boolean;
+  /**
+   * The view last derived, of which state and at which instant: within one workflow task the clock
+   * stands still, so the handler, the loop and the reply share one derivation (`current`).
+   */
+  viewed: { state: EpaState; at: number; view: EpaView } | undefined;
+  /** An Update's admission, from its validator to its handler in the same workflow task (events.ts). */
+  admitted: { updateId: string; changes: number; at: number; applied: Applied & { event: EpaEvent } } | undefined;
   /** The search attributes and memo last published (publish.ts). */
   published: Record<string, unknown>;
   readonly index: IndexWrites;
@@ -94,6 +104,7 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
   let state: EpaState;
   let base: EpaState;
   let recorded: RecordedEvent[];
+  let first: EpaView;
   try {
     // The rules pinned when the EPA started (the client resolves them).
     const pinned = input.rules as EpaWorkflowInput['rules'] | undefined;
@@ -107,7 +118,7 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     };
     ctx = { plan: pinned.plan, policy: pinned.policy };
     state = carry?.state ?? firstState(input, ctx);
-    view(state, ctx, Date.now()); // every date the rules derive must be computable
+    first = view(state, ctx, Date.now()); // every date the rules derive must be computable
     if (carry) {
       base = carry.base;
       recorded = carry.recorded;
@@ -147,10 +158,13 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     },
     inviteOffsets: { ...carry?.inviteOffsets },
     corrections: [],
-    timeline: carry ? carry.timeline : startTimeline(input, ctx),
+    timeline: carry ? carry.timeline : startTimeline(input, ctx, first),
     eventIds: { ...carry?.eventIds },
     known: carry ? undefined : new Set(),
     inFlight: 0,
+    updated: false,
+    viewed: { state, at: Date.now(), view: first },
+    admitted: undefined,
     published: {},
     index: { written: '', wanted: undefined, writing: false, version: carry?.indexVersion ?? 0, failures: 0, retryAt: undefined },
     claiming: { key: undefined, inFlight: false },
@@ -166,7 +180,21 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
 
 /** What the rules make of the EPA now. */
 export function current(run: RunState): EpaView {
-  return view(run.state, run.ctx, Date.now());
+  return viewOf(run, run.state);
+}
+
+/**
+ * The view of `state` now, derived once per state and instant: within a workflow task the clock
+ * stands still, so an Update's handler, its reply and the loop share one derivation. States and
+ * views are never changed in place.
+ */
+export function viewOf(run: RunState, state: EpaState): EpaView {
+  const now = Date.now();
+  const seen = run.viewed;
+  if (seen && seen.state === state && seen.at === now) return seen.view;
+  const v = view(state, run.ctx, now);
+  run.viewed = { state, at: now, view: v };
+  return v;
 }
 
 /** The state after the gateway submission that starts the workflow, and any history entered with it. */
@@ -176,8 +204,11 @@ function firstState(input: EpaStart, ctx: RuleContext): EpaState {
     : applyEvent(newEpa(ctx), { type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, 0, ctx).state;
 }
 
-/** A new EPA's first entries: its gateway submission and the history it was entered with. */
-function startTimeline(input: EpaWorkflowInput, ctx: RuleContext): TimelineEntry[] {
+/**
+ * A new EPA's first entries: its gateway submission and the history it was entered with. `last` is
+ * the view of the state they all make (derived already), the after of the last entry.
+ */
+function startTimeline(input: EpaWorkflowInput, ctx: RuleContext, last: EpaView): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const startedAt = Date.now();
   const events: Record<string, unknown>[] = [
@@ -189,7 +220,7 @@ function startTimeline(input: EpaWorkflowInput, ctx: RuleContext): TimelineEntry
   events.forEach((raw, i) => {
     const applied = recordEvent(folded, raw, ctx, i === 0 ? 'gatewaySubmittedOn' : `events[${i - 1}]`);
     folded = applied.state;
-    const after = view(folded, ctx, startedAt);
+    const after = i === events.length - 1 ? last : view(folded, ctx, startedAt);
     const by = input.startedBy ?? (typeof raw.by === 'string' ? raw.by : undefined);
     appendTimeline(
       entries,
