@@ -225,7 +225,7 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
   out.push(...seedImpliedMessages(state, plan, policy, deadlines));
 
   for (const d of deadlines) {
-    if (d.status === 'met') continue;
+    if (d.status === 'met' || d.status === 'metLate') continue;
     const expires = endOfLondonDay(d.due);
     if (SUBMISSIONS.has(d.key)) {
       out.push(...deadlineReminders(d, 'deadlineReminder', policy));
@@ -347,7 +347,7 @@ function seedImpliedMessages(state: EpaState, plan: Plan, policy: Policy, deadli
     if (s.status === 'NotDelivered')
       news(`certificateNotDelivered:${i + 1}:${s.on}`, 'certificateNotDelivered', s.on, ['epaoAdmin']);
   });
-  const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met');
+  const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met' && d.status !== 'metLate');
   if (resit && !state.withdrawn) {
     out.push(...deadlineReminders(resit, 'resitWindowClosing', policy));
   }
