@@ -61,6 +61,8 @@ interface Candidate {
   workingDays?: boolean;
   /** The findings the reducer raises when an event breaks this deadline's rule (e.g. short notice). */
   findings?: string[];
+  /** Other findings the event that meets it may raise: an override of one is shown beside the status too. */
+  overrides?: string[];
 }
 
 /** Whether a deadline is done, on time or late. */
@@ -87,6 +89,8 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.gatewaySource,
       rule: `the EPAO reviews the gateway within ${policy.gatewayReviewWeeks ?? 0} weeks`,
+      // The pass that met it may have been accepted without its evidence, with an override.
+      overrides: ['gatewayEvidenceMissing'],
     });
   }
   const firstOn = firstAssessmentOn(state);
@@ -261,21 +265,14 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
  * `metLate`, when given, collects a violation for each deadline the EPAO owes that was met late and
  * whose breach no event's finding already records (metLateFinding).
  */
-export function deriveDeadlines(
-  state: EpaState,
-  plan: Plan,
-  policy: Policy,
-  now: number,
-  metLate?: Finding[],
-): Deadline[] {
+export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number, metLate?: Finding[]): Deadline[] {
   const deadlines: Deadline[] = [];
   for (const c of candidates(state, plan, policy)) {
     if (c.due === undefined) continue;
     if (state.withdrawn && c.metOn === undefined) continue;
     const expires = endOfLondonDay(c.due);
     const late = c.metOn !== undefined && c.metOn > c.due;
-    const status: DeadlineStatus =
-      c.metOn !== undefined ? (late ? 'metLate' : 'met') : now >= expires ? 'missed' : 'open';
+    const status: DeadlineStatus = c.metOn !== undefined ? (late ? 'metLate' : 'met') : now >= expires ? 'missed' : 'open';
     const d: Deadline = {
       key: c.key,
       due: c.due,
@@ -289,8 +286,8 @@ export function deriveDeadlines(
     if (c.metOn !== undefined) {
       d.metOn = c.metOn;
       if (late) d.lateBy = lateness(c.due, c.metOn, c.workingDays === true);
-      const related = relatedFindings(state.violations, c);
-      const accepted = related.find((f) => f.overridden !== undefined);
+      const related = relatedFindings(state.violations, c, c.findings);
+      const accepted = [...related, ...relatedFindings(state.violations, c, c.overrides)].find((f) => f.overridden !== undefined);
       if (accepted) d.override = { reason: accepted.overridden!, rule: accepted.rule, on: accepted.on };
       if (late && metLate && isEpaoOwed(d) && related.length === 0) metLate.push(metLateFinding(d));
     }
@@ -337,9 +334,9 @@ export function metLateFinding(d: Deadline): Finding {
 }
 
 /** The findings (newest first) the reducer raised against a candidate's rule: for its component, on the day it was met. */
-function relatedFindings(findings: readonly Finding[], c: Candidate): Finding[] {
-  if (!c.findings) return [];
-  return findings.filter((f) => c.findings!.includes(f.rule) && (c.component === undefined || f.on === c.metOn)).reverse();
+function relatedFindings(findings: readonly Finding[], c: Candidate, rules: string[] | undefined): Finding[] {
+  if (!rules) return [];
+  return findings.filter((f) => rules.includes(f.rule) && (c.component === undefined || f.on === c.metOn)).reverse();
 }
 
 /** The most urgent missed deadline: the one that expired first (its owner must act; the board pages by its expiry). */
