@@ -72,3 +72,23 @@ test('a short-notice booking with an override: amber, the override beside it, no
   expect(notice).toContain('Override: the apprentice asked for an early date');
   expect(page.body).toMatch(/data-rule="assessmentNotice"[\s\S]*?accepted with an override: the apprentice asked/);
 });
+
+test('a message that failed for good is said at the top of the page, with why, in words', async () => {
+  p.epa.logs.set(dora.uln, [
+    {
+      key: 'invite:observation-1:0',
+      kind: 'invite',
+      role: 'apprentice',
+      to: ['dora@apprentice.example'],
+      at: `${TODAY}T09:00:00.000Z`,
+      status: 'failed',
+      error: 'the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London',
+    },
+  ]);
+  const page = await admin.get(`/epas/${dora.uln}`);
+  expect(page.body).toMatch(
+    /id="messages-failed"[\s\S]*?1 message could not be sent and will not be retried:[\s\S]*?invite to the apprentice: the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London/,
+  );
+  p.epa.logs.delete(dora.uln);
+  expect((await admin.get(`/epas/${dora.uln}`)).body).not.toContain('id="messages-failed"');
+});
