@@ -235,8 +235,12 @@ export function eventFromForm(form: EventForm, posted: PostedForm): Record<strin
     else if (f.kind === 'datetime') {
       const date = dateOf(posted, f.name, f.label);
       const time = (posted[`${f.name}-time`] ?? '').trim();
-      if (date && !/^\d{1,2}[:.]\d{2}$/.test(time)) throw new FormFieldError(`${f.name}-time`, 'Enter the time like 10:00');
-      value = date && `${date}T${pad(time.split(/[:.]/)[0]!)}:${time.split(/[:.]/)[1]}`;
+      // The hour the clocks go back happens twice: "01:30 BST" (the first) or "01:30 GMT" (the second).
+      const t = /^(\d{1,2})[:.](\d{2})(?:\s*(BST|GMT|[+-]\d{2}:\d{2}))?$/i.exec(time);
+      if (date && !t) throw new FormFieldError(`${f.name}-time`, 'Enter the time like 10:00');
+      const zone = t?.[3]?.toUpperCase();
+      const offset = zone === 'BST' ? '+01:00' : zone === 'GMT' ? '+00:00' : (zone ?? '');
+      value = date && `${date}T${pad(t![1]!)}:${t![2]}${offset}`;
     } else if (f.kind === 'yesno') value = raw === 'yes' ? true : undefined;
     else if (f.kind === 'number') {
       if (raw && !/^\d+$/.test(raw)) throw new FormFieldError(f.name, `${f.label} must be a whole number`);
