@@ -22,6 +22,7 @@ function underSandboxDate(): London {
   globalThis.Date = Wrapped;
   try {
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded afresh, under the wrapped Date
       london = require('../../src/calendar/london') as London;
     });
   } finally {
@@ -31,6 +32,7 @@ function underSandboxDate(): London {
 }
 
 const doors: [string, () => London][] = [
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module as every other test loads it
   ['in Node', () => require('../../src/calendar/london') as London],
   ['under the workflow sandbox Date', underSandboxDate],
 ];
