@@ -122,6 +122,11 @@ test('a gateway reviewed 16 days late: metLate in the status, a violation in the
   expect(planned.deadlines.find((d) => d.key === 'gatewayReviewDue')).toMatchObject({ status: 'metLate' });
   expect(planned.violations.map((v) => v.rule)).toContain('gatewayReviewMetLate');
 
+  // `epa status`: the status with how late, and the violation with its seed.
+  const cliStatus = await epa(['status', input.uln]);
+  expect(cliStatus.stdout).toMatch(/gatewayReviewDue\s+\S+\s+metLate \(14 days\)/);
+  expect(cliStatus.stdout).toMatch(/gatewayReviewMetLate\s+\S+\s+gatewayReviewDue met on .*002 Gateway/);
+
   // The page: amber with how late, never a green Met; the violation listed with its citation.
   const { cookie } = await signIn(api, 'amira', PASSWORD);
   const page = await api.inject({ method: 'GET', url: `/epas/${input.uln}`, headers: { cookie } });
