@@ -61,7 +61,9 @@ interface SmtpError {
   message: string;
 }
 
+/** 5xx from the server, or an envelope nodemailer refuses before sending (EENVELOPE: no valid recipient): a retry sends the same. */
 function isPermanent(err: SmtpError): boolean {
+  if (err.code === 'EENVELOPE') return true;
   return typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
 }
 

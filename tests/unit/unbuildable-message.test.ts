@@ -38,7 +38,7 @@ const request = (assessmentAt: string): MessageRequest => ({
   requestedAt: Date.parse('2027-03-01T09:00:00Z'),
 });
 
-function activities() {
+function activities(sendMail?: () => Promise<unknown>) {
   const claimed: string[] = [];
   const sent: unknown[] = [];
   const store: SentRecordStore = {
@@ -51,7 +51,9 @@ function activities() {
     record: async () => undefined,
     release: async () => undefined,
   };
-  const transport = { sendMail: async (mail: unknown) => (sent.push(mail), { messageId: 'x' }) } as unknown as Transporter;
+  const transport = {
+    sendMail: sendMail ?? (async (mail: unknown) => (sent.push(mail), { messageId: 'x' })),
+  } as unknown as Transporter;
   const a = createDeliveryActivities({ transport, from: { name: 'EPA', email: 'epa@epao.example' }, sent: store });
   return { a, claimed, sent };
 }
@@ -79,4 +81,19 @@ test('a time that exists is sent', async () => {
   const { a, sent } = activities();
   await expect(a.deliverMessage(request('2027-03-28T02:30'))).resolves.toMatchObject({ status: 'sent' });
   expect(sent).toHaveLength(1);
+});
+
+test('an envelope the mail library refuses (EENVELOPE) is permanent: non-retryable; a refused connection is retried', async () => {
+  const refused = (code: string) => async () => {
+    throw Object.assign(new Error(`${code} for ada.testwell@apprentice.example`), { code });
+  };
+  const envelope = (await activities(refused('EENVELOPE'))
+    .a.deliverMessage(request('2027-03-28T02:30'))
+    .catch((e: unknown) => e)) as ApplicationFailure;
+  expect([envelope.nonRetryable, envelope.type]).toEqual([true, 'smtp_permanent']);
+  expect(envelope.message).not.toContain('ada.testwell');
+  const connection = (await activities(refused('ECONNREFUSED'))
+    .a.deliverMessage(request('2027-03-28T02:30'))
+    .catch((e: unknown) => e)) as ApplicationFailure;
+  expect([connection.nonRetryable, connection.type]).toEqual([false, 'smtp_transient']);
 });
