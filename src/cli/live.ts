@@ -293,6 +293,10 @@ export function addLiveCommands(program: Command, io: Io): void {
             : '',
           `timeline:\n${table(s.timeline.map((t) => ({ '#': t.number, on: t.on, event: t.type, by: t.by ?? '', recorded: t.recordedAt.slice(0, 16).replace('T', ' '), reason: t.reason ?? '', changed: t.changed.join('; ') })))}`,
           `notifications sent: ${s.log.filter((l) => l.status === 'sent').length}, failed: ${s.log.filter((l) => l.status === 'failed').length}`,
+          // A failed message is final (permanent, or retried until its time ran out): each with why, for the admin to act on.
+          ...s.log
+            .filter((l) => l.status === 'failed')
+            .map((l) => `  failed: ${l.kind} to the ${l.role}: ${l.error ?? 'no reason given'}`),
           '',
         ].join('\n'),
       );
