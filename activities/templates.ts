@@ -118,6 +118,16 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       ],
     },
   },
+  messageFailed: {
+    epaoAdmin: {
+      subject: '{apprentice}: a message could not be sent',
+      body: [
+        'Dear {recipient},',
+        'The {failedKind} message to the {failedRole} of {apprentice} ({standard}, {employer}) could not be sent, and will not be tried again: {failedError}',
+        'Put right what it says (the address, or the booking) on the EPA page, where the message is listed as failed.',
+      ],
+    },
+  },
   missedBeforeEntry: {
     epaoAdmin: {
       subject: '{apprentice}: entered with {missedCount} already missed',
@@ -363,6 +373,9 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
       n.outcome === 'upheld'
         ? `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been upheld: the grade is now ${n.grade ?? ''}${n.previousGrade ? ` (it was ${n.previousGrade})` : ''}.`
         : `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been dismissed: the result stands.`,
+    failedKind: n.failed ? messageKindWords(n.failed.kind) : '',
+    failedRole: n.failed ? (n.failed.role === 'epaoAdmin' ? 'EPAO admin' : n.failed.role) : '',
+    failedError: n.failed?.error ?? '',
     missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
     missedList: (n.missed ?? [])
       .map(
@@ -371,6 +384,13 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
       )
       .join('\n'),
   };
+}
+
+/** A message kind in words, for the admin told that one failed: `assessmentReminder` → "assessment reminder". */
+function messageKindWords(kind: NotificationKind): string {
+  if (kind === 'invite') return 'calendar invite';
+  if (kind === 'inviteCancelled') return 'calendar cancellation';
+  return kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
 /** "observation", "observation resit", "observation retake", "interview on the reworked project". */

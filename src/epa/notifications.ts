@@ -43,7 +43,9 @@ export type NotificationKind =
   | 'planningMeetingHeld'
   /** Claims through the assessment service: a claim it refused, and a certificate it could not deliver (to the EPAO admin). */
   | 'certificateClaimRefused'
-  | 'certificateNotDelivered';
+  | 'certificateNotDelivered'
+  /** A message that failed for good (refused by the mail server, or one that cannot be built): to the EPAO admin, with why. */
+  | 'messageFailed';
 
 /** A deadline in a `missedBeforeEntry` summary. */
 export interface MissedDeadline {
@@ -92,6 +94,8 @@ export interface Notification {
   /** `resultPublished`, `appealDecided`: the component's grade (and, for an upheld appeal, the one it replaced). */
   grade?: string;
   previousGrade?: string;
+  /** `messageFailed`: which message failed, to whom (by role, never the address), and why. */
+  failed?: { kind: NotificationKind; role: Role; error: string };
 }
 
 /** A message about something that happened is news for a week; after that (a late entry) it is not sent. Not a seed rule. */

@@ -5,18 +5,25 @@
  *   Gateway?" (the EPAO reviews the gateway within two weeks);
  * - a London time that does not exist (01:30 on 28 March 2027, the clocks go forward) and one that
  *   happens twice (01:30 on 31 October 2027, without its offset) are refused, with an override, through
- *   the API (400), the form, the CLI and the import, each saying why; nothing is recorded.
+ *   the API (400), the form, the CLI and the import, each saying why; nothing is recorded;
+ * - a message that fails for good (a 550 from the mail server) is failed at once, shown on the EPA
+ *   page, and the EPAO admin is told by email, without the refused address.
+ * Mail goes through the real delivery activity to an SMTP server on loopback.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createAssessmentActivities, createDeliveryActivities, createListingActivities, smtpTransport } from '../../activities';
 import { buildApi } from '../../src/api/server';
 import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addUser } from '../../src/app/users';
 import { addDays, londonDateOf } from '../../src/calendar';
+import { SentStore } from '../../src/store/sent-record';
 import { FileUserStore } from '../../src/store/user-store';
+import { eventually } from '../support/lifecycle';
+import { startSmtp, type TestSmtp } from '../support/smtp';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { csrfIn, signIn } from '../support/pages';
 import { epaStart } from '../support/people';
@@ -36,10 +43,23 @@ const override = { reason: 'agreed with the employer' };
 let stack: DevStack;
 let api: FastifyInstance;
 let dir: string;
+let smtp: TestSmtp;
 
 beforeAll(async () => {
-  stack = await startDevStack({ taskQueue: 'epa-honest-time' });
   dir = mkdtempSync(path.join(os.tmpdir(), 'epa-honest-time-'));
+  smtp = await startSmtp();
+  stack = await startDevStack({
+    taskQueue: 'epa-honest-time',
+    activities: {
+      ...createDeliveryActivities({
+        transport: smtpTransport(smtp.url),
+        from: { name: 'Innovate EPA Team', email: 'epa@innovate.example' },
+        sent: new SentStore(path.join(dir, 'sent')),
+      }),
+      ...createListingActivities(),
+      ...createAssessmentActivities({}),
+    },
+  });
   const users = new FileUserStore(path.join(dir, 'users.json'));
   await addUser(users, { username: 'amira', name: 'Amira Sollen', role: 'admin', password: PASSWORD });
   api = buildApi({
@@ -57,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await stack?.teardown();
+  await smtp?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -259,4 +280,55 @@ describe('London times that do not exist or happen twice: refused through every 
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/does not exist in London/);
   });
+});
+
+test('a message refused for good (550): failed at once, on the EPA page, and the EPAO admin told by email without the address', async () => {
+  const input = epaStart({
+    gatewaySubmittedOn: daysAgo(10),
+    apprentice: { name: 'Pell Oduya', email: 'pell.gone@apprentice.example' },
+  });
+  smtp.rejectRecipients.add(input.apprentice.email);
+  await stack.epa.start(input);
+  const on = daysAgo(5);
+  for (const [type, payload] of gatewaySteps('ST0071', on)) await stack.epa.recordEvent(input.uln, type, { on, ...payload });
+  await stack.epa.recordEvent(input.uln, 'AssessmentBooked', {
+    on: today,
+    component: 'observation',
+    at: `${addDays(today, 20)}T10:00`,
+  });
+  const failed = await eventually(async () => {
+    const entry = (await stack.epa.status(input.uln)).log.find((l) => l.kind === 'invite' && l.role === 'apprentice');
+    expect(entry).toMatchObject({ status: 'failed', error: expect.stringContaining('550') });
+    return entry!;
+  }, 30_000);
+  expect(failed.error).not.toContain('@');
+  const alert = await eventually(async () => {
+    const mail = smtp.received.find(
+      (m) =>
+        String(m.parsed.headers.get('x-epa-key') ?? '') ===
+        `epa-${input.uln}/messageFailed:invite:observation-1:0:apprentice/epaoAdmin`,
+    );
+    expect(mail).toBeDefined();
+    return mail!;
+  }, 30_000);
+  expect(alert.to).toEqual(['epa-admin@epao.example']);
+  expect(alert.parsed.subject).toBe('Pell Oduya: a message could not be sent');
+  expect(alert.parsed.text).toMatch(
+    /The calendar invite message to the apprentice of Pell Oduya .* could not be sent, and will not be tried again: rejected by the mail server: 550/,
+  );
+  expect(alert.parsed.text).not.toContain('pell.gone');
+  // One alert for each message that failed (the gateway outcome to the apprentice too), each sent; none about an alert.
+  await eventually(async () => {
+    const { log } = await stack.epa.status(input.uln);
+    const failures = log.filter((l) => l.status === 'failed');
+    expect(failures.every((l) => l.role === 'apprentice')).toBe(true);
+    expect(log.filter((l) => l.kind === 'messageFailed').map((l) => [l.role, l.status])).toEqual(
+      failures.map(() => ['epaoAdmin', 'sent']),
+    );
+  }, 30_000);
+  const { cookie } = await signIn(api, 'amira', PASSWORD);
+  const page = await api.inject({ method: 'GET', url: `/epas/${input.uln}`, headers: { cookie } });
+  expect(page.body).toMatch(
+    /id="messages-failed"[\s\S]*?could not be sent and will not be retried:[\s\S]*?invite to the apprentice: rejected by the mail server: 550/,
+  );
 });
