@@ -61,10 +61,13 @@ interface SmtpError {
   message: string;
 }
 
-/** 5xx from the server, or an envelope nodemailer refuses before sending (EENVELOPE: no valid recipient): a retry sends the same. */
+/**
+ * The server's reply decides (5xx permanent, 4xx transient); without one, an envelope nodemailer
+ * refuses before sending (EENVELOPE: no valid recipient address) is permanent, as a retry sends the same.
+ */
 function isPermanent(err: SmtpError): boolean {
-  if (err.code === 'EENVELOPE') return true;
-  return typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
+  if (typeof err.responseCode === 'number') return err.responseCode >= 500 && err.responseCode < 600;
+  return err.code === 'EENVELOPE';
 }
 
 /** Who this attempt is, in the sent store's claims: one activity attempt of one workflow. */

@@ -83,9 +83,12 @@ test('a time that exists is sent', async () => {
   expect(sent).toHaveLength(1);
 });
 
-test('an envelope the mail library refuses (EENVELOPE) is permanent: non-retryable; a refused connection is retried', async () => {
-  const refused = (code: string) => async () => {
-    throw Object.assign(new Error(`${code} for ada.testwell@apprentice.example`), { code });
+test('an envelope the mail library refuses (EENVELOPE, no reply) is permanent; a 451 for it, or a refused connection, is retried', async () => {
+  const refused = (code: string, responseCode?: number) => async () => {
+    throw Object.assign(new Error(`${code} for ada.testwell@apprentice.example`), {
+      code,
+      ...(responseCode && { responseCode }),
+    });
   };
   const envelope = (await activities(refused('EENVELOPE'))
     .a.deliverMessage(request('2027-03-28T02:30'))
@@ -96,4 +99,8 @@ test('an envelope the mail library refuses (EENVELOPE) is permanent: non-retryab
     .a.deliverMessage(request('2027-03-28T02:30'))
     .catch((e: unknown) => e)) as ApplicationFailure;
   expect([connection.nonRetryable, connection.type]).toEqual([false, 'smtp_transient']);
+  const deferred = (await activities(refused('EENVELOPE', 451))
+    .a.deliverMessage(request('2027-03-28T02:30'))
+    .catch((e: unknown) => e)) as ApplicationFailure;
+  expect([deferred.nonRetryable, deferred.type]).toEqual([false, 'smtp_transient']);
 });
