@@ -61,8 +61,13 @@ interface SmtpError {
   message: string;
 }
 
+/**
+ * The server's reply decides (5xx permanent, 4xx transient); without one, an envelope nodemailer
+ * refuses before sending (EENVELOPE: no valid recipient address) is permanent, as a retry sends the same.
+ */
 function isPermanent(err: SmtpError): boolean {
-  return typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
+  if (typeof err.responseCode === 'number') return err.responseCode >= 500 && err.responseCode < 600;
+  return err.code === 'EENVELOPE';
 }
 
 /** Who this attempt is, in the sent store's claims: one activity attempt of one workflow. */
@@ -85,6 +90,26 @@ function heartbeat(): void {
 
 type Outcome = MessageResult | { status: 'permanent' | 'transient'; error: SmtpError; messageId: string };
 
+/**
+ * The message and its invite, or a non-retryable failure (`message_unbuildable`) saying why in words
+ * without the recipient's address: rendering is deterministic, so a retry would fail the same way.
+ */
+export function buildOrRefuse(
+  request: DeliveryRequest,
+  recipient: Recipient,
+  from: { name: string; email: string },
+): { invite: ReturnType<typeof buildInvite>; rendered: ReturnType<typeof renderMessage> } {
+  try {
+    return { invite: buildInvite(request, { name: from.name, email: from.email }), rendered: renderMessage(request, recipient) };
+  } catch (err) {
+    const why = withoutPersonalData(err instanceof Error ? err.message : String(err), 300);
+    throw ApplicationFailure.nonRetryable(
+      `the ${request.notification.kind} message cannot be built, and never will be: ${why}`,
+      'message_unbuildable',
+    );
+  }
+}
+
 export function createDeliveryActivities(settings: DeliverySettings): DeliveryActivities {
   const leaseMs = settings.leaseMs ?? 30_000;
   const every = settings.heartbeatEveryMs ?? 5_000;
@@ -95,6 +120,9 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
     const messageId = messageIdFor(key, settings.from.email);
     const expiresAt = request.notification.expiresAt;
     if (expiresAt !== undefined && now() >= expiresAt && !(await settings.sent.has(key))) return { status: 'expired', messageId };
+    // Building the message is pure: one that cannot be built now never can (a London time that does
+    // not exist, say), so it fails at once, non-retryable, before anything is claimed or sent.
+    const { invite, rendered } = buildOrRefuse(request, recipient, settings.from);
     const claim = await settings.sent.claim(key, owner, leaseMs);
     if (claim.outcome === 'sent') return { status: 'duplicate', messageId };
     if (claim.outcome === 'busy') {
@@ -105,8 +133,6 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
     }
     // ORGANIZER and From agree: the invite comes from whoever sends the mail (EPA_FROM_NAME/EPA_FROM_EMAIL);
     // replies go to the EPAO's admin mailbox.
-    const invite = buildInvite(request, { name: settings.from.name, email: settings.from.email });
-    const rendered = renderMessage(request, recipient);
     const mail: Mail.Options = {
       from: { name: settings.from.name, address: settings.from.email },
       replyTo: { name: request.context.epaoName, address: request.context.epaoEmail },

@@ -128,6 +128,16 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
       ],
     },
   },
+  messageFailed: {
+    epaoAdmin: {
+      subject: '{apprentice}: a message could not be sent',
+      body: [
+        'Dear {recipient},',
+        'The {failedKind} message to the {failedRole} of {apprentice} ({standard}, {employer}) could not be sent, and will not be tried again: {failedError}',
+        'Put right what it says (the address, or the booking) on the EPA page, where the message is listed as failed.',
+      ],
+    },
+  },
   missedBeforeEntry: {
     epaoAdmin: {
       subject: '{apprentice}: entered with {missedCount} already missed',
@@ -373,6 +383,9 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
       n.outcome === 'upheld'
         ? `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been upheld: the grade is now ${n.grade ?? ''}${n.previousGrade ? ` (it was ${n.previousGrade})` : ''}.`
         : `The appeal against the ${lowerFirst(n.componentName ?? n.component ?? 'assessment')} result for ${request.context.apprenticeName} (${request.context.standard}) has been dismissed: the result stands.`,
+    failedKind: n.failed ? messageKindWords(n.failed.kind) : '',
+    failedRole: n.failed ? (n.failed.role === 'epaoAdmin' ? 'EPAO admin' : n.failed.role) : '',
+    failedError: n.failed?.error ?? '',
     missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
     missedList: (n.missed ?? [])
       .map(
@@ -442,6 +455,34 @@ function changeNote(request: DeliveryRequest, recipient: Recipient, when: string
   if (changed.includes('place')) notes.push('The place has changed.');
   if (notes.length) notes.push('The date and time stay the same; the calendar invite is updated.');
   return notes.join(' ');
+}
+
+/** Each message kind in words, for the admin told that one failed (one place: a new kind must be named here). */
+const MESSAGE_KIND_WORDS: Record<NotificationKind, string> = {
+  assessmentReminder: 'assessment reminder',
+  deadlineReminder: 'deadline reminder',
+  deadlineNear: 'deadline approaching',
+  deadlineMissed: 'missed deadline alert',
+  epaPeriodEscalation: 'EPA period escalation',
+  invite: 'calendar invite',
+  inviteCancelled: 'calendar cancellation',
+  inviteCancelledAtOldAddress: 'calendar cancellation at an earlier address',
+  missedBeforeEntry: 'summary of deadlines missed before entry',
+  gatewayOutcome: 'gateway outcome',
+  resultPublished: 'result',
+  appealDecided: 'appeal outcome',
+  resitWindowClosing: 'resit window closing',
+  certificateClaimed: 'certificate claimed',
+  certificateReceived: 'certificate sent',
+  planningMeeting: 'planning meeting invitation',
+  planningMeetingHeld: 'planning meeting confirmation',
+  certificateClaimRefused: 'certificate claim refused',
+  certificateNotDelivered: 'certificate not delivered',
+  messageFailed: 'message failure alert',
+};
+
+function messageKindWords(kind: NotificationKind): string {
+  return MESSAGE_KIND_WORDS[kind];
 }
 
 /** "observation", "observation resit", "observation retake", "interview on the reworked project". */

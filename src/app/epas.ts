@@ -4,7 +4,8 @@
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
 import { addDays, endOfLondonDay, londonDateOf } from '../calendar';
-import type { Role } from '../epa/deadlines';
+import { isEpaoOwed, type Deadline, type Role } from '../epa/deadlines';
+import { lateWords } from '../epa/timeline';
 import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { describeSource, rules } from '../plans';
@@ -282,7 +283,7 @@ export const ownerNames: Record<string, string> = {
 export async function epaPage(
   epa: EpaReader,
   uln: string,
-): Promise<EpaStatus & { deadlineRows: DeadlineRow[]; gradeExplanation: string }> {
+): Promise<EpaStatus & { deadlineRows: DeadlineRow[]; gradeExplanation: string; findingRows: FindingRow[] }> {
   const status = await epa.status(uln);
   // The grading rule in words, from the rule files when they still hold the version this EPA is pinned to.
   const plan = rules().plan(status.rules.standard, status.rules.version);
@@ -298,19 +299,53 @@ export async function epaPage(
       key: d.key,
       due: d.due,
       status: d.status,
+      statusWords: deadlineStatusWords(d),
+      epaoOwed: isEpaoOwed(d),
+      override: d.override?.reason ?? '',
       metOn: d.metOn ?? '',
       owner: ownerNames[d.owner] ?? d.owner,
       rule: d.rule,
       source: d.source,
       citation: describeSource(d.source),
     })),
+    findingRows: status.violations.map((f) => ({
+      rule: f.rule,
+      message: f.message,
+      on: f.on,
+      citation: describeSource(f.source),
+      override: f.overridden ?? '',
+      metLate: f.deadline !== undefined,
+    })),
   };
+}
+
+/** A violation as the EPA page lists it: what, when, the rule's citation, and an override's reason. */
+export interface FindingRow {
+  rule: string;
+  message: string;
+  on: string;
+  citation: string;
+  override: string;
+  metLate: boolean;
+}
+
+/** "Met 2027-01-14", "Met late 2027-01-14: 13 working days late", "Missed", "Open" (an override is shown beside it, never in it). */
+export function deadlineStatusWords(d: Deadline): string {
+  if (d.status === 'met') return `Met ${d.metOn}`;
+  if (d.status === 'metLate') return `Met late ${d.metOn}${d.lateBy ? `: ${lateWords(d.lateBy)} late` : ''}`;
+  return d.status === 'missed' ? 'Missed' : 'Open';
 }
 
 export interface DeadlineRow {
   key: string;
   due: string;
   status: string;
+  /** The status in words (deadlineStatusWords). */
+  statusWords: string;
+  /** The EPAO owes it: met late, it is a breach of the EPAO's own promise (amber, and a violation). */
+  epaoOwed: boolean;
+  /** The reason of an override given with the event that met it ('' when none). */
+  override: string;
   metOn: string;
   owner: string;
   rule: string;

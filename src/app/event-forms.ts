@@ -11,6 +11,7 @@ import type { EpaEventType } from '../epa/events';
 import type { Stage } from '../epa/state';
 import type { EpaClient } from './epa-client';
 import type { EpaSummary } from '../../workflows/definitions';
+import { isLondonDate, londonDateTimeProblem } from '../calendar/london';
 
 export type FieldKind = 'date' | 'datetime' | 'component' | 'grade' | 'text' | 'email' | 'number' | 'reason' | 'yesno' | 'choice';
 
@@ -222,6 +223,23 @@ function dateOf(posted: PostedForm, name: string, label: string): string | undef
   return `${y}-${pad(m!)}-${pad(d!)}`;
 }
 
+/**
+ * The core's London check (londonDateTimeProblem), at the time box: a time that does not exist is
+ * refused with the core's reason; one that happens twice asks for BST or GMT, as the form takes them.
+ */
+function checkLondonTime(value: string, field: string): void {
+  const problem = londonDateTimeProblem(value);
+  if (!problem || !isLondonDate(value.slice(0, 10))) return; // a date that is not a real day: said at the date, as before
+  const wall = value.slice(0, 16);
+  const twice = value.length === 16 && !londonDateTimeProblem(`${wall}+01:00`) && !londonDateTimeProblem(`${wall}+00:00`);
+  if (!twice) throw new FormFieldError(field, problem);
+  const time = wall.slice(11);
+  throw new FormFieldError(
+    field,
+    `${time} on ${wall.slice(0, 10)} happens twice in London (the clocks go back at 02:00 BST): enter ${time} BST for the first or ${time} GMT for the second`,
+  );
+}
+
 /** The event payload a form posts (what `POST /api/epas/{uln}/events` would take), or FormFieldError. */
 export function eventFromForm(form: EventForm, posted: PostedForm): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
@@ -235,8 +253,13 @@ export function eventFromForm(form: EventForm, posted: PostedForm): Record<strin
     else if (f.kind === 'datetime') {
       const date = dateOf(posted, f.name, f.label);
       const time = (posted[`${f.name}-time`] ?? '').trim();
-      if (date && !/^\d{1,2}[:.]\d{2}$/.test(time)) throw new FormFieldError(`${f.name}-time`, 'Enter the time like 10:00');
-      value = date && `${date}T${pad(time.split(/[:.]/)[0]!)}:${time.split(/[:.]/)[1]}`;
+      // The hour the clocks go back happens twice: "01:30 BST" (the first) or "01:30 GMT" (the second).
+      const t = /^(\d{1,2})[:.](\d{2})(?:\s*(BST|GMT|[+-]\d{2}:\d{2}))?$/i.exec(time);
+      if (date && !t) throw new FormFieldError(`${f.name}-time`, 'Enter the time like 10:00');
+      const zone = t?.[3]?.toUpperCase();
+      const offset = zone === 'BST' ? '+01:00' : zone === 'GMT' ? '+00:00' : (zone ?? '');
+      value = date && `${date}T${pad(t![1]!)}:${t![2]}${offset}`;
+      if (typeof value === 'string') checkLondonTime(value, `${f.name}-time`);
     } else if (f.kind === 'yesno') value = raw === 'yes' ? true : undefined;
     else if (f.kind === 'number') {
       if (raw && !/^\d+$/.test(raw)) throw new FormFieldError(f.name, `${f.label} must be a whole number`);

@@ -12,7 +12,7 @@ import { addMonths as fnsAddMonths } from 'date-fns/addMonths';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { isValid } from 'date-fns/isValid';
 import { isWeekend } from 'date-fns/isWeekend';
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 
 export type LondonDate = string; // YYYY-MM-DD
 /** YYYY-MM-DDTHH:mm, London wall-clock time; `+01:00` / `+00:00` appended only where the time happens twice (autumn). */
@@ -168,21 +168,33 @@ export function endOfLondonDay(date: LondonDate): number {
   return londonInstant(addDays(date, 1));
 }
 
+/*
+ * Reading an instant's London date, time and offset uses tzOffset (Intl) on a plain Date, never a
+ * `new TZDate(instant)`: in Temporal's workflow sandbox `Date` is a wrapper function, so a TZDate
+ * built from one instant is a plain Date whose getters answer in the host's zone (UTC on a server),
+ * which let 01:30 on the day the clocks go forward through the workflow's own check.
+ */
+
+/** The London wall clock of an instant, as a Date whose UTC fields read it. */
+function londonWall(instant: number): Date {
+  return new Date(instant + londonOffsetMinutes(instant) * 60_000);
+}
+
 /** The London calendar date of an instant. */
 export function londonDateOf(instant: number): LondonDate {
-  const z = new TZDate(instant, LONDON);
-  return fromParts(z.getFullYear(), z.getMonth() + 1, z.getDate());
+  const wall = londonWall(instant);
+  return fromParts(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate());
 }
 
 /** The London wall-clock time `HH:mm` of an instant. */
 export function londonTimeOf(instant: number): string {
-  const z = new TZDate(instant, LONDON);
-  return `${String(z.getHours()).padStart(2, '0')}:${String(z.getMinutes()).padStart(2, '0')}`;
+  const wall = londonWall(instant);
+  return `${String(wall.getUTCHours()).padStart(2, '0')}:${String(wall.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 /** The London UTC offset in minutes at an instant (0 in GMT, 60 in BST). */
 export function londonOffsetMinutes(instant: number): number {
-  return -new TZDate(instant, LONDON).getTimezoneOffset();
+  return tzOffset(LONDON, new Date(instant));
 }
 
 function fromParts(y: number, m: number, d: number): LondonDate {

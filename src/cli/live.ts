@@ -22,6 +22,7 @@ import { CliError, EXIT } from './main';
 import { table } from './table';
 import { demo } from './demo';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
+import { lateWords } from '../epa/timeline';
 
 /** Lists through the same source as the staff pages: the listing index with a database, else visibility. */
 async function withListings<T>(fn: (listings: EpaListings, config: Config) => Promise<T>): Promise<T> {
@@ -274,13 +275,28 @@ export function addLiveCommands(program: Command, io: Io): void {
           rulesLine(s.rules),
           '',
           table(
-            s.deadlines.map((d) => ({ deadline: d.key, due: d.due, status: d.status, met: d.metOn ?? '', source: d.source })),
+            s.deadlines.map((d) => ({
+              deadline: d.key,
+              due: d.due,
+              status: d.status === 'metLate' && d.lateBy ? `metLate (${lateWords(d.lateBy)})` : d.status,
+              met: d.metOn ?? '',
+              override: d.override?.reason ?? '',
+              source: d.source,
+            })),
           ),
+          s.metLate.deadlines ? `met late: ${s.metLate.deadlines} deadline(s), ${s.metLate.epaoOwed} the EPAO's own` : '',
+          s.violations.length
+            ? `violations:\n${table(s.violations.map((v) => ({ rule: v.rule, on: v.on, message: v.message, source: v.source, override: v.overridden ?? '' })))}`
+            : '',
           s.overrides.length
             ? `overrides:\n${table(s.overrides.map((o) => ({ rule: o.rule, on: o.on, reason: o.reason })))}`
             : '',
           `timeline:\n${table(s.timeline.map((t) => ({ '#': t.number, on: t.on, event: t.type, by: t.by ?? '', recorded: t.recordedAt.slice(0, 16).replace('T', ' '), reason: t.reason ?? '', changed: t.changed.join('; ') })))}`,
           `notifications sent: ${s.log.filter((l) => l.status === 'sent').length}, failed: ${s.log.filter((l) => l.status === 'failed').length}`,
+          // A failed message is final (permanent, or retried until its time ran out): each with why, for the admin to act on.
+          ...s.log
+            .filter((l) => l.status === 'failed')
+            .map((l) => `  failed: ${l.kind} to the ${l.role}: ${l.error ?? 'no reason given'}`),
           '',
         ].join('\n'),
       );

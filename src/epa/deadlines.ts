@@ -1,10 +1,13 @@
 /**
  * The deadlines an EPA's state implies, each with its status at a given instant:
  * - `open`: not met, and the end of its London due day has not passed;
- * - `met`: done (with `late: true` when done after the due day);
+ * - `met`: done by the end of its due day;
+ * - `metLate`: done, but after the due day, with how late (`lateBy`: working days where the rule
+ *   counts working days, else calendar days);
  * - `missed`: not met, and the due day has ended. An EPA with a missed deadline is overdue.
+ * An override the event that met it carried is shown beside the status (`override`) and never changes it.
  */
-import { daysBetween, endOfLondonDay, type LondonDate } from '../calendar';
+import { daysBetween, endOfLondonDay, workingDaysBetween, type LondonDate } from '../calendar';
 import type { Plan, Policy } from '../plans';
 import {
   certificateClaimDueOn,
@@ -21,9 +24,11 @@ import {
   submissionDueOn,
   allComponentsPassedAndPublished,
 } from './rules';
-import { isPassed, latestAttempt, resultAttempt, resultFinalOn, type EpaState } from './state';
+import { isPassed, latestAttempt, resultAttempt, resultFinalOn, type EpaState, type Finding } from './state';
 
-export type DeadlineStatus = 'open' | 'met' | 'missed';
+export type DeadlineStatus = 'open' | 'met' | 'metLate' | 'missed';
+/** The unit a rule counts its days in: how a late deadline's lateness is given. */
+export type LateUnit = 'workingDays' | 'calendarDays';
 export type Role = 'apprentice' | 'employer' | 'provider' | 'assessor' | 'epaoAdmin';
 
 export interface Deadline {
@@ -33,7 +38,10 @@ export interface Deadline {
   dueAt: string;
   status: DeadlineStatus;
   metOn?: LondonDate;
-  late?: boolean;
+  /** `metLate` only: how long after the due day it was met, in the unit the rule counts in. */
+  lateBy?: { days: number; unit: LateUnit };
+  /** The override an admin gave with the event that met it (or broke its rule): shown beside the status, never changing it. */
+  override?: { reason: string; rule: string; on: LondonDate };
   component?: string;
   /** Who has to act. */
   owner: Role;
@@ -49,6 +57,17 @@ interface Candidate {
   owner: Role;
   source: string;
   rule: string;
+  /** The rule counts working days (default: calendar days, weeks or months). */
+  workingDays?: boolean;
+  /** The findings the reducer raises when an event breaks this deadline's rule (e.g. short notice). */
+  findings?: string[];
+  /** Other findings the event that meets it may raise: an override of one is shown beside the status too. */
+  overrides?: string[];
+}
+
+/** Whether a deadline is done, on time or late. */
+export function isMet(d: Pick<Deadline, 'status'>): boolean {
+  return d.status === 'met' || d.status === 'metLate';
 }
 
 function max(dates: (LondonDate | undefined)[]): LondonDate | undefined {
@@ -70,6 +89,8 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.gatewaySource,
       rule: `the EPAO reviews the gateway within ${policy.gatewayReviewWeeks ?? 0} weeks`,
+      // The pass that met it may have been accepted without its evidence, with an override.
+      overrides: ['gatewayEvidenceMissing'],
     });
   }
   const firstOn = firstAssessmentOn(state);
@@ -83,6 +104,8 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'employer',
       source: policy.gatewaySource,
       rule: `gateway form at least ${policy.gatewayFormWorkingDaysBeforeFirstAssessment ?? 0} working days before the first assessment`,
+      workingDays: true,
+      findings: ['gatewayFormNotice'],
     });
   }
   if (policy.planningMeeting && firstOn) {
@@ -94,6 +117,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.planningMeeting.source,
       rule: `the ${policy.planningMeeting.minutes}-minute planning meeting is held before the first assessment`,
+      findings: ['planningMeetingNotHeld'],
     });
   }
   const ends = epaPeriodEndsOn(state, plan);
@@ -106,6 +130,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: plan.epaPeriodSource,
       rule: `every assessment method within ${plan.epaPeriodMonths} months of gateway${state.extensionWeeks ? ` (+${state.extensionWeeks} weeks for extenuating circumstances)` : ''}`,
+      findings: ['assessmentAfterEpaPeriod'],
     });
   }
   for (const spec of plan.components) {
@@ -123,6 +148,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
         owner: 'apprentice',
         source: spec.source,
         rule: `${spec.name}: work complete within ${spec.completeWithinMonths} months of the EPA period start`,
+        findings: ['projectLate'],
       });
     }
     const bookedOn = attempt?.booking?.at.slice(0, 10);
@@ -136,6 +162,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
           owner: 'epaoAdmin',
           source: spec.source,
           rule: `${spec.noticeWeeks} weeks' notice of the ${spec.assessment}`,
+          findings: ['assessmentNotice'],
         });
       }
     }
@@ -148,6 +175,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
         owner: 'apprentice',
         source: spec.submission.source,
         rule: `${spec.submission.event.replace('Submitted', '').toLowerCase()} ${spec.submission.weeksBeforeAssessment} weeks before the ${spec.assessment}`,
+        findings: [`${spec.submission.event.replace('Submitted', '').toLowerCase()}Late`],
       });
     }
     // The result a component waits for: the oldest taken attempt not yet published (a resit booked
@@ -162,6 +190,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
         owner: 'epaoAdmin',
         source: policy.results.source,
         rule: `result published within ${policy.results.workingDays} working days of the assessment`,
+        workingDays: true,
       });
     }
     if (spec.reworkWithinMonths) {
@@ -189,6 +218,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.results.source,
       rule: `results within ${policy.results.workingDays} working days of the final component`,
+      workingDays: true,
     });
   }
   const resitBy = resitDeadlineOn(state, plan, policy);
@@ -201,6 +231,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'apprentice',
       source: plan.resits.source,
       rule: `resits and retakes complete within ${policy.resitWindowMonths ?? plan.resits.windowMonths} months`,
+      findings: ['resitAfterWindow'],
     });
   }
   if (allComponentsPassedAndPublished(state, plan)) {
@@ -212,6 +243,7 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.certificate.source,
       rule: `certificate claimed within ${policy.certificate.claimWorkingDays} working days after the final result${policy.certificate.source === 'EPAO setting' ? ' (an EPAO setting, not from the seeds)' : ''}`,
+      workingDays: true,
     });
   }
   if (state.certificate.claimedOn) {
@@ -222,19 +254,25 @@ function candidates(state: EpaState, plan: Plan, policy: Policy): Candidate[] {
       owner: 'epaoAdmin',
       source: policy.certificate.receiptSource,
       rule: `certificate received within ${policy.certificate.receiptExpectedWorkingDays} working days of the claim (an EPAO setting, not from the seeds)`,
+      workingDays: true,
     });
   }
   return out;
 }
 
-/** The deadlines at `now` (epoch ms), earliest first. After a withdrawal only the met ones remain. */
-export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number): Deadline[] {
+/**
+ * The deadlines at `now` (epoch ms), earliest first. After a withdrawal only the met ones remain.
+ * `metLate`, when given, collects a violation for each deadline the EPAO owes that was met late and
+ * whose breach no event's finding already records (metLateFinding).
+ */
+export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now: number, metLate?: Finding[]): Deadline[] {
   const deadlines: Deadline[] = [];
   for (const c of candidates(state, plan, policy)) {
     if (c.due === undefined) continue;
     if (state.withdrawn && c.metOn === undefined) continue;
     const expires = endOfLondonDay(c.due);
-    const status: DeadlineStatus = c.metOn !== undefined ? 'met' : now >= expires ? 'missed' : 'open';
+    const late = c.metOn !== undefined && c.metOn > c.due;
+    const status: DeadlineStatus = c.metOn !== undefined ? (late ? 'metLate' : 'met') : now >= expires ? 'missed' : 'open';
     const d: Deadline = {
       key: c.key,
       due: c.due,
@@ -247,11 +285,58 @@ export function deriveDeadlines(state: EpaState, plan: Plan, policy: Policy, now
     if (c.component) d.component = c.component;
     if (c.metOn !== undefined) {
       d.metOn = c.metOn;
-      if (c.metOn > c.due) d.late = true;
+      if (late) d.lateBy = lateness(c.due, c.metOn, c.workingDays === true);
+      const related = relatedFindings(state.violations, c, c.findings);
+      const accepted = [...related, ...relatedFindings(state.violations, c, c.overrides)].find((f) => f.overridden !== undefined);
+      if (accepted) d.override = { reason: accepted.overridden!, rule: accepted.rule, on: accepted.on };
+      if (late && metLate && isEpaoOwed(d) && related.length === 0) metLate.push(metLateFinding(d));
     }
     deadlines.push(d);
   }
   return deadlines.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.key.localeCompare(b.key)));
+}
+
+/**
+ * How late `metOn` is after `due`: working days where the rule counts them (a day that is late only
+ * by a weekend or bank holiday is 0 working days, so it is given in calendar days), else calendar days.
+ */
+export function lateness(due: LondonDate, metOn: LondonDate, workingDays: boolean): { days: number; unit: LateUnit } {
+  const working = workingDays ? workingDaysBetween(due, metOn) : 0;
+  return working > 0 ? { days: working, unit: 'workingDays' } : { days: daysBetween(due, metOn), unit: 'calendarDays' };
+}
+
+/** A deadline the EPAO owes (its admin or its assessors act): met late, it breaks the EPAO's own promise. */
+export function isEpaoOwed(d: Pick<Deadline, 'owner'>): boolean {
+  return d.owner === 'epaoAdmin' || d.owner === 'assessor';
+}
+
+/** `gatewayReviewDue` → `gatewayReviewMetLate`; `resultDue.observation` → `resultMetLate`. */
+export function metLateRule(key: string): string {
+  return `${key.split('.')[0]!.replace(/(Due|By|Ends)$/, '')}MetLate`;
+}
+
+/**
+ * The violation a deadline the EPAO owes gives when met late: the rule and the seed clause it
+ * cites (the deadline's source), how late, and the day it was met. It is derived from the state
+ * (not raised by one event), so `event` is -1.
+ */
+export function metLateFinding(d: Deadline): Finding {
+  const by = d.lateBy!;
+  const unit = by.unit === 'workingDays' ? 'working day' : 'day';
+  return {
+    rule: metLateRule(d.key),
+    message: `${d.key}${d.component ? ` (${d.component})` : ''} met on ${d.metOn}, ${by.days} ${unit}${by.days === 1 ? '' : 's'} after it was due on ${d.due}: ${d.rule}`,
+    source: d.source,
+    event: -1,
+    on: d.metOn!,
+    deadline: d.key,
+  };
+}
+
+/** The findings (newest first) the reducer raised against a candidate's rule: for its component, on the day it was met. */
+function relatedFindings(findings: readonly Finding[], c: Candidate, rules: string[] | undefined): Finding[] {
+  if (!rules) return [];
+  return findings.filter((f) => rules.includes(f.rule) && (c.component === undefined || f.on === c.metOn)).reverse();
 }
 
 /** The most urgent missed deadline: the one that expired first (its owner must act; the board pages by its expiry). */

@@ -3,7 +3,7 @@
  * a case (standard, EPAO, events) → the derived view (stage, deadlines, grades, findings, what to send).
  */
 import { endOfLondonDay, isLondonDate } from '../calendar';
-import { deriveDeadlines, type Deadline } from './deadlines';
+import { deriveDeadlines, isEpaoOwed, type Deadline } from './deadlines';
 import { EpaInputError, EpaRuleViolationError, EpaTransitionError, type HistoryProblem } from './errors';
 import { SYSTEM_EVENT_TYPES, parseEvent } from './event-check';
 import type { EpaEvent, Grade } from './events';
@@ -42,7 +42,10 @@ export interface EpaView {
   /** The items still missing before the gateway can be passed without an override. */
   gatewayEvidenceMissing: string[];
   warnings: Finding[];
+  /** The events' violations, then one for each deadline the EPAO owes that was met late (deadlines.ts metLateFinding). */
   violations: Finding[];
+  /** Deadlines met late, and of them those the EPAO owes (SLA breaches): counted for reports. */
+  metLate: { deadlines: number; epaoOwed: number };
   /** Older findings no longer in the two lists above (each is in the EPA's history). */
   findingsDropped: number;
   components: Record<string, ComponentState>;
@@ -79,7 +82,9 @@ export function recordEvent(
 }
 
 export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
-  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now);
+  const metLate: Finding[] = [];
+  const deadlines = deriveDeadlines(state, ctx.plan, ctx.policy, now, metLate);
+  const late = deadlines.filter((d) => d.status === 'metLate');
   const open = deadlines.filter((d) => d.status === 'open');
   const provisional = overallGrade(state, ctx.plan, ctx.policy);
   const evidence = gatewayEvidenceStatus(state, ctx.plan, ctx.policy);
@@ -98,7 +103,8 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     gatewayEvidence: evidence,
     gatewayEvidenceMissing: evidence.filter((e) => !e.met).map((e) => e.item),
     warnings: state.warnings,
-    violations: state.violations,
+    violations: metLate.length > 0 ? [...state.violations, ...metLate] : state.violations,
+    metLate: { deadlines: late.length, epaoOwed: late.filter(isEpaoOwed).length },
     findingsDropped: state.findingsDropped ?? 0,
     components: state.components,
     certificate: { ...state.certificate, claimThrough: ctx.policy.certificate.claimThrough ?? 'admin' },

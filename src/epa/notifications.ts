@@ -45,7 +45,9 @@ export type NotificationKind =
   | 'planningMeetingHeld'
   /** Claims through the assessment service: a claim it refused, and a certificate it could not deliver (to the EPAO admin). */
   | 'certificateClaimRefused'
-  | 'certificateNotDelivered';
+  | 'certificateNotDelivered'
+  /** A message that failed for good (refused by the mail server, or one that cannot be built): to the EPAO admin, with why. */
+  | 'messageFailed';
 
 /** What a rebooking changed. */
 export type BookingChange = 'time' | 'place' | 'assessor';
@@ -118,6 +120,8 @@ export interface Notification {
   /** `resultPublished`, `appealDecided`: the component's grade (and, for an upheld appeal, the one it replaced). */
   grade?: string;
   previousGrade?: string;
+  /** `messageFailed`: which message failed, to whom (by role, never the address), and why. */
+  failed?: { kind: NotificationKind; role: Role; error: string };
 }
 
 /** A message about something that happened is news for a week; after that (a late entry) it is not sent. Not a seed rule. */
@@ -252,7 +256,7 @@ export function scheduledNotifications(state: EpaState, plan: Plan, policy: Poli
   out.push(...seedImpliedMessages(state, plan, policy, deadlines));
 
   for (const d of deadlines) {
-    if (d.status === 'met') continue;
+    if (d.status === 'met' || d.status === 'metLate') continue;
     const expires = endOfLondonDay(d.due);
     if (SUBMISSIONS.has(d.key)) {
       out.push(...deadlineReminders(d, 'deadlineReminder', policy));
@@ -374,7 +378,7 @@ function seedImpliedMessages(state: EpaState, plan: Plan, policy: Policy, deadli
     if (s.status === 'NotDelivered')
       news(`certificateNotDelivered:${i + 1}:${s.on}`, 'certificateNotDelivered', s.on, ['epaoAdmin']);
   });
-  const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met');
+  const resit = deadlines.find((d) => d.key === 'resitDeadline' && d.status !== 'met' && d.status !== 'metLate');
   if (resit && !state.withdrawn) {
     out.push(...deadlineReminders(resit, 'resitWindowClosing', policy));
   }

@@ -130,9 +130,11 @@ export interface Finding {
   rule: string;
   message: string;
   source: string;
-  /** Index of the event that raised it. */
+  /** Index of the event that raised it; -1 for one derived from a deadline met late (`deadline`). */
   event: number;
   on: LondonDate;
+  /** A deadline the EPAO owes, met late: the deadline's key (deadlines.ts metLateFinding). */
+  deadline?: string;
   /** An admin accepted the event anyway, with this reason. */
   overridden?: string;
 }

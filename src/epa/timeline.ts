@@ -3,6 +3,7 @@
  * the reason given (an override, a rejection, a withdrawal, a correction) and what it changed.
  * Built from views before and after each event, so the wording follows the rules, not the form.
  */
+import { isMet, type Deadline } from './deadlines';
 import type { EpaView } from './evaluate';
 
 export interface TimelineEntry {
@@ -36,14 +37,25 @@ export function describeChange(before: EpaView | undefined, after: EpaView): str
   const was = new Map((before?.deadlines ?? []).map((d) => [`${d.key}@${d.due}`, d]));
   for (const d of after.deadlines) {
     const old = was.get(`${d.key}@${d.due}`);
-    if (!old && d.status !== 'met') out.push(`new deadline ${d.key} due ${d.due}`);
-    else if (old && old.status !== 'met' && d.status === 'met') out.push(`${d.key} met${d.late ? ' (late)' : ''}`);
+    if (!old && !isMet(d)) out.push(`new deadline ${d.key} due ${d.due}`);
+    else if (old && !isMet(old) && isMet(d)) out.push(`${d.key} ${metWords(d)}`);
   }
   for (const [component, grade] of Object.entries(after.grades)) {
     if (before?.grades[component] !== grade) out.push(`${component} graded ${grade}`);
   }
   if (after.overall && before?.overall !== after.overall) out.push(`overall grade ${after.overall}`);
   return out;
+}
+
+/** "met", or "met late (3 working days)", with an override's reason beside it. */
+export function metWords(d: Pick<Deadline, 'status' | 'lateBy' | 'override'>): string {
+  const late = d.status === 'metLate' && d.lateBy ? ` late (${lateWords(d.lateBy)})` : '';
+  return `met${late}${d.override ? `, override: ${d.override.reason}` : ''}`;
+}
+
+/** `{days: 3, unit: 'workingDays'}` → "3 working days". */
+export function lateWords(by: NonNullable<Deadline['lateBy']>): string {
+  return `${by.days} ${by.unit === 'workingDays' ? 'working ' : ''}day${by.days === 1 ? '' : 's'}`;
 }
 
 /** One entry for an event just recorded. */

@@ -36,6 +36,8 @@ export type EpaCall =
 export class FakeEpaService implements EpaService {
   readonly calls: EpaCall[] = [];
   private readonly epas = new Map<string, { input: EpaStart; events: Record<string, unknown>[] }>();
+  /** Notification log entries an EPA's status shows, by ULN (default none). */
+  readonly logs = new Map<string, EpaStatus['log']>();
   /** The refusal the next recordEvent meets (as the workflow would answer), once. */
   refuseNext: Error | undefined;
 
@@ -131,7 +133,7 @@ export class FakeEpaService implements EpaService {
       people: { apprentice: input.apprentice, employer: input.employer, provider: input.provider, epaoAdmin: input.epaoAdmin },
       eventCount: state.eventCount,
       overrides: [],
-      log: [],
+      log: this.logs.get(input.uln) ?? [],
       completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
       runs: 1,
       rules: {

@@ -193,7 +193,7 @@ describe('late work is a violation needing an override reason (001 §5, 001 §8,
       '2027-01-05',
     );
     expect(v.violations).toContainEqual(expect.objectContaining({ rule: 'reportLate', source: '001 §5' }));
-    expect(deadline(v, 'reportDue')).toMatchObject({ due: '2026-12-29', status: 'met', late: true });
+    expect(deadline(v, 'reportDue')).toMatchObject({ due: '2026-12-29', status: 'metLate' });
   });
 
   test('on its last day it is on time', () => {
@@ -242,7 +242,7 @@ describe('late work is a violation needing an override reason (001 §5, 001 §8,
       '2027-01-20',
     );
     expect(rules(v)).toEqual(['projectLate']);
-    expect(deadline(v, 'projectCompletionDue')).toMatchObject({ due: '2027-01-16', late: true });
+    expect(deadline(v, 'projectCompletionDue')).toMatchObject({ due: '2027-01-16', status: 'metLate' });
   });
 
   test('a rework after its month: reworkLate (001 §8, 002 Annex 2)', () => {

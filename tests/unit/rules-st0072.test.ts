@@ -68,7 +68,7 @@ describe('gateway and EPA period (004 Gateway)', () => {
       '2027-01-09',
     );
     expect(v.violations.map((x) => [x.rule, x.source])).toEqual([['gatewayFormNotice', '004 Gateway']]);
-    expect(deadline(v, 'gatewayFormDue')).toMatchObject({ due: '2026-12-31', late: true }); // 10 working days before 15 Jan skips New Year's Day
+    expect(deadline(v, 'gatewayFormDue')).toMatchObject({ due: '2026-12-31', status: 'metLate' }); // 10 working days before 15 Jan skips New Year's Day
     const ok = plan(
       'ST0072',
       [...gateway, { type: 'AssessmentBooked', component: 'showcase', on: '2027-01-08', at: '2027-01-18T10:00' }],
@@ -145,7 +145,7 @@ describe('the gateway form (004 Gateway: the employer confirms readiness via Gat
   test('owned by the employer, and met by the latest submission after a rejection', () => {
     const d = deadline(plan('ST0072', events, '2027-01-26'), 'gatewayFormDue');
     expect(d).toMatchObject({ owner: 'employer', due: '2027-01-27', status: 'met', metOn: '2027-01-20', source: '004 Gateway' });
-    expect(d.late).toBeUndefined();
+    expect(d.lateBy).toBeUndefined();
   });
   test('a resubmission too close to the first assessment is met late, and the booking says so', () => {
     const late: RawEvent[] = [
@@ -161,7 +161,7 @@ describe('the gateway form (004 Gateway: the employer confirms readiness via Gat
       },
     ];
     const v = plan('ST0072', late, '2027-02-03');
-    expect(deadline(v, 'gatewayFormDue')).toMatchObject({ metOn: '2027-02-01', late: true });
+    expect(deadline(v, 'gatewayFormDue')).toMatchObject({ metOn: '2027-02-01', status: 'metLate' });
     expect(v.violations.map((x) => x.rule)).toContain('gatewayFormNotice');
   });
 });

@@ -34,6 +34,6 @@ test('a late result turns the EPA overdue, alerts the EPAO admin, and clears onc
 
   const published = await w.publish('2027-02-15', 'observation');
   expect(published.overdue).toBe(false);
-  expect(published.deadlines.find((d) => d.key === 'resultDue.observation')).toMatchObject({ status: 'met', late: true });
+  expect(published.deadlines.find((d) => d.key === 'resultDue.observation')).toMatchObject({ status: 'metLate' });
   expect(await w.searchAttributes()).toMatchObject({ overdue: false, stage: 'InAssessment' });
 });

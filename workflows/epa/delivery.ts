@@ -3,6 +3,7 @@
  * recipient, beside the loop (a slow or refusing mailbox holds up nobody else's mail, and timers and
  * events are handled while mail is on its way). Each answer is kept in the EPA's log.
  */
+import { patched } from '@temporalio/workflow';
 import type { DeliveryRequest, Recipient } from '../../activities/types';
 import { emailMoved, invitesAfterContactChange, type ContactRole } from '../../src/epa/contacts';
 import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
@@ -85,6 +86,10 @@ function startDelivery(run: RunState, n: Notification): void {
         (err: unknown) => {
           entry.status = 'failed';
           entry.error = failureMessage(err);
+          // A message that failed for good is the EPAO admin's to put right: told at once, not left in the log.
+          // shipped 2026-12-07; deprecatePatch after 2028-06-07
+          if (n.kind !== 'messageFailed' && patched('message-failed-alert'))
+            startDelivery(run, messageFailedAlert(n, recipient.role, entry.error));
         },
       )
       .finally(() => {
@@ -93,6 +98,17 @@ function startDelivery(run: RunState, n: Notification): void {
         run.inFlight--;
       });
   }
+}
+
+/** The EPAO admin's message that `n` could not be sent to `role` (no address: the role says who). */
+function messageFailedAlert(n: Notification, role: Recipient['role'], error: string): Notification {
+  return {
+    key: `messageFailed:${n.key}:${role}`,
+    kind: 'messageFailed',
+    at: Date.now(),
+    to: ['epaoAdmin'],
+    failed: { kind: n.kind, role, error: error.slice(0, 500) },
+  };
 }
 
 function deliveryRequest(run: RunState, n: Notification): DeliveryRequest {
