@@ -35,7 +35,8 @@ import { EpaClient } from '../src/app/epa-client';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../src/app/import';
 import type { EpaStart } from '../src/epa/people';
 import { temporal } from '@temporalio/proto';
-import { benchPerson, benchUln, interleavedUpdates, pct, updateCostFigures, pool, rssMiB } from './common';
+import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { updateCostFigures } from './update-cost';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {

@@ -6,8 +6,6 @@ import { noopUpdate } from './noop-workflows';
 import { addDays, londonDateOf } from '../src/calendar';
 import type { EpaStart } from '../src/epa/people';
 import { ulnFrom } from '../src/epa/uln';
-import { workflowIdFor } from '../src/epa/ids';
-import { rulesCost, updateTaskFigures } from './update-cost';
 
 export async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
@@ -85,29 +83,6 @@ export async function interleavedUpdates(
 /** The bench EPA (and no-op workflow) the s-th Update sample goes to: odd ones, spread over all N. */
 export function sampledIndex(s: number, samples: number, n: number): number {
   return 2 * Math.floor((s / samples) * (n / 2)) + 1;
-}
-
-/**
- * The Update's cost part by part (bench/update-cost.ts): the rules' work timed in this process, and
- * the workflow tasks that accepted the sampled Updates, from the histories (at most 100 of each).
- */
-export async function updateCostFigures(client: Client, n: number, samples: number): Promise<Record<string, number>> {
-  const picked = Array.from({ length: Math.min(samples, 100) }, (_, k) =>
-    sampledIndex(Math.floor((k * samples) / Math.min(samples, 100)), samples, n),
-  );
-  return {
-    ...rulesCost(),
-    ...(await updateTaskFigures(
-      client,
-      'epa',
-      picked.map((i) => workflowIdFor(benchUln(i))),
-    )),
-    ...(await updateTaskFigures(
-      client,
-      'noop',
-      picked.map((i) => `noop-${i}`),
-    )),
-  };
 }
 
 const SLOW_MS = 1000;

@@ -17,7 +17,8 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { londonDateOf } from '../src/calendar';
 import { startDevServer } from '../src/temporal/dev-server';
 import { EpaClient } from '../src/app/epa-client';
-import { benchPerson, interleavedUpdates, pct, updateCostFigures, pool, rssMiB } from './common';
+import { benchPerson, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { updateCostFigures } from './update-cost';
 import type { noopWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {

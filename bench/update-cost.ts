@@ -15,7 +15,8 @@ import { londonDateOf } from '../src/calendar';
 import { admitEvent, startingState, view } from '../src/epa/evaluate';
 import { rules } from '../src/plans';
 import { listingMemo, listingRow } from '../workflows/definitions';
-import { benchPerson, pct } from './common';
+import { workflowIdFor } from '../src/epa/ids';
+import { benchPerson, benchUln, pct, sampledIndex } from './common';
 
 type Payload = temporal.api.common.v1.IPayload;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -165,4 +166,27 @@ export async function updateTaskFigures(client: Client, kind: 'epa' | 'noop', id
 
 if (require.main === module) {
   console.log(JSON.stringify(rulesCost(), null, 2));
+}
+
+/**
+ * The Update's cost part by part : the rules' work timed in this process, and
+ * the workflow tasks that accepted the sampled Updates, from the histories (at most 100 of each).
+ */
+export async function updateCostFigures(client: Client, n: number, samples: number): Promise<Record<string, number>> {
+  const picked = Array.from({ length: Math.min(samples, 100) }, (_, k) =>
+    sampledIndex(Math.floor((k * samples) / Math.min(samples, 100)), samples, n),
+  );
+  return {
+    ...rulesCost(),
+    ...(await updateTaskFigures(
+      client,
+      'epa',
+      picked.map((i) => workflowIdFor(benchUln(i))),
+    )),
+    ...(await updateTaskFigures(
+      client,
+      'noop',
+      picked.map((i) => `noop-${i}`),
+    )),
+  };
 }
