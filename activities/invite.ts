@@ -51,6 +51,9 @@ export function standardCalendar(text: string, stamp: number): string {
     .join('\r\n');
 }
 
+/** Who makes every calendar epa-flow sends (PRODID). */
+const PROD_ID = { company: 'epa-flow', product: 'epa-flow', language: 'EN' };
+
 /** The invite for an `invite` or `inviteCancelled` notification; undefined for other kinds. The organizer is who sends the mail (its From). */
 export function buildInvite(
   request: DeliveryRequest,
@@ -60,7 +63,7 @@ export function buildInvite(
   if (n.kind === 'inviteCancelledAtOldAddress' && n.assessmentAt) return cancelAtOldAddress(request, organizer);
   if ((n.kind !== 'invite' && n.kind !== 'inviteCancelled') || !n.assessmentAt) return undefined;
   const method = n.kind === 'invite' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL;
-  const calendar = ical({ prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' }, method });
+  const calendar = ical({ prodId: PROD_ID, method });
   calendar.timezone({ name: LONDON, generator: getVtimezoneComponent });
   const start = new TZDate(londonDateTimeInstant(n.assessmentAt), LONDON);
   const end = new TZDate(start.getTime() + (n.durationMinutes ?? 60) * 60_000, LONDON);
@@ -108,10 +111,7 @@ export function buildInvite(
  */
 function cancelAtOldAddress(request: DeliveryRequest, organizer: { name: string; email: string }): Invite {
   const n = request.notification;
-  const calendar = ical({
-    prodId: { company: 'epa-flow', product: 'epa-flow', language: 'EN' },
-    method: ICalCalendarMethod.CANCEL,
-  });
+  const calendar = ical({ prodId: PROD_ID, method: ICalCalendarMethod.CANCEL });
   const uid = inviteUid(request);
   const day = n.assessmentAt!.slice(0, 10);
   const event = calendar.createEvent({

@@ -400,3 +400,14 @@ export function nextWakeUp(all: Notification[], deadlines: Deadline[], now: numb
   }
   return next;
 }
+
+/** The EPAO admin's message that `n` could not be sent to `role` (no address: the role says who). */
+export function messageFailedAlert(n: Notification, role: Role, error: string, at: number): Notification {
+  return {
+    key: `messageFailed:${n.key}:${role}`,
+    kind: 'messageFailed',
+    at,
+    to: ['epaoAdmin'],
+    failed: { kind: n.kind, role, error: error.slice(0, 500) },
+  };
+}

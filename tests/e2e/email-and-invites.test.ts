@@ -4,44 +4,32 @@
  * server. Invites for every booked assessment (002 Assessment Booking).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
-import {
-  createAssessmentActivities,
-  createDeliveryActivities,
-  createListingActivities,
-  outboxTransport,
-  smtpTransport,
-} from '../../activities';
+import { createDeliveryActivities, outboxTransport } from '../../activities';
 import { SentStore } from '../../src/store/sent-record';
 import type { DeliveryRequest } from '../../activities/types';
 import { EpaClient } from '../../src/app/epa-client';
-import { advanceTo, eventually, startHarness, type Harness } from '../support/lifecycle';
+import { advanceTo, eventually, type Harness } from '../support/lifecycle';
 import { epaStart } from '../support/people';
-import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';
+import { type ReceivedMail, type TestSmtp } from '../support/smtp';
+import { MAIL_FROM, startMailHarness, type MailHarness } from '../support/mail-harness';
 import { startWalk, passGatewayWith } from '../support/walk';
 
-const FROM = { name: 'Innovate EPA Team', email: 'epa@innovate.example' };
+const FROM = MAIL_FROM;
 let smtp: TestSmtp;
 let h: Harness;
 let dir: string;
 
+let mail: MailHarness | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-mail-'));
-  smtp = await startSmtp();
-  h = await startHarness({
-    ...createDeliveryActivities({ transport: smtpTransport(smtp.url), from: FROM, sent: new SentStore(path.join(dir, 'sent')) }),
-    ...createListingActivities(),
-    ...createAssessmentActivities({}),
-  });
+  mail = await startMailHarness('mail');
+  ({ h, smtp, dir } = mail);
 });
 afterAll(async () => {
-  await h?.teardown();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await mail?.teardown();
 });
 
 function invitePart(mail: ReceivedMail): { method: string; event: ICAL.Event; calendar: ICAL.Component } {

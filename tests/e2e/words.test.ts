@@ -5,38 +5,26 @@
  * moves the invite between assessors; a corrected email moves live invites; a void has its own id.
  * The invites and reminders are 002 Assessment Booking's; the 2 weeks' notice is 001 §5.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import ICAL from 'ical.js';
-import { createAssessmentActivities, createDeliveryActivities, createListingActivities, smtpTransport } from '../../activities';
-import { SentStore } from '../../src/store/sent-record';
-import { eventually, startHarness, type Harness } from '../support/lifecycle';
-import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp';
+import { eventually, type Harness } from '../support/lifecycle';
+import { type ReceivedMail, type TestSmtp } from '../support/smtp';
+import { startMailHarness, type MailHarness } from '../support/mail-harness';
 import { startWalk } from '../support/walk';
 
-const FROM = { name: 'Innovate EPA Team', email: 'epa@innovate.example' };
 const ADA = 'ada.testwell@apprentice.example';
 const NOOR = 'noor.castellan@brightside.example';
 const priya = { name: 'Priya Lockhart', email: 'priya@assessors.example' };
 const sam = { name: 'Sam Oduya', email: 'sam@assessors.example' };
 let smtp: TestSmtp;
 let h: Harness;
-let dir: string;
 
+let mail: MailHarness | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'epa-words-'));
-  smtp = await startSmtp();
-  h = await startHarness({
-    ...createDeliveryActivities({ transport: smtpTransport(smtp.url), from: FROM, sent: new SentStore(path.join(dir, 'sent')) }),
-    ...createListingActivities(),
-    ...createAssessmentActivities({}),
-  });
+  mail = await startMailHarness('words');
+  ({ h, smtp } = mail);
 });
 afterAll(async () => {
-  await h?.teardown();
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await mail?.teardown();
 });
 
 function invitePart(mail: ReceivedMail): { method: string; event: ICAL.Event } {

@@ -10,7 +10,7 @@ import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
 import type { People } from '../../src/epa/people';
 import type { EpaView } from '../../src/epa/evaluate';
 import { triageLateEntry } from '../../src/epa/late-entry';
-import { dueNotifications, type Notification } from '../../src/epa/notifications';
+import { dueNotifications, messageFailedAlert, type Notification } from '../../src/epa/notifications';
 import { recipientsFor } from '../../src/epa/recipients';
 import { LOG_ENTRIES_KEPT, type NotificationLogEntry } from '../definitions';
 import { failureMessage } from './failures';
@@ -89,7 +89,7 @@ function startDelivery(run: RunState, n: Notification): void {
           // A message that failed for good is the EPAO admin's to put right: told at once, not left in the log.
           // shipped 2026-12-07; deprecatePatch after 2028-06-07
           if (n.kind !== 'messageFailed' && patched('message-failed-alert'))
-            startDelivery(run, messageFailedAlert(n, recipient.role, entry.error));
+            startDelivery(run, messageFailedAlert(n, recipient.role, entry.error, Date.now()));
         },
       )
       .finally(() => {
@@ -98,17 +98,6 @@ function startDelivery(run: RunState, n: Notification): void {
         run.inFlight--;
       });
   }
-}
-
-/** The EPAO admin's message that `n` could not be sent to `role` (no address: the role says who). */
-function messageFailedAlert(n: Notification, role: Recipient['role'], error: string): Notification {
-  return {
-    key: `messageFailed:${n.key}:${role}`,
-    kind: 'messageFailed',
-    at: Date.now(),
-    to: ['epaoAdmin'],
-    failed: { kind: n.kind, role, error: error.slice(0, 500) },
-  };
 }
 
 function deliveryRequest(run: RunState, n: Notification): DeliveryRequest {
