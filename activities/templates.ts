@@ -6,6 +6,7 @@ import type { Role } from '../src/epa/deadlines';
 import type { NotificationKind } from '../src/epa/notifications';
 import { daysBetween, londonDateOf, londonDateTimeInstant, londonInstant } from '../src/calendar/london';
 import { describeSource } from '../src/plans/registry';
+import { lateWords } from '../src/epa/timeline';
 import type { DeliveryRequest, Recipient } from './types';
 
 export interface RenderedMessage {
@@ -140,12 +141,12 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
   },
   missedBeforeEntry: {
     epaoAdmin: {
-      subject: '{apprentice}: entered with {missedCount} already missed',
+      subject: '{apprentice}{ulnNote}: entered with {missedCount} {missedWhat}',
       body: [
         'Dear {recipient},',
-        'The EPA of {apprentice} ({standard}, {employer}) was entered with facts that show these deadlines were missed before epa-flow knew of them:',
+        'The EPA of {apprentice}{ulnNote} ({standard}, {employer}) was entered with facts from before epa-flow knew of them. They show these deadlines were {missedWhat}:',
         '{missedList}',
-        'Nobody else has been told about them. The EPA shows as overdue on the ops dashboard until each is done or recorded.',
+        'Nobody else has been told about them. {missedNext}',
       ],
     },
   },
@@ -387,10 +388,15 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     failedRole: n.failed ? (n.failed.role === 'epaoAdmin' ? 'EPAO admin' : n.failed.role) : '',
     failedError: n.failed?.error ?? '',
     missedCount: n.missed?.length === 1 ? '1 deadline' : `${n.missed?.length ?? 0} deadlines`,
+    ulnNote: n.uln ? ` (ULN ${n.uln})` : '',
+    missedWhat: (n.missed ?? []).some((m) => m.status === 'metLate') ? 'missed or met late' : 'already missed',
+    missedNext: (n.missed ?? []).some((m) => m.status !== 'metLate')
+      ? 'The EPA shows as overdue on the ops dashboard until each deadline still missed is done or recorded.'
+      : 'Each deadline met late is counted against the EPAO’s promises in the reports.',
     missedList: (n.missed ?? [])
       .map(
         (m) =>
-          `- ${deadlineName(m.key)}: due by the end of ${formatLondonDate(m.due)}; ${m.rule} (${m.source === 'policy' ? 'EPAO setting' : `seed ${m.source}`})`,
+          `- ${deadlineName(m.key)}: due by the end of ${formatLondonDate(m.due)}, ${m.status === 'metLate' ? `met late${m.lateBy ? ` (${lateWords(m.lateBy)} late)` : ''}` : 'still not done'}; ${m.rule} (${m.source === 'policy' ? 'EPAO setting' : `seed ${m.source}`})`,
       )
       .join('\n'),
   };

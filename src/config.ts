@@ -79,6 +79,11 @@ export const ConfigSchema = z.object({
       }
       return list;
     }),
+  /**
+   * The quiet period before the admin's summary of facts entered late (src/epa/late-entry.ts), in
+   * seconds, for tests and demos. Unset: the EPAO's setting (`lateEntry.quietMinutes`, default 10 minutes).
+   */
+  EPA_LATE_ENTRY_QUIET_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
   /** A staff session's absolute lifetime from sign-in, however busy (EPAO setting): hours, default 12. */
   EPA_SESSION_ABSOLUTE_HOURS: z.coerce.number().min(0.01).max(168).default(12),
   /**
@@ -135,4 +140,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sentDir: path.join(dataDir, 'sent'),
     usersFile: path.resolve(c.EPA_USERS_FILE ?? path.join(dataDir, 'users.json')),
   };
+}
+
+/** What every EPA client of this process starts EPAs with (src/app/epa-client.ts `EpaClientOptions`). */
+export function epaClientOptions(config: Pick<Config, 'EPA_LATE_ENTRY_QUIET_SECONDS'>): {
+  settings?: { lateEntryQuietSeconds: number };
+} {
+  const quiet = config.EPA_LATE_ENTRY_QUIET_SECONDS;
+  return quiet === undefined ? {} : { settings: { lateEntryQuietSeconds: quiet } };
 }

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api/server';
-import { loadConfig } from './config';
+import { epaClientOptions, loadConfig } from './config';
 import { startMailCatcher } from './dev/mail-catcher';
 import { startAssessmentServiceFake } from './dev/assessment-service-fake';
 import { demoCases } from './cli/demo';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
 
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
-  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
   const stores = await openStores(config, epa);
   const admin = await firstAdmin(stores.users);
   const options = apiOptions(config, epa, stores, server.uiUrl ?? config.TEMPORAL_UI_URL);

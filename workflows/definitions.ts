@@ -2,6 +2,7 @@
  * The EPA workflow's public surface: one Update per admin event type, a status query, and the
  * shapes they carry. Imported by the workflow and by clients (CLI, API, tests).
  */
+import type { LateEntryWatch } from '../src/epa/late-entry';
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames, SYSTEM_EVENT_TYPES } from '../src/epa/event-check';
@@ -224,6 +225,8 @@ export interface EpaCarry {
   indexVersion: number;
   /** When the claimed certificate's status is read next, and the interval then (absent while none is tracked). */
   certificatePoll?: { nextAt: number; every: number };
+  /** Alerts of facts entered late, waiting for their quiet period (src/epa/late-entry.ts). */
+  lateEntry?: LateEntryWatch;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */
@@ -244,6 +247,8 @@ export interface EpaSettings {
   claimTimeout?: Duration;
   /** First look at a claimed certificate's status, and the interval after a change (default 1 day; backs off to 7 times it). */
   certificatePollInterval?: Duration;
+  /** The quiet period before the summary of facts entered late, in seconds (EPA_LATE_ENTRY_QUIET_SECONDS; default: the EPAO's). */
+  lateEntryQuietSeconds?: number;
 }
 
 export const statusQuery = defineQuery<EpaStatus>('status');

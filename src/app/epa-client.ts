@@ -88,6 +88,8 @@ export interface EpaClientOptions {
   now?: () => number | Promise<number>;
   /** The rules new EPAs are pinned to (default: the process's, from EPA_RULES_DIR or rules/). */
   rules?: RuleRegistry;
+  /** Settings every EPA this client starts runs with (a start's own settings win): `startSettings(config)`. */
+  settings?: EpaSettings;
 }
 
 export function parseUln(uln: string): string {
@@ -423,6 +425,7 @@ export class EpaClient {
     startRequest?: { key: string; fingerprint: string },
   ): Promise<void> {
     const epaId = workflowIdFor(input.uln);
+    settings = this.options.settings || settings ? { ...this.options.settings, ...settings } : undefined;
     try {
       await this.client.workflow.start<typeof epaWorkflow>('epaWorkflow', {
         workflowId: epaId,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config';
+import { epaClientOptions, loadConfig, type Config } from '../config';
 import { overdueBoard } from '../app/epas';
 import type { EpaListings } from '../app/listings';
 import { openListings } from '../store/stores';
@@ -72,7 +72,7 @@ async function withClient<T>(fn: (epa: EpaClient) => Promise<T>): Promise<T> {
     );
   }
   try {
-    return await fn(new EpaClient(client, config.TEMPORAL_TASK_QUEUE));
+    return await fn(new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)));
   } catch (err) {
     if (err instanceof EpaNotFoundError) throw new CliError(err.message, EXIT.notFound);
     if (err instanceof EpaRejectedError) throw new CliError(`refused (${err.kind}): ${err.message}`, EXIT.invalid);

@@ -72,6 +72,9 @@ export interface MissedDeadline {
   source: string;
   owner: Role;
   component?: string;
+  /** A quiet-period summary (late-entry.ts): still missed, or met late and by how much. Absent: missed. */
+  status?: 'missed' | 'metLate';
+  lateBy?: { days: number; unit: 'workingDays' | 'calendarDays' };
 }
 
 export interface Notification {
@@ -112,8 +115,9 @@ export interface Notification {
   /** The rule behind a reminder or alert, in words, and its seed (or `policy` for an EPAO setting). */
   rule?: string;
   source?: string;
-  /** `missedBeforeEntry`: the deadlines it reports. */
+  /** `missedBeforeEntry`: the deadlines it reports, and the apprentice's ULN (a quiet-period summary names it). */
   missed?: MissedDeadline[];
+  uln?: string;
   /** `gatewayOutcome`: passed or rejected, with the rejection's reason (002: "including the rejection reason"). */
   outcome?: 'passed' | 'rejected' | 'upheld' | 'dismissed';
   reason?: string;

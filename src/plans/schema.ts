@@ -283,6 +283,13 @@ export const PolicySchema = z.strictObject({
   bookingHours: z
     .object({ from: z.string().regex(/^\d{2}:\d{2}$/), to: z.string().regex(/^\d{2}:\d{2}$/), source: z.literal('EPAO setting') })
     .optional(),
+  /**
+   * Facts entered late (a paper file typed in event by event): the admin's summary of what they show
+   * waits this many minutes after the last entry (src/epa/late-entry.ts). Absent: 10. An EPAO setting.
+   */
+  lateEntry: z
+    .strictObject({ quietMinutes: z.number().int().nonnegative().max(1440), source: z.literal('EPAO setting') })
+    .optional(),
   reminders: z.strictObject({
     /** Reminders to apprentice and employer this many days before each submission deadline and assessment. */
     daysBefore: z.array(z.number().int().positive()),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ApiOptions } from '../api/server';
 import { addUser, type UserStore } from '../app/users';
-import type { Config } from '../config';
+import { epaClientOptions, type Config } from '../config';
 import { EpaClient } from '../app/epa-client';
 import type { OpenStores } from '../store/stores';
 
@@ -50,7 +50,7 @@ export function apiOptions(
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
   const users = stores.users;
   return {
-    epa: client instanceof EpaClient ? client : new EpaClient(client, config.TEMPORAL_TASK_QUEUE),
+    epa: client instanceof EpaClient ? client : new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)),
     ...(stores.listings && { listings: stores.listings }),
     ...(stores.sessions && { sessionStore: stores.sessions }),
     adminTokens: tokens.admin,

@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { Runtime } from '@temporalio/worker';
 import { buildApi } from '../api/server';
-import { loadConfig, type Config } from '../config';
+import { epaClientOptions, loadConfig, type Config } from '../config';
 import { Connection } from '@temporalio/client';
 import { connectClient, connectionOptions } from '../temporal/connection';
 import { EpaClient, EpaNotFoundError, EpaRejectedError, parseUln } from '../app/epa-client';
@@ -75,7 +75,7 @@ export async function runErase(config: Config, uln: string, out: Out): Promise<v
   const client = await connectClient(config);
   const pool = databasePool(config);
   try {
-    const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+    const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
     const { runsDeleted } = await epa.erase(uln);
     out(`deleted ${runsDeleted} run(s) of the EPA from Temporal (histories and visibility rows)`);
     if (pool) {
@@ -102,7 +102,7 @@ export async function runReindex(config: Config, out: Out): Promise<void> {
     await requireMigrated(pool);
     const index = new PgListingIndex(pool);
     const started = Date.now();
-    const report = await reindexFromVisibility(new EpaClient(client, config.TEMPORAL_TASK_QUEUE), index, (seen) => {
+    const report = await reindexFromVisibility(new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)), index, (seen) => {
       if (seen > 0 && seen % 10_000 === 0) out(`reindex: ${seen} EPAs read from visibility`);
     });
     out(
@@ -119,7 +119,7 @@ export async function runApi(config: Config, out: Out): Promise<() => Promise<vo
   rules();
   mkdirSync(config.EPA_DATA_DIR, { recursive: true, mode: 0o700 });
   const client = await connectClient(config);
-  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE);
+  const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
   const stores = await openStores(config, epa);
   const admin = await firstAdmin(stores.users);
   const api = buildApi(apiOptions(config, epa, stores, config.TEMPORAL_UI_URL));

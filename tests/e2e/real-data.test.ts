@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import ICAL from 'ical.js';
 import type { FastifyInstance } from 'fastify';
+import { formatLondonDate } from '../../activities/templates';
 import { addDays, londonDateOf } from '../../src/calendar';
-import type { EpaClient } from '../../src/app/epa-client';
+import { EpaClient } from '../../src/app/epa-client';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import type { TestSmtp } from '../support/smtp';
@@ -19,6 +20,8 @@ import { gatewayHistory } from '../support/walk';
 const today = londonDateOf(Date.now());
 const ago = (n: number) => addDays(today, -n);
 const ADMIN = 'admin-token-for-real-data-0123';
+/** The quiet period before a late entry's summary (EPA_LATE_ENTRY_QUIET_SECONDS in npm start): long enough for one entry after another here. */
+const QUIET_SECONDS = 8;
 let stack: WorkerStack;
 let smtp: TestSmtp;
 let epa: EpaClient;
@@ -26,7 +29,9 @@ let api: FastifyInstance;
 
 beforeAll(async () => {
   stack = await startWorkerStack('epa-real-data');
-  ({ smtp, epa } = stack);
+  smtp = stack.smtp;
+  // The client every EPA here is started by, with the quiet period short (npm start: EPA_LATE_ENTRY_QUIET_SECONDS).
+  epa = new EpaClient(stack.epa.client, stack.queue, { settings: { lateEntryQuietSeconds: QUIET_SECONDS } });
   api = testApi(epa, { admin: [ADMIN] });
 });
 afterAll(async () => {
@@ -83,14 +88,15 @@ test('an EPA entered with one genuinely missed deadline: exactly one summary to 
     ],
   });
   await epa.start(input);
-  await eventually(async () => expect(mailFor(input.uln)).toHaveLength(1), 30_000);
+  await eventually(async () => expect(mailFor(input.uln)).toHaveLength(1), 30_000 + QUIET_SECONDS * 1000);
   await settled(input.uln);
   const mail = mailFor(input.uln);
   expect(mail).toHaveLength(1);
   expect(kindOf(mail[0]!)).toBe('missedBeforeEntry');
   expect(mail[0]!.to).toEqual(['epa-admin@epao.example']);
-  expect(mail[0]!.parsed.subject).toBe('Ada Testwell: entered with 1 deadline already missed');
+  expect(mail[0]!.parsed.subject).toBe(`Ada Testwell (ULN ${input.uln}): entered with 1 deadline already missed`);
   expect(mail[0]!.parsed.text).toContain('- observation result: due by the end of');
+  expect(mail[0]!.parsed.text).toContain('still not done');
   expect(mail[0]!.parsed.text).toContain('(seed 002 Annex 2)');
   const status = await epa.status(input.uln);
   expect(status.overdue).toBe(true); // still shown as overdue to ops until it is done
@@ -153,11 +159,73 @@ test('a single back-dated event that shows a deadline was missed before it was e
   const before = mailFor(input.uln).length;
   // Recorded today: the observation took place 20 days ago, so its result (7 working days) is already late.
   await epa.recordEvent(input.uln, 'AssessmentTaken', { on: ago(20), component: 'observation' });
-  await eventually(async () => expect(mailFor(input.uln).length).toBe(before + 1), 30_000);
+  await eventually(async () => expect(mailFor(input.uln).length).toBe(before + 1), 30_000 + QUIET_SECONDS * 1000);
   await new Promise((r) => setTimeout(r, 3000));
   const added = mailFor(input.uln).slice(before);
   expect(added.map(kindOf)).toEqual(['missedBeforeEntry']);
   expect(added[0]!.to).toEqual(['epa-admin@epao.example']);
+});
+
+/** Records `events` one after another, as staff typing in a paper file do (each an Update, in order). */
+async function typeIn(uln: string, events: Record<string, unknown>[]): Promise<void> {
+  for (const { type, ...payload } of events) await epa.recordEvent(uln, String(type), payload as Record<string, unknown>);
+}
+
+test('an EPA typed in event by event with every deadline met: no alert at all, only reminders of what is still to come (issue 28 part 2)', async () => {
+  // Started with its gateway submission alone, 60 days ago: until the next entry, 002's two-week
+  // review looks missed; until the last, the observation's result (002 Annex 2) looks late.
+  const input = epaStart({ gatewaySubmittedOn: ago(60) });
+  await epa.start(input);
+  await eventually(async () => expect((await epa.status(input.uln)).eventCount).toBeGreaterThan(0), 30_000);
+  await typeIn(input.uln, [
+    ...gatewayHistory('ST0071', ago(55)),
+    { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
+    { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
+    { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
+    { type: 'ResultModerated', on: ago(28), component: 'observation' }, // 001 §8
+    { type: 'ResultPublished', on: ago(28), component: 'observation' },
+  ]);
+  // The quiet period passes with nothing to say.
+  await new Promise((r) => setTimeout(r, (QUIET_SECONDS + 4) * 1000));
+  const status = await epa.status(input.uln);
+  expect(status.eventCount).toBe(11);
+  expect(status.overdue).toBe(false);
+  const mail = mailFor(input.uln);
+  expect(mail.filter((m) => ALERTS.includes(kindOf(m)))).toEqual([]);
+  // What did go out is about the future: the project, still to come, reminded (a deadline entered, not past).
+  expect(mail.map(kindOf).every((k) => k === 'deadlineReminder')).toBe(true);
+  const project = status.deadlines.find((d) => d.key === 'projectCompletionDue');
+  expect(project?.status).toBe('open');
+  for (const m of mail) expect(m.parsed.subject).toContain(formatLondonDate(project!.due));
+  expect(status.log.filter((l) => l.kind === 'missedBeforeEntry')).toEqual([]);
+});
+
+test('an EPA typed in event by event whose gateway was reviewed late: exactly one summary to the admin, after the quiet period (002 two-week review)', async () => {
+  const input = epaStart({ gatewaySubmittedOn: ago(40) });
+  await epa.start(input);
+  await eventually(async () => expect((await epa.status(input.uln)).eventCount).toBeGreaterThan(0), 30_000);
+  // 002: reviewed within two weeks; it was reviewed 30 days after the submission.
+  await typeIn(
+    input.uln,
+    gatewayHistory('ST0071', ago(10)).map((e) =>
+      e.type === 'GatewayPassed' ? { ...e, override: { reason: 'entered from the paper file' } } : e,
+    ),
+  );
+  const entered = Date.now();
+  await new Promise((r) => setTimeout(r, (QUIET_SECONDS * 1000) / 2));
+  expect(mailFor(input.uln)).toEqual([]); // still quiet: more entries may follow
+  await eventually(async () => expect(mailFor(input.uln)).toHaveLength(1), 30_000 + QUIET_SECONDS * 1000);
+  expect(Date.now() - entered).toBeGreaterThanOrEqual(QUIET_SECONDS * 1000);
+  await new Promise((r) => setTimeout(r, 3000));
+  const mail = mailFor(input.uln);
+  expect(mail).toHaveLength(1);
+  expect(kindOf(mail[0]!)).toBe('missedBeforeEntry');
+  expect(mail[0]!.to).toEqual(['epa-admin@epao.example']);
+  expect(mail[0]!.parsed.subject).toBe(`Ada Testwell (ULN ${input.uln}): entered with 1 deadline missed or met late`);
+  expect(mail[0]!.parsed.text).toMatch(/- gateway review: due by the end of .*, met late \(\d+ days late\)/);
+  expect(mail[0]!.parsed.text).toContain('(seed 002');
+  const status = await epa.status(input.uln);
+  expect(status.log.map((l) => [l.kind, l.role, l.status])).toEqual([['missedBeforeEntry', 'epaoAdmin', 'sent']]);
 });
 
 test('the same event posted twice with one Idempotency-Key: one answer, one set of emails; another event under the key: 409', async () => {

@@ -6,7 +6,17 @@
 import fc from 'fast-check';
 import { addDays, endOfLondonDay, londonInstant } from '../../src/calendar';
 import { dueNotifications, newEpa, recordEvent, ruleContext, view, type EpaState } from '../../src/epa';
-import { REPORTS_A_MISS, triageLateEntry } from '../../src/epa/late-entry';
+import {
+  LATE_ENTRY_QUIET_MINUTES,
+  REPORTS_A_MISS,
+  lateEntryQuietMs,
+  lateEntrySummary,
+  lateFacts,
+  metLateIds,
+  triageLateEntry,
+  watchLateEntry,
+  type LateEntryWatch,
+} from '../../src/epa/late-entry';
 import { eventStep, eventsFrom } from '../support/arbitraries';
 
 const ctx = ruleContext('ST0071', 'innovate');
@@ -162,4 +172,120 @@ test('property: at entry, no miss before entry is announced, every one is in the
     ),
     { numRuns: Number(process.env.EPA_FUZZ_RUNS ?? 1000) },
   );
+});
+
+/**
+ * A paper file typed in one event at a time (issue 28 part 2): each entry is a look by the
+ * workflow; the watch holds the alerts until a quiet period after the last entry. `entries`: each
+ * entry's events and the minute (after the first) it is typed in. Returns the watch and the summary.
+ */
+function typedIn(entries: { events: Record<string, unknown>[]; minute: number }[], quietMs: number) {
+  const start = londonInstant('2027-03-01', '10:00');
+  let known = new Set<string>();
+  let lateKnown = new Set<string>();
+  let watch: LateEntryWatch | undefined;
+  const withheld = new Set<string>();
+  const history: Record<string, unknown>[] = [];
+  let at = start;
+  for (const entry of entries) {
+    history.push(...entry.events);
+    at = start + entry.minute * 60_000;
+    const v = view(fold(history), ctx, at);
+    const facts = lateFacts(known, lateKnown, v.notifications, v.deadlines, at);
+    for (const k of facts.withheld) withheld.add(k);
+    watch = watchLateEntry(watch, facts, history.length, at, quietMs);
+    known = new Set(v.notifications.map((n) => n.key));
+    lateKnown = metLateIds(v.deadlines);
+  }
+  const firesAt = watch?.until;
+  const v = view(fold(history), ctx, firesAt ?? at);
+  return { watch, withheld, summary: watch && lateEntrySummary(watch, v.deadlines, firesAt!, '1234567890') };
+}
+
+const QUIET = 10 * 60_000;
+
+test('the quiet period is the EPAO setting, 10 minutes unless set, and the seconds given override it', () => {
+  expect(LATE_ENTRY_QUIET_MINUTES).toBe(10);
+  expect(lateEntryQuietMs({})).toBe(600_000);
+  expect(lateEntryQuietMs({ lateEntry: { quietMinutes: 30, source: 'EPAO setting' } })).toBe(1_800_000);
+  expect(lateEntryQuietMs({ lateEntry: { quietMinutes: 30, source: 'EPAO setting' } }, 2)).toBe(2000);
+});
+
+test('typed in event by event with every deadline met (002 two-week gateway review, 002 Annex 2 results): no summary at all', () => {
+  const { watch, withheld, summary } = typedIn(
+    [
+      // The EPA started with only its gateway submission (4 January): 002's two-week review looks missed …
+      { events: [{ type: 'GatewaySubmitted', on: '2027-01-04' }], minute: 0 },
+      // … until the next entry, two minutes later, shows it was reviewed on 11 January.
+      { events: [{ type: 'GatewayPassed', on: '2027-01-11' }], minute: 2 },
+      {
+        events: [
+          { type: 'PlanningMeetingBooked', on: '2027-01-11', at: '2027-01-11T15:00' },
+          { type: 'PlanningMeetingHeld', on: '2027-01-11' },
+          { type: 'AssessmentBooked', on: '2027-01-12', component: 'observation', at: '2027-02-02T10:00' },
+          { type: 'AssessmentTaken', on: '2027-02-02', component: 'observation' },
+        ],
+        minute: 5,
+      },
+      // The result looked late (7 working days from 2 February) for four minutes.
+      {
+        events: [
+          { type: 'GradeRecorded', on: '2027-02-03', component: 'observation', grade: 'Pass' },
+          { type: 'ResultPublished', on: '2027-02-04', component: 'observation' },
+        ],
+        minute: 9,
+      },
+    ],
+    QUIET,
+  );
+  expect(watch?.deadlines).toEqual(expect.arrayContaining(['gatewayReviewDue@2027-01-18']));
+  expect(watch?.until).toBe(londonInstant('2027-03-01', '10:19')); // 10 minutes after the last entry
+  expect([...withheld].some((k) => k.startsWith('deadlineMissed:gatewayReviewDue'))).toBe(true);
+  expect(summary).toBeUndefined();
+});
+
+test('a gateway reviewed late, typed in after the submission: one summary naming the ULN, the review met late by how many working days (002)', () => {
+  const { summary } = typedIn(
+    [
+      { events: [{ type: 'GatewaySubmitted', on: '2027-01-04' }], minute: 0 },
+      // 002: reviewed within two weeks, by 18 January; it was reviewed on 25 January.
+      { events: [{ type: 'GatewayPassed', on: '2027-01-25', override: { reason: 'entered from the paper file' } }], minute: 3 },
+    ],
+    QUIET,
+  );
+  expect(summary).toMatchObject({
+    key: 'missedBeforeEntry:1',
+    kind: 'missedBeforeEntry',
+    to: ['epaoAdmin'],
+    at: londonInstant('2027-03-01', '10:13'),
+    uln: '1234567890',
+  });
+  const review = summary!.missed!.find((m) => m.key === 'gatewayReviewDue');
+  expect(review).toMatchObject({ due: '2027-01-18', status: 'metLate', source: '002 Gateway' });
+  expect(review!.lateBy?.days).toBeGreaterThan(0);
+});
+
+test('an entry after the quiet period started begins nothing new when it brings nothing late, but still moves the summary on', () => {
+  const facts = { withheld: [], deadlines: ['gatewayReviewDue@2027-01-18'] };
+  const w = watchLateEntry(undefined, facts, 1, 0, QUIET)!;
+  expect(w).toEqual({ entry: '1', until: QUIET, deadlines: ['gatewayReviewDue@2027-01-18'], events: 1 });
+  expect(watchLateEntry(w, { withheld: [], deadlines: [] }, 1, 60_000, QUIET)).toBe(w); // a timer, no entry
+  expect(watchLateEntry(w, { withheld: [], deadlines: [] }, 2, 60_000, QUIET)?.until).toBe(60_000 + QUIET);
+  expect(watchLateEntry(undefined, { withheld: [], deadlines: [] }, 2, 0, QUIET)).toBeUndefined();
+});
+
+test('a deadline met late on the day it is recorded is not a late entry (its miss was announced live)', () => {
+  const history = [{ type: 'GatewaySubmitted', on: '2027-01-04' }];
+  const at = londonInstant('2027-01-25', '10:00');
+  const before = view(fold(history), ctx, at);
+  const after = view(fold([...history, { type: 'GatewayPassed', on: '2027-01-25', override: { reason: 'late' } }]), ctx, at);
+  expect(after.deadlines.find((d) => d.key === 'gatewayReviewDue')?.status).toBe('metLate');
+  const facts = lateFacts(
+    new Set(before.notifications.map((n) => n.key)),
+    metLateIds(before.deadlines),
+    after.notifications,
+    after.deadlines,
+    at,
+  );
+  expect(facts).toEqual({ withheld: [], deadlines: [] });
 });

@@ -44,6 +44,7 @@ export function carryOf(run: RunState, schedule: Notification[]): EpaCarry {
     inviteOffsets: run.inviteOffsets,
     indexVersion: run.index.version,
     ...(polling.nextAt !== undefined && { certificatePoll: { nextAt: polling.nextAt, every: polling.every } }),
+    ...(run.lateEntry && { lateEntry: run.lateEntry }),
   };
 }
 

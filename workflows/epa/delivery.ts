@@ -9,7 +9,7 @@ import { emailMoved, invitesAfterContactChange, type ContactRole } from '../../s
 import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
 import type { People } from '../../src/epa/people';
 import type { EpaView } from '../../src/epa/evaluate';
-import { triageLateEntry } from '../../src/epa/late-entry';
+import { lateEntrySummary, lateFacts, metLateIds, triageLateEntry, watchLateEntry } from '../../src/epa/late-entry';
 import { dueNotifications, messageFailedAlert, type Notification } from '../../src/epa/notifications';
 import { recipientsFor } from '../../src/epa/recipients';
 import { LOG_ENTRIES_KEPT, type NotificationLogEntry } from '../definitions';
@@ -47,19 +47,41 @@ export function readdressInvites(
 }
 
 /**
- * Sends what is due in `schedule` at `now`: facts entered late are summed up in one message
- * instead of announced one by one (late-entry.ts), invites a void put right go out, then every
- * notification whose moment has come and that was not sent.
+ * Sends what is due in `schedule` at `now`: facts entered late are summed up in one message after a
+ * quiet period instead of announced one by one (late-entry.ts), invites a void put right go out,
+ * then every notification whose moment has come and that was not sent. `ending`: the EPA completes
+ * or is withdrawn now, so a summary still waiting goes at once.
  */
-export function deliverDue(run: RunState, schedule: Notification[], v: EpaView, now: number): void {
-  if (run.known !== undefined) {
-    const triage = triageLateEntry(run.known, schedule, v.deadlines, now, String(run.state.eventCount));
-    for (const key of triage.withheld) run.sent.add(key); // dealt with: in the summary, never announced
-    if (triage.summary && !run.sent.has(triage.summary.key)) startDelivery(run, triage.summary);
-  }
+export function deliverDue(run: RunState, schedule: Notification[], v: EpaView, now: number, ending = false): void {
+  if (run.known !== undefined) noteLateEntry(run, run.known, schedule, v, now);
   run.known = new Set(schedule.map((n) => n.key));
+  run.lateKnown = metLateIds(v.deadlines);
+  const watch = run.lateEntry;
+  if (watch && (ending || now >= watch.until)) {
+    run.lateEntry = undefined;
+    const summary = lateEntrySummary(watch, v.deadlines, now, run.input.uln);
+    if (summary && !run.sent.has(summary.key)) startDelivery(run, summary);
+  }
   for (const n of run.corrections.splice(0)) startDelivery(run, n);
   for (const n of dueNotifications(schedule, now, run.sent)) startDelivery(run, n);
+}
+
+/**
+ * What an entry brought in late. Misses already past are never announced (they are dealt with:
+ * in the summary). The summary waits for the quiet period, each entry meanwhile moving it on; a run
+ * without the patch (recorded before it) sends it at once, as it did.
+ */
+function noteLateEntry(run: RunState, known: Set<string>, schedule: Notification[], v: EpaView, now: number): void {
+  const facts = lateFacts(known, run.lateKnown ?? new Set(), schedule, v.deadlines, now);
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  if (run.lateEntry !== undefined || (facts.deadlines.length > 0 && patched('late-entry-quiet'))) {
+    for (const key of facts.withheld) run.sent.add(key);
+    run.lateEntry = watchLateEntry(run.lateEntry, facts, run.state.eventCount, now, run.lateEntryQuietMs);
+    return;
+  }
+  const triage = triageLateEntry(known, schedule, v.deadlines, now, String(run.state.eventCount));
+  for (const key of triage.withheld) run.sent.add(key); // dealt with: in the summary, never announced
+  if (triage.summary && !run.sent.has(triage.summary.key)) startDelivery(run, triage.summary);
 }
 
 /** One delivery activity per recipient, started beside the loop; each logs its answer when it comes. */

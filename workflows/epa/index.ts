@@ -33,9 +33,10 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     const v = current(run); // an Update's handler in this task derived it already
     publish(run, v);
     const schedule = adjusted(run, v.notifications);
-    deliverDue(run, schedule, v, now);
+    const ending = v.stage === 'Completed' || v.stage === 'Withdrawn';
+    deliverDue(run, schedule, v, now, ending);
     advanceClaims(run, now);
-    if (v.stage === 'Completed' || v.stage === 'Withdrawn') {
+    if (ending) {
       await settled(run);
       return statusOf(run, v);
     }
@@ -45,7 +46,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
     }
     const wake = earliest(
       earliest(nextWakeUp(schedule, v.deadlines, now), run.index.wanted ? run.index.retryAt : undefined),
-      nextPollAt(run),
+      earliest(nextPollAt(run), run.lateEntry?.until),
     );
     const seen = run.changes;
     // Asked only once an Update has come in: until then both branches issue the same commands (one

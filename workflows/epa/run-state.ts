@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { EpaInputError } from '../../src/epa/errors';
 import type { SeenEventIds } from '../../src/epa/event-ids';
+import { lateEntryQuietMs, type LateEntryWatch } from '../../src/epa/late-entry';
 import { newEpa, recordEvent, startingState, view, type EpaView } from '../../src/epa/evaluate';
 import { trimRecorded, type InviteOffsets, type RecordedEvent } from '../../src/epa/corrections';
 import { parseEvent } from '../../src/epa/event-check';
@@ -75,6 +76,12 @@ export interface RunState {
    * continued run takes the carried schedule as known.
    */
   known: Set<string> | undefined;
+  /** The deadlines met late at the previous look (late-entry.ts `metLateIds`), like `known`. */
+  lateKnown: Set<string> | undefined;
+  /** Alerts of facts entered late, held until a quiet period after the last entry (late-entry.ts). */
+  lateEntry: LateEntryWatch | undefined;
+  /** That quiet period (ms): the setting, else the EPAO's, else 10 minutes. */
+  readonly lateEntryQuietMs: number;
   /** Jobs under way beside the loop (deliveries, index writes, claims, polls). */
   inFlight: number;
   /** Whether an admin event has come in through an Update in this run (the loop's timer patch waits for one). */
@@ -161,6 +168,9 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     timeline: carry ? carry.timeline : startTimeline(input, ctx, first),
     eventIds: { ...carry?.eventIds },
     known: carry ? undefined : new Set(),
+    lateKnown: carry ? undefined : new Set(),
+    lateEntry: carry?.lateEntry,
+    lateEntryQuietMs: lateEntryQuietMs(ctx.policy, settings.lateEntryQuietSeconds),
     inFlight: 0,
     updated: false,
     viewed: { state, at: Date.now(), view: first },
