@@ -3,7 +3,7 @@
  * times are en-GB in London time ("Tuesday 12 January 2027, 10:00"). Testable without sending.
  */
 import type { Role } from '../src/epa/deadlines';
-import type { NotificationKind } from '../src/epa/notifications';
+import type { MissedDeadline, NotificationKind } from '../src/epa/notifications';
 import { daysBetween, londonDateOf, londonDateTimeInstant, londonInstant } from '../src/calendar/london';
 import { describeSource } from '../src/plans/registry';
 import { lateWords } from '../src/epa/timeline';
@@ -147,6 +147,17 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
         'The EPA of {apprentice}{ulnNote} ({standard}, {employer}) was entered with facts from before epa-flow knew of them. They show these deadlines were {missedWhat}:',
         '{missedList}',
         'Nobody else has been told about them. {missedNext}',
+      ],
+    },
+  },
+  importSummary: {
+    epaoAdmin: {
+      subject: 'Import: {importedCount} entered with deadlines missed or met late',
+      body: [
+        'Dear {recipient},',
+        'The import you ran brought in EPAs whose histories show deadlines that were missed, or met late, before epa-flow knew of them:',
+        '{importedList}',
+        'Nobody else has been told about them. Each EPA page lists its deadlines; those still missed show as overdue on the ops dashboard until they are done or recorded.',
       ],
     },
   },
@@ -393,13 +404,20 @@ export function fields(request: DeliveryRequest, recipient: Recipient): Record<s
     missedNext: (n.missed ?? []).some((m) => m.status !== 'metLate')
       ? 'The EPA shows as overdue on the ops dashboard until each deadline still missed is done or recorded.'
       : 'Each deadline met late is counted against the EPAO’s promises in the reports.',
-    missedList: (n.missed ?? [])
-      .map(
-        (m) =>
-          `- ${deadlineName(m.key)}: due by the end of ${formatLondonDate(m.due)}, ${m.status === 'metLate' ? `met late${m.lateBy ? ` (${lateWords(m.lateBy)} late)` : ''}` : 'still not done'}; ${m.rule} (${m.source === 'policy' ? 'EPAO setting' : `seed ${m.source}`})`,
+    missedList: (n.missed ?? []).map((m) => `- ${missedLine(m)}`).join('\n'),
+    importedCount: (n.imported?.length ?? 0) === 1 ? '1 apprentice' : `${n.imported?.length ?? 0} apprentices`,
+    importedList: (n.imported ?? [])
+      .map((r) =>
+        [`${r.apprenticeName} (ULN ${r.uln}, ${r.standard}):`, ...r.missed.map((m) => `  - ${missedLine(m)}`)].join('\n'),
       )
       .join('\n'),
   };
+}
+
+/** One deadline of a late-entry summary: what, when due, and what became of it, with its rule. */
+function missedLine(m: MissedDeadline): string {
+  const outcome = m.status === 'metLate' ? `met late${m.lateBy ? ` (${lateWords(m.lateBy)} late)` : ''}` : 'still not done';
+  return `${deadlineName(m.key)}: due by the end of ${formatLondonDate(m.due)}, ${outcome}; ${m.rule} (${m.source === 'policy' ? 'EPAO setting' : `seed ${m.source}`})`;
 }
 
 /**
@@ -474,6 +492,7 @@ const MESSAGE_KIND_WORDS: Record<NotificationKind, string> = {
   inviteCancelled: 'calendar cancellation',
   inviteCancelledAtOldAddress: 'calendar cancellation at an earlier address',
   missedBeforeEntry: 'summary of deadlines missed before entry',
+  importSummary: 'summary of an import',
   gatewayOutcome: 'gateway outcome',
   resultPublished: 'result',
   appealDecided: 'appeal outcome',

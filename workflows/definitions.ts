@@ -3,8 +3,9 @@
  * shapes they carry. Imported by the workflow and by clients (CLI, API, tests).
  */
 import type { LateEntryWatch } from '../src/epa/late-entry';
+import type { ImportedLateEntry } from '../src/epa/notifications';
 import type { Duration } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames, SYSTEM_EVENT_TYPES } from '../src/epa/event-check';
 import type { EpaEventType } from '../src/epa/events';
 import { mostUrgentMissed, type Role } from '../src/epa/deadlines';
@@ -227,6 +228,8 @@ export interface EpaCarry {
   certificatePoll?: { nextAt: number; every: number };
   /** Alerts of facts entered late, waiting for their quiet period (src/epa/late-entry.ts). */
   lateEntry?: LateEntryWatch;
+  /** Started by an import, and reported to its summary already. */
+  importReported?: boolean;
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */
@@ -257,3 +260,27 @@ export const statusQuery = defineQuery<EpaStatus>('status');
 export const eventUpdates = Object.fromEntries(
   eventTypeNames.filter((t) => !SYSTEM_EVENT_TYPES.has(t)).map((t) => [t, defineUpdate<EpaSummary, [EventPayload]>(t)]),
 ) as Record<EpaEventType, ReturnType<typeof defineUpdate<EpaSummary, [EventPayload]>>>;
+
+/**
+ * An import's one summary for the EPAO admin (issue 28 part 2): a workflow, `epa-import-<id>`,
+ * started before the import's first EPA, hears from each of them once its late-entry quiet period
+ * is over (`lateEntryReported`, with nothing to report or with what it would have sent the admin),
+ * and then sends one message listing every apprentice with something to report. An EPA that cannot
+ * reach it (it has finished) sends its own summary: nothing is lost.
+ */
+export interface ImportSummaryInput {
+  importId: string;
+  /** The ULNs the import is to start (`importStarted` narrows them to those it did). */
+  expected: string[];
+  epaoAdmin: { name: string; email: string };
+  /** How long to wait for every EPA before sending what has come (ms). */
+  waitMs: number;
+}
+
+export function importSummaryWorkflowId(importId: string): string {
+  return `epa-import-${importId}`;
+}
+
+export const lateEntryReported = defineSignal<[ImportedLateEntry]>('lateEntryReported');
+/** The import has finished starting: the ULNs it started (the rest will never report). */
+export const importStarted = defineSignal<[{ started: string[] }]>('importStarted');

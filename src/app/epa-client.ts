@@ -22,6 +22,8 @@ import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
   eventUpdates,
+  importStarted,
+  importSummaryWorkflowId,
   bookedAssessments,
   listingAttributes,
   listingMemo,
@@ -34,6 +36,7 @@ import {
   type EventPayload,
 } from '../../workflows/definitions';
 import type { epaWorkflow } from '../../workflows/epa';
+import type { importSummaryWorkflow } from '../../workflows/import-summary';
 import {
   EpaApprenticeKey,
   EpaBookingDays,
@@ -298,7 +301,7 @@ export class EpaClient {
   async start(
     raw: unknown,
     settings?: EpaSettings,
-    options: { idempotencyKey?: string; by?: string } = {},
+    options: { idempotencyKey?: string; by?: string; importId?: string } = {},
   ): Promise<{ epaId: string; input: EpaStart }> {
     const { input, view: first, pinned } = await this.checkStart(raw);
     const key = options.idempotencyKey;
@@ -309,7 +312,12 @@ export class EpaClient {
         : { key, fingerprint: eventFingerprint('start', input as unknown as Record<string, unknown>) };
     try {
       await this.startWorkflow(
-        { ...input, rules: pinned, ...(options.by && { startedBy: options.by }) },
+        {
+          ...input,
+          rules: pinned,
+          ...(options.by && { startedBy: options.by }),
+          ...(options.importId && { importId: options.importId }),
+        },
         first,
         'REJECT_DUPLICATE',
         settings,
@@ -364,6 +372,31 @@ export class EpaClient {
     };
     await this.startWorkflow({ ...input, rules: pinned, restartOf }, first, 'ALLOW_DUPLICATE', settings);
     return { epaId, input, restartOf };
+  }
+
+  /**
+   * Starts an import's one summary to the EPAO admin (workflows/import-summary.ts) before its first
+   * EPA, expecting these ULNs; already started (the same import run again): left as it is.
+   */
+  async startImportSummary(importId: string, expected: string[], epaoAdmin: { name: string; email: string }): Promise<void> {
+    const quiet = this.options.settings?.lateEntryQuietSeconds;
+    // Every EPA reports once its quiet period is over: wait that long and a margin (a day when the EPAOs set it).
+    const waitMs = quiet !== undefined ? quiet * 1000 + 10 * 60_000 : 24 * 60 * 60_000;
+    try {
+      await this.client.workflow.start<typeof importSummaryWorkflow>('importSummaryWorkflow', {
+        workflowId: importSummaryWorkflowId(importId),
+        taskQueue: this.taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ importId, expected, epaoAdmin, waitMs }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** Tells an import's summary which EPAs the import did start (the others will never report). */
+  async importStarted(importId: string, started: string[]): Promise<void> {
+    await this.client.workflow.getHandle(importSummaryWorkflowId(importId)).signal(importStarted, { started });
   }
 
   /** Whether an EPA exists for this ULN: `running`, `completed`, … (its latest run), or undefined. */

@@ -5,4 +5,7 @@
  */
 import type { EpaClient } from '../app/epa-client';
 
-export type EpaService = Pick<EpaClient, 'status' | 'recordEvent' | 'validateStart' | 'start' | 'existing'>;
+export type EpaService = Pick<
+  EpaClient,
+  'status' | 'recordEvent' | 'validateStart' | 'start' | 'existing' | 'startImportSummary' | 'importStarted'
+>;

@@ -10,6 +10,7 @@
  * - `applyImport` starts the rows the plan would start. It is safe to run again: an EPA is
  *   identified by its ULN, so rows already started are skipped.
  */
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { EpaHistoryError, EpaInputError, isEpaError } from '../epa/errors';
 import { EpaStartSchema, type EpaStart } from '../epa/people';
@@ -196,20 +197,28 @@ export interface ImportResult {
 /** Starts the rows the plan would start, a few at a time; `onProgress(done, total)` after each. */
 export async function applyImport(
   plan: ImportPlan,
-  epa: Pick<EpaClient, 'start'>,
+  epa: Pick<EpaClient, 'start' | 'startImportSummary' | 'importStarted'>,
   onProgress?: (done: number, total: number) => void,
   by = 'import',
   concurrency = 16,
 ): Promise<ImportResult> {
   const todo = plan.rows.filter((r) => r.action === 'start' && r.input);
   const result: ImportResult = { started: [], skipped: [], failed: [] };
+  if (todo.length === 0) return result;
+  // One summary for the whole import (issue 28 part 2): started first, so every EPA can report to it.
+  const importId = importIdOf(todo.map((r) => r.uln));
+  await epa.startImportSummary(
+    importId,
+    todo.map((r) => r.uln),
+    todo[0]!.input!.epaoAdmin,
+  );
   let next = 0;
   let done = 0;
   const work = async (): Promise<void> => {
     for (let i = next++; i < todo.length; i = next++) {
       const row = todo[i]!;
       try {
-        await epa.start(row.input, undefined, { by });
+        await epa.start(row.input, undefined, { by, importId });
         result.started.push(row.uln);
       } catch (err) {
         if (err instanceof EpaAlreadyExistsError) result.skipped.push(row.uln);
@@ -219,5 +228,14 @@ export async function applyImport(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, work));
+  await epa.importStarted(importId, result.started);
   return result;
+}
+
+/** An import's id: the same for the same rows to start (a re-run of an import killed before it started any). */
+function importIdOf(ulns: string[]): string {
+  return createHash('sha256')
+    .update([...ulns].sort().join(','))
+    .digest('hex')
+    .slice(0, 16);
 }

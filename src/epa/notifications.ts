@@ -30,6 +30,8 @@ export type NotificationKind =
   | 'inviteCancelledAtOldAddress'
   /** One summary to the EPAO admin of deadlines missed before they were entered (src/epa/late-entry.ts). */
   | 'missedBeforeEntry'
+  /** An import's one summary to the EPAO admin: every imported EPA whose history shows deadlines missed or met late. */
+  | 'importSummary'
   /** Messages the seeds imply (rule fidelity II): the gateway outcome (002, 001 §4) … */
   | 'gatewayOutcome'
   /** … a component's result to the apprentice (004 Grading) and an appeal's outcome … */
@@ -77,6 +79,15 @@ export interface MissedDeadline {
   lateBy?: { days: number; unit: 'workingDays' | 'calendarDays' };
 }
 
+/** One imported EPA in an import's summary: who, and its deadlines missed or met late before entry. */
+export interface ImportedLateEntry {
+  uln: string;
+  apprenticeName: string;
+  standard: string;
+  epaoName: string;
+  missed: MissedDeadline[];
+}
+
 export interface Notification {
   key: string;
   kind: NotificationKind;
@@ -118,6 +129,8 @@ export interface Notification {
   /** `missedBeforeEntry`: the deadlines it reports, and the apprentice's ULN (a quiet-period summary names it). */
   missed?: MissedDeadline[];
   uln?: string;
+  /** `importSummary`: the imported EPAs it lists. */
+  imported?: ImportedLateEntry[];
   /** `gatewayOutcome`: passed or rejected, with the rejection's reason (002: "including the rejection reason"). */
   outcome?: 'passed' | 'rejected' | 'upheld' | 'dismissed';
   reason?: string;

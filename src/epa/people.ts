@@ -70,4 +70,6 @@ export type EpaWorkflowInput = EpaStart & {
   restartOf?: RestartNote;
   /** Who started the EPA (an API token's name, a CLI user): its first timeline entries say so. */
   startedBy?: string;
+  /** Started by an import: its late-entry summary goes into the import's one summary (workflows/import-summary.ts). */
+  importId?: string;
 };

@@ -29,7 +29,9 @@ import { EpaAlreadyExistsError, EpaNotFoundError, parseEventType, parseUln, type
 export type EpaCall =
   | { method: 'status' | 'existing'; uln: string }
   | { method: 'validateStart'; raw: unknown }
-  | { method: 'start'; raw: unknown; options: { idempotencyKey?: string; by?: string } }
+  | { method: 'start'; raw: unknown; options: { idempotencyKey?: string; by?: string; importId?: string } }
+  | { method: 'startImportSummary'; importId: string; expected: string[] }
+  | { method: 'importStarted'; importId: string; started: string[] }
   | { method: 'recordEvent'; uln: string; type: string; payload: Record<string, unknown>; idempotencyKey?: string };
 
 /** The EPA gateway in memory: EPAs by ULN, each a view of its start and events by the pure core. */
@@ -71,13 +73,21 @@ export class FakeEpaService implements EpaService {
   async start(
     raw: unknown,
     _settings?: unknown,
-    options: { idempotencyKey?: string; by?: string } = {},
+    options: { idempotencyKey?: string; by?: string; importId?: string } = {},
   ): Promise<{ epaId: string; input: EpaStart }> {
     this.calls.push({ method: 'start', raw, options });
     const input = this.check(raw);
     if (this.epas.has(input.uln)) throw new EpaAlreadyExistsError(`an EPA for ULN ${input.uln} already exists`);
     this.add(input, (input.events ?? []) as Record<string, unknown>[]);
     return { epaId: workflowIdFor(input.uln), input };
+  }
+
+  async startImportSummary(importId: string, expected: string[]): Promise<void> {
+    this.calls.push({ method: 'startImportSummary', importId, expected });
+  }
+
+  async importStarted(importId: string, started: string[]): Promise<void> {
+    this.calls.push({ method: 'importStarted', importId, started });
   }
 
   async recordEvent(

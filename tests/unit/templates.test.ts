@@ -178,3 +178,59 @@ describe('words that match the facts (issue 28 part 4)', () => {
     expect(`${place.subject}\n${place.text}`).not.toMatch(/moved|rescheduled|new time/i);
   });
 });
+
+describe('late-entry summaries (issue 28 part 2: 002 two-week gateway review, 002 Annex 2 results)', () => {
+  const review = {
+    key: 'gatewayReviewDue',
+    due: '2027-01-18',
+    rule: 'the EPAO reviews the gateway within 2 weeks',
+    source: '002 Gateway',
+    owner: 'epaoAdmin' as const,
+    status: 'metLate' as const,
+    lateBy: { days: 7, unit: 'calendarDays' as const },
+  };
+  const result = {
+    key: 'resultDue.observation',
+    due: '2027-02-11',
+    rule: 'result published within 7 working days of the assessment',
+    source: '002 Annex 2',
+    owner: 'epaoAdmin' as const,
+    component: 'observation',
+    status: 'missed' as const,
+  };
+
+  test("an EPA's summary names the apprentice and ULN, and says what became of each deadline", () => {
+    const r = request('missedBeforeEntry');
+    r.notification = { ...r.notification, missed: [review, result], uln: '9123456786' };
+    const m = renderMessage(r, people.epaoAdmin);
+    expect(m.subject).toBe('Ada Testwell (ULN 9123456786): entered with 2 deadlines missed or met late');
+    expect(m.text).toContain('- gateway review: due by the end of Monday 18 January 2027, met late (7 days late)');
+    expect(m.text).toContain('- observation result: due by the end of Thursday 11 February 2027, still not done');
+    expect(m.text).toContain('(seed 002 Annex 2)');
+  });
+
+  test("an import's summary lists each apprentice with their deadlines, once", () => {
+    const r = request('importSummary');
+    r.notification = {
+      ...r.notification,
+      imported: [
+        {
+          uln: '9123456786',
+          apprenticeName: 'Ada Testwell',
+          standard: 'ST0071',
+          epaoName: 'Innovate Awarding',
+          missed: [review],
+        },
+        { uln: '9234567892', apprenticeName: 'Bo Ferrant', standard: 'ST0071', epaoName: 'Innovate Awarding', missed: [result] },
+      ],
+    };
+    const m = renderMessage(r, people.epaoAdmin);
+    expect(m.subject).toBe('Import: 2 apprentices entered with deadlines missed or met late');
+    expect(m.text).toContain(
+      'Ada Testwell (ULN 9123456786, ST0071):\n  - gateway review: due by the end of Monday 18 January 2027, met late (7 days late)',
+    );
+    expect(m.text).toContain(
+      'Bo Ferrant (ULN 9234567892, ST0071):\n  - observation result: due by the end of Thursday 11 February 2027, still not done',
+    );
+  });
+});

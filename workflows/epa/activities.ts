@@ -22,7 +22,7 @@ export function runActivities(settings: EpaSettings): RunActivities {
   return { deliverMessage, indexEpa, indexEpaBeside, claimWithAssessmentService, certificateStatus };
 }
 
-function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessage'> {
+export function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessage'> {
   return proxyActivities<Pick<EpaActivities, 'deliverMessage'>>({
     // One attempt at one message to one recipient. The attempt heartbeats while it sends, so a
     // dead worker is noticed in 30 s, not at the timeout.

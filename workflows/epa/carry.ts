@@ -45,6 +45,7 @@ export function carryOf(run: RunState, schedule: Notification[]): EpaCarry {
     indexVersion: run.index.version,
     ...(polling.nextAt !== undefined && { certificatePoll: { nextAt: polling.nextAt, every: polling.every } }),
     ...(run.lateEntry && { lateEntry: run.lateEntry }),
+    ...(run.importReported && { importReported: true }),
   };
 }
 

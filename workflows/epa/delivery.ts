@@ -3,7 +3,7 @@
  * recipient, beside the loop (a slow or refusing mailbox holds up nobody else's mail, and timers and
  * events are handled while mail is on its way). Each answer is kept in the EPA's log.
  */
-import { patched } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import type { DeliveryRequest, Recipient } from '../../activities/types';
 import { emailMoved, invitesAfterContactChange, type ContactRole } from '../../src/epa/contacts';
 import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
@@ -12,7 +12,7 @@ import type { EpaView } from '../../src/epa/evaluate';
 import { lateEntrySummary, lateFacts, metLateIds, triageLateEntry, watchLateEntry } from '../../src/epa/late-entry';
 import { dueNotifications, messageFailedAlert, type Notification } from '../../src/epa/notifications';
 import { recipientsFor } from '../../src/epa/recipients';
-import { LOG_ENTRIES_KEPT, type NotificationLogEntry } from '../definitions';
+import { LOG_ENTRIES_KEPT, importSummaryWorkflowId, lateEntryReported, type NotificationLogEntry } from '../definitions';
 import { failureMessage } from './failures';
 import type { RunState } from './run-state';
 
@@ -60,8 +60,10 @@ export function deliverDue(run: RunState, schedule: Notification[], v: EpaView, 
   if (watch && (ending || now >= watch.until)) {
     run.lateEntry = undefined;
     const summary = lateEntrySummary(watch, v.deadlines, now, run.input.uln);
-    if (summary && !run.sent.has(summary.key)) startDelivery(run, summary);
-  }
+    if (forImport(run)) reportToImport(run, summary);
+    else if (summary && !run.sent.has(summary.key)) startDelivery(run, summary);
+  } else if (!watch && forImport(run)) reportToImport(run, undefined); // imported with nothing late
+
   for (const n of run.corrections.splice(0)) startDelivery(run, n);
   for (const n of dueNotifications(schedule, now, run.sent)) startDelivery(run, n);
 }
@@ -82,6 +84,34 @@ function noteLateEntry(run: RunState, known: Set<string>, schedule: Notification
   const triage = triageLateEntry(known, schedule, v.deadlines, now, String(run.state.eventCount));
   for (const key of triage.withheld) run.sent.add(key); // dealt with: in the summary, never announced
   if (triage.summary && !run.sent.has(triage.summary.key)) startDelivery(run, triage.summary);
+}
+
+/** Started by an import and not yet reported to its summary (asks the patch only then). */
+function forImport(run: RunState): boolean {
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  return run.input.importId !== undefined && !run.importReported && patched('import-late-entry-summary');
+}
+
+/**
+ * Tells the import's summary what this EPA's entry showed (nothing, or the deadlines of `summary`).
+ * When the summary cannot be reached (it has finished), this EPA sends its own: nothing is lost.
+ */
+function reportToImport(run: RunState, summary: Notification | undefined): void {
+  run.importReported = true;
+  run.inFlight++;
+  void getExternalWorkflowHandle(importSummaryWorkflowId(run.input.importId!))
+    .signal(lateEntryReported, {
+      uln: run.input.uln,
+      apprenticeName: run.people.apprentice.name,
+      standard: run.ctx.plan.standard,
+      epaoName: run.ctx.policy.name,
+      missed: summary?.missed ?? [],
+    })
+    .then(
+      () => summary && run.sent.add(summary.key), // in the import's summary
+      () => summary && !run.sent.has(summary.key) && startDelivery(run, summary),
+    )
+    .finally(() => run.inFlight--);
 }
 
 /** One delivery activity per recipient, started beside the loop; each logs its answer when it comes. */

@@ -82,6 +82,8 @@ export interface RunState {
   lateEntry: LateEntryWatch | undefined;
   /** That quiet period (ms): the setting, else the EPAO's, else 10 minutes. */
   readonly lateEntryQuietMs: number;
+  /** Started by an import: whether this EPA has reported its late entry to the import's summary yet. */
+  importReported: boolean;
   /** Jobs under way beside the loop (deliveries, index writes, claims, polls). */
   inFlight: number;
   /** Whether an admin event has come in through an Update in this run (the loop's timer patch waits for one). */
@@ -171,6 +173,7 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     lateKnown: carry ? undefined : new Set(),
     lateEntry: carry?.lateEntry,
     lateEntryQuietMs: lateEntryQuietMs(ctx.policy, settings.lateEntryQuietSeconds),
+    importReported: carry?.importReported ?? false,
     inFlight: 0,
     updated: false,
     viewed: { state, at: Date.now(), view: first },

@@ -1,0 +1,53 @@
+/**
+ * An import's one summary to the EPAO admin (workflows/definitions.ts `ImportSummaryInput`): waits
+ * until every EPA the import started has reported (or `waitMs` has passed), then sends one message
+ * listing each apprentice whose history shows deadlines missed or met late. A report that comes
+ * while that message is on its way is sent in a follow-up, never dropped.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import type { ImportedLateEntry, Notification } from '../src/epa/notifications';
+import { importStarted, importSummaryWorkflowId, lateEntryReported, type ImportSummaryInput } from './definitions';
+import { deliveryActivities } from './epa/activities';
+
+export async function importSummaryWorkflow(input: ImportSummaryInput): Promise<{ reported: number; listed: number }> {
+  const { deliverMessage } = deliveryActivities({});
+  const reports = new Map<string, ImportedLateEntry>();
+  let expected = new Set(input.expected);
+  setHandler(lateEntryReported, (report) => void reports.set(report.uln, report));
+  setHandler(importStarted, ({ started }) => void (expected = new Set(started)));
+  await condition(() => [...expected].every((uln) => reports.has(uln)), input.waitMs);
+
+  const sentFor = new Set<string>();
+  let listed = 0;
+  for (let round = 1; ; round++) {
+    const imported = [...reports.values()].filter((r) => r.missed.length > 0 && !sentFor.has(r.uln));
+    if (imported.length === 0) break;
+    for (const r of imported) sentFor.add(r.uln);
+    listed += imported.length;
+    const notification: Notification = {
+      key: round === 1 ? 'importSummary' : `importSummary:${round}`,
+      kind: 'importSummary',
+      at: Date.now(),
+      to: ['epaoAdmin'],
+      imported: imported.sort((a, b) => a.apprenticeName.localeCompare(b.apprenticeName) || a.uln.localeCompare(b.uln)),
+    };
+    const names = new Set(imported.map((r) => r.epaoName));
+    const recipient = { role: 'epaoAdmin' as const, ...input.epaoAdmin };
+    await deliverMessage({
+      epaId: importSummaryWorkflowId(input.importId),
+      notification,
+      recipients: [recipient],
+      recipient,
+      context: {
+        standard: '',
+        standardTitle: '',
+        epaoName: names.size === 1 ? [...names][0]! : 'epa-flow',
+        epaoEmail: input.epaoAdmin.email,
+        apprenticeName: '',
+        employerName: '',
+      },
+      requestedAt: Date.now(),
+    });
+  }
+  return { reported: reports.size, listed };
+}
