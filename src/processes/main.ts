@@ -102,9 +102,13 @@ export async function runReindex(config: Config, out: Out): Promise<void> {
     await requireMigrated(pool);
     const index = new PgListingIndex(pool);
     const started = Date.now();
-    const report = await reindexFromVisibility(new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)), index, (seen) => {
-      if (seen > 0 && seen % 10_000 === 0) out(`reindex: ${seen} EPAs read from visibility`);
-    });
+    const report = await reindexFromVisibility(
+      new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)),
+      index,
+      (seen) => {
+        if (seen > 0 && seen % 10_000 === 0) out(`reindex: ${seen} EPAs read from visibility`);
+      },
+    );
     out(
       `listing index: ${report.seen} EPAs in visibility, ${report.written} rows written or marked ended, ` +
         `${await index.size()} rows (${((Date.now() - started) / 1000).toFixed(1)} s)`,
