@@ -41,7 +41,8 @@ export async function startDevStack(options: { taskQueue?: string; activities?: 
     dir,
     server,
     client,
-    epa: new EpaClient(client, taskQueue),
+    // A late entry's summary one second after the last entry (npm start: EPA_LATE_ENTRY_QUIET_SECONDS), not ten minutes.
+    epa: new EpaClient(client, taskQueue, { settings: { lateEntryQuietSeconds: 1 } }),
     taskQueue,
     deliveries: recording.deliveries,
     async teardown() {
