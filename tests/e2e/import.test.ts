@@ -204,7 +204,7 @@ test('an import sends the EPAO admin one summary for the whole import, naming ea
   const about = () =>
     stack.deliveries.filter(
       (d) =>
-        d.notification.kind === 'importSummary' ||
+        (d.notification.kind === 'importSummary' && d.notification.imported!.some((r) => ulns.includes(r.uln))) ||
         (ulns.some((u) => d.epaId === `epa-${u}`) && ['missedBeforeEntry', 'deadlineMissed'].includes(d.notification.kind)),
     );
   const deadline = Date.now() + 60_000;
