@@ -49,17 +49,22 @@ async function settled(uln: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000));
 }
 
+/** An ST0071 history from a gateway 60 days ago with every deadline met: the gateway (002), the observation and its result (002 Annex 2). */
+function metHistory(): Record<string, unknown>[] {
+  return [
+    ...gatewayHistory('ST0071', ago(55)),
+    { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
+    { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
+    { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
+    { type: 'ResultModerated', on: ago(28), component: 'observation' }, // 001 §8
+    { type: 'ResultPublished', on: ago(28), component: 'observation' },
+  ];
+}
+
 test('an EPA entered with a fully met history sends no alert at all', async () => {
   const input = epaStart({
     gatewaySubmittedOn: ago(60),
-    events: [
-      ...gatewayHistory('ST0071', ago(55)),
-      { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
-      { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
-      { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
-      { type: 'ResultModerated', on: ago(28), component: 'observation' }, // 001 §8
-      { type: 'ResultPublished', on: ago(28), component: 'observation' },
-    ],
+    events: metHistory(),
   });
   const res = await api.inject({
     method: 'POST',
@@ -177,14 +182,7 @@ test('an EPA typed in event by event with every deadline met: no alert at all, o
   const input = epaStart({ gatewaySubmittedOn: ago(60) });
   await epa.start(input);
   await eventually(async () => expect((await epa.status(input.uln)).eventCount).toBeGreaterThan(0), 30_000);
-  await typeIn(input.uln, [
-    ...gatewayHistory('ST0071', ago(55)),
-    { type: 'AssessmentBooked', on: ago(50), component: 'observation', at: `${ago(30)}T10:00` },
-    { type: 'AssessmentTaken', on: ago(30), component: 'observation' },
-    { type: 'GradeRecorded', on: ago(29), component: 'observation', grade: 'Pass' },
-    { type: 'ResultModerated', on: ago(28), component: 'observation' }, // 001 §8
-    { type: 'ResultPublished', on: ago(28), component: 'observation' },
-  ]);
+  await typeIn(input.uln, metHistory());
   // The quiet period passes with nothing to say.
   await new Promise((r) => setTimeout(r, (QUIET_SECONDS + 4) * 1000));
   const status = await epa.status(input.uln);
