@@ -37,6 +37,7 @@ import type { EpaStart } from '../src/epa/people';
 import { temporal } from '@temporalio/proto';
 import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
 import { updateCostFigures } from './update-cost';
+import { headerValue, runBurst, type CaughtMail } from './burst';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -53,6 +54,9 @@ const WORKERS = arg('workers', 2);
 const QUEUE = 'epa';
 const NOOP_QUEUE = 'bench-noop';
 const IMPORT_ROWS = arg('import', Math.min(1000, N));
+const BURST = arg('burst', Math.min(1000, N));
+/** Seconds from the burst's start to its minute (default: room to start and book every one, from this run's start rate). */
+const BURST_LEAD = process.argv.includes('--burst-lead') ? arg('burst-lead', 0) : undefined;
 
 /** A bench apprentice as an import CSV line. */
 function importLine(p: EpaStart): string {
@@ -85,16 +89,30 @@ async function workflowBacklog(client: Client, namespace: string, queue: string)
   return Number(stats?.approximateBacklogCount ?? 0);
 }
 
-async function nullSmtp(): Promise<{ url: string; accepted: () => number; close(): Promise<void> }> {
-  let accepted = 0;
+/**
+ * The mail catcher: a real SMTP server on loopback that accepts everything and keeps, of each
+ * message, only its Message-ID and X-EPA-Key headers and when it was accepted (the burst's figures).
+ */
+async function mailCatcher(): Promise<{
+  url: string;
+  accepted: () => number;
+  caught: () => CaughtMail[];
+  close(): Promise<void>;
+}> {
+  const caught: CaughtMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _s, callback) {
-      stream.on('data', () => undefined);
+      let head = '';
+      stream.on('data', (chunk: Buffer) => {
+        if (!head.includes('\r\n\r\n')) head += chunk.toString('utf8');
+      });
       stream.on('end', () => {
-        accepted++;
+        const end = head.indexOf('\r\n\r\n');
+        if (end >= 0) head = head.slice(0, end);
+        caught.push({ messageId: headerValue(head, 'Message-ID'), key: headerValue(head, 'X-EPA-Key'), at: Date.now() });
         callback();
       });
     },
@@ -102,7 +120,12 @@ async function nullSmtp(): Promise<{ url: string; accepted: () => number; close(
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   server.on('error', () => undefined); // senders killed mid-message reset their connections
-  return { url: `smtp://127.0.0.1:${port}`, accepted: () => accepted, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    accepted: () => caught.length,
+    caught: () => caught,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 async function median<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -127,7 +150,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-bench-cluster-'));
   const log = (line: string): void => console.log(`[bench] ${line}`);
   log(`N=${N}: PostgreSQL + Temporal server in ${dir}; ${WORKERS} EPA worker processes; batches of ${BATCH}`);
-  const smtp = await nullSmtp();
+  const smtp = await mailCatcher();
   const stack = await startClusterStack({
     dir,
     pgPort: await freePort(),
@@ -213,6 +236,8 @@ async function main(): Promise<void> {
 
     // Every EPA has run its first workflow task and written its row to the listing index.
     const appPool = new Pool({ connectionString: stack.env.EPA_DATABASE_URL, max: 8 });
+    // An idle client's error (PostgreSQL stopped by the `finally` after a failure) must not hide that failure.
+    appPool.on('error', () => undefined);
     const index = new PgListingIndex(appPool);
     const t = Date.now();
     for (;;) {
@@ -352,6 +377,26 @@ async function main(): Promise<void> {
     }
     results.timersAfterRestart = TIMERS;
     results.timersFiredSecondsAfterRestart = Number(((Date.now() - restart) / 1000).toFixed(1));
+    savePartial(results);
+
+    // (g) A burst: BURST reminders due in the same minute, on EPAs started and booked for it.
+    if (BURST > 0) {
+      const perEpaSeconds = 3 / (results.epaStartsPerSecond as number); // a start and two Updates, at this run's start rate
+      Object.assign(
+        results,
+        await runBurst({
+          client,
+          taskQueue: QUEUE,
+          count: BURST,
+          firstIndex: N + IMPORT_ROWS,
+          leadMs: 1000 * (BURST_LEAD ?? Math.max(120, 60 + Math.ceil(2 * BURST * perEpaSeconds))),
+          concurrency: CONCURRENCY,
+          dir,
+          caught: smtp.caught,
+          log,
+        }),
+      );
+    }
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));
     await noop.stop().catch(() => undefined);
@@ -418,6 +463,19 @@ async function main(): Promise<void> {
     ['PostgreSQL (MiB) / per workflow (KiB)', `${results.postgresMiB} / ${results.postgresKiBPerWorkflow}`],
     [`${results.timersAfterRestart} timers fired after the restart (s)`, `${results.timersFiredSecondsAfterRestart}`],
     ['first tasks settled (s): EPA rows / both task queues empty', `${results.settleSeconds} / ${results.settleBothSeconds}`],
+    ...(results.burstReminders !== undefined
+      ? ([
+          [
+            `burst: reminders due at ${results.burstMinute}, messages accepted`,
+            `${results.burstReminders} (${results.burstLate} booked too late), ${results.burstMessages} (${results.burstMissing} missing)`,
+          ],
+          [
+            'burst: seconds from the minute to the first / last accepted (target all within 60)',
+            `${results.burstFirstSeconds} / ${results.burstSeconds}`,
+          ],
+          ['burst: duplicates by Message-ID (target 0), sent early', `${results.burstDuplicates}, ${results.burstEarly}`],
+        ] as [string, string][])
+      : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nepa-flow cluster benchmark, N=${N}, ${os.cpus().length} CPUs, Node ${process.version}`);

@@ -82,7 +82,7 @@ export async function interleavedUpdates(
 
 /** The bench EPA (and no-op workflow) the s-th Update sample goes to: odd ones, spread over all N. */
 export function sampledIndex(s: number, samples: number, n: number): number {
-  return 2 * Math.floor((s / samples) * (n / 2)) + 1;
+  return 2 * Math.floor((s * n) / (2 * samples)) + 1; // integer maths: (s / samples) * (n / 2) rounds 55/150·150 to 54.99…
 }
 
 const SLOW_MS = 1000;
