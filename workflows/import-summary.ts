@@ -5,7 +5,8 @@
  * while that message is on its way is sent in a follow-up, never dropped.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import type { ImportedLateEntry, Notification } from '../src/epa/notifications';
+import { importSummary } from '../src/epa/late-entry';
+import type { ImportedLateEntry } from '../src/epa/notifications';
 import { importStarted, importSummaryWorkflowId, lateEntryReported, type ImportSummaryInput } from './definitions';
 import { deliveryActivities } from './epa/activities';
 
@@ -20,28 +21,21 @@ export async function importSummaryWorkflow(input: ImportSummaryInput): Promise<
   const sentFor = new Set<string>();
   let listed = 0;
   for (let round = 1; ; round++) {
-    const imported = [...reports.values()].filter((r) => r.missed.length > 0 && !sentFor.has(r.uln));
-    if (imported.length === 0) break;
+    const summary = importSummary(reports.values(), sentFor, round, Date.now());
+    if (!summary) break;
+    const { imported = [] } = summary.notification;
     for (const r of imported) sentFor.add(r.uln);
     listed += imported.length;
-    const notification: Notification = {
-      key: round === 1 ? 'importSummary' : `importSummary:${round}`,
-      kind: 'importSummary',
-      at: Date.now(),
-      to: ['epaoAdmin'],
-      imported: imported.sort((a, b) => a.apprenticeName.localeCompare(b.apprenticeName) || a.uln.localeCompare(b.uln)),
-    };
-    const names = new Set(imported.map((r) => r.epaoName));
     const recipient = { role: 'epaoAdmin' as const, ...input.epaoAdmin };
     await deliverMessage({
       epaId: importSummaryWorkflowId(input.importId),
-      notification,
+      notification: summary.notification,
       recipients: [recipient],
       recipient,
       context: {
         standard: '',
         standardTitle: '',
-        epaoName: names.size === 1 ? [...names][0]! : 'epa-flow',
+        epaoName: summary.epaoName,
         epaoEmail: input.epaoAdmin.email,
         apprenticeName: '',
         employerName: '',

@@ -18,6 +18,7 @@ import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError, t
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, view, type EpaView } from '../epa/evaluate';
+import { importSummaryWaitMs } from '../epa/late-entry';
 import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
@@ -91,7 +92,7 @@ export interface EpaClientOptions {
   now?: () => number | Promise<number>;
   /** The rules new EPAs are pinned to (default: the process's, from EPA_RULES_DIR or rules/). */
   rules?: RuleRegistry;
-  /** Settings every EPA this client starts runs with (a start's own settings win): `startSettings(config)`. */
+  /** Settings every EPA this client starts runs with (a start's own settings win): `epaClientOptions(config)` (src/config.ts). */
   settings?: EpaSettings;
 }
 
@@ -379,9 +380,7 @@ export class EpaClient {
    * EPA, expecting these ULNs; already started (the same import run again): left as it is.
    */
   async startImportSummary(importId: string, expected: string[], epaoAdmin: { name: string; email: string }): Promise<void> {
-    const quiet = this.options.settings?.lateEntryQuietSeconds;
-    // Every EPA reports once its quiet period is over: wait that long and a margin (a day when the EPAOs set it).
-    const waitMs = quiet !== undefined ? quiet * 1000 + 10 * 60_000 : 24 * 60 * 60_000;
+    const waitMs = importSummaryWaitMs(this.options.settings?.lateEntryQuietSeconds);
     try {
       await this.client.workflow.start<typeof importSummaryWorkflow>('importSummaryWorkflow', {
         workflowId: importSummaryWorkflowId(importId),

@@ -24,7 +24,7 @@
 import { londonDateOf } from '../calendar';
 import type { Policy } from '../plans';
 import type { Deadline } from './deadlines';
-import type { MissedDeadline, Notification, NotificationKind } from './notifications';
+import type { ImportedLateEntry, MissedDeadline, Notification, NotificationKind } from './notifications';
 
 /** The quiet period's default (minutes): long enough for staff to type in the next event of a paper file. Not a seed rule. */
 export const LATE_ENTRY_QUIET_MINUTES = 10;
@@ -57,7 +57,7 @@ export function triageLateEntry(
   enteredAt: number,
   entry: string,
 ): LateEntryTriage {
-  const withheld = scheduled.filter((n) => !known.has(n.key) && REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
+  const withheld = withheldMisses(known, scheduled, enteredAt);
   if (withheld.length === 0) return { withheld: [] };
   const missed = withheld
     .map((n) => deadlines.find((d) => d.key === n.deadlineKey && d.due === n.due))
@@ -67,6 +67,11 @@ export function triageLateEntry(
     withheld: withheld.map((n) => n.key),
     summary: { key: `missedBeforeEntry:${entry}`, kind: 'missedBeforeEntry', at: enteredAt, to: ['epaoAdmin'], missed },
   };
+}
+
+/** The notifications new to the schedule that report a miss whose moment had passed at entry: never announced. */
+function withheldMisses(known: ReadonlySet<string>, scheduled: Notification[], enteredAt: number): Notification[] {
+  return scheduled.filter((n) => !known.has(n.key) && REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
 }
 
 /** A deadline as the late-entry watch names it: its key and due day (a rebooking makes a new one). */
@@ -107,7 +112,7 @@ export function lateFacts(
   deadlines: Deadline[],
   enteredAt: number,
 ): LateFacts {
-  const withheld = scheduled.filter((n) => !known.has(n.key) && REPORTS_A_MISS.has(n.kind) && n.at <= enteredAt);
+  const withheld = withheldMisses(known, scheduled, enteredAt);
   const ids = new Set<string>();
   for (const n of withheld) if (n.deadlineKey && n.due) ids.add(deadlineId({ key: n.deadlineKey, due: n.due }));
   const today = londonDateOf(enteredAt);
@@ -160,6 +165,52 @@ export function lateEntrySummary(
     .map((d) => ({ ...missedDeadline(d), status: d.status as 'missed' | 'metLate', ...(d.lateBy && { lateBy: d.lateBy }) }));
   if (items.length === 0) return undefined;
   return { key: `missedBeforeEntry:${watch.entry}`, kind: 'missedBeforeEntry', at, to: ['epaoAdmin'], missed: items, uln };
+}
+
+/**
+ * How long an import's summary waits for every EPA to report (ms): their quiet period and ten
+ * minutes more when the seconds are set for the whole process, else a day (each EPAO sets its own).
+ */
+export function importSummaryWaitMs(quietSeconds: number | undefined): number {
+  return quietSeconds !== undefined ? quietSeconds * 1000 + 10 * 60_000 : 24 * 60 * 60_000;
+}
+
+/** What an imported EPA reports to its import's summary: who, and the deadlines of its own summary (none: nothing late). */
+export function importedLateEntry(
+  uln: string,
+  apprenticeName: string,
+  ctx: { plan: { standard: string }; policy: { name: string } },
+  summary: Notification | undefined,
+): ImportedLateEntry {
+  return { uln, apprenticeName, standard: ctx.plan.standard, epaoName: ctx.policy.name, missed: summary?.missed ?? [] };
+}
+
+/**
+ * An import's summary (round 1, then a follow-up for reports that came while it was on its way):
+ * the reports not yet sent that have something to say, by apprentice name; undefined when none.
+ * Signed by the EPAO when every apprentice listed has the same one.
+ */
+export function importSummary(
+  reports: Iterable<ImportedLateEntry>,
+  sent: ReadonlySet<string>,
+  round: number,
+  at: number,
+): { notification: Notification; epaoName: string } | undefined {
+  const imported = [...reports]
+    .filter((r) => r.missed.length > 0 && !sent.has(r.uln))
+    .sort((a, b) => a.apprenticeName.localeCompare(b.apprenticeName) || a.uln.localeCompare(b.uln));
+  if (imported.length === 0) return undefined;
+  const names = new Set(imported.map((r) => r.epaoName));
+  return {
+    notification: {
+      key: round === 1 ? 'importSummary' : `importSummary:${round}`,
+      kind: 'importSummary',
+      at,
+      to: ['epaoAdmin'],
+      imported,
+    },
+    epaoName: names.size === 1 ? imported[0]!.epaoName : 'epa-flow',
+  };
 }
 
 function missedDeadline(d: Deadline): MissedDeadline {

@@ -8,6 +8,8 @@ import { addDays, endOfLondonDay, londonInstant } from '../../src/calendar';
 import { dueNotifications, newEpa, recordEvent, ruleContext, view, type EpaState } from '../../src/epa';
 import {
   LATE_ENTRY_QUIET_MINUTES,
+  importSummary,
+  importSummaryWaitMs,
   REPORTS_A_MISS,
   lateEntryQuietMs,
   lateEntrySummary,
@@ -288,4 +290,30 @@ test('a deadline met late on the day it is recorded is not a late entry (its mis
     at,
   );
   expect(facts).toEqual({ withheld: [], deadlines: [] });
+});
+
+test("an import's summary lists, by apprentice name, each report with something to say and not yet sent; signed by the one EPAO", () => {
+  const missed = [{ key: 'gatewayReviewDue', due: '2027-01-18', rule: 'r', source: '002 Gateway', owner: 'epaoAdmin' as const }];
+  const reports = [
+    { uln: '9123456786', apprenticeName: 'Zed Ward', standard: 'ST0071', epaoName: 'Innovate Awarding', missed },
+    { uln: '9234567892', apprenticeName: 'Ada Testwell', standard: 'ST0071', epaoName: 'Innovate Awarding', missed },
+    { uln: '9345678908', apprenticeName: 'Bo Clean', standard: 'ST0071', epaoName: 'Innovate Awarding', missed: [] },
+  ];
+  const first = importSummary(reports, new Set(), 1, 5)!;
+  expect(first.notification).toMatchObject({ key: 'importSummary', kind: 'importSummary', at: 5, to: ['epaoAdmin'] });
+  expect(first.notification.imported!.map((r) => r.apprenticeName)).toEqual(['Ada Testwell', 'Zed Ward']);
+  expect(first.epaoName).toBe('Innovate Awarding');
+  // A follow-up lists only what came after; with two EPAOs it is signed by epa-flow.
+  const later = { uln: '9456789014', apprenticeName: 'Cy Late', standard: 'ST0072', epaoName: 'Innovate Awarding', missed };
+  const second = importSummary(
+    [{ ...reports[0]!, epaoName: 'NQual' }, ...reports.slice(1), later],
+    new Set(['9234567892']),
+    2,
+    6,
+  )!;
+  expect(second.notification.key).toBe('importSummary:2');
+  expect(second.notification.imported!.map((r) => r.uln)).toEqual(['9456789014', '9123456786']);
+  expect(second.epaoName).toBe('epa-flow');
+  expect(importSummary(reports.slice(2), new Set(), 1, 7)).toBeUndefined();
+  expect([importSummaryWaitMs(4), importSummaryWaitMs(undefined)]).toEqual([604_000, 86_400_000]);
 });

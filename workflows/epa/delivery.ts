@@ -9,7 +9,14 @@ import { emailMoved, invitesAfterContactChange, type ContactRole } from '../../s
 import { keysSentUnder, withInviteOffsets } from '../../src/epa/corrections';
 import type { People } from '../../src/epa/people';
 import type { EpaView } from '../../src/epa/evaluate';
-import { lateEntrySummary, lateFacts, metLateIds, triageLateEntry, watchLateEntry } from '../../src/epa/late-entry';
+import {
+  importedLateEntry,
+  lateEntrySummary,
+  lateFacts,
+  metLateIds,
+  triageLateEntry,
+  watchLateEntry,
+} from '../../src/epa/late-entry';
 import { dueNotifications, messageFailedAlert, type Notification } from '../../src/epa/notifications';
 import { recipientsFor } from '../../src/epa/recipients';
 import { LOG_ENTRIES_KEPT, importSummaryWorkflowId, lateEntryReported, type NotificationLogEntry } from '../definitions';
@@ -100,13 +107,7 @@ function reportToImport(run: RunState, summary: Notification | undefined): void 
   run.importReported = true;
   run.inFlight++;
   void getExternalWorkflowHandle(importSummaryWorkflowId(run.input.importId!))
-    .signal(lateEntryReported, {
-      uln: run.input.uln,
-      apprenticeName: run.people.apprentice.name,
-      standard: run.ctx.plan.standard,
-      epaoName: run.ctx.policy.name,
-      missed: summary?.missed ?? [],
-    })
+    .signal(lateEntryReported, importedLateEntry(run.input.uln, run.people.apprentice.name, run.ctx, summary))
     .then(
       () => summary && run.sent.add(summary.key), // in the import's summary
       () => summary && !run.sent.has(summary.key) && startDelivery(run, summary),
