@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { EpaClient } from '../../src/app/epa-client';
-import { IMPORT_COLUMNS, applyImport, planImport } from '../../src/app/import';
+import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { startDevStack, type DevStack } from '../support/dev-stack';
 import { uniqueUln } from '../support/people';
@@ -171,57 +170,3 @@ test('a file that is not the expected CSV is refused as a whole, naming what is 
     message: expect.stringContaining('missing column(s): apprentice_name'),
   });
 });
-
-test('an import sends the EPAO admin one summary for the whole import, naming each apprentice with deadlines missed or met late (002 two-week gateway review)', async () => {
-  // Started by a client whose quiet period is 4 seconds (npm start: EPA_LATE_ENTRY_QUIET_SECONDS).
-  const epa = new EpaClient(stack.client, stack.taskQueue, { settings: { lateEntryQuietSeconds: 4 } });
-  const ago = (n: number) => addDays(today, -n);
-  const row = (i: number, fields: Record<string, string>): Record<string, string> => ({ ...goodRow(i), ...fields });
-  const missed = row(1, { standard: 'ST0071', epao: 'innovate', gateway_submitted_on: ago(30), events: '' });
-  const late = row(2, {
-    standard: 'ST0071',
-    epao: 'innovate',
-    gateway_submitted_on: ago(40),
-    events: JSON.stringify(gatewayHistory('ST0071', ago(20))), // reviewed 20 days after the submission
-  });
-  const clean = row(4, {
-    standard: 'ST0071',
-    epao: 'innovate',
-    gateway_submitted_on: ago(6),
-    events: JSON.stringify(gatewayHistory('ST0071', ago(3))),
-  });
-  const csv = [
-    IMPORT_COLUMNS.join(','),
-    ...[missed, late, clean].map((r) => IMPORT_COLUMNS.map((c) => cell(r[c] ?? '')).join(',')),
-  ].join('\n');
-  const admin = { name: 'EPA Admin', email: 'epa-admin@epao.example' };
-  const plan = await planImport(csv, epa, { epaoAdmin: admin });
-  expect(plan.counts).toEqual({ start: 3, skip: 0, refuse: 0 });
-  const result = await applyImport(plan, epa);
-  expect(result.started).toHaveLength(3);
-
-  const ulns = [missed.uln!, late.uln!, clean.uln!];
-  const about = () =>
-    stack.deliveries.filter(
-      (d) =>
-        (d.notification.kind === 'importSummary' && d.notification.imported!.some((r) => ulns.includes(r.uln))) ||
-        (ulns.some((u) => d.epaId === `epa-${u}`) && ['missedBeforeEntry', 'deadlineMissed'].includes(d.notification.kind)),
-    );
-  const deadline = Date.now() + 60_000;
-  while (!about().some((d) => d.notification.kind === 'importSummary') && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 500));
-  await new Promise((r) => setTimeout(r, 2000));
-  const sent = about();
-  expect(sent.map((d) => [d.notification.kind, d.recipients.map((r) => r.role)])).toEqual([['importSummary', ['epaoAdmin']]]);
-  const imported = sent[0]!.notification.imported!;
-  expect(imported.map((r) => r.uln).sort()).toEqual([missed.uln!, late.uln!].sort());
-  expect(imported.find((r) => r.uln === missed.uln!)!.missed).toMatchObject([
-    { key: 'gatewayReviewDue', status: 'missed', source: '002 Gateway' },
-  ]);
-  expect(imported.find((r) => r.uln === late.uln!)!.missed).toMatchObject([
-    { key: 'gatewayReviewDue', status: 'metLate', source: '002 Gateway' },
-  ]);
-  // The summary has finished: it heard from all three EPAs.
-  const summary = stack.client.workflow.getHandle(sent[0]!.epaId); // epa-import-<id>
-  expect(await summary.result()).toEqual({ reported: 3, listed: 2 });
-}, 120_000);

@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { formatLondonDate } from '../../activities/templates';
 import { addDays, londonDateOf } from '../../src/calendar';
 import { EpaClient } from '../../src/app/epa-client';
+import { IMPORT_COLUMNS, applyImport, planImport } from '../../src/app/import';
+import type { EpaStart } from '../../src/epa/people';
 import { eventually } from '../support/lifecycle';
 import { epaStart } from '../support/people';
 import type { TestSmtp } from '../support/smtp';
@@ -224,6 +226,70 @@ test('an EPA typed in event by event whose gateway was reviewed late: exactly on
   expect(mail[0]!.parsed.text).toContain('(seed 002');
   const status = await epa.status(input.uln);
   expect(status.log.map((l) => [l.kind, l.role, l.status])).toEqual([['missedBeforeEntry', 'epaoAdmin', 'sent']]);
+});
+
+/** An import CSV of these EPAs (each with its history, if any), as staff would upload it. */
+function importCsv(rows: EpaStart[]): string {
+  const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const fields = (s: EpaStart): Record<string, string> => ({
+    uln: s.uln,
+    apprentice_name: s.apprentice.name,
+    apprentice_email: s.apprentice.email,
+    employer: s.employer.organisation,
+    employer_contact_name: s.employer.name,
+    employer_contact_email: s.employer.email,
+    provider: s.provider.organisation,
+    provider_contact_name: s.provider.name,
+    provider_contact_email: s.provider.email,
+    standard: s.standard,
+    epao: s.epao,
+    gateway_submitted_on: s.gatewaySubmittedOn,
+    events: s.events?.length ? JSON.stringify(s.events) : '',
+  });
+  return [IMPORT_COLUMNS.join(','), ...rows.map((r) => IMPORT_COLUMNS.map((c) => cell(fields(r)[c] ?? '')).join(','))].join('\n');
+}
+
+test('an import sends the EPAO admin one summary for the whole import, naming each apprentice with deadlines missed or met late (002 two-week gateway review)', async () => {
+  const missed = epaStart({ gatewaySubmittedOn: ago(30) }); // 002: reviewed by 16 days ago; not yet
+  const late = epaStart({ gatewaySubmittedOn: ago(40), events: gatewayHistory('ST0071', ago(20)) }); // reviewed after 20 days
+  const clean = epaStart({ gatewaySubmittedOn: ago(6), events: gatewayHistory('ST0071', ago(3)) });
+  const admin = { name: 'EPA Admin', email: 'epa-admin@epao.example' };
+  const plan = await planImport(importCsv([missed, late, clean]), epa, { epaoAdmin: admin });
+  expect(plan.counts).toEqual({ start: 3, skip: 0, refuse: 0 });
+  const result = await applyImport(plan, epa);
+  expect(result.started).toHaveLength(3);
+
+  const ulns = [missed.uln, late.uln, clean.uln];
+  const keyOf = (m: { parsed: { headers: Map<string, unknown> } }) => String(m.parsed.headers.get('x-epa-key'));
+  const about = () =>
+    smtp.received.filter(
+      (m) =>
+        (kindOf(m) === 'importSummary' && ulns.some((u) => m.parsed.text?.includes(u))) ||
+        (ulns.some((u) => keyOf(m).startsWith(`epa-${u}/`)) && ALERTS.includes(kindOf(m))),
+    );
+  await eventually(
+    async () => expect(about().some((m) => kindOf(m) === 'importSummary')).toBe(true),
+    30_000 + QUIET_SECONDS * 1000,
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  const sent = about();
+  expect(sent.map((m) => [kindOf(m), m.to])).toEqual([['importSummary', ['epa-admin@epao.example']]]);
+  const text = sent[0]!.parsed.text!;
+  expect(sent[0]!.parsed.subject).toBe('Import: 2 apprentices entered with deadlines missed or met late');
+  expect(text).toMatch(
+    new RegExp(
+      `\\(ULN ${missed.uln}, ST0071\\):\\n  - gateway review: due by the end of [^\\n]*, still not done; [^\\n]*\\(seed 002 Gateway\\)`,
+    ),
+  );
+  expect(text).toMatch(
+    new RegExp(
+      `\\(ULN ${late.uln}, ST0071\\):\\n  - gateway review: due by the end of [^\\n]*, met late \\(\\d+ days late\\); [^\\n]*\\(seed 002 Gateway\\)`,
+    ),
+  );
+  expect(text).not.toContain(clean.uln);
+  // The summary has finished: it heard from all three EPAs.
+  const summary = epa.client.workflow.getHandle(keyOf(sent[0]!).split('/')[0]!); // epa-import-<id>
+  expect(await summary.result()).toEqual({ reported: 3, listed: 2 });
 });
 
 test('the same event posted twice with one Idempotency-Key: one answer, one set of emails; another event under the key: 409', async () => {
