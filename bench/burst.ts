@@ -58,13 +58,6 @@ export interface CaughtMail {
   at: number;
 }
 
-/** A header's value from a message's header block (folded lines unfolded), or '' when absent. */
-export function headerValue(head: string, name: string): string {
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const escaped = name.replace(/[-]/g, '\\-');
-  return new RegExp(`^${escaped}:[ \\t]*(.*?)[ \\t]*$`, 'im').exec(unfolded)?.[1] ?? '';
-}
-
 /**
  * The burst's figures from what the catcher accepted: the seconds from the minute to the first and
  * the last message, the messages expected but not seen, those accepted before the minute (sent

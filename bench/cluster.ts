@@ -22,6 +22,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient, Pool } from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 import { boardCsvRows, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
 import { forgetCounts } from '../src/app/day-order';
 import { VisibilityListings, type EpaListings } from '../src/app/listings';
@@ -37,7 +38,7 @@ import type { EpaStart } from '../src/epa/people';
 import { temporal } from '@temporalio/proto';
 import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
 import { updateCostFigures } from './update-cost';
-import { headerValue, runBurst, type CaughtMail } from './burst';
+import { runBurst, type CaughtMail } from './burst';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
 
 const arg = (name: string, fallback: number): number => {
@@ -100,6 +101,7 @@ async function mailCatcher(): Promise<{
   close(): Promise<void>;
 }> {
   const caught: CaughtMail[] = [];
+  let accepted = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -110,9 +112,13 @@ async function mailCatcher(): Promise<{
         if (!head.includes('\r\n\r\n')) head += chunk.toString('utf8');
       });
       stream.on('end', () => {
+        const at = Date.now();
+        accepted++;
         const end = head.indexOf('\r\n\r\n');
-        if (end >= 0) head = head.slice(0, end);
-        caught.push({ messageId: headerValue(head, 'Message-ID'), key: headerValue(head, 'X-EPA-Key'), at: Date.now() });
+        // The header block alone, read by mailparser (folded lines, encodings), after the 250 went out.
+        void simpleParser(end >= 0 ? head.slice(0, end + 4) : head).then((parsed) => {
+          caught.push({ messageId: parsed.messageId ?? '', key: String(parsed.headers.get('x-epa-key') ?? ''), at });
+        });
         callback();
       });
     },
@@ -122,7 +128,7 @@ async function mailCatcher(): Promise<{
   server.on('error', () => undefined); // senders killed mid-message reset their connections
   return {
     url: `smtp://127.0.0.1:${port}`,
-    accepted: () => caught.length,
+    accepted: () => accepted,
     caught: () => caught,
     close: () => new Promise((r) => server.close(() => r())),
   };
