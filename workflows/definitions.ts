@@ -282,5 +282,9 @@ export function importSummaryWorkflowId(importId: string): string {
 }
 
 export const lateEntryReported = defineSignal<[ImportedLateEntry]>('lateEntryReported');
-/** The import has finished starting: the ULNs it started (the rest will never report). */
-export const importStarted = defineSignal<[{ started: string[] }]>('importStarted');
+/**
+ * The import has finished starting: the ULNs it started, and those of them entering late
+ * (`reporting`, src/epa/late-entry.ts `entersLate`): the summary waits for these only. Without
+ * `reporting` (sent before it was added) it waits for every one started.
+ */
+export const importStarted = defineSignal<[{ started: string[]; reporting?: string[] }]>('importStarted');

@@ -15,7 +15,7 @@ export async function importSummaryWorkflow(input: ImportSummaryInput): Promise<
   const reports = new Map<string, ImportedLateEntry>();
   let expected = new Set(input.expected);
   setHandler(lateEntryReported, (report) => void reports.set(report.uln, report));
-  setHandler(importStarted, ({ started }) => void (expected = new Set(started)));
+  setHandler(importStarted, ({ started, reporting }) => void (expected = new Set(reporting ?? started)));
   await condition(() => [...expected].every((uln) => reports.has(uln)), input.waitMs);
 
   const sentFor = new Set<string>();

@@ -18,7 +18,7 @@ import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError, t
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, view, type EpaView } from '../epa/evaluate';
-import { importSummaryWaitMs } from '../epa/late-entry';
+import { entersLate, importSummaryWaitMs } from '../epa/late-entry';
 import { overdueBy } from '../epa/deadlines';
 import {
   EPA_TASK_QUEUE,
@@ -80,6 +80,13 @@ export class EpaAlreadyExistsError extends Error {
 }
 
 /** One run of an EPA's workflow: the first start, each continue-as-new, each explicit re-start. */
+/** A started EPA: its workflow ID, its start as checked, and whether it enters with deadlines missed or met late (`entersLate`). */
+export interface StartedEpa {
+  epaId: string;
+  input: EpaStart;
+  entersLate: boolean;
+}
+
 export interface EpaRun {
   runId: string;
   status: string;
@@ -275,7 +282,7 @@ export class EpaClient {
   }
 
   /** As validateStart, with the view the EPA will start in (for its first search attributes and memo). */
-  private async checkStart(raw: unknown): Promise<{ input: EpaStart; view: EpaView; pinned: PinnedRules }> {
+  private async checkStart(raw: unknown): Promise<{ input: EpaStart; view: EpaView; pinned: PinnedRules; now: number }> {
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) throw fromZodError(parsed.error);
     const input = parsed.data;
@@ -292,7 +299,7 @@ export class EpaClient {
     }
     const { state, problems } = enterHistory(ctx, input.gatewaySubmittedOn, input.events ?? [], today);
     if (problems.length > 0) throw new EpaHistoryError(problems);
-    return { input, view: view(state, ctx, now), pinned };
+    return { input, view: view(state, ctx, now), pinned, now };
   }
 
   /**
@@ -303,8 +310,8 @@ export class EpaClient {
     raw: unknown,
     settings?: EpaSettings,
     options: { idempotencyKey?: string; by?: string; importId?: string } = {},
-  ): Promise<{ epaId: string; input: EpaStart }> {
-    const { input, view: first, pinned } = await this.checkStart(raw);
+  ): Promise<StartedEpa> {
+    const { input, view: first, pinned, now } = await this.checkStart(raw);
     const key = options.idempotencyKey;
     if (key !== undefined && !EVENT_ID.test(key)) throw new EpaInputError(EVENT_ID_MESSAGE, 'Idempotency-Key');
     const request =
@@ -334,7 +341,7 @@ export class EpaClient {
         throw new EpaDuplicateEventError(`Idempotency-Key "${key}" was already used to start this EPA with different details`);
       }
     }
-    return { epaId: workflowIdFor(input.uln), input };
+    return { epaId: workflowIdFor(input.uln), input, entersLate: entersLate(first, now) };
   }
 
   /**
@@ -393,9 +400,9 @@ export class EpaClient {
     }
   }
 
-  /** Tells an import's summary which EPAs the import did start (the others will never report). */
-  async importStarted(importId: string, started: string[]): Promise<void> {
-    await this.client.workflow.getHandle(importSummaryWorkflowId(importId)).signal(importStarted, { started });
+  /** Tells an import's summary which EPAs the import did start, and which of them it is to wait for (those entering late). */
+  async importStarted(importId: string, started: string[], reporting: string[]): Promise<void> {
+    await this.client.workflow.getHandle(importSummaryWorkflowId(importId)).signal(importStarted, { started, reporting });
   }
 
   /** Whether an EPA exists for this ULN: `running`, `completed`, … (its latest run), or undefined. */

@@ -204,6 +204,7 @@ export async function applyImport(
 ): Promise<ImportResult> {
   const todo = plan.rows.filter((r) => r.action === 'start' && r.input);
   const result: ImportResult = { started: [], skipped: [], failed: [] };
+  const reporting: string[] = []; // started with something late: the summary waits for these
   if (todo.length === 0) return result;
   // One summary for the whole import (issue 28 part 2): started first, so every EPA can report to it.
   const importId = importIdOf(todo.map((r) => r.uln));
@@ -218,8 +219,9 @@ export async function applyImport(
     for (let i = next++; i < todo.length; i = next++) {
       const row = todo[i]!;
       try {
-        await epa.start(row.input, undefined, { by, importId });
+        const { entersLate } = await epa.start(row.input, undefined, { by, importId });
         result.started.push(row.uln);
+        if (entersLate) reporting.push(row.uln);
       } catch (err) {
         if (err instanceof EpaAlreadyExistsError) result.skipped.push(row.uln);
         else result.failed.push({ line: row.line, uln: row.uln, message: err instanceof Error ? err.message : String(err) });
@@ -228,7 +230,7 @@ export async function applyImport(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, work));
-  await epa.importStarted(importId, result.started);
+  await epa.importStarted(importId, result.started, reporting);
   return result;
 }
 

@@ -168,6 +168,18 @@ export function lateEntrySummary(
 }
 
 /**
+ * Whether an EPA started now, whose first view at `now` is `first`, enters with something late to
+ * report: the workflow's first look at it (`lateFacts` with nothing known before) finds a deadline
+ * missed or met late. An import's summary waits for these EPAs only; the others send it nothing
+ * (issue 27: a signal per clean EPA cost the import a third of its rate). The workflow looks a
+ * moment later, so it can only find more, never less: an EPA it finds late that was not expected
+ * still reports, and sends its own summary if the import's has already gone.
+ */
+export function entersLate(first: { notifications: Notification[]; deadlines: Deadline[] }, now: number): boolean {
+  return lateFacts(new Set(), new Set(), first.notifications, first.deadlines, now).deadlines.length > 0;
+}
+
+/**
  * How long an import's summary waits for every EPA to report (ms): their quiet period and ten
  * minutes more when the seconds are set for the whole process, else a day (each EPAO sets its own).
  */

@@ -31,7 +31,7 @@ export type EpaCall =
   | { method: 'validateStart'; raw: unknown }
   | { method: 'start'; raw: unknown; options: { idempotencyKey?: string; by?: string; importId?: string } }
   | { method: 'startImportSummary'; importId: string; expected: string[] }
-  | { method: 'importStarted'; importId: string; started: string[] }
+  | { method: 'importStarted'; importId: string; started: string[]; reporting: string[] }
   | { method: 'recordEvent'; uln: string; type: string; payload: Record<string, unknown>; idempotencyKey?: string };
 
 /** The EPA gateway in memory: EPAs by ULN, each a view of its start and events by the pure core. */
@@ -74,20 +74,21 @@ export class FakeEpaService implements EpaService {
     raw: unknown,
     _settings?: unknown,
     options: { idempotencyKey?: string; by?: string; importId?: string } = {},
-  ): Promise<{ epaId: string; input: EpaStart }> {
+  ): Promise<{ epaId: string; input: EpaStart; entersLate: boolean }> {
     this.calls.push({ method: 'start', raw, options });
     const input = this.check(raw);
     if (this.epas.has(input.uln)) throw new EpaAlreadyExistsError(`an EPA for ULN ${input.uln} already exists`);
     this.add(input, (input.events ?? []) as Record<string, unknown>[]);
-    return { epaId: workflowIdFor(input.uln), input };
+    // No rules here: an EPA started with a history is taken to enter late.
+    return { epaId: workflowIdFor(input.uln), input, entersLate: (input.events ?? []).length > 0 };
   }
 
   async startImportSummary(importId: string, expected: string[]): Promise<void> {
     this.calls.push({ method: 'startImportSummary', importId, expected });
   }
 
-  async importStarted(importId: string, started: string[]): Promise<void> {
-    this.calls.push({ method: 'importStarted', importId, started });
+  async importStarted(importId: string, started: string[], reporting: string[]): Promise<void> {
+    this.calls.push({ method: 'importStarted', importId, started, reporting });
   }
 
   async recordEvent(

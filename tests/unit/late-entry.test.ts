@@ -8,6 +8,7 @@ import { addDays, endOfLondonDay, londonInstant } from '../../src/calendar';
 import { dueNotifications, newEpa, recordEvent, ruleContext, view, type EpaState } from '../../src/epa';
 import {
   LATE_ENTRY_QUIET_MINUTES,
+  entersLate,
   importSummary,
   importSummaryWaitMs,
   REPORTS_A_MISS,
@@ -316,4 +317,18 @@ test("an import's summary lists, by apprentice name, each report with something 
   expect(second.epaoName).toBe('epa-flow');
   expect(importSummary(reports.slice(2), new Set(), 1, 7)).toBeUndefined();
   expect([importSummaryWaitMs(4), importSummaryWaitMs(undefined)]).toEqual([604_000, 86_400_000]);
+});
+
+test('an EPA enters late when its first look finds a deadline missed or met late before entry (002 two-week gateway review, 002 Annex 2 results)', () => {
+  const submitted = [{ type: 'GatewaySubmitted', on: '2027-01-04' }];
+  const reviewedInTime = [...submitted, { type: 'GatewayPassed', on: '2027-01-11' }];
+  const reviewedLate = [...submitted, { type: 'GatewayPassed', on: '2027-01-25' }]; // 002: due by 18 January
+  const at = (events: Record<string, unknown>[], enteredAt: number) => entersLate(view(fold(events), ctx, enteredAt), enteredAt);
+  expect(at(reviewedInTime, londonInstant('2027-01-12', '10:00'))).toBe(false);
+  expect(at(submitted, londonInstant('2027-01-12', '10:00'))).toBe(false); // the review is not due yet
+  expect(at(submitted, londonInstant('2027-01-20', '10:00'))).toBe(true); // missed before entry
+  expect(at(reviewedLate, londonInstant('2027-01-27', '10:00'))).toBe(true); // met late, a day before entry
+  // The workflow looks a moment after the client: it can only find more, never less.
+  const later = londonInstant('2027-01-20', '10:00');
+  expect(at(submitted, later + 60_000)).toBe(true);
 });

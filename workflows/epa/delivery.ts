@@ -69,7 +69,9 @@ export function deliverDue(run: RunState, schedule: Notification[], v: EpaView, 
     const summary = lateEntrySummary(watch, v.deadlines, now, run.input.uln);
     if (forImport(run)) reportToImport(run, summary);
     else if (summary && !run.sent.has(summary.key)) startDelivery(run, summary);
-  } else if (!watch && forImport(run)) reportToImport(run, undefined); // imported with nothing late
+  }
+  // An imported EPA with nothing late sends its import's summary nothing: the import told the summary
+  // to wait only for those entering late (`entersLate`), so no signal per clean EPA (issue 27).
 
   for (const n of run.corrections.splice(0)) startDelivery(run, n);
   for (const n of dueNotifications(schedule, now, run.sent)) startDelivery(run, n);
