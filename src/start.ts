@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config) });
   const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
   const stores = await openStores(config, epa);
-  const admin = await firstAdmin(stores.users);
+  const admin = await firstAdmin(stores.users, stores.accountAudit);
   const options = apiOptions(config, epa, stores, server.uiUrl ?? config.TEMPORAL_UI_URL);
   const api = buildApi(options);
   const apiUrl = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });

@@ -23,7 +23,7 @@ import { EpaRejectedError, type EpaClient, type EpaFilter } from '../app/epa-cli
 import { errorKindOf, httpStatusOf, type ErrorKind } from '../app/errors';
 import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
 import { VisibilityListings, type EpaListings } from '../app/listings';
-import type { UserStore } from '../app/users';
+import type { AccountAudit, UserStore } from '../app/users';
 import type { SessionStore } from '@fastify/session';
 import { staffPages } from '../web';
 import { openApiDocument } from './openapi';
@@ -51,6 +51,8 @@ export interface ApiOptions {
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   /** Staff accounts: with a session secret, the staff pages are served (src/web); without, the API alone. */
   users?: UserStore;
+  /** The audit list of changes to accounts (the accounts page); default: kept in this process's memory. */
+  accountAudit?: AccountAudit;
   /** Where staff sessions live (default: this process's memory). */
   sessionStore?: SessionStore;
   sessionSecret?: string;
@@ -356,6 +358,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       epa: options.epa,
       listings,
       users: options.users,
+      ...(options.accountAudit && { accountAudit: options.accountAudit }),
       ...(options.sessionStore && { sessionStore: options.sessionStore }),
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,

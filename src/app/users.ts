@@ -209,3 +209,237 @@ export function sessionEnded(
   if (session.signedInAt === undefined || now - session.signedInAt >= absoluteMs) return 'the session reached its lifetime';
   return undefined;
 }
+
+/*
+ * Accounts changed by a person (the accounts page, `epa users`): the same rules from every door,
+ * and each change written to the audit list: who did it, when, what, to which account. Never a
+ * password: only whether one was generated or set.
+ */
+
+/** Who made a change: a signed-in staff account (the pages), or the command line (no username). */
+export interface Actor {
+  username?: string;
+  name: string;
+}
+
+export type AccountChangeKind = 'added' | 'disabled' | 'enabled' | 'password-reset' | 'role-changed';
+
+/** One entry on the audit list. */
+export interface AccountChange {
+  /** ISO time of the change. */
+  at: string;
+  by: Actor;
+  /** The account changed: its username, and its name then. */
+  account: { username: string; name: string };
+  change: AccountChangeKind;
+  /** The role given (added), the roles before and after (role-changed). */
+  role?: StaffRole;
+  from?: StaffRole;
+  /** A reset or an add: whether the password was generated (shown once) or typed by the admin. */
+  passwordGenerated?: boolean;
+  /** A reset that enabled a disabled account again. */
+  enabledAgain?: boolean;
+}
+
+/**
+ * The audit list of changes to accounts: append-only, read newest first. Its adapters are a JSON
+ * lines file (src/store/account-audit.ts) and PostgreSQL (src/store/pg-staff.ts), tested by one
+ * contract (tests/support/account-audit-contract.ts).
+ */
+export interface AccountAudit {
+  append(change: AccountChange): Promise<void>;
+  /** The newest `limit` changes, newest first. */
+  recent(limit: number): Promise<AccountChange[]>;
+}
+
+/** What the account use cases work on: the accounts and their audit list. */
+export interface Accounts {
+  users: UserStore;
+  audit: AccountAudit;
+}
+
+export const roleNames: Record<StaffRole, string> = {
+  admin: 'admin (reads and records)',
+  ops: 'ops (reads only)',
+};
+
+/** A problem with a field of the new-account form, in words, with the field it belongs to. */
+export interface FieldProblem {
+  field: 'username' | 'name' | 'role' | 'password';
+  text: string;
+}
+
+const USERNAME_WORDS =
+  'Enter a username of 2 to 40 characters: lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit';
+
+/** Every problem with a new account at once (the form's error summary); none: it can be added. */
+export async function checkNewAccount(users: UserStore, raw: Record<string, unknown>): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const name = Name.safeParse(text(raw.name));
+  if (!text(raw.name).trim()) problems.push({ field: 'name', text: 'Enter the person’s full name' });
+  else if (!name.success) problems.push({ field: 'name', text: `The name ${name.error.issues[0]!.message}` });
+  const username = text(raw.username);
+  if (!username) problems.push({ field: 'username', text: 'Enter a username' });
+  else if (!Username.safeParse(username).success) problems.push({ field: 'username', text: USERNAME_WORDS });
+  else if (await users.get(username))
+    problems.push({ field: 'username', text: `There is already an account with the username ${username}: choose another` });
+  if (!staffRoles.includes(raw.role as StaffRole)) problems.push({ field: 'role', text: 'Choose a role' });
+  if (raw.password !== undefined) {
+    const problem = passwordProblem(text(raw.password));
+    if (problem) problems.push({ field: 'password', text: problem });
+  }
+  return problems;
+}
+
+/** What is wrong with a password an admin typed, in words; undefined when it will do. */
+export function passwordProblem(password: string): string | undefined {
+  if (!password) return 'Enter a temporary password, or choose to have one generated';
+  if (password.length < 12) return 'The password must be at least 12 characters';
+  if (password.length > 200) return 'The password must be at most 200 characters';
+  return undefined;
+}
+
+const accountOf = (u: StaffUserView | StaffUser) => ({ username: u.username, name: u.name });
+
+/** Adds an account and writes it to the audit list; the password (generated unless given) is returned once. */
+export async function addAccount(
+  a: Accounts,
+  by: Actor,
+  raw: unknown,
+  now = new Date(),
+): Promise<{ user: StaffUserView; password: string }> {
+  const added = await addUser(a.users, raw, now);
+  const generated = !(raw as { password?: unknown } | undefined)?.password;
+  await a.audit.append({
+    at: now.toISOString(),
+    by,
+    account: accountOf(added.user),
+    change: 'added',
+    role: added.user.role,
+    passwordGenerated: generated,
+  });
+  return added;
+}
+
+/** The active admins: an account may not be the change that leaves none. */
+async function activeAdmins(users: UserStore): Promise<string[]> {
+  return (await users.list()).filter((u) => u.role === 'admin' && !u.disabled).map((u) => u.username);
+}
+
+/**
+ * Disables an account (it can no longer sign in; its sessions end at once). A staff member may not
+ * disable their own account, nor the last active admin. (The command line, the way back in, may.)
+ */
+export async function disableAccount(a: Accounts, by: Actor, username: string, now = new Date()): Promise<StaffUserView> {
+  const before = await existing(a.users, username);
+  if (before.disabled) throw new EpaInputError(`${before.name}’s account is already disabled`, 'username');
+  if (by.username !== undefined) {
+    if (by.username === username) throw new EpaInputError('You cannot disable your own account: ask another admin', 'username');
+    const admins = await activeAdmins(a.users);
+    if (before.role === 'admin' && admins.length <= 1)
+      throw new EpaInputError(`${before.name} is the only active admin: make another account an admin first`, 'username');
+  }
+  const user = await disableUser(a.users, username);
+  await a.audit.append({ at: now.toISOString(), by, account: accountOf(user), change: 'disabled' });
+  return user;
+}
+
+/** Enables a disabled account again: it signs in with the password it had (reset it to give a new one). */
+export async function enableAccount(a: Accounts, by: Actor, username: string, now = new Date()): Promise<StaffUserView> {
+  const before = await existing(a.users, username);
+  if (!before.disabled) throw new EpaInputError(`${before.name}’s account is not disabled`, 'username');
+  const user: StaffUser = { ...before, disabled: false };
+  await a.users.put(user);
+  await a.audit.append({ at: now.toISOString(), by, account: accountOf(user), change: 'enabled' });
+  return view(user);
+}
+
+/** A new password (generated unless given), the account enabled again, its sessions ended; on the audit list. */
+export async function resetAccountPassword(
+  a: Accounts,
+  by: Actor,
+  username: string,
+  password?: string,
+  now = new Date(),
+): Promise<{ user: StaffUserView; password: string }> {
+  if (password !== undefined) {
+    const problem = passwordProblem(password);
+    if (problem) throw new EpaInputError(problem, 'password');
+  }
+  const before = await existing(a.users, username);
+  const reset = await resetPassword(a.users, username, password ?? generatePassword(), now);
+  await a.audit.append({
+    at: now.toISOString(),
+    by,
+    account: accountOf(reset.user),
+    change: 'password-reset',
+    passwordGenerated: password === undefined,
+    ...(before.disabled && { enabledAgain: true }),
+  });
+  return reset;
+}
+
+/**
+ * A new role (its sessions end at once). A staff member who is the last active admin may not give
+ * up the role (nor may anyone take it from them but the command line).
+ */
+export async function changeAccountRole(
+  a: Accounts,
+  by: Actor,
+  username: string,
+  role: string,
+  now = new Date(),
+): Promise<StaffUserView> {
+  const before = await existing(a.users, username);
+  if (!staffRoles.includes(role as StaffRole)) throw new EpaInputError(`the role is ${staffRoles.join(' or ')}`, 'role');
+  if (before.role === role) throw new EpaInputError(`${before.name} is already ${role}: choose the other role`, 'role');
+  if (by.username !== undefined && before.role === 'admin' && !before.disabled) {
+    const admins = await activeAdmins(a.users);
+    if (admins.length <= 1)
+      throw new EpaInputError(
+        by.username === username
+          ? 'You are the only active admin: make another account an admin before you change your own role'
+          : `${before.name} is the only active admin: make another account an admin first`,
+        'role',
+      );
+  }
+  const user = await setRole(a.users, username, role);
+  await a.audit.append({
+    at: now.toISOString(),
+    by,
+    account: accountOf(user),
+    change: 'role-changed',
+    from: before.role,
+    role: user.role,
+  });
+  return user;
+}
+
+/** One account, without its hash (the pages' account page): not found in words otherwise. */
+export async function getAccount(users: UserStore, username: string): Promise<StaffUserView> {
+  return view(await existing(users, username));
+}
+
+/** The newest changes on the audit list, newest first. */
+export async function accountChanges(a: Accounts, limit = 50): Promise<AccountChange[]> {
+  return a.audit.recent(Math.max(1, Math.min(limit, 500)));
+}
+
+/** A change on the audit list in words: "Amira Sollen disabled Olu Ferris (olu)". */
+export function describeAccountChange(c: AccountChange): string {
+  const who = c.by.name;
+  const whom = `${c.account.name} (${c.account.username})`;
+  switch (c.change) {
+    case 'added':
+      return `${who} added ${whom} as ${c.role ?? 'a user'}${c.passwordGenerated ? ', with a generated password' : ', with a password they set'}`;
+    case 'disabled':
+      return `${who} disabled ${whom}: signed out everywhere`;
+    case 'enabled':
+      return `${who} enabled ${whom} again`;
+    case 'password-reset':
+      return `${who} reset the password of ${whom}${c.passwordGenerated ? ' (generated)' : ' (set by them)'}${c.enabledAgain ? ' and enabled the account again' : ''}: signed out everywhere`;
+    case 'role-changed':
+      return `${who} changed the role of ${whom} from ${c.from ?? 'another role'} to ${c.role ?? 'another role'}: signed out everywhere`;
+  }
+}

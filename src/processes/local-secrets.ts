@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ApiOptions } from '../api/server';
-import { addUser, type UserStore } from '../app/users';
+import { addAccount, addUser, type AccountAudit, type UserStore } from '../app/users';
 import { epaClientOptions, type Config } from '../config';
 import { EpaClient } from '../app/epa-client';
 import type { OpenStores } from '../store/stores';
@@ -34,9 +34,12 @@ export function sessionSecret(dataDir: string, configured?: string): string {
 }
 
 /** With no staff account yet, a first admin whose password is shown once, on this terminal. */
-export async function firstAdmin(store: UserStore): Promise<string | undefined> {
+export async function firstAdmin(store: UserStore, audit?: AccountAudit): Promise<string | undefined> {
   if ((await store.list()).length > 0) return undefined;
-  const { user, password } = await addUser(store, { username: 'admin', name: 'First admin', role: 'admin' });
+  const raw = { username: 'admin', name: 'First admin', role: 'admin' };
+  const { user, password } = audit
+    ? await addAccount({ users: store, audit }, { name: 'epa-flow, on its first start' }, raw)
+    : await addUser(store, raw);
   return `${user.username} / ${password}   (shown once: add named accounts with npx epa users add)`;
 }
 
@@ -44,7 +47,7 @@ export async function firstAdmin(store: UserStore): Promise<string | undefined> 
 export function apiOptions(
   config: Config,
   client: Client | EpaClient,
-  stores: Pick<OpenStores, 'users'> & Partial<Pick<OpenStores, 'listings' | 'sessions'>>,
+  stores: Pick<OpenStores, 'users'> & Partial<Pick<OpenStores, 'listings' | 'sessions' | 'accountAudit'>>,
   temporalUiUrl: string,
 ): ApiOptions {
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
@@ -53,6 +56,7 @@ export function apiOptions(
     epa: client instanceof EpaClient ? client : new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config)),
     ...(stores.listings && { listings: stores.listings }),
     ...(stores.sessions && { sessionStore: stores.sessions }),
+    ...(stores.accountAudit && { accountAudit: stores.accountAudit }),
     adminTokens: tokens.admin,
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },

@@ -125,7 +125,7 @@ export async function runApi(config: Config, out: Out): Promise<() => Promise<vo
   const client = await connectClient(config);
   const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
   const stores = await openStores(config, epa);
-  const admin = await firstAdmin(stores.users);
+  const admin = await firstAdmin(stores.users, stores.accountAudit);
   const api = buildApi(apiOptions(config, epa, stores, config.TEMPORAL_UI_URL));
   const url = await api.listen({ host: config.EPA_API_HOST, port: config.EPA_API_PORT });
   out(

@@ -95,6 +95,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX epa_staff_session_expires ON epa_staff_session (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'the audit list of changes to accounts',
+    sql: `
+      -- Who changed which staff account, when and how (src/store/pg-staff.ts): appended, never
+      -- updated; the change as JSON, never a password or a hash. Read newest first by id.
+      CREATE TABLE epa_account_change (
+        id        bigserial PRIMARY KEY,
+        at        timestamptz NOT NULL,
+        username  text NOT NULL,
+        change    jsonb NOT NULL
+      );
+      CREATE INDEX epa_account_change_username ON epa_account_change (username, id);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

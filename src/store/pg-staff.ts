@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Session } from 'fastify';
 import type { SessionStore } from '@fastify/session';
 import type { Pool } from 'pg';
-import type { StaffUser, UserStore } from '../app/users';
+import type { AccountAudit, AccountChange, StaffUser, UserStore } from '../app/users';
 
 export class PgUserStore implements UserStore {
   constructor(private readonly pool: Pool) {}
@@ -36,6 +36,27 @@ export class PgUserStore implements UserStore {
        ON CONFLICT (username) DO UPDATE SET account = EXCLUDED.account, updated_at = now()`,
       [user.username, JSON.stringify(user)],
     );
+  }
+}
+
+/** The audit list of changes to accounts: one row per change, in the order written (its id), read newest first. */
+export class PgAccountAudit implements AccountAudit {
+  constructor(private readonly pool: Pool) {}
+
+  async append(change: AccountChange): Promise<void> {
+    await this.pool.query('INSERT INTO epa_account_change (at, username, change) VALUES ($1, $2, $3)', [
+      change.at,
+      change.account.username,
+      JSON.stringify(change),
+    ]);
+  }
+
+  async recent(limit: number): Promise<AccountChange[]> {
+    const { rows } = await this.pool.query<{ change: AccountChange }>(
+      'SELECT change FROM epa_account_change ORDER BY id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.change);
   }
 }
 

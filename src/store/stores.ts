@@ -12,9 +12,10 @@ import type { EpaClient, EpaListing } from '../app/epa-client';
 import { databasePool } from './database';
 import { requireMigrated } from './migrations';
 import { PgListingIndex, rowFromListing } from './pg-listing-index';
-import { PgSessionStore, PgUserStore } from './pg-staff';
-import type { UserStore } from '../app/users';
+import { PgAccountAudit, PgSessionStore, PgUserStore } from './pg-staff';
+import type { AccountAudit, UserStore } from '../app/users';
 import { FileUserStore } from './user-store';
+import { accountAuditFileFor, FileAccountAudit } from './account-audit';
 
 /** How long a staff session lasts without use (renewed as staff work). */
 export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000;
@@ -22,6 +23,8 @@ export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000;
 export interface OpenStores {
   listings: EpaListings;
   users: UserStore;
+  /** The audit list of changes to accounts. */
+  accountAudit: AccountAudit;
   /** Where staff sessions live: undefined for the process's memory. */
   sessions?: SessionStore;
   /** The stores in words, for start-up lines. */
@@ -48,6 +51,7 @@ export async function openStores(config: Config, epa: Pick<EpaClient, 'list' | '
     return {
       listings: new VisibilityListings(epa),
       users: new FileUserStore(config.usersFile),
+      accountAudit: new FileAccountAudit(accountAuditFileFor(config.usersFile)),
       describe: `lists from Temporal's visibility; staff accounts in ${config.usersFile}; sessions in memory`,
       close: async () => undefined,
     };
@@ -55,6 +59,7 @@ export async function openStores(config: Config, epa: Pick<EpaClient, 'list' | '
   return {
     listings: new PgListingIndex(pool),
     users: new PgUserStore(pool),
+    accountAudit: new PgAccountAudit(pool),
     sessions: new PgSessionStore(pool, STAFF_SESSION_MS),
     describe: 'lists from the listing index in PostgreSQL; staff accounts and sessions in PostgreSQL',
     close: () => pool.end(),
@@ -71,11 +76,18 @@ export async function openListings(
   return { listings: new PgListingIndex(pool), close: () => pool.end() };
 }
 
-/** Staff accounts only (`epa users`): in PostgreSQL with a database, the users file otherwise. */
-export async function openUsers(config: Config): Promise<{ users: UserStore; close(): Promise<void> }> {
+/** Staff accounts and their audit list only (`epa users`): in PostgreSQL with a database, files beside each other otherwise. */
+export async function openUsers(
+  config: Config,
+): Promise<{ users: UserStore; accountAudit: AccountAudit; close(): Promise<void> }> {
   const pool = await migratedPool(config);
-  if (!pool) return { users: new FileUserStore(config.usersFile), close: async () => undefined };
-  return { users: new PgUserStore(pool), close: () => pool.end() };
+  if (!pool)
+    return {
+      users: new FileUserStore(config.usersFile),
+      accountAudit: new FileAccountAudit(accountAuditFileFor(config.usersFile)),
+      close: async () => undefined,
+    };
+  return { users: new PgUserStore(pool), accountAudit: new PgAccountAudit(pool), close: () => pool.end() };
 }
 
 /**

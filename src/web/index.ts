@@ -14,7 +14,8 @@ import fastifyView from '@fastify/view';
 import type { SessionStore } from '@fastify/session';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
-import type { UserStore } from '../app/users';
+import type { AccountAudit, UserStore } from '../app/users';
+import { MemoryAccountAudit } from '../store/account-audit';
 import { errorKindOf, httpStatusOf } from '../app/errors';
 import { EpaInputError } from '../epa/errors';
 import type { EpaService } from '../app/epa-service';
@@ -24,6 +25,7 @@ import { setUpSessions } from './middleware/session';
 import { govukDir, mojDir, publicDir, viewsDir } from './paths';
 import { londonDateTimeText } from './filters';
 import { render, type PageContext } from './render';
+import { accountRoutes } from './routes/accounts';
 import { authRoutes } from './routes/auth';
 import { dashboardRoutes } from './routes/dashboard';
 import { epaRoutes } from './routes/epas';
@@ -37,6 +39,8 @@ export interface StaffPagesOptions {
   /** The EPAO admin mailbox new EPAs alert (started from a form or an import). */
   defaultEpaoAdmin: { name: string; email: string };
   users: UserStore;
+  /** The audit list of changes to accounts (the accounts page); default: this process's memory. */
+  accountAudit?: AccountAudit;
   /** Where staff sessions live (PostgreSQL with a database); default: this process's memory. */
   sessionStore?: SessionStore;
   /** Signs session cookies (32 characters or more). */
@@ -130,4 +134,5 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   eventRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
+  accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);
 }

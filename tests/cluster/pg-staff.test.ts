@@ -11,10 +11,11 @@ import { buildApi } from '../../src/api/server';
 import { addUser, disableUser, setRole } from '../../src/app/users';
 import { migrate } from '../../src/store/migrations';
 import { PgListingIndex } from '../../src/store/pg-listing-index';
-import { PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
+import { PgAccountAudit, PgSessionStore, PgUserStore } from '../../src/store/pg-staff';
 import { STAFF_SESSION_MS } from '../../src/store/stores';
 import { EpaClient } from '../../src/app/epa-client';
 import { userStoreContract } from '../support/user-store-contract';
+import { accountAuditContract } from '../support/account-audit-contract';
 import { csrfIn, signIn } from '../support/pages';
 
 const database = usePostgres('epa_staff');
@@ -29,6 +30,13 @@ describe('the account store contract on PostgreSQL', () => {
   userStoreContract(async () => {
     await pool.query('TRUNCATE epa_staff_user');
     return new PgUserStore(pool);
+  });
+});
+
+describe('the audit list of changes to accounts keeps its contract on PostgreSQL', () => {
+  accountAuditContract(async () => {
+    await pool.query('TRUNCATE epa_staff_user, epa_account_change');
+    return { audit: new PgAccountAudit(pool), users: new PgUserStore(pool) };
   });
 });
 

@@ -20,7 +20,7 @@ import {
   type ListingQuery,
   type ListingDirection,
 } from '../../src/app/listings';
-import type { StaffUser, UserStore } from '../../src/app/users';
+import type { AccountAudit, AccountChange, StaffUser, UserStore } from '../../src/app/users';
 import { summarise, type EpaStatus, type EpaSummary } from '../../workflows/definitions';
 // The one import from the EPA gateway (its errors and listing type): repoint it if the gateway moves.
 import { EpaAlreadyExistsError, EpaNotFoundError, parseEventType, parseUln, type EpaListing } from '../../src/app/epa-client';
@@ -245,5 +245,16 @@ export class FakeUserStore implements UserStore {
   }
   async put(user: StaffUser) {
     this.users.set(user.username, user);
+  }
+}
+
+/** The audit list of changes to accounts in memory: `changes` in the order written, for the tests to read. */
+export class FakeAccountAudit implements AccountAudit {
+  readonly changes: AccountChange[] = [];
+  async append(change: AccountChange) {
+    this.changes.push(change);
+  }
+  async recent(limit: number) {
+    return this.changes.slice().reverse().slice(0, limit);
   }
 }

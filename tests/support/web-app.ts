@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import { addUser } from '../../src/app/users';
 import { londonInstant } from '../../src/calendar';
 import { staffPages } from '../../src/web';
-import { FakeEpaService, FakeListings, FakeUserStore } from './fake-epa-service';
+import { FakeAccountAudit, FakeEpaService, FakeListings, FakeUserStore } from './fake-epa-service';
 import { cookieFrom, csrfIn, signIn } from './pages';
 
 /** "Now" for every page test: midday London on a fixed date. */
@@ -21,12 +21,14 @@ export interface PagesApp {
   epa: FakeEpaService;
   listings: FakeListings;
   users: FakeUserStore;
+  audit: FakeAccountAudit;
 }
 
 export async function pagesApp(): Promise<PagesApp> {
   const epa = new FakeEpaService(() => NOW);
   const listings = new FakeListings([]);
   const users = new FakeUserStore();
+  const audit = new FakeAccountAudit();
   await addUser(users, { username: ADMIN.username, name: ADMIN.name, role: 'admin', password: ADMIN.password });
   await addUser(users, { username: OPS.username, name: OPS.name, role: 'ops', password: OPS.password });
   const app = Fastify({ logger: false });
@@ -34,6 +36,7 @@ export async function pagesApp(): Promise<PagesApp> {
     epa,
     listings,
     users,
+    accountAudit: audit,
     defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
     sessionSecret: 'a-session-secret-for-the-route-tests-0123456789',
     https: false,
@@ -42,7 +45,7 @@ export async function pagesApp(): Promise<PagesApp> {
     now: () => NOW,
   });
   await app.ready();
-  return { app, epa, listings, users };
+  return { app, epa, listings, users, audit };
 }
 
 /** A signed-in session: its cookie, and `get`/`post` that carry it (a post takes the CSRF token of the page it came from). */

@@ -87,7 +87,7 @@ export async function setUpSessions(app: FastifyInstance, o: SessionOptions): Pr
 }
 
 /** Pages for signed-in staff: to the sign-in page otherwise; `admin` pages (recording) refuse ops users with 403. */
-export function requireStaff(role?: StaffRole) {
+export function requireStaff(role?: StaffRole, refusal = 'Your account may read EPAs but not record events: ask an admin.') {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const user = req.session.user;
     if (!user) {
@@ -95,7 +95,7 @@ export function requireStaff(role?: StaffRole) {
       return reply.redirect(`/login?returnTo=${encodeURIComponent(back)}`);
     }
     if (role === 'admin' && user.role !== 'admin') {
-      const err = new Error('Your account may read EPAs but not record events: ask an admin.') as Error & { statusCode: number };
+      const err = new Error(refusal) as Error & { statusCode: number };
       err.statusCode = 403;
       throw err;
     }
