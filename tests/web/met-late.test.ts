@@ -4,6 +4,7 @@
  * override (001 §5: two weeks' notice), on the in-memory fake, through app.inject.
  */
 import { addDays } from '../../src/calendar';
+import { dateInWords } from '../../src/epa/display-names';
 import { epaStart } from '../support/people';
 import { ADMIN, pagesApp, session, TODAY, type PagesApp } from '../support/web-app';
 
@@ -58,7 +59,7 @@ test('a gateway reviewed late is amber with how late, a violation citing 002, an
   expect(page.statusCode).toBe(200);
   const review = row(page.body, 'gatewayReviewDue');
   expect(review).toContain('govuk-tag--orange');
-  expect(review).toContain(`Met late ${passed}: 16 days late`);
+  expect(review).toContain(`Met late ${dateInWords(passed)}: 16 days late`);
   expect(review).not.toContain('govuk-tag--green');
   expect(page.body).toMatch(/id="met-late-count"[\s\S]*?2 deadlines met late, 2 of them the EPAO's own/);
   expect(page.body).toMatch(/data-rule="gatewayReviewMetLate"[\s\S]*?16 days after it was due[\s\S]*?002/);
