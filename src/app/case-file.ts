@@ -12,6 +12,7 @@ import type { TimelineEntry } from '../epa/timeline';
 import {
   componentPhrase,
   dateInWords,
+  datesInWords,
   dateTimeInWords,
   deadlineName,
   eventName,
@@ -136,7 +137,7 @@ export function nextSteps(status: CaseStatus, names: ComponentNames, forms: read
   const pending = status.deadlines
     .filter((d) => d.status === 'open' || d.status === 'missed')
     .sort((a, b) => a.due.localeCompare(b.due));
-  for (const d of pending) steps.push(deadlineStep(d, status, names, link));
+  const bookings: Omit<NextStep, 'whoTitle'>[] = [];
   if (['InAssessment', 'Resit', 'Rework'].includes(status.stage)) {
     const end = status.deadlines.find((d) => d.key === 'epaPeriodEnds');
     for (const [id, c] of Object.entries(status.components)) {
@@ -144,7 +145,7 @@ export function nextSteps(status: CaseStatus, names: ComponentNames, forms: read
       const needsBooking = !a || (a.grade === 'Fail' && a.publishedOn) || (!a.booking && !a.takenOn);
       if (!needsBooking) continue;
       const overdue = end?.status === 'missed';
-      steps.push({
+      bookings.push({
         action: `Book the ${componentPhrase(id, names)}`,
         who: ownerPhrase('epaoAdmin'),
         due: end?.due ?? '',
@@ -154,6 +155,10 @@ export function nextSteps(status: CaseStatus, names: ComponentNames, forms: read
       });
     }
   }
+  // The end of the EPA period is said as the bookings it needs, where some are still to make.
+  for (const d of pending)
+    if (!(d.key === 'epaPeriodEnds' && bookings.length > 0)) steps.push(deadlineStep(d, status, names, link));
+  steps.push(...bookings);
   // Soonest first; undated steps (waiting on others) last; one step per action.
   const seen = new Set<string>();
   return steps
@@ -244,7 +249,7 @@ export function timelineItems(status: CaseStatus, names: ComponentNames): Timeli
     }
     for (const o of status.overrides.filter((x) => x.event === t.number - 1)) {
       const broken = status.violations.find((v) => v.rule === o.rule && v.event === o.event);
-      lines.push(`Recorded anyway, breaking the rule: ${broken?.message ?? 'a rule of the plan or the EPAO'}`);
+      lines.push(`Recorded anyway, breaking the rule: ${datesInWords(broken?.message ?? 'a rule of the plan or the EPAO')}`);
     }
     lines.push(...t.changed.map((c) => changeInWords(c, names)));
     const voider = t.eventId ? voidedBy.get(t.eventId) : undefined;

@@ -21,6 +21,7 @@ import {
   attemptNames,
   componentNamesOf,
   dateInWords,
+  datesInWords,
   dateTimeInWords,
   deadlineActions,
   deadlineName,
@@ -310,6 +311,7 @@ export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?
       when: instantInWords(l.at),
       what: messageName(l.kind),
       to: l.role ? upperFirst(ownerPhrase(l.role)) : '',
+      error: l.error ? datesInWords(l.error) : l.error,
     })),
     deadlineRows: status.deadlines.map((d) => ({
       key: d.key,
@@ -328,7 +330,7 @@ export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?
     })),
     findingRows: status.violations.map((f) => ({
       rule: f.rule,
-      message: f.message,
+      message: datesInWords(f.message),
       on: f.on,
       onWords: dateInWords(f.on),
       citation: describeSource(f.source),

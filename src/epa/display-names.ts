@@ -237,3 +237,10 @@ export function instantInWords(iso: string | null | undefined): string {
   const p = Object.fromEntries(WALL.formatToParts(at).map((x) => [x.type, x.value]));
   return dateTimeInWords(`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`);
 }
+
+/** Every ISO date or London date-time inside a sentence (a rule's message) put in words. */
+export function datesInWords(text: string): string {
+  return text.replace(/\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?/g, (m) =>
+    m.length === 10 ? dateInWords(m) : /Z|[+-]\d{2}:\d{2}$/.test(m) && m.length > 16 ? instantInWords(m) : dateTimeInWords(m),
+  );
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import {
   dateInWords,
+  datesInWords,
   dateTimeInWords,
   deadlineActions,
   deadlineName,
@@ -95,4 +96,10 @@ test('London dates and times in words, never ISO', () => {
   // An instant is shown in London time: 09:00 UTC is 10:00 in summer (BST), 09:00 in winter (GMT).
   expect(instantInWords('2027-05-11T09:00:00.000Z')).toBe('Tuesday 11 May 2027 at 10:00am');
   expect(instantInWords('2027-01-12T09:00:00.000Z')).toBe('Tuesday 12 January 2027 at 9:00am');
+});
+
+test("a rule's message keeps its words, with its dates in words", () => {
+  expect(datesInWords('booked on 2027-03-13 for 2027-03-20T10:00: less than 2 weeks')).toBe(
+    'booked on Saturday 13 March 2027 for Saturday 20 March 2027 at 10:00am: less than 2 weeks',
+  );
 });

@@ -83,12 +83,12 @@ test('a message that failed for good is said at the top of the page, with why, i
       to: ['dora@apprentice.example'],
       at: `${TODAY}T09:00:00.000Z`,
       status: 'failed',
-      error: 'the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London',
+      error: 'the invite message cannot be built, and never will be: 01:30 on Sunday 28 March 2027 does not exist in London',
     },
   ]);
   const page = await admin.get(`/epas/${dora.uln}`);
   expect(page.body).toMatch(
-    /id="messages-failed"[\s\S]*?1 message could not be sent and will not be retried:[\s\S]*?invite to the apprentice: the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London/,
+    /id="messages-failed"[\s\S]*?1 message could not be sent and will not be retried:[\s\S]*?invite to the apprentice: the invite message cannot be built, and never will be: 01:30 on Sunday 28 March 2027 does not exist in London/,
   );
   p.epa.logs.delete(dora.uln);
   expect((await admin.get(`/epas/${dora.uln}`)).body).not.toContain('id="messages-failed"');
