@@ -7,6 +7,7 @@ import type { MissedDeadline, NotificationKind } from '../src/epa/notifications'
 import { daysBetween, londonDateOf, londonDateTimeInstant, londonInstant } from '../src/calendar/london';
 import { describeSource } from '../src/plans/registry';
 import { lateWords } from '../src/epa/timeline';
+import { deadlineNames } from '../src/epa/display-names';
 import type { DeliveryRequest, Recipient } from './types';
 
 export interface RenderedMessage {
@@ -286,22 +287,8 @@ export const templates: Record<NotificationKind, Partial<Record<Role | 'default'
 const ASSESSMENT_KINDS: ReadonlySet<NotificationKind> = new Set(['invite', 'inviteCancelled', 'assessmentReminder']);
 
 /** Human names for deadline keys. */
-export const deadlineNames: Record<string, string> = {
-  gatewayReviewDue: 'gateway review',
-  gatewayFormDue: 'gateway form',
-  planningMeetingDue: 'planning meeting',
-  epaPeriodEnds: 'end of the EPA period',
-  projectCompletionDue: 'work-based project',
-  observationNoticeBy: 'observation notice',
-  reportDue: 'project report',
-  portfolioDue: 'portfolio of evidence',
-  resultsDue: 'EPA results',
-  resultDue: 'result',
-  certificateClaimDue: 'certificate claim',
-  certificateReceivedDue: 'certificate',
-  reworkDue: 'reworked project',
-  resitDeadline: 'resits and retakes',
-};
+/** The deadlines' names come from the one place of display names (src/epa/display-names.ts). */
+export { deadlineNames };
 
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

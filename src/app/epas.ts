@@ -13,10 +13,30 @@ import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaListing, OverdueEpa } from './epa-client';
 import { overdueBy } from '../epa/deadlines';
 import type { EpaListings, ListingDirection, ListingQuery } from './listings';
-import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
+import type { NotificationLogEntry } from '../../workflows/definitions';
 import type { DeliveryRequest } from '../../activities/types';
 import { buildInvite } from '../../activities/invite';
-import { deadlineNames, renderMessage } from '../../activities/templates';
+import { renderMessage } from '../../activities/templates';
+import {
+  attemptNames,
+  componentNamesOf,
+  dateInWords,
+  datesInWords,
+  dateTimeInWords,
+  deadlineActions,
+  deadlineName,
+  deadlineNames,
+  instantInWords,
+  messageName,
+  ownerNames,
+  ownerPhrase,
+  stageNames,
+  upperFirst,
+} from '../epa/display-names';
+import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
+import { formsNow } from './event-forms';
+
+export { deadlineActions, ownerNames };
 import { recipientsFor, type Recipient } from '../epa/recipients';
 import { EpaNotFoundError } from './epa-client';
 import { toCsv } from './csv';
@@ -29,27 +49,6 @@ export interface OverdueRow extends OverdueEpa {
   /** The earliest missed deadline in words ("gateway review", "result (observation)"). */
   missedInWords: string;
 }
-
-/**
- * Who acts on each deadline (as src/epa/deadlines.ts sets it: a test keeps the two the same) and
- * the next action, in the board's words. `resultDue.<component>` is `resultDue`.
- */
-export const deadlineActions: Record<string, { owner: Role; action: string }> = {
-  gatewayReviewDue: { owner: 'epaoAdmin', action: 'Review the gateway evidence, then pass or reject it' },
-  gatewayFormDue: { owner: 'employer', action: "Chase the employer's gateway form" },
-  planningMeetingDue: { owner: 'epaoAdmin', action: 'Book and hold the planning meeting' },
-  epaPeriodEnds: { owner: 'epaoAdmin', action: 'Take the remaining assessments, or record extenuating circumstances' },
-  projectCompletionDue: { owner: 'apprentice', action: 'Chase the finished project' },
-  observationNoticeBy: { owner: 'epaoAdmin', action: 'Book the observation with its notice' },
-  reportDue: { owner: 'apprentice', action: 'Chase the project report' },
-  portfolioDue: { owner: 'apprentice', action: 'Chase the portfolio' },
-  resultDue: { owner: 'epaoAdmin', action: 'Grade, moderate and publish the result' },
-  resultsDue: { owner: 'epaoAdmin', action: 'Grade and publish the results' },
-  reworkDue: { owner: 'apprentice', action: 'Chase the reworked project' },
-  resitDeadline: { owner: 'apprentice', action: 'Book the resit or retake' },
-  certificateClaimDue: { owner: 'epaoAdmin', action: 'Claim the certificate' },
-  certificateReceivedDue: { owner: 'epaoAdmin', action: 'Chase the certificate with the assessment service' },
-};
 
 export function actionFor(key: string): { owner: string; action: string } {
   const a = deadlineActions[key.split('.')[0]!];
@@ -270,20 +269,8 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
   return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
 }
 
-/** Who acts on a deadline, in words. */
-export const ownerNames: Record<string, string> = {
-  epaoAdmin: 'EPAO',
-  assessor: 'assessor',
-  apprentice: 'apprentice',
-  employer: 'employer',
-  provider: 'training provider',
-};
-
-/** One apprentice's EPA as its page shows it: the status, with each deadline's rule and citation in words. */
-export async function epaPage(
-  epa: EpaReader,
-  uln: string,
-): Promise<EpaStatus & { deadlineRows: DeadlineRow[]; gradeExplanation: string; findingRows: FindingRow[] }> {
+/** One apprentice's EPA as its page shows it: the status, with everything a person reads in words (display-names.ts). */
+export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?: boolean } = {}) {
   const status = await epa.status(uln);
   // The grading rule in words, from the rule files when they still hold the version this EPA is pinned to.
   const plan = rules().plan(status.rules.standard, status.rules.version);
@@ -292,12 +279,45 @@ export async function epaPage(
     plan?.hash === status.rules.planHash && policy?.hash === status.rules.policyHash
       ? overallGradeExplanation(plan.data, policy.data)
       : `Graded by ${status.rules.standard} version ${status.rules.version} as this EPA started on it (the rule files have changed since).`;
+  const names = componentNamesOf(plan?.data);
+  const forms = options.canRecord ? formsNow(status) : [];
   return {
     ...status,
     gradeExplanation,
+    stageName: stageNames[status.stage] ?? status.stage,
+    standardTitle: plan?.data.title ?? '',
+    epaoName: policy?.data.name ?? status.rules.epao,
+    epaPeriodWords: status.epaStart ? `${dateInWords(status.epaStart)} to ${dateInWords(status.epaPeriodEnds)}` : '',
+    nextSteps: nextSteps(status, names, forms),
+    gatewayChecklist: gatewayChecklist(status),
+    formGroups: formGroups(forms),
+    timelineItems: timelineItems(status, names),
+    componentRows: Object.entries(status.components).map(([id, c]) => ({
+      id,
+      name: names[id] ?? id,
+      attempts: c.attempts.map((a) => ({
+        number: a.number,
+        kind: attemptNames[a.kind] ?? a.kind,
+        bookedFor: a.booking ? dateTimeInWords(a.booking.at) : '',
+        location: a.booking?.location ?? '',
+        assessor: a.booking?.assessor?.name ?? '',
+        takenOn: a.takenOn ? dateInWords(a.takenOn) : '',
+        grade: a.grade ? `${a.grade}${a.capped ? ` (capped from ${a.rawGrade})` : ''}` : '',
+        publishedOn: a.publishedOn ? dateInWords(a.publishedOn) : '',
+      })),
+    })),
+    logRows: [...status.log].reverse().map((l) => ({
+      ...l,
+      when: instantInWords(l.at),
+      what: messageName(l.kind),
+      to: l.role ? upperFirst(ownerPhrase(l.role)) : '',
+      error: l.error ? datesInWords(l.error) : l.error,
+    })),
     deadlineRows: status.deadlines.map((d) => ({
       key: d.key,
+      name: upperFirst(deadlineName(d.key, names)),
       due: d.due,
+      dueWords: dateInWords(d.due),
       status: d.status,
       statusWords: deadlineStatusWords(d),
       epaoOwed: isEpaoOwed(d),
@@ -310,8 +330,9 @@ export async function epaPage(
     })),
     findingRows: status.violations.map((f) => ({
       rule: f.rule,
-      message: f.message,
+      message: datesInWords(f.message),
       on: f.on,
+      onWords: dateInWords(f.on),
       citation: describeSource(f.source),
       override: f.overridden ?? '',
       metLate: f.deadline !== undefined,
@@ -329,10 +350,10 @@ export interface FindingRow {
   metLate: boolean;
 }
 
-/** "Met 2027-01-14", "Met late 2027-01-14: 13 working days late", "Missed", "Open" (an override is shown beside it, never in it). */
+/** "Met Thursday 14 January 2027", "Met late Thursday 14 January 2027: 13 working days late", "Missed", "Open" (an override is shown beside it, never in it). */
 export function deadlineStatusWords(d: Deadline): string {
-  if (d.status === 'met') return `Met ${d.metOn}`;
-  if (d.status === 'metLate') return `Met late ${d.metOn}${d.lateBy ? `: ${lateWords(d.lateBy)} late` : ''}`;
+  if (d.status === 'met') return `Met ${dateInWords(d.metOn)}`;
+  if (d.status === 'metLate') return `Met late ${dateInWords(d.metOn)}${d.lateBy ? `: ${lateWords(d.lateBy)} late` : ''}`;
   return d.status === 'missed' ? 'Missed' : 'Open';
 }
 

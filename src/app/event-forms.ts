@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EnglishMathsLevel } from '../plans/schema';
 import { gradeNames } from '../plans/grades';
 import type { EpaEventType } from '../epa/events';
-import type { Stage } from '../epa/state';
+import type { ComponentState, Stage } from '../epa/state';
 import type { EpaClient } from './epa-client';
 import type { EpaSummary } from '../../workflows/definitions';
 import { isLondonDate, londonDateTimeProblem } from '../calendar/london';
@@ -199,6 +199,35 @@ export function formsFor(stage: Stage): EventForm[] {
     ...new Set([...byStage[stage], ...CERTIFICATE_DETAILS[stage], 'ContactDetailsChanged', 'Withdrawn'] as EpaEventType[]),
   ];
   return types.map((t) => eventForms[t]!).filter(Boolean);
+}
+
+/** What formsNow reads of an EPA's status. */
+export interface FormsNowStatus {
+  stage: Stage;
+  components: Record<string, ComponentState>;
+  timeline: readonly { type: string }[];
+}
+
+/**
+ * The forms the EPA allows now: its stage's (formsFor), without those with nothing to act on (no
+ * booking to cancel or take, nothing taken to grade, nothing graded to moderate or publish, a
+ * planning meeting already held or not yet booked).
+ */
+export function formsNow(status: FormsNowStatus): EventForm[] {
+  const attempts = Object.values(status.components).flatMap((c) => c.attempts);
+  const latest = Object.values(status.components).map((c) => c.attempts[c.attempts.length - 1]);
+  const held = status.timeline.some((t) => t.type === 'PlanningMeetingHeld');
+  const booked = status.timeline.some((t) => t.type === 'PlanningMeetingBooked');
+  const allowed: Partial<Record<EpaEventType, boolean>> = {
+    PlanningMeetingBooked: !held,
+    PlanningMeetingHeld: booked && !held,
+    AssessmentCancelled: latest.some((a) => a?.booking && !a.takenOn),
+    AssessmentTaken: latest.some((a) => a?.booking && !a.takenOn),
+    GradeRecorded: attempts.some((a) => a.takenOn && !a.publishedOn),
+    ResultModerated: attempts.some((a) => a.grade && !a.publishedOn),
+    ResultPublished: attempts.some((a) => a.grade && !a.publishedOn),
+  };
+  return formsFor(status.stage).filter((f) => allowed[f.type] !== false);
 }
 
 /** A posted form: field values as strings (date parts as `<name>-day`, `-month`, `-year`; times as `<name>-time`). */

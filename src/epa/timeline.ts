@@ -23,6 +23,10 @@ export interface TimelineEntry {
   reason?: string;
   /** What it changed: the stage, deadlines met, new deadlines, grades. */
   changed: string[];
+  /** The component the event is about (a booking, a result), when it names one. */
+  component?: string;
+  /** A booking's date and time (London), when the event carries one. */
+  at?: string;
 }
 
 /** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
@@ -78,6 +82,8 @@ export function timelineEntry(
     ...(typeof event.voids === 'string' && { voids: event.voids }),
     ...(reason !== undefined && { reason: reason.length > REASON_SHOWN ? `${reason.slice(0, REASON_SHOWN)}…` : reason }),
     changed: describeChange(before, after),
+    ...(typeof event.component === 'string' && { component: event.component }),
+    ...(typeof event.at === 'string' && { at: event.at }),
   };
 }
 

@@ -97,6 +97,23 @@ async function checkPage(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** At 390 px: no axe violations there too, and the page itself never scrolls sideways (a wide table scrolls inside its own region). */
+async function noSidewaysScroll(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 900 });
+  const widths = await page.evaluate(() => {
+    const el = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
+    return { scroll: el.scrollWidth, client: el.clientWidth };
+  });
+  expect([name, widths.scroll <= widths.client]).toEqual([name, true]);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect([`${name} at 390 px`, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([
+    `${name} at 390 px`,
+    [],
+  ]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue EPAs, export them as CSV', async () => {
   const late = epaStart({
     gatewaySubmittedOn: addDays(today, -25),
@@ -177,7 +194,10 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await page.waitForURL(`${baseUrl}/epas/${late.uln}`);
   expect(await page.locator('h1').innerText()).toBe('Bram Okafor');
   expect(await page.locator('tr[data-deadline="gatewayReviewDue"]').innerText()).toContain('Missed');
+  expect(await page.locator('#next-heading').innerText()).toBe('What happens next');
+  expect(await page.locator('#next-steps').innerText()).toContain('The EPAO, was due by');
   await checkPage(page, 'apprentice');
+  await noSidewaysScroll(page, 'apprentice');
   // A message from the log, and a page for an EPA that does not exist.
   await page.click('a:has-text("View")');
   await page.waitForURL(/\/message\?/);
@@ -395,6 +415,7 @@ maybe(
     await page.goto(`${baseUrl}/epas/${fay.uln}`);
     expect(await page.locator('h1').innerText()).toBe('Fay Okonjo');
     await checkPage(page, 'apprentice-completed');
+    await noSidewaysScroll(page, 'apprentice-completed');
     await page.click('button:has-text("Sign out")');
     await page.waitForURL(`${baseUrl}/login`);
     await context.close();

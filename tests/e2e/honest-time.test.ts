@@ -10,6 +10,7 @@
  *   page, and the EPAO admin is told by email, without the refused address.
  * Mail goes through the real delivery activity to an SMTP server on loopback.
  */
+import { dateInWords } from '../../src/epa/display-names';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -154,7 +155,7 @@ test('a gateway reviewed 16 days late: metLate in the status, a violation in the
   expect(page.statusCode).toBe(200);
   const row = /data-deadline="gatewayReviewDue">([\s\S]*?)<\/tr>/.exec(page.body)![1]!;
   expect(row).toContain('govuk-tag--orange');
-  expect(row).toContain(`Met late ${daysAgo(2)}: 14 days late`);
+  expect(row).toContain(`Met late ${dateInWords(daysAgo(2))}: 14 days late`);
   expect(row).not.toContain('govuk-tag--green');
   expect(page.body).toMatch(/data-rule="gatewayReviewMetLate"[\s\S]*?14 days after it was due/);
   expect(page.body).toMatch(/id="met-late-count"[\s\S]*?1 deadline met late, 1 of them the EPAO's own/);

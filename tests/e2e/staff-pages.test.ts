@@ -173,7 +173,8 @@ test("one apprentice's EPA: people, the pinned rules, each deadline with who act
   expect(review).toContain('Missed');
   expect(review).toContain('EPAO');
   expect(review).toContain('Innovate Awarding&#39;s ST0071 EPA specification, Gateway (seed 002 Gateway)');
-  expect(page.body).toContain('GatewaySubmitted');
+  expect(page.body).toContain('Gateway submitted'); // the timeline, in words
+  expect(page.body).toContain('What happens next');
   const nobody = epaStart().uln; // a valid ULN with no EPA
   const missing = await api.inject({ method: 'GET', url: `/epas/${nobody}`, headers: { cookie } });
   expect([missing.statusCode, missing.body.includes(`no EPA for ULN ${nobody}`)]).toEqual([404, true]);

@@ -7,6 +7,7 @@
 import { londonDateOf } from '../../src/calendar';
 import { EpaHistoryError, EpaInputError, fromZodError } from '../../src/epa/errors';
 import { enterHistory, view } from '../../src/epa/evaluate';
+import { timelineEntry, type TimelineEntry } from '../../src/epa/timeline';
 import { workflowIdFor } from '../../src/epa/ids';
 import { EpaStartSchema, type EpaStart } from '../../src/epa/people';
 import { rules } from '../../src/plans';
@@ -143,7 +144,9 @@ export class FakeEpaService implements EpaService {
       uln: input.uln,
       people: { apprentice: input.apprentice, employer: input.employer, provider: input.provider, epaoAdmin: input.epaoAdmin },
       eventCount: state.eventCount,
-      overrides: [],
+      overrides: state.violations
+        .filter((x) => x.overridden !== undefined)
+        .map((x) => ({ rule: x.rule, reason: x.overridden!, event: x.event, on: x.on })),
       log: this.logs.get(input.uln) ?? [],
       completed: v.stage === 'Completed' || v.stage === 'Withdrawn',
       runs: 1,
@@ -154,8 +157,23 @@ export class FakeEpaService implements EpaService {
         epao: pinned.policy.id,
         policyHash: pinned.policyHash,
       },
-      timeline: [],
+      timeline: this.timelineOf(input, events),
     };
+  }
+
+  /** The timeline the workflow would keep: one entry per event, from the core's views before and after it. */
+  private timelineOf(input: EpaStart, events: Record<string, unknown>[]): TimelineEntry[] {
+    const viewAfter = (n: number) => {
+      const { ctx, state } = this.enter(input, events.slice(0, n));
+      return view(state, ctx, this.now());
+    };
+    const all = [{ type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, ...events] as (Record<string, unknown> & {
+      type: string;
+      on: string;
+    })[];
+    return all.map((event, i) =>
+      timelineEntry({ by: 'Amira Sollen', ...event }, i === 0 ? undefined : viewAfter(i - 1), viewAfter(i), i + 1, this.now()),
+    );
   }
 }
 

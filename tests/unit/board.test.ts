@@ -3,7 +3,7 @@
  * the rules core gives the deadline (src/epa/deadlines.ts), for every deadline key the core derives.
  */
 import { actionFor, deadlineActions, ownerNames } from '../../src/app/epas';
-import type { EpaView } from '../../src/epa';
+import type { EpaView, Role } from '../../src/epa';
 import { plan, st0071Component, st0071Gateway, st0072Gateway, type RawEvent } from '../support/cases';
 
 function views(): EpaView[] {
@@ -34,7 +34,7 @@ test('every deadline the core derives has a next action, naming the owner the co
   expect(seen.size).toBeGreaterThanOrEqual(9);
   for (const [key, owner] of seen) {
     expect([key, deadlineActions[key]?.owner]).toEqual([key, owner]);
-    expect(actionFor(key).owner).toBe(ownerNames[owner]);
+    expect(actionFor(key).owner).toBe(ownerNames[owner as Role]);
   }
   expect(actionFor('resultDue.observation')).toEqual({ owner: 'EPAO', action: 'Grade, moderate and publish the result' });
 });

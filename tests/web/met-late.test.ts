@@ -4,6 +4,7 @@
  * override (001 §5: two weeks' notice), on the in-memory fake, through app.inject.
  */
 import { addDays } from '../../src/calendar';
+import { dateInWords } from '../../src/epa/display-names';
 import { epaStart } from '../support/people';
 import { ADMIN, pagesApp, session, TODAY, type PagesApp } from '../support/web-app';
 
@@ -58,7 +59,7 @@ test('a gateway reviewed late is amber with how late, a violation citing 002, an
   expect(page.statusCode).toBe(200);
   const review = row(page.body, 'gatewayReviewDue');
   expect(review).toContain('govuk-tag--orange');
-  expect(review).toContain(`Met late ${passed}: 16 days late`);
+  expect(review).toContain(`Met late ${dateInWords(passed)}: 16 days late`);
   expect(review).not.toContain('govuk-tag--green');
   expect(page.body).toMatch(/id="met-late-count"[\s\S]*?2 deadlines met late, 2 of them the EPAO's own/);
   expect(page.body).toMatch(/data-rule="gatewayReviewMetLate"[\s\S]*?16 days after it was due[\s\S]*?002/);
@@ -82,12 +83,12 @@ test('a message that failed for good is said at the top of the page, with why, i
       to: ['dora@apprentice.example'],
       at: `${TODAY}T09:00:00.000Z`,
       status: 'failed',
-      error: 'the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London',
+      error: 'the invite message cannot be built, and never will be: 01:30 on Sunday 28 March 2027 does not exist in London',
     },
   ]);
   const page = await admin.get(`/epas/${dora.uln}`);
   expect(page.body).toMatch(
-    /id="messages-failed"[\s\S]*?1 message could not be sent and will not be retried:[\s\S]*?invite to the apprentice: the invite message cannot be built, and never will be: 01:30 on 2027-03-28 does not exist in London/,
+    /id="messages-failed"[\s\S]*?1 message could not be sent and will not be retried:[\s\S]*?invite to the apprentice: the invite message cannot be built, and never will be: 01:30 on Sunday 28 March 2027 does not exist in London/,
   );
   p.epa.logs.delete(dora.uln);
   expect((await admin.get(`/epas/${dora.uln}`)).body).not.toContain('id="messages-failed"');

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
 import type { EpaListings } from '../../app/listings';
-import { formsFor } from '../../app/event-forms';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
 import { selectedFilters, type FilterField } from '../filter-view';
@@ -89,14 +88,14 @@ export function epaRoutes(
 
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
-    const status = await epaPage(epa, uln);
+    const status = await epaPage(epa, uln, { canRecord: req.session.user?.role === 'admin' });
     const flash = req.session.flash;
     if (flash) req.session.flash = undefined;
     return render(req, reply, ctx, 'pages/epa.njk', {
       epa: status,
       temporalUrl: temporalUrl(status.epaId),
       flash,
-      forms: req.session.user?.role === 'admin' ? formsFor(status.stage) : [],
+      canRecord: req.session.user?.role === 'admin',
     });
   });
 }

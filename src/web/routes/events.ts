@@ -61,8 +61,10 @@ export function eventRoutes(
 
   app.get('/epas/:uln/events/new', { preHandler: requireStaff('admin') }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
-    const { type } = req.query as { type?: string };
-    return show(req, reply, uln, formOf(type), { posted: {}, errors: [], fieldErrors: {} });
+    const { type, component } = req.query as { type?: string; component?: string };
+    // "What happens next" links to a form with its component chosen (the select offers only the EPA's own).
+    const chosen = typeof component === 'string' && /^[A-Za-z][\w-]{0,40}$/.test(component) ? { component } : {};
+    return show(req, reply, uln, formOf(type), { posted: chosen, errors: [], fieldErrors: {} });
   });
 
   app.post('/epas/:uln/events', { preHandler: [requireStaff('admin'), app.csrfProtection] }, async (req, reply) => {
