@@ -89,22 +89,92 @@ test('bad input: the error summary links to the field; the typed values stay; a 
   });
   expect(later.statusCode).toBe(400);
   expect(later.body).toMatch(/<a href="#gatewaySubmittedOn-day">[^<]*in the future[^<]*<\/a>/);
+  expect(later.body).toContain('17 March 2027, is in the future (today is 15 March 2027)');
 
   const badEvents = await start({ ...startForm(uniqueUln()), events: '[{"type": "GatewayPassed"' });
   expect(badEvents.statusCode).toBe(400);
   expect(badEvents.body).toContain(
-    '<a href="#events">events: the events so far must be a JSON list, oldest first, as the API takes them</a>',
+    '<a href="#events">The events so far must be a JSON list, oldest first, as the API takes them</a>',
   );
 
   const history = await start({ ...startForm(uniqueUln()), events: JSON.stringify([{ type: 'GradeRecorded', on: gateway }]) });
   expect(history.statusCode).toBe(400);
-  expect(history.body).toMatch(/<a href="#events">events\[0\]\.[^<]+<\/a>/);
+  expect(history.body).toMatch(/<a href="#events">Event 1 of the events so far[^<]*: [^<]+<\/a>/);
+  expect(history.body).not.toMatch(/events\[0\]/);
 
   const uln = uniqueUln();
   p.epa.add(epaStart({ uln, gatewaySubmittedOn: gateway }));
   const again = await start(startForm(uln));
   expect(again.statusCode).toBe(409);
-  expect(again.body).toContain(`<a href="#uln">an EPA for ULN ${uln} already exists</a>`);
+  expect(again.body).toContain(`<a href="#uln">An EPA for ULN ${uln} already exists: find it on the Apprentices page</a>`);
+});
+
+/** The error summary's links and their words, in order; and the message each field shows. */
+const summaryOf = (html: string) => {
+  const summary = html.slice(html.indexOf('govuk-error-summary'), html.indexOf('</ul>', html.indexOf('govuk-error-summary')));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]!.replace(/&#39;/g, "'")]);
+};
+const fieldMessage = (html: string, id: string) =>
+  /<p id="([^"]+)-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span>([^<]+)<\/p>/g
+    .exec(html.slice(html.indexOf(`id="${id}-error"`) - 3))?.[2]
+    ?.trim()
+    .replace(/&#39;/g, "'");
+
+test('three mistakes at once: the summary lists all three in the form’s order, in words, each linked to its field; nothing starts', async () => {
+  const startsBefore = p.epa.callsOf('start').length;
+  const res = await start({
+    ...startForm(uniqueUln()),
+    // The form's order: the apprentice's email, the employer, then the gateway date.
+    'gatewaySubmittedOn-day': '31',
+    'gatewaySubmittedOn-month': '2',
+    'gatewaySubmittedOn-year': '2027',
+    employer: '',
+    apprenticeEmail: 'dara.quill.apprentice.example',
+  });
+  expect(res.statusCode).toBe(400);
+  expect(res.body).toContain('There are 3 problems');
+  expect(res.body).toContain('data-module="govuk-error-summary"');
+  expect(summaryOf(res.body)).toEqual([
+    ['apprenticeEmail', "Enter the apprentice's email address in the correct format, like name@example.com"],
+    ['employer', "Enter the employer's organisation"],
+    ['gatewaySubmittedOn-day', 'The gateway submission date must be a real date: February 2027 has 28 days'],
+  ]);
+  // Each field shows its own message; no code path anywhere.
+  expect(fieldMessage(res.body, 'apprenticeEmail')).toBe(
+    "Enter the apprentice's email address in the correct format, like name@example.com",
+  );
+  expect(fieldMessage(res.body, 'employer')).toBe("Enter the employer's organisation");
+  expect(fieldMessage(res.body, 'gatewaySubmittedOn')).toBe(
+    'The gateway submission date must be a real date: February 2027 has 28 days',
+  );
+  expect(res.body).toMatch(/id="gatewaySubmittedOn-day" name="gatewaySubmittedOn-day" type="text" value="31"/);
+  expect(res.body).toMatch(
+    /class="govuk-input govuk-date-input__input govuk-input--width-2 govuk-input--error" id="gatewaySubmittedOn-day"/,
+  );
+  expect(res.body).not.toMatch(/apprentice\.email|employer\.organisation|gatewaySubmittedOn:/);
+  expect(p.epa.callsOf('start')).toHaveLength(startsBefore);
+});
+
+test('a date with a month missing points at the month box; an empty form names every field it needs', async () => {
+  const noMonth = await start({ ...startForm(uniqueUln()), 'gatewaySubmittedOn-month': '' });
+  expect(summaryOf(noMonth.body)).toEqual([['gatewaySubmittedOn-month', 'The gateway submission date must include a month']]);
+  const empty = await start({});
+  expect(empty.statusCode).toBe(400);
+  expect(summaryOf(empty.body).map(([href]) => href)).toEqual([
+    'uln',
+    'apprenticeName',
+    'apprenticeEmail',
+    'employer',
+    'employerContactName',
+    'employerContactEmail',
+    'provider',
+    'providerContactName',
+    'providerContactEmail',
+    'standard',
+    'epao',
+    'gatewaySubmittedOn-day',
+  ]);
+  expect(summaryOf(empty.body)[0]![1]).toBe("Enter the apprentice's unique learner number (ULN)");
 });
 
 /** Posts a CSV file to the import form as a browser does (multipart/form-data). */

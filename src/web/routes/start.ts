@@ -3,11 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PostedForm } from '../../app/event-forms';
 import { newFormKey } from '../../app/event-forms';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../../app/import';
-import { startEpaFromForm, startFieldOf } from '../../app/start-form';
+import { startChoices, startEpaFromForm, StartFormError, type StartFormProblem } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
-import { EpaHistoryError, EpaInputError } from '../../epa/errors';
-import { rules } from '../../plans';
-import { EpaAlreadyExistsError } from '../../app/epa-client';
+import { EpaInputError } from '../../epa/errors';
 import { httpStatusOf } from '../../app/errors';
 import type { EpaService } from '../../app/epa-service';
 import { requireStaff } from '../middleware/session';
@@ -29,14 +27,10 @@ export function startRoutes(
 ): void {
   const admin = requireStaff('admin');
 
-  const showStart = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    posted: PostedForm,
-    errors: { field: string; text: string }[],
-  ) => {
-    const registry = rules();
+  const showStart = async (req: FastifyRequest, reply: FastifyReply, posted: PostedForm, problems: StartFormProblem[]) => {
     const [year, month, day] = londonDateOf(now()).split('-');
+    const fieldErrors: Record<string, string[]> = {};
+    for (const p of problems) (fieldErrors[p.field] ??= []).push(p.text);
     return render(req, reply, ctx, 'pages/new-epa.njk', {
       form: true,
       posted: {
@@ -46,13 +40,10 @@ export function startRoutes(
         'gatewaySubmittedOn-year': year,
         ...posted,
       },
-      errors: errors.map((e) => ({
-        text: e.text,
-        href: `#${e.field === 'gatewaySubmittedOn' ? 'gatewaySubmittedOn-day' : e.field}`,
-      })),
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
-      standards: registry.standardIds,
-      epaos: registry.epaoIds,
+      errors: problems.map((p) => ({ text: p.text, href: `#${p.target}` })),
+      fieldErrors,
+      dateParts: problems.find((p) => p.field === 'gatewaySubmittedOn')?.parts ?? [],
+      ...startChoices(),
     });
   };
 
@@ -61,21 +52,11 @@ export function startRoutes(
   app.post('/epas', { preHandler: [admin, app.csrfProtection] }, async (req, reply) => {
     const posted = (req.body ?? {}) as PostedForm;
     try {
-      const { input } = await startEpaFromForm(epa, posted, epaoAdmin, req.session.user!.name);
+      const { input } = await startEpaFromForm(epa, posted, epaoAdmin, req.session.user!.name, londonDateOf(now()));
       req.session.flash = { title: 'EPA started', warnings: [] };
       return reply.redirect(`/epas/${input.uln}`);
     } catch (err) {
-      if (err instanceof EpaHistoryError)
-        return showStart(
-          req,
-          reply.code(httpStatusOf(err.kind)),
-          posted,
-          err.problems.map((p) => ({ field: 'events', text: `events[${p.index}].${p.field}: ${p.message}` })),
-        );
-      if (err instanceof EpaInputError)
-        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: startFieldOf(err.path), text: err.message }]);
-      if (err instanceof EpaAlreadyExistsError)
-        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: 'uln', text: err.message }]);
+      if (err instanceof StartFormError) return showStart(req, reply.code(httpStatusOf(err.kind)), posted, err.problems);
       throw err;
     }
   });
