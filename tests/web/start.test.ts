@@ -2,6 +2,7 @@
  * Route tests: starting an EPA from the form and importing many from a CSV file (src/web/routes/start.ts)
  * on in-memory fakes, through app.inject.
  */
+import { IMPORT_COLUMN_GUIDE, IMPORT_COLUMNS } from '../../src/app/import';
 import { addDays } from '../../src/calendar';
 import { epaStart, uniqueUln } from '../support/people';
 import { ADMIN, csrfIn, OPS, pagesApp, session, TODAY, type PagesApp } from '../support/web-app';
@@ -177,6 +178,18 @@ test('a date with a month missing points at the month box; an empty form names e
   expect(summaryOf(empty.body)[0]![1]).toBe("Enter the apprentice's unique learner number (ULN)");
 });
 
+/** The import table's rows: each cell's text. */
+const rowsOf = (html: string) =>
+  [...html.matchAll(/<tr class="govuk-table__row" data-line="\d+">([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
+      c[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .replace(/&#39;/g, "'")
+        .trim(),
+    ),
+  );
+
 /** Posts a CSV file to the import form as a browser does (multipart/form-data). */
 async function upload(csv: string) {
   const form = await admin.get('/imports');
@@ -220,6 +233,20 @@ test('the import: the page, a dry run that starts nothing and says what each row
   expect(dry.body).toContain('Check the import');
   expect(dry.body).toContain('2 to start, 1 to skip (an EPA exists), 1 refused. Nothing has started yet.');
   expect(p.epa.callsOf('start')).toHaveLength(startsBefore);
+  expect(rowsOf(dry.body)).toEqual([
+    ['2', `Esme Rowe ULN ${u1}`, 'Will start', 'Nothing'],
+    ['3', `Farid Lamb ULN ${u2}`, 'Will start', 'Nothing'],
+    ['4', `Gus Penn ULN ${existing}`, 'Already has an EPA: skipped', 'This ULN already has an EPA (running)'],
+    [
+      '5',
+      'Hana Obi ULN 12345',
+      'Not started: 1 problem',
+      'The ULN is not right: a Unique Learner Number is 10 digits, not starting with 0 (column uln)',
+    ],
+  ]);
+  // Each cell carries its column's heading, for the table stacked on a phone.
+  expect(dry.body).toContain('class="govuk-table epa-stack-table"');
+  expect(dry.body).toContain('<td class="govuk-table__cell" data-label="What is wrong">');
 
   const applied = await p.app.inject({
     method: 'POST',
@@ -231,6 +258,12 @@ test('the import: the page, a dry run that starts nothing and says what each row
   expect(applied.body).toContain('Import done');
   // Only the rows the dry run would start are started (the existing EPA's row was skipped before).
   expect(applied.body).toContain('2 started, 0 skipped, 0 failed');
+  expect(rowsOf(applied.body)).toEqual([
+    ['2', `Esme Rowe ULN ${u1}`, 'Started', 'Nothing'],
+    ['3', `Farid Lamb ULN ${u2}`, 'Started', 'Nothing'],
+    ['4', `Gus Penn ULN ${existing}`, 'Already has an EPA: skipped', 'This ULN already has an EPA (running)'],
+    ['5', 'Hana Obi ULN 12345', 'Not started: 1 problem', expect.stringMatching(/^The ULN is not right: .*\(column uln\)$/)],
+  ]);
   const started = p.epa.callsOf('start').slice(startsBefore);
   expect(started.map((c) => (c.raw as { uln: string }).uln).sort()).toEqual([u1, u2].sort());
   expect(started.every((c) => c.options.by === `${ADMIN.name} (import)`)).toBe(true);
@@ -256,4 +289,39 @@ test('a name with a right-to-left override or a control character is refused at 
   expect(nul.statusCode).toBe(400);
   expect(nul.body).toContain('must not contain control characters (found U+0007');
   expect((await admin.get(`/epas/${uln}`)).statusCode).toBe(404);
+});
+
+test('the import page offers the template and explains every column; the template is a CSV attachment the import accepts', async () => {
+  const page = await admin.get('/imports');
+  expect(page.body).toContain('<a class="govuk-link" href="/imports/template.csv" download>Download the CSV template</a>');
+  for (const c of IMPORT_COLUMN_GUIDE) {
+    expect(page.body).toContain(`<dt class="govuk-summary-list__key">\n      ${c.column}\n    </dt>`);
+    expect(page.body).toContain(c.explain.replace(/'/g, '&#39;'));
+  }
+  const template = await admin.get('/imports/template.csv');
+  expect(template.statusCode).toBe(200);
+  expect(template.headers['content-type']).toBe('text/csv; charset=utf-8');
+  expect(template.headers['content-disposition']).toBe('attachment; filename="epa-import-template.csv"');
+  const [header, example, end] = template.body.split('\r\n');
+  expect(header).toBe(IMPORT_COLUMNS.join(','));
+  expect(example).toMatch(/^\d{10},Rosa Example,.*,ST0071,innovate,\d{2}\/\d{2}\/\d{4},$/);
+  expect(end).toBe('');
+  const ops = await session(p.app, OPS);
+  expect((await ops.get('/imports/template.csv')).statusCode).toBe(403);
+  // The template's own row, with UK dates: checked, it would start.
+  const dry = await upload(template.body);
+  expect(rowsOf(dry.body)).toEqual([['2', `Rosa Example ULN ${example!.split(',')[0]}`, 'Will start', 'Nothing']]);
+});
+
+test('a UK date that is not a day is refused in words at its line; a file without the columns is refused in words', async () => {
+  const dry = await upload([header, line(uniqueUln(), 'Ivo Tallis').replace(gateway, '31/02/2027')].join('\n'));
+  expect(rowsOf(dry.body)[0]).toEqual([
+    '2',
+    expect.stringMatching(/^Ivo Tallis ULN \d{10}$/),
+    'Not started: 1 problem',
+    '31/02/2027 is not a real calendar date: February 2027 has 28 days (column gateway_submitted_on)',
+  ]);
+  const wrong = await upload('uln,name\n1234567899,Ivo Tallis\n');
+  expect(wrong.statusCode).toBe(400);
+  expect(wrong.body).toMatch(/<a href="#file">Missing column\(s\): apprentice_name/);
 });

@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PostedForm } from '../../app/event-forms';
 import { newFormKey } from '../../app/event-forms';
-import { applyImport, IMPORT_COLUMNS, planImport } from '../../app/import';
+import { applyImport, IMPORT_COLUMN_GUIDE, importOutcomes, importTemplateCsv, planImport } from '../../app/import';
+import { capitalise } from '../../app/start-words';
 import { startChoices, startEpaFromForm, StartFormError, type StartFormProblem } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
 import { EpaInputError } from '../../epa/errors';
@@ -61,8 +62,17 @@ export function startRoutes(
     }
   });
 
-  app.get('/imports', { preHandler: admin }, async (req, reply) =>
-    render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS }),
+  const showImport = (req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}) =>
+    render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMN_GUIDE, ...data });
+
+  app.get('/imports', { preHandler: admin }, async (req, reply) => showImport(req, reply));
+
+  // The template: a header row with every column, then one invented example row.
+  app.get('/imports/template.csv', { preHandler: admin }, async (_req, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="epa-import-template.csv"')
+      .send(importTemplateCsv()),
   );
 
   // The dry run: every row checked, nothing started; the file waits in the session for "start them".
@@ -70,22 +80,16 @@ export function startRoutes(
     const body = (req.body ?? {}) as { file?: Buffer | string; _csrf?: string };
     const csv = Buffer.isBuffer(body.file) ? body.file.toString('utf8') : typeof body.file === 'string' ? body.file : '';
     if (!csv.trim())
-      return render(req, reply.code(httpStatusOf('invalid_input')), ctx, 'pages/import.njk', {
-        form: true,
-        columns: IMPORT_COLUMNS,
+      return showImport(req, reply.code(httpStatusOf('invalid_input')), {
         errors: [{ text: 'Choose a CSV file', href: '#file' }],
       });
     try {
       const plan = await planImport(csv, epa, { epaoAdmin });
       req.session.pendingImport = { csv, name: 'the file' };
-      return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, plan });
+      return showImport(req, reply, { plan, outcomes: importOutcomes(plan) });
     } catch (err) {
       if (err instanceof EpaInputError)
-        return render(req, reply.code(httpStatusOf(err.kind)), ctx, 'pages/import.njk', {
-          form: true,
-          columns: IMPORT_COLUMNS,
-          errors: [{ text: err.message, href: '#file' }],
-        });
+        return showImport(req, reply.code(httpStatusOf(err.kind)), { errors: [{ text: capitalise(err.detail), href: '#file' }] });
       throw err;
     }
   });
@@ -96,6 +100,6 @@ export function startRoutes(
     const plan = await planImport(pending.csv, epa, { epaoAdmin });
     const result = await applyImport(plan, epa, undefined, `${req.session.user!.name} (import)`);
     req.session.pendingImport = undefined;
-    return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, result });
+    return showImport(req, reply, { result, outcomes: importOutcomes(plan, result) });
   });
 }
