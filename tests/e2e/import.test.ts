@@ -61,7 +61,7 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
   [(r) => (r.apprentice_name = ''), 'apprentice_name', /.+/],
   [(r) => (r.employer_contact_email = 'x@'), 'employer_contact_email', /email/i],
   [(r) => (r.provider = ''), 'provider', /.+/],
-  [(r) => (r.standard = 'ST9999'), 'standard', /unknown standard/],
+  [(r) => (r.standard = 'ST9999'), 'standard', /unknown standard/i],
   [(r) => (r.epao = 'nqual'), 'epao', /does not assess/],
   [(r) => (r.gateway_submitted_on = addDays(today, 3)), 'gateway_submitted_on', /in the future/],
   [(r) => (r.gateway_submitted_on = '2026-02-30'), 'gateway_submitted_on', /real calendar date/],

@@ -246,7 +246,7 @@ test('the import: the page, a dry run that starts nothing and says what each row
   ]);
   // Each cell carries its column's heading, for the table stacked on a phone.
   expect(dry.body).toContain('class="govuk-table epa-stack-table"');
-  expect(dry.body).toContain('<td class="govuk-table__cell" data-label="What is wrong">');
+  expect(dry.body).toContain('<td class="govuk-table__cell" data-label="Details">');
 
   const applied = await p.app.inject({
     method: 'POST',
