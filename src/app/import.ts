@@ -13,45 +13,138 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { EpaHistoryError, EpaInputError, isEpaError } from '../epa/errors';
+import { dateFromText } from '../calendar';
 import { EpaStartSchema, type EpaStart } from '../epa/people';
 import { EpaAlreadyExistsError, type EpaClient } from './epa-client';
+import { capitalise, historyProblemInWords, issueInWords } from './start-words';
 
-/** The columns, in the order a template lists them; `events` and the EPAO admin are optional. */
-export const IMPORT_COLUMNS = [
-  'uln',
-  'apprentice_name',
-  'apprentice_email',
-  'employer',
-  'employer_contact_name',
-  'employer_contact_email',
-  'provider',
-  'provider_contact_name',
-  'provider_contact_email',
-  'standard',
-  'epao',
-  'gateway_submitted_on',
-  'events',
-] as const;
-const OPTIONAL = new Set(['events']);
+/** One column of the import file: its header, what it holds in words, and the template's example. */
+export interface ImportColumn {
+  /** The header, as the file's first row writes it. */
+  column: string;
+  /** The start request's field it fills (start-words.ts says it in words). */
+  path: string;
+  /** What to write in it, in words. */
+  explain: string;
+  required: boolean;
+  /** The template's invented example. */
+  example: string;
+}
+
+/** The columns, in the order the template lists them: the one source for the template, the guide and the check. */
+export const IMPORT_COLUMN_GUIDE: readonly ImportColumn[] = [
+  {
+    column: 'uln',
+    path: 'uln',
+    required: true,
+    explain: "The apprentice's unique learner number (ULN): 10 digits from the Learning Records Service.",
+    example: '1234567899',
+  },
+  {
+    column: 'apprentice_name',
+    path: 'apprentice.name',
+    required: true,
+    explain: "The apprentice's full name.",
+    example: 'Rosa Example',
+  },
+  {
+    column: 'apprentice_email',
+    path: 'apprentice.email',
+    required: true,
+    explain: "The apprentice's email address: their booking invitations and reminders go there.",
+    example: 'rosa.example@apprentice.example',
+  },
+  {
+    column: 'employer',
+    path: 'employer.organisation',
+    required: true,
+    explain: "The employer's organisation name.",
+    example: 'Example Lettings Ltd',
+  },
+  {
+    column: 'employer_contact_name',
+    path: 'employer.name',
+    required: true,
+    explain: 'The name of the person at the employer who hears about the EPA.',
+    example: 'Sam Sample',
+  },
+  {
+    column: 'employer_contact_email',
+    path: 'employer.email',
+    required: true,
+    explain: "That person's email address.",
+    example: 'sam.sample@employer.example',
+  },
+  {
+    column: 'provider',
+    path: 'provider.organisation',
+    required: true,
+    explain: "The training provider's organisation name.",
+    example: 'Example Training',
+  },
+  {
+    column: 'provider_contact_name',
+    path: 'provider.name',
+    required: true,
+    explain: 'The name of the person at the training provider who hears about the EPA.',
+    example: 'Kit Placeholder',
+  },
+  {
+    column: 'provider_contact_email',
+    path: 'provider.email',
+    required: true,
+    explain: "That person's email address.",
+    example: 'kit.placeholder@provider.example',
+  },
+  {
+    column: 'standard',
+    path: 'standard',
+    required: true,
+    explain: "The apprenticeship standard's reference, such as ST0071.",
+    example: 'ST0071',
+  },
+  {
+    column: 'epao',
+    path: 'epao',
+    required: true,
+    explain: 'The end-point assessment organisation, by the short name epa-flow knows it by, such as innovate.',
+    example: 'innovate',
+  },
+  {
+    column: 'gateway_submitted_on',
+    path: 'gatewaySubmittedOn',
+    required: true,
+    explain: 'The date the gateway was submitted, as 27/03/2027 (day/month/year) or 2027-03-27. Not a date in the future.',
+    example: '02/11/2026',
+  },
+  {
+    column: 'events',
+    path: 'events',
+    required: false,
+    explain:
+      'Optional. For an EPA already under way: what has happened since the gateway submission, oldest first, as a JSON list of events as the API takes them. Leave it empty for a new EPA.',
+    example: '',
+  },
+];
+
+/** The columns' headers, in the template's order. */
+export const IMPORT_COLUMNS: readonly string[] = IMPORT_COLUMN_GUIDE.map((c) => c.column);
+const OPTIONAL = new Set(IMPORT_COLUMN_GUIDE.filter((c) => !c.required).map((c) => c.column));
 
 /** Where a field of the start request comes from in the CSV. */
-const COLUMN_OF: Record<string, string> = {
-  uln: 'uln',
-  'apprentice.name': 'apprentice_name',
-  'apprentice.email': 'apprentice_email',
-  'employer.organisation': 'employer',
-  'employer.name': 'employer_contact_name',
-  'employer.email': 'employer_contact_email',
-  'provider.organisation': 'provider',
-  'provider.name': 'provider_contact_name',
-  'provider.email': 'provider_contact_email',
-  standard: 'standard',
-  epao: 'epao',
-  gatewaySubmittedOn: 'gateway_submitted_on',
-};
+const COLUMN_OF: Record<string, string> = Object.fromEntries(IMPORT_COLUMN_GUIDE.map((c) => [c.path, c.column]));
+
+const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The template to download: the header row with every column, then one invented example row. */
+export function importTemplateCsv(): string {
+  return [IMPORT_COLUMNS.join(','), IMPORT_COLUMN_GUIDE.map((c) => csvCell(c.example)).join(',')].join('\r\n') + '\r\n';
+}
 
 export interface ImportProblem {
+  /** The column to fix (its header). */
   column: string;
+  /** What is wrong, in words. */
   message: string;
 }
 
@@ -59,6 +152,8 @@ export interface ImportRow {
   /** The line in the file (the header is line 1). */
   line: number;
   uln: string;
+  /** The apprentice's name as the row gives it (empty when the row has none). */
+  apprentice: string;
   action: 'start' | 'skip' | 'refuse';
   /** Why it is skipped or refused: every problem of the row. */
   problems: ImportProblem[];
@@ -88,10 +183,23 @@ function requestOf(
   if (eventsText) {
     try {
       events = JSON.parse(eventsText);
-      if (!Array.isArray(events)) problems.push({ column: 'events', message: 'a JSON array of events, oldest first' });
+      if (!Array.isArray(events))
+        problems.push({ column: 'events', message: 'The events must be a JSON array (a list in square brackets), oldest first' });
     } catch (err) {
-      problems.push({ column: 'events', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` });
+      problems.push({
+        column: 'events',
+        message: `The events are not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
+  }
+  // 27/03/2027 as in the UK, or 2027-03-27.
+  const reading = dateFromText(record.gateway_submitted_on ?? '');
+  if (reading && 'problem' in reading) {
+    const words = reading.problem.words;
+    problems.push({
+      column: 'gateway_submitted_on',
+      message: words.startsWith('must') ? `The gateway submission date ${words}` : capitalise(words),
+    });
   }
   const raw: Record<string, unknown> = {
     uln: record.uln,
@@ -101,7 +209,7 @@ function requestOf(
     epaoAdmin: defaults.epaoAdmin,
     standard: record.standard,
     epao: record.epao,
-    gatewaySubmittedOn: record.gateway_submitted_on,
+    gatewaySubmittedOn: reading ? ('date' in reading ? reading.date : undefined) : '',
     ...(Array.isArray(events) && events.length > 0 && { events }),
   };
   return { raw, problems };
@@ -144,13 +252,17 @@ export async function planImport(
     const { raw, problems } = requestOf(record, defaults);
     const parsed = EpaStartSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        problems.push({ column: columnFor(issue.path.map(String).join('.')), message: issue.message });
+      for (const issue of parsed.error.issues) {
+        const { path, text } = issueInWords(issue, raw);
+        const column = columnFor(path);
+        // One problem a column: a date already refused in words is not refused again by the schema.
+        if (!problems.some((p) => p.column === column)) problems.push({ column, message: text });
+      }
     }
     const earlier = seen.get(uln);
-    if (earlier !== undefined) problems.push({ column: 'uln', message: `the same ULN as line ${earlier}` });
+    if (earlier !== undefined) problems.push({ column: 'uln', message: `The same ULN as line ${earlier}` });
     else if (uln) seen.set(uln, line);
-    const row: ImportRow = { line, uln, action: 'refuse', problems };
+    const row: ImportRow = { line, uln, apprentice: (record.apprentice_name ?? '').trim(), action: 'refuse', problems };
     rows.push(row);
     if (parsed.success && problems.length === 0) checks.push({ row, request: parsed.data });
   }
@@ -171,16 +283,16 @@ async function checkRow(row: ImportRow, request: EpaStart, epa: Pick<EpaClient, 
     input = await epa.validateStart(request);
   } catch (err) {
     if (err instanceof EpaHistoryError)
-      for (const p of err.problems) problems.push({ column: 'events', message: `events[${p.index}].${p.field}: ${p.message}` });
-    else if (err instanceof EpaInputError) problems.push({ column: columnFor(err.path), message: err.detail });
-    else if (isEpaError(err)) problems.push({ column: 'events', message: err.message });
+      for (const p of err.problems) problems.push({ column: 'events', message: historyProblemInWords(p) });
+    else if (err instanceof EpaInputError) problems.push({ column: columnFor(err.path), message: capitalise(err.detail) });
+    else if (isEpaError(err)) problems.push({ column: 'events', message: capitalise(err.message) });
     else throw err;
   }
   if (problems.length > 0 || !input) return;
   const existing = await epa.existing(input.uln);
   if (existing) {
     row.action = 'skip';
-    problems.push({ column: 'uln', message: `an EPA for this ULN is already ${existing}` });
+    problems.push({ column: 'uln', message: `This ULN already has an EPA (${existing})` });
   } else {
     row.action = 'start';
     row.input = input;
@@ -240,4 +352,55 @@ function importIdOf(ulns: string[]): string {
     .update([...ulns].sort().join(','))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** What happened, or will happen, to one row, in words (the import page's table; the CLI's lines). */
+export interface ImportOutcome {
+  line: number;
+  apprentice: string;
+  uln: string;
+  /** For the tag's colour: it starts (or started), it is skipped, or it is wrong (or failed). */
+  tone: 'start' | 'skip' | 'problem';
+  /** "Will start", "Already has an EPA: skipped", "Not started: 2 problems", "Started", "Could not start". */
+  what: string;
+  /** Each problem in words, with the column to fix. */
+  details: string[];
+}
+
+const problemWords = (p: ImportProblem) => `${p.message} (column ${p.column})`;
+const problemCount = (n: number) => `Not started: ${n === 1 ? '1 problem' : `${n} problems`}`;
+
+/** Every row of the plan (after the dry run), or of the import (after `applyImport`), in file order. */
+export function importOutcomes(plan: ImportPlan, result?: ImportResult): ImportOutcome[] {
+  const started = new Set(result?.started);
+  const skipped = new Set(result?.skipped);
+  const failed = new Map(result?.failed.map((f) => [f.line, f.message]));
+  return plan.rows.map((r) => {
+    const base = { line: r.line, apprentice: r.apprentice, uln: r.uln };
+    if (r.action === 'refuse')
+      return { ...base, tone: 'problem', what: problemCount(r.problems.length), details: r.problems.map(problemWords) };
+    if (r.action === 'skip')
+      return { ...base, tone: 'skip', what: 'Already has an EPA: skipped', details: r.problems.map((p) => p.message) };
+    if (!result) return { ...base, tone: 'start', what: 'Will start', details: [] };
+    if (started.has(r.uln)) return { ...base, tone: 'start', what: 'Started', details: [] };
+    if (skipped.has(r.uln))
+      return {
+        ...base,
+        tone: 'skip',
+        what: 'Already has an EPA: skipped',
+        details: ['Started meanwhile, by someone else or an earlier run of this import'],
+      };
+    return {
+      ...base,
+      tone: 'problem',
+      what: 'Could not start',
+      details: [failed.get(r.line) ?? 'It was not started: try the import again'],
+    };
+  });
+}
+
+/** One row's outcome as a line of text (the CLI): "line 2, Rosa Example (ULN 1234567899): Will start". */
+export function outcomeLine(o: ImportOutcome): string {
+  const who = [o.apprentice || 'no name', o.uln ? `ULN ${o.uln}` : 'no ULN'];
+  return `line ${o.line}, ${who[0]} (${who[1]}): ${o.what}${o.details.length ? ` – ${o.details.join('; ')}` : ''}`;
 }

@@ -1,2 +1,3 @@
 export * from './london';
 export * from './working-days';
+export * from './written-dates';

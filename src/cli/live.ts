@@ -21,7 +21,7 @@ import type { Io } from './io';
 import { CliError, EXIT } from './main';
 import { table } from './table';
 import { demo } from './demo';
-import { applyImport, IMPORT_COLUMNS, planImport } from '../app/import';
+import { applyImport, IMPORT_COLUMNS, importOutcomes, outcomeLine, planImport } from '../app/import';
 import { lateWords } from '../epa/timeline';
 
 /** Lists through the same source as the staff pages: the listing index with a database, else visibility. */
@@ -143,7 +143,7 @@ export function addLiveCommands(program: Command, io: Io): void {
   program
     .command('import')
     .description(
-      `start many EPAs from a CSV file (header row; columns ${IMPORT_COLUMNS.join(', ')}; events is an optional JSON array). Dry run unless --apply`,
+      `start many EPAs from a CSV file (header row; columns ${IMPORT_COLUMNS.join(', ')}; dates as dd/mm/yyyy or yyyy-mm-dd; events is an optional JSON array). Dry run unless --apply`,
     )
     .requiredOption('-f, --file <path>', 'the CSV file')
     .option('--apply', 'start the EPAs the dry run would start (safe to run again: a ULN already started is skipped)')
@@ -158,14 +158,10 @@ export function addLiveCommands(program: Command, io: Io): void {
       const config = loadConfig();
       await withClient(async (epa) => {
         const plan = await planImport(csv, epa, { epaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL } });
-        const refused = plan.rows.filter((r) => r.action === 'refuse');
-        const skipped = plan.rows.filter((r) => r.action === 'skip');
+        // Every row, in file order, in the words the import page uses.
         const lines = [
           `${plan.counts.start} to start, ${plan.counts.skip} to skip (an EPA exists), ${plan.counts.refuse} refused${opts.apply ? '' : ' (dry run: nothing started; add --apply)'}`,
-          ...skipped.map((r) => `skip   line ${r.line} (ULN ${r.uln}): ${r.problems.map((p) => p.message).join('; ')}`),
-          ...refused.flatMap((r) =>
-            r.problems.map((p) => `refuse line ${r.line} (ULN ${r.uln || '?'}), ${p.column}: ${p.message}`),
-          ),
+          ...importOutcomes(plan).map(outcomeLine),
         ];
         if (!opts.apply) {
           out(opts.json, { ...plan, rows: plan.rows.map(({ input: _i, ...row }) => row) }, () => lines.join('\n') + '\n');
@@ -184,9 +180,9 @@ export function addLiveCommands(program: Command, io: Io): void {
           { counts: plan.counts, ...result },
           () =>
             [
-              ...lines,
+              lines[0],
               `started ${result.started.length}, skipped ${result.skipped.length}, failed ${result.failed.length}`,
-              ...result.failed.map((f) => `failed line ${f.line} (ULN ${f.uln}): ${f.message}`),
+              ...importOutcomes(plan, result).map(outcomeLine),
             ].join('\n') + '\n',
         );
         if (result.failed.length > 0) throw new CliError(`${result.failed.length} EPA(s) could not be started`, EXIT.failure);

@@ -61,7 +61,7 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
   [(r) => (r.apprentice_name = ''), 'apprentice_name', /.+/],
   [(r) => (r.employer_contact_email = 'x@'), 'employer_contact_email', /email/i],
   [(r) => (r.provider = ''), 'provider', /.+/],
-  [(r) => (r.standard = 'ST9999'), 'standard', /unknown standard/],
+  [(r) => (r.standard = 'ST9999'), 'standard', /unknown standard/i],
   [(r) => (r.epao = 'nqual'), 'epao', /does not assess/],
   [(r) => (r.gateway_submitted_on = addDays(today, 3)), 'gateway_submitted_on', /in the future/],
   [(r) => (r.gateway_submitted_on = '2026-02-30'), 'gateway_submitted_on', /real calendar date/],
@@ -75,7 +75,7 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
         { type: 'AssessmentTaken', on: today, component: 'observation' },
       ])),
     'events',
-    /events\[1\]\.type: .*observation has not been booked/,
+    /Event 2 of the events so far: .*observation has not been booked/,
   ],
   [
     (r) =>
@@ -84,9 +84,13 @@ const mistakes: [(row: Record<string, string>) => void, string, RegExp][] = [
         { type: 'AssessmentBooked', on: today, component: 'observation', at: `${addDays(today, 3)}T10:00` },
       ])),
     'events',
-    /override\.reason.*2 weeks' notice/,
+    /Event 2 of the events so far, its override reason: .*2 weeks' notice/,
   ],
-  [(r) => (r.events = JSON.stringify([{ type: 'Graduated', on: today }])), 'events', /events\[0\]\.type: unknown event type/],
+  [
+    (r) => (r.events = JSON.stringify([{ type: 'Graduated', on: today }])),
+    'events',
+    /Event 1 of the events so far: unknown event type/,
+  ],
   [(r) => (r.events = JSON.stringify([{ type: 'GatewayPassed', on: addDays(today, 2) }])), 'events', /after today/],
   [(r) => (r.apprentice_email = ''), 'apprentice_email', /email/i],
   [(r) => (r.employer_contact_name = ''), 'employer_contact_name', /.+/],

@@ -63,7 +63,8 @@ export class FakeEpaService implements EpaService {
 
   async existing(uln: string): Promise<string | undefined> {
     this.calls.push({ method: 'existing', uln });
-    return this.epas.has(uln) ? workflowIdFor(uln) : undefined;
+    // As the client: the EPA's workflow status in lower case ("running"), undefined when none exists.
+    return this.epas.has(uln) ? 'running' : undefined;
   }
 
   async validateStart(raw: unknown): Promise<EpaStart> {

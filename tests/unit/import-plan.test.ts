@@ -70,9 +70,12 @@ test('200 rows are checked up to 16 at a time and planned in file order, each wi
 
   expect(plan.rows.map((r) => r.line)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
   expect(plan.counts).toEqual({ start: 196, skip: 2, refuse: 2 });
-  expect(plan.rows[20]).toMatchObject({ action: 'skip', problems: [{ column: 'uln', message: /already running/ }] });
+  expect(plan.rows[20]).toMatchObject({
+    action: 'skip',
+    problems: [{ column: 'uln', message: 'This ULN already has an EPA (running)' }],
+  });
   expect(plan.rows[30]).toMatchObject({ action: 'refuse', problems: [{ column: 'gateway_submitted_on', message: /future/ }] });
-  expect(plan.rows[50]).toMatchObject({ action: 'refuse', problems: [{ column: 'uln', message: 'the same ULN as line 12' }] });
+  expect(plan.rows[50]).toMatchObject({ action: 'refuse', problems: [{ column: 'uln', message: 'The same ULN as line 12' }] });
   expect(plan.rows[0]).toMatchObject({ action: 'start', input: { uln: ulns[0] } });
   // The duplicate is never sent to the gateway; the refused row is never looked up.
   expect(gateway.calls).toMatchObject({ validate: 199, existing: 198 });

@@ -2,6 +2,7 @@
  * Route tests: starting an EPA from the form and importing many from a CSV file (src/web/routes/start.ts)
  * on in-memory fakes, through app.inject.
  */
+import { IMPORT_COLUMN_GUIDE, IMPORT_COLUMNS } from '../../src/app/import';
 import { addDays } from '../../src/calendar';
 import { epaStart, uniqueUln } from '../support/people';
 import { ADMIN, csrfIn, OPS, pagesApp, session, TODAY, type PagesApp } from '../support/web-app';
@@ -89,23 +90,105 @@ test('bad input: the error summary links to the field; the typed values stay; a 
   });
   expect(later.statusCode).toBe(400);
   expect(later.body).toMatch(/<a href="#gatewaySubmittedOn-day">[^<]*in the future[^<]*<\/a>/);
+  expect(later.body).toContain('17 March 2027, is in the future (today is 15 March 2027)');
 
   const badEvents = await start({ ...startForm(uniqueUln()), events: '[{"type": "GatewayPassed"' });
   expect(badEvents.statusCode).toBe(400);
   expect(badEvents.body).toContain(
-    '<a href="#events">events: the events so far must be a JSON list, oldest first, as the API takes them</a>',
+    '<a href="#events">The events so far must be a JSON list, oldest first, as the API takes them</a>',
   );
 
   const history = await start({ ...startForm(uniqueUln()), events: JSON.stringify([{ type: 'GradeRecorded', on: gateway }]) });
   expect(history.statusCode).toBe(400);
-  expect(history.body).toMatch(/<a href="#events">events\[0\]\.[^<]+<\/a>/);
+  expect(history.body).toMatch(/<a href="#events">Event 1 of the events so far[^<]*: [^<]+<\/a>/);
+  expect(history.body).not.toMatch(/events\[0\]/);
 
   const uln = uniqueUln();
   p.epa.add(epaStart({ uln, gatewaySubmittedOn: gateway }));
   const again = await start(startForm(uln));
   expect(again.statusCode).toBe(409);
-  expect(again.body).toContain(`<a href="#uln">an EPA for ULN ${uln} already exists</a>`);
+  expect(again.body).toContain(`<a href="#uln">An EPA for ULN ${uln} already exists: find it on the Apprentices page</a>`);
 });
+
+/** The error summary's links and their words, in order; and the message each field shows. */
+const summaryOf = (html: string) => {
+  const summary = html.slice(html.indexOf('govuk-error-summary'), html.indexOf('</ul>', html.indexOf('govuk-error-summary')));
+  return [...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]!.replace(/&#39;/g, "'")]);
+};
+const fieldMessage = (html: string, id: string) =>
+  /<p id="([^"]+)-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span>([^<]+)<\/p>/g
+    .exec(html.slice(html.indexOf(`id="${id}-error"`) - 3))?.[2]
+    ?.trim()
+    .replace(/&#39;/g, "'");
+
+test('three mistakes at once: the summary lists all three in the form’s order, in words, each linked to its field; nothing starts', async () => {
+  const startsBefore = p.epa.callsOf('start').length;
+  const res = await start({
+    ...startForm(uniqueUln()),
+    // The form's order: the apprentice's email, the employer, then the gateway date.
+    'gatewaySubmittedOn-day': '31',
+    'gatewaySubmittedOn-month': '2',
+    'gatewaySubmittedOn-year': '2027',
+    employer: '',
+    apprenticeEmail: 'dara.quill.apprentice.example',
+  });
+  expect(res.statusCode).toBe(400);
+  expect(res.body).toContain('There are 3 problems');
+  expect(res.body).toContain('data-module="govuk-error-summary"');
+  expect(summaryOf(res.body)).toEqual([
+    ['apprenticeEmail', "Enter the apprentice's email address in the correct format, like name@example.com"],
+    ['employer', "Enter the employer's organisation"],
+    ['gatewaySubmittedOn-day', 'The gateway submission date must be a real date: February 2027 has 28 days'],
+  ]);
+  // Each field shows its own message; no code path anywhere.
+  expect(fieldMessage(res.body, 'apprenticeEmail')).toBe(
+    "Enter the apprentice's email address in the correct format, like name@example.com",
+  );
+  expect(fieldMessage(res.body, 'employer')).toBe("Enter the employer's organisation");
+  expect(fieldMessage(res.body, 'gatewaySubmittedOn')).toBe(
+    'The gateway submission date must be a real date: February 2027 has 28 days',
+  );
+  expect(res.body).toMatch(/id="gatewaySubmittedOn-day" name="gatewaySubmittedOn-day" type="text" value="31"/);
+  expect(res.body).toMatch(
+    /class="govuk-input govuk-date-input__input govuk-input--width-2 govuk-input--error" id="gatewaySubmittedOn-day"/,
+  );
+  expect(res.body).not.toMatch(/apprentice\.email|employer\.organisation|gatewaySubmittedOn:/);
+  expect(p.epa.callsOf('start')).toHaveLength(startsBefore);
+});
+
+test('a date with a month missing points at the month box; an empty form names every field it needs', async () => {
+  const noMonth = await start({ ...startForm(uniqueUln()), 'gatewaySubmittedOn-month': '' });
+  expect(summaryOf(noMonth.body)).toEqual([['gatewaySubmittedOn-month', 'The gateway submission date must include a month']]);
+  const empty = await start({});
+  expect(empty.statusCode).toBe(400);
+  expect(summaryOf(empty.body).map(([href]) => href)).toEqual([
+    'uln',
+    'apprenticeName',
+    'apprenticeEmail',
+    'employer',
+    'employerContactName',
+    'employerContactEmail',
+    'provider',
+    'providerContactName',
+    'providerContactEmail',
+    'standard',
+    'epao',
+    'gatewaySubmittedOn-day',
+  ]);
+  expect(summaryOf(empty.body)[0]![1]).toBe("Enter the apprentice's unique learner number (ULN)");
+});
+
+/** The import table's rows: each cell's text. */
+const rowsOf = (html: string) =>
+  [...html.matchAll(/<tr class="govuk-table__row" data-line="\d+">([\s\S]*?)<\/tr>/g)].map((m) =>
+    [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
+      c[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .replace(/&#39;/g, "'")
+        .trim(),
+    ),
+  );
 
 /** Posts a CSV file to the import form as a browser does (multipart/form-data). */
 async function upload(csv: string) {
@@ -150,6 +233,20 @@ test('the import: the page, a dry run that starts nothing and says what each row
   expect(dry.body).toContain('Check the import');
   expect(dry.body).toContain('2 to start, 1 to skip (an EPA exists), 1 refused. Nothing has started yet.');
   expect(p.epa.callsOf('start')).toHaveLength(startsBefore);
+  expect(rowsOf(dry.body)).toEqual([
+    ['2', `Esme Rowe ULN ${u1}`, 'Will start', 'Nothing'],
+    ['3', `Farid Lamb ULN ${u2}`, 'Will start', 'Nothing'],
+    ['4', `Gus Penn ULN ${existing}`, 'Already has an EPA: skipped', 'This ULN already has an EPA (running)'],
+    [
+      '5',
+      'Hana Obi ULN 12345',
+      'Not started: 1 problem',
+      'The ULN is not right: a Unique Learner Number is 10 digits, not starting with 0 (column uln)',
+    ],
+  ]);
+  // Each cell carries its column's heading, for the table stacked on a phone.
+  expect(dry.body).toContain('class="govuk-table epa-stack-table"');
+  expect(dry.body).toContain('<td class="govuk-table__cell" data-label="Details">');
 
   const applied = await p.app.inject({
     method: 'POST',
@@ -161,6 +258,12 @@ test('the import: the page, a dry run that starts nothing and says what each row
   expect(applied.body).toContain('Import done');
   // Only the rows the dry run would start are started (the existing EPA's row was skipped before).
   expect(applied.body).toContain('2 started, 0 skipped, 0 failed');
+  expect(rowsOf(applied.body)).toEqual([
+    ['2', `Esme Rowe ULN ${u1}`, 'Started', 'Nothing'],
+    ['3', `Farid Lamb ULN ${u2}`, 'Started', 'Nothing'],
+    ['4', `Gus Penn ULN ${existing}`, 'Already has an EPA: skipped', 'This ULN already has an EPA (running)'],
+    ['5', 'Hana Obi ULN 12345', 'Not started: 1 problem', expect.stringMatching(/^The ULN is not right: .*\(column uln\)$/)],
+  ]);
   const started = p.epa.callsOf('start').slice(startsBefore);
   expect(started.map((c) => (c.raw as { uln: string }).uln).sort()).toEqual([u1, u2].sort());
   expect(started.every((c) => c.options.by === `${ADMIN.name} (import)`)).toBe(true);
@@ -186,4 +289,39 @@ test('a name with a right-to-left override or a control character is refused at 
   expect(nul.statusCode).toBe(400);
   expect(nul.body).toContain('must not contain control characters (found U+0007');
   expect((await admin.get(`/epas/${uln}`)).statusCode).toBe(404);
+});
+
+test('the import page offers the template and explains every column; the template is a CSV attachment the import accepts', async () => {
+  const page = await admin.get('/imports');
+  expect(page.body).toContain('<a class="govuk-link" href="/imports/template.csv" download>Download the CSV template</a>');
+  for (const c of IMPORT_COLUMN_GUIDE) {
+    expect(page.body).toContain(`<dt class="govuk-summary-list__key">\n      ${c.column}\n    </dt>`);
+    expect(page.body).toContain(c.explain.replace(/'/g, '&#39;'));
+  }
+  const template = await admin.get('/imports/template.csv');
+  expect(template.statusCode).toBe(200);
+  expect(template.headers['content-type']).toBe('text/csv; charset=utf-8');
+  expect(template.headers['content-disposition']).toBe('attachment; filename="epa-import-template.csv"');
+  const [header, example, end] = template.body.split('\r\n');
+  expect(header).toBe(IMPORT_COLUMNS.join(','));
+  expect(example).toMatch(/^\d{10},Rosa Example,.*,ST0071,innovate,\d{2}\/\d{2}\/\d{4},$/);
+  expect(end).toBe('');
+  const ops = await session(p.app, OPS);
+  expect((await ops.get('/imports/template.csv')).statusCode).toBe(403);
+  // The template's own row, with UK dates: checked, it would start.
+  const dry = await upload(template.body);
+  expect(rowsOf(dry.body)).toEqual([['2', `Rosa Example ULN ${example!.split(',')[0]}`, 'Will start', 'Nothing']]);
+});
+
+test('a UK date that is not a day is refused in words at its line; a file without the columns is refused in words', async () => {
+  const dry = await upload([header, line(uniqueUln(), 'Ivo Tallis').replace(gateway, '31/02/2027')].join('\n'));
+  expect(rowsOf(dry.body)[0]).toEqual([
+    '2',
+    expect.stringMatching(/^Ivo Tallis ULN \d{10}$/),
+    'Not started: 1 problem',
+    '31/02/2027 is not a real calendar date: February 2027 has 28 days (column gateway_submitted_on)',
+  ]);
+  const wrong = await upload('uln,name\n1234567899,Ivo Tallis\n');
+  expect(wrong.statusCode).toBe(400);
+  expect(wrong.body).toMatch(/<a href="#file">Missing column\(s\): apprentice_name/);
 });

@@ -2,12 +2,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PostedForm } from '../../app/event-forms';
 import { newFormKey } from '../../app/event-forms';
-import { applyImport, IMPORT_COLUMNS, planImport } from '../../app/import';
-import { startEpaFromForm, startFieldOf } from '../../app/start-form';
+import { applyImport, IMPORT_COLUMN_GUIDE, importOutcomes, importTemplateCsv, planImport } from '../../app/import';
+import { capitalise } from '../../app/start-words';
+import { startChoices, startEpaFromForm, StartFormError, type StartFormProblem } from '../../app/start-form';
 import { londonDateOf } from '../../calendar';
-import { EpaHistoryError, EpaInputError } from '../../epa/errors';
-import { rules } from '../../plans';
-import { EpaAlreadyExistsError } from '../../app/epa-client';
+import { EpaInputError } from '../../epa/errors';
 import { httpStatusOf } from '../../app/errors';
 import type { EpaService } from '../../app/epa-service';
 import { requireStaff } from '../middleware/session';
@@ -29,14 +28,10 @@ export function startRoutes(
 ): void {
   const admin = requireStaff('admin');
 
-  const showStart = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    posted: PostedForm,
-    errors: { field: string; text: string }[],
-  ) => {
-    const registry = rules();
+  const showStart = async (req: FastifyRequest, reply: FastifyReply, posted: PostedForm, problems: StartFormProblem[]) => {
     const [year, month, day] = londonDateOf(now()).split('-');
+    const fieldErrors: Record<string, string[]> = {};
+    for (const p of problems) (fieldErrors[p.field] ??= []).push(p.text);
     return render(req, reply, ctx, 'pages/new-epa.njk', {
       form: true,
       posted: {
@@ -46,13 +41,10 @@ export function startRoutes(
         'gatewaySubmittedOn-year': year,
         ...posted,
       },
-      errors: errors.map((e) => ({
-        text: e.text,
-        href: `#${e.field === 'gatewaySubmittedOn' ? 'gatewaySubmittedOn-day' : e.field}`,
-      })),
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
-      standards: registry.standardIds,
-      epaos: registry.epaoIds,
+      errors: problems.map((p) => ({ text: p.text, href: `#${p.target}` })),
+      fieldErrors,
+      dateParts: problems.find((p) => p.field === 'gatewaySubmittedOn')?.parts ?? [],
+      ...startChoices(),
     });
   };
 
@@ -61,27 +53,26 @@ export function startRoutes(
   app.post('/epas', { preHandler: [admin, app.csrfProtection] }, async (req, reply) => {
     const posted = (req.body ?? {}) as PostedForm;
     try {
-      const { input } = await startEpaFromForm(epa, posted, epaoAdmin, req.session.user!.name);
+      const { input } = await startEpaFromForm(epa, posted, epaoAdmin, req.session.user!.name, londonDateOf(now()));
       req.session.flash = { title: 'EPA started', warnings: [] };
       return reply.redirect(`/epas/${input.uln}`);
     } catch (err) {
-      if (err instanceof EpaHistoryError)
-        return showStart(
-          req,
-          reply.code(httpStatusOf(err.kind)),
-          posted,
-          err.problems.map((p) => ({ field: 'events', text: `events[${p.index}].${p.field}: ${p.message}` })),
-        );
-      if (err instanceof EpaInputError)
-        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: startFieldOf(err.path), text: err.message }]);
-      if (err instanceof EpaAlreadyExistsError)
-        return showStart(req, reply.code(httpStatusOf(err.kind)), posted, [{ field: 'uln', text: err.message }]);
+      if (err instanceof StartFormError) return showStart(req, reply.code(httpStatusOf(err.kind)), posted, err.problems);
       throw err;
     }
   });
 
-  app.get('/imports', { preHandler: admin }, async (req, reply) =>
-    render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS }),
+  const showImport = (req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}) =>
+    render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMN_GUIDE, ...data });
+
+  app.get('/imports', { preHandler: admin }, async (req, reply) => showImport(req, reply));
+
+  // The template: a header row with every column, then one invented example row.
+  app.get('/imports/template.csv', { preHandler: admin }, async (_req, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="epa-import-template.csv"')
+      .send(importTemplateCsv()),
   );
 
   // The dry run: every row checked, nothing started; the file waits in the session for "start them".
@@ -89,22 +80,16 @@ export function startRoutes(
     const body = (req.body ?? {}) as { file?: Buffer | string; _csrf?: string };
     const csv = Buffer.isBuffer(body.file) ? body.file.toString('utf8') : typeof body.file === 'string' ? body.file : '';
     if (!csv.trim())
-      return render(req, reply.code(httpStatusOf('invalid_input')), ctx, 'pages/import.njk', {
-        form: true,
-        columns: IMPORT_COLUMNS,
+      return showImport(req, reply.code(httpStatusOf('invalid_input')), {
         errors: [{ text: 'Choose a CSV file', href: '#file' }],
       });
     try {
       const plan = await planImport(csv, epa, { epaoAdmin });
       req.session.pendingImport = { csv, name: 'the file' };
-      return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, plan });
+      return showImport(req, reply, { plan, outcomes: importOutcomes(plan) });
     } catch (err) {
       if (err instanceof EpaInputError)
-        return render(req, reply.code(httpStatusOf(err.kind)), ctx, 'pages/import.njk', {
-          form: true,
-          columns: IMPORT_COLUMNS,
-          errors: [{ text: err.message, href: '#file' }],
-        });
+        return showImport(req, reply.code(httpStatusOf(err.kind)), { errors: [{ text: capitalise(err.detail), href: '#file' }] });
       throw err;
     }
   });
@@ -115,6 +100,6 @@ export function startRoutes(
     const plan = await planImport(pending.csv, epa, { epaoAdmin });
     const result = await applyImport(plan, epa, undefined, `${req.session.user!.name} (import)`);
     req.session.pendingImport = undefined;
-    return render(req, reply, ctx, 'pages/import.njk', { form: true, columns: IMPORT_COLUMNS, result });
+    return showImport(req, reply, { result, outcomes: importOutcomes(plan, result) });
   });
 }
