@@ -18,7 +18,14 @@ test('the summary is started expecting every row, then told which were started a
   };
   const taken = epaStart({ gatewaySubmittedOn: '2027-03-01' });
   const plan: ImportPlan = {
-    rows: [clean, withHistory, taken].map((input, i) => ({ line: i + 2, uln: input.uln, action: 'start', problems: [], input })),
+    rows: [clean, withHistory, taken].map((input, i) => ({
+      line: i + 2,
+      uln: input.uln,
+      apprentice: input.apprentice.name,
+      action: 'start',
+      problems: [],
+      input,
+    })),
     counts: { start: 3, skip: 0, refuse: 0 },
   };
   const epa = new FakeEpaService(() => Date.parse('2027-03-15T12:00:00Z'));
