@@ -175,8 +175,11 @@ test('on npm start: an assessor-only change, then a corrected email, each moving
     2,
     `${at}:00`,
   ]);
-  const status = (await (await fetch(`${api}/api/epas/${input.uln}`, { headers: auth })).json()) as {
-    log: { kind: string; status: string }[];
-  };
-  expect(status.log.filter((l) => l.kind === 'inviteCancelledAtOldAddress').map((l) => l.status)).toEqual(['sent']);
+  // The EPA logs the send once the activity's answer reaches it, a moment after the SMTP server's 250.
+  await eventually(async () => {
+    const status = (await (await fetch(`${api}/api/epas/${input.uln}`, { headers: auth })).json()) as {
+      log: { kind: string; status: string }[];
+    };
+    expect(status.log.filter((l) => l.kind === 'inviteCancelledAtOldAddress').map((l) => l.status)).toEqual(['sent']);
+  }, 30_000);
 }, 180_000);
