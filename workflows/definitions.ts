@@ -3,7 +3,7 @@
  * shapes they carry. Imported by the workflow and by clients (CLI, API, tests).
  */
 import type { LateEntryWatch } from '../src/epa/late-entry';
-import type { ImportedLateEntry } from '../src/epa/notifications';
+import type { ImportedLateEntry, Notification } from '../src/epa/notifications';
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { eventTypeNames, SYSTEM_EVENT_TYPES } from '../src/epa/event-check';
@@ -255,6 +255,16 @@ export interface EpaSettings {
 }
 
 export const statusQuery = defineQuery<EpaStatus>('status');
+
+/** An event as it would be recorded now (a void included), for a check-your-answers page: nothing is applied or sent. */
+export interface PreviewRequest {
+  type: string;
+  payload: EventPayload;
+}
+/** The EPA as it would stand after the event, and the calendar corrections a void would send; or why it would be refused. */
+export type PreviewAnswer = { view: EpaView; corrections: Notification[] } | { refused: string };
+/** Read-only: answers from the run's state with the rules core; no command, so no `patched` (issue 29). */
+export const previewQuery = defineQuery<PreviewAnswer, [PreviewRequest]>('preview');
 
 /** One Update per event type, named as the event (`AssessmentBooked`, `GradeRecorded`, …). */
 export const eventUpdates = Object.fromEntries(

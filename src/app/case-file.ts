@@ -300,6 +300,7 @@ const GROUPS: { heading: string; types: EpaEventType[] }[] = [
     heading: 'Certificate',
     types: ['CertificateDetailsRecorded', 'CertificateClaimed', 'CertificateClaimRetried', 'CertificateReceived'],
   },
+  { heading: 'Appeals and extenuating circumstances', types: ['AppealLodged', 'AppealDecided', 'ExtenuatingCircumstances'] },
   { heading: 'Corrections', types: ['ContactDetailsChanged', 'Withdrawn'] },
 ];
 

@@ -29,6 +29,8 @@ import {
   listingAttributes,
   listingMemo,
   statusQuery,
+  previewQuery,
+  type PreviewAnswer,
   type EpaIndexRow,
   type EpaListingMemo,
   type EpaSettings,
@@ -542,6 +544,18 @@ export class EpaClient {
   async status(uln: string): Promise<EpaStatus> {
     try {
       return await this.handle(uln).query(statusQuery);
+    } catch (err) {
+      throw this.translate(err, uln);
+    }
+  }
+
+  /**
+   * The EPA as it would stand after `type` with `payload` (a void included), worked out by the rules
+   * core in the EPA's workflow without recording anything: for a check-your-answers page.
+   */
+  async preview(uln: string, type: string, payload: Record<string, unknown>): Promise<PreviewAnswer> {
+    try {
+      return await this.handle(uln).query(previewQuery, { type, payload });
     } catch (err) {
       throw this.translate(err, uln);
     }

@@ -7,5 +7,13 @@ import type { EpaClient } from '../app/epa-client';
 
 export type EpaService = Pick<
   EpaClient,
-  'status' | 'recordEvent' | 'validateStart' | 'start' | 'existing' | 'startImportSummary' | 'importStarted'
+  | 'status'
+  | 'recordEvent'
+  | 'preview'
+  | 'restart'
+  | 'validateStart'
+  | 'start'
+  | 'existing'
+  | 'startImportSummary'
+  | 'importStarted'
 >;

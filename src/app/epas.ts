@@ -3,6 +3,7 @@
  * the overdue board, counts per stage, the next 14 days, the apprentice finder (search, filters,
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
+import { actionFormsNow, voidChoices } from './actions';
 import { addDays, endOfLondonDay, londonDateOf } from '../calendar';
 import { isEpaoOwed, type Deadline, type Role } from '../epa/deadlines';
 import { lateWords } from '../epa/timeline';
@@ -34,7 +35,6 @@ import {
   upperFirst,
 } from '../epa/display-names';
 import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
-import { formsNow } from './event-forms';
 
 export { deadlineActions, ownerNames };
 import { recipientsFor, type Recipient } from '../epa/recipients';
@@ -270,7 +270,7 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
 }
 
 /** One apprentice's EPA as its page shows it: the status, with everything a person reads in words (display-names.ts). */
-export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?: boolean } = {}) {
+export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?: boolean; today?: string } = {}) {
   const status = await epa.status(uln);
   // The grading rule in words, from the rule files when they still hold the version this EPA is pinned to.
   const plan = rules().plan(status.rules.standard, status.rules.version);
@@ -280,7 +280,7 @@ export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?
       ? overallGradeExplanation(plan.data, policy.data)
       : `Graded by ${status.rules.standard} version ${status.rules.version} as this EPA started on it (the rule files have changed since).`;
   const names = componentNamesOf(plan?.data);
-  const forms = options.canRecord ? formsNow(status) : [];
+  const forms = options.canRecord ? actionFormsNow(status, options.today ?? londonDateOf(Date.now())) : [];
   return {
     ...status,
     gradeExplanation,
@@ -291,6 +291,9 @@ export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?
     nextSteps: nextSteps(status, names, forms),
     gatewayChecklist: gatewayChecklist(status),
     formGroups: formGroups(forms),
+    // Put a mistake right (an entry to void) and restart (a finished EPA): pages of their own.
+    canVoid: options.canRecord === true && voidChoices(status).length > 0,
+    canRestart: options.canRecord === true && status.completed,
     timelineItems: timelineItems(status, names),
     componentRows: Object.entries(status.components).map(([id, c]) => ({
       id,

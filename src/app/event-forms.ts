@@ -23,6 +23,8 @@ export interface FormField {
   optional?: boolean;
   /** For `choice`: the values offered. */
   options?: readonly string[];
+  /** For `choice`: each value's words, when they differ from the value. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export interface EventForm {
@@ -150,7 +152,42 @@ export const eventForms: Partial<Record<EpaEventType, EventForm>> = {
     ],
   },
   Withdrawn: { type: 'Withdrawn', title: 'Withdraw from the EPA', fields: [on, reason] },
+  AppealLodged: {
+    type: 'AppealLodged',
+    title: 'Lodge an appeal',
+    fields: [{ ...on, label: 'When was the appeal lodged?' }, { ...component, label: 'Which result is appealed?' }, reason],
+  },
+  AppealDecided: {
+    type: 'AppealDecided',
+    title: 'Record the appeal decision',
+    fields: [
+      { ...on, label: 'When was it decided?' },
+      { ...component, label: 'Which appeal?' },
+      {
+        name: 'outcome',
+        kind: 'choice',
+        label: 'Decision',
+        options: ['upheld', 'dismissed'],
+        labels: { upheld: 'Upheld: the grade changes', dismissed: 'Dismissed: the grade stands' },
+      },
+      { name: 'grade', kind: 'grade', label: 'New grade (upheld only)', optional: true },
+      { ...reason, optional: true },
+    ],
+  },
+  ExtenuatingCircumstances: {
+    type: 'ExtenuatingCircumstances',
+    title: 'Record extenuating circumstances',
+    fields: [on, { ...component, label: 'Which assessment do they affect?' }, { ...reason, optional: true }],
+  },
 };
+
+/** Forms whose answers are checked on a check-your-answers page (the effects shown) before they are recorded. */
+export const CHECKED_FIRST: ReadonlySet<EpaEventType> = new Set([
+  'Withdrawn',
+  'AppealLodged',
+  'AppealDecided',
+  'ExtenuatingCircumstances',
+]);
 
 /** The forms an EPA's stage offers (the workflow still decides whether the event is admissible). */
 const byStage: Record<Stage, EpaEventType[]> = {

@@ -9,7 +9,7 @@ import { EpaHistoryError, EpaInputError, fromZodError } from '../../src/epa/erro
 import { enterHistory, view } from '../../src/epa/evaluate';
 import { timelineEntry, type TimelineEntry } from '../../src/epa/timeline';
 import { workflowIdFor } from '../../src/epa/ids';
-import { EpaStartSchema, type EpaStart } from '../../src/epa/people';
+import { EpaStartSchema, type EpaStart, type RestartNote } from '../../src/epa/people';
 import { rules } from '../../src/plans';
 import type { EpaService } from '../../src/app/epa-service';
 import {
@@ -22,9 +22,16 @@ import {
   type ListingDirection,
 } from '../../src/app/listings';
 import type { AccountAudit, AccountChange, StaffUser, UserStore } from '../../src/app/users';
-import { summarise, type EpaStatus, type EpaSummary } from '../../workflows/definitions';
+import { summarise, type EpaStatus, type EpaSummary, type PreviewAnswer } from '../../workflows/definitions';
 // The one import from the EPA gateway (its errors and listing type): repoint it if the gateway moves.
-import { EpaAlreadyExistsError, EpaNotFoundError, parseEventType, parseUln, type EpaListing } from '../../src/app/epa-client';
+import {
+  EpaAlreadyExistsError,
+  EpaNotFoundError,
+  EpaRejectedError,
+  parseEventType,
+  parseUln,
+  type EpaListing,
+} from '../../src/app/epa-client';
 
 /** One call the pages made, in order. */
 export type EpaCall =
@@ -33,7 +40,9 @@ export type EpaCall =
   | { method: 'start'; raw: unknown; options: { idempotencyKey?: string; by?: string; importId?: string } }
   | { method: 'startImportSummary'; importId: string; expected: string[] }
   | { method: 'importStarted'; importId: string; started: string[]; reporting: string[] }
-  | { method: 'recordEvent'; uln: string; type: string; payload: Record<string, unknown>; idempotencyKey?: string };
+  | { method: 'recordEvent'; uln: string; type: string; payload: Record<string, unknown>; idempotencyKey?: string }
+  | { method: 'preview'; uln: string; type: string; payload: Record<string, unknown> }
+  | { method: 'restart'; raw: unknown; reason: string };
 
 /** The EPA gateway in memory: EPAs by ULN, each a view of its start and events by the pure core. */
 export class FakeEpaService implements EpaService {
@@ -112,6 +121,49 @@ export class FakeEpaService implements EpaService {
     if (refusal) throw refusal;
     const status = this.statusOf(uln);
     return summarise(status, { violations: [], warnings: [] });
+  }
+
+  /** As the workflow's preview query: the event applied by the core to the EPA's events (a void: without its target); nothing kept. */
+  async preview(uln: string, type: string, payload: Record<string, unknown>): Promise<PreviewAnswer> {
+    this.calls.push({ method: 'preview', uln, type, payload });
+    const epa = this.epas.get(parseUln(uln));
+    if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
+    try {
+      let events = epa.events;
+      if (type === 'EventVoided') {
+        if (!events.some((e) => e.eventId === payload.voids))
+          throw new EpaInputError(`no event with id "${String(payload.voids)}" that can be voided`, 'voids');
+        events = events.filter((e) => e.eventId !== payload.voids);
+      } else events = [...events, { ...payload, type }];
+      const { ctx, state, problems } = this.enter(epa.input, events);
+      if (problems.length > 0) throw new EpaHistoryError(problems);
+      return { view: view(state, ctx, this.now()), corrections: [] };
+    } catch (err) {
+      return { refused: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** As the client: refused while the EPA runs; otherwise started again from the request (its events gone). */
+  async restart(raw: unknown, reason: string): Promise<{ epaId: string; input: EpaStart; restartOf: RestartNote }> {
+    this.calls.push({ method: 'restart', raw, reason });
+    if (typeof reason !== 'string' || reason.trim().length < 3)
+      throw new EpaInputError('give a reason of at least 3 characters', 'reason');
+    const input = this.check(raw);
+    const previous = this.epas.get(input.uln);
+    if (!previous) throw new EpaNotFoundError(`no earlier EPA for ULN ${input.uln} to restart: start it instead`);
+    if (!this.statusOf(input.uln).completed)
+      throw new EpaRejectedError(
+        `the EPA for ULN ${input.uln} is still running: record Withdrawn first if it must start again`,
+        'rejected_transition',
+      );
+    this.add(input);
+    const restartOf: RestartNote = {
+      previousRunId: 'run-1',
+      previousStatus: 'completed',
+      reason: reason.trim(),
+      on: londonDateOf(this.now()),
+    };
+    return { epaId: workflowIdFor(input.uln), input, restartOf };
   }
 
   private check(raw: unknown): EpaStart {

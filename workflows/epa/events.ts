@@ -23,7 +23,14 @@ import type { Applied } from '../../src/epa/reducer';
 import type { EpaEvent } from '../../src/epa/events';
 import type { EpaState } from '../../src/epa/state';
 import { appendTimeline, timelineEntry } from '../../src/epa/timeline';
-import { eventUpdates, summarise, type EpaSummary, type EventPayload } from '../definitions';
+import {
+  eventUpdates,
+  summarise,
+  type EpaSummary,
+  type EventPayload,
+  type PreviewAnswer,
+  type PreviewRequest,
+} from '../definitions';
 import { adjusted, readdressInvites } from './delivery';
 import { toFailure } from './failures';
 import { publish } from './publish';
@@ -188,4 +195,31 @@ function unchanged(run: RunState): EpaSummary {
 
 function nextEntryNumber(run: RunState): number {
   return (run.timeline[run.timeline.length - 1]?.number ?? 0) + 1;
+}
+
+/**
+ * The preview query (a check-your-answers page): the event judged and applied to a copy of the
+ * run's state by the rules core, as the Update would, and the view after it; nothing is kept,
+ * remembered or sent. A refusal comes back in words, not as a failed query.
+ */
+export function previewEvent(run: RunState, request: PreviewRequest): PreviewAnswer {
+  try {
+    const payload = request.payload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new EpaInputError('the event must be a JSON object', 'event');
+    const now = Date.now();
+    if (request.type === 'EventVoided') {
+      const event = parseVoid(run, payload);
+      if (event === 'repeat') return { view: current(run), corrections: [] };
+      const done = voidEvent(run.ctx, run.base, run.recorded, event.voids, { reason: event.reason, on: event.on });
+      const v = view(done.state, run.ctx, now);
+      const before = current(run);
+      const sentBefore = { ...before, notifications: adjusted(run, before.notifications) };
+      return { view: v, corrections: invitesAfterVoid(sentBefore, v, run.sent, now, 'preview') };
+    }
+    const applied = admitEvent(run.state, { ...payload, type: request.type }, run.ctx, londonDateOf(now));
+    return { view: view(applied.state, run.ctx, now), corrections: [] };
+  } catch (err) {
+    return { refused: err instanceof Error ? err.message : String(err) };
+  }
 }

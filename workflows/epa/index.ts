@@ -11,11 +11,11 @@
 import { CancellationScope, condition, patched, setHandler, sleep } from '@temporalio/workflow';
 import { nextWakeUp } from '../../src/epa/notifications';
 import type { EpaWorkflowInput } from '../../src/epa/people';
-import { statusQuery, type EpaCarry, type EpaSettings, type EpaStatus } from '../definitions';
+import { previewQuery, statusQuery, type EpaCarry, type EpaSettings, type EpaStatus } from '../definitions';
 import { continueWithCarry, historyFull, settled } from './carry';
 import { advanceClaims, nextPollAt } from './claims';
 import { adjusted, deliverDue } from './delivery';
-import { handleEvents } from './events';
+import { handleEvents, previewEvent } from './events';
 import { publish, writeIndex } from './publish';
 import { current, startRun } from './run-state';
 import { statusOf } from './status';
@@ -26,6 +26,7 @@ export async function epaWorkflow(input: EpaWorkflowInput, carry?: EpaCarry, set
   const run = startRun(input, carry, settings);
   handleEvents(run);
   setHandler(statusQuery, () => statusOf(run));
+  setHandler(previewQuery, (request) => previewEvent(run, request));
 
   let timer: WakeTimer | undefined;
   for (;;) {

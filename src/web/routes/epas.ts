@@ -1,5 +1,6 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
+import { londonDateOf } from '../../calendar';
 import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
 import type { EpaListings } from '../../app/listings';
 import { requireStaff } from '../middleware/session';
@@ -88,7 +89,7 @@ export function epaRoutes(
 
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
-    const status = await epaPage(epa, uln, { canRecord: req.session.user?.role === 'admin' });
+    const status = await epaPage(epa, uln, { canRecord: req.session.user?.role === 'admin', today: londonDateOf(now()) });
     const flash = req.session.flash;
     if (flash) req.session.flash = undefined;
     return render(req, reply, ctx, 'pages/epa.njk', {

@@ -16,6 +16,16 @@ import {
   type PostedForm,
 } from '../../app/event-forms';
 import type { EpaReader } from '../../app/epas';
+import {
+  actionFormsNow,
+  allowedGrades,
+  componentChoices,
+  componentNames,
+  effectsInWords,
+  refusalInWords,
+} from '../../app/actions';
+import { CHECKED_FIRST, eventFromForm } from '../../app/event-forms';
+import { componentPhrase, dateInWords } from '../../epa/display-names';
 import { londonDateOf } from '../../calendar';
 import { EpaInputError } from '../../epa/errors';
 import { describeSource } from '../../plans';
@@ -35,7 +45,7 @@ interface FormState {
 export function eventRoutes(
   app: FastifyInstance,
   ctx: PageContext,
-  epa: EpaReader & Pick<EpaClient, 'recordEvent'>,
+  epa: EpaReader & Pick<EpaClient, 'recordEvent' | 'preview'>,
   now: () => number,
 ): void {
   const formOf = (type: unknown): EventForm => {
@@ -47,12 +57,15 @@ export function eventRoutes(
   const show = async (req: FastifyRequest, reply: FastifyReply, uln: string, form: EventForm, state: FormState) => {
     const status = await epa.status(uln);
     const [year, month, day] = londonDateOf(now()).split('-');
+    const components = componentChoices(status, form, londonDateOf(now()));
+    const chosen = state.posted.component ?? (components.length === 1 ? components[0]!.value : undefined);
     return render(req, reply, ctx, 'pages/record-event.njk', {
       form: true,
       epa: status,
       event: form,
-      components: Object.keys(status.components),
-      grades: gradeNames,
+      components,
+      // Only the grades the component allows (its plan's list).
+      grades: form.fields.some((f) => f.kind === 'grade') ? allowedGrades(status, chosen) : gradeNames,
       today: { day, month, year },
       ...state,
       posted: { formKey: newFormKey(), ...state.posted },
@@ -64,7 +77,14 @@ export function eventRoutes(
     const { type, component } = req.query as { type?: string; component?: string };
     // "What happens next" links to a form with its component chosen (the select offers only the EPA's own).
     const chosen = typeof component === 'string' && /^[A-Za-z][\w-]{0,40}$/.test(component) ? { component } : {};
-    return show(req, reply, uln, formOf(type), { posted: chosen, errors: [], fieldErrors: {} });
+    const form = formOf(type);
+    if (CHECKED_FIRST.has(form.type) && form.type !== 'Withdrawn') {
+      // An appeal, its decision, extenuating circumstances: offered only when the rules would take them now.
+      const status = await epa.status(uln);
+      if (!actionFormsNow(status, londonDateOf(now())).some((f) => f.type === form.type))
+        throw new EpaInputError(`${form.title} is not possible for this EPA now`, 'type');
+    }
+    return show(req, reply, uln, form, { posted: chosen, errors: [], fieldErrors: {} });
   });
 
   app.post('/epas/:uln/events', { preHandler: [requireStaff('admin'), app.csrfProtection] }, async (req, reply) => {
@@ -73,6 +93,52 @@ export function eventRoutes(
     const form = formOf(posted.type);
     const user = req.session.user!;
     try {
+      const grade = (posted.grade ?? '').trim();
+      if (grade && form.fields.some((f) => f.kind === 'grade')) {
+        const status = await epa.status(uln);
+        const allowed = allowedGrades(status, posted.component);
+        if (!(allowed as readonly string[]).includes(grade)) {
+          const what = posted.component ? `The ${componentPhrase(posted.component, componentNames(status))}` : 'This assessment';
+          throw new FormFieldError(
+            'grade',
+            `${what} is graded ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} only`,
+          );
+        }
+      }
+      if (CHECKED_FIRST.has(form.type) && posted.confirmed !== 'yes') {
+        // Check your answers first: what the EPA will look like after, and what will be sent to whom.
+        const payload = eventFromForm(form, posted);
+        const status = await epa.status(uln);
+        const answer = await epa.preview(uln, form.type, { ...payload, by: user.name });
+        if ('refused' in answer) throw new FormFieldError('on', refusalInWords(answer.refused, status));
+        const names = componentNames(status);
+        const rows = form.fields
+          .filter((f) => (posted[f.name] ?? posted[`${f.name}-day`] ?? '').trim())
+          .map((f) => ({
+            key: { text: f.label.replace(/\?$/, '') },
+            value: {
+              text:
+                f.kind === 'date'
+                  ? dateInWords(payload[f.name] as string)
+                  : f.kind === 'component'
+                    ? componentPhrase(posted[f.name]!, names)
+                    : (f.labels?.[posted[f.name]!] ?? posted[f.name]!),
+            },
+          }));
+        const hidden = Object.entries(posted).filter(([k, v]) => k !== '_csrf' && k !== 'confirmed' && typeof v === 'string');
+        return render(req, reply, ctx, 'pages/check-answers.njk', {
+          form: true,
+          epa: status,
+          title: form.title,
+          rows,
+          effects: effectsInWords(status, answer, now()),
+          action: `/epas/${uln}/events`,
+          hidden,
+          changeHref: `/epas/${uln}/events/new?type=${form.type}`,
+          button: form.type === 'Withdrawn' ? 'Withdraw from the EPA' : `${form.title}: record it`,
+          warning: form.type === 'Withdrawn',
+        });
+      }
       const summary = await recordFromForm(epa, uln, form, posted, user.name);
       req.session.flash = { title: `${form.title}: recorded`, warnings: summary.warnings.map((w) => w.message) };
       return reply.redirect(`/epas/${uln}`);
