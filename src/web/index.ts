@@ -30,6 +30,7 @@ import { authRoutes } from './routes/auth';
 import { dashboardRoutes } from './routes/dashboard';
 import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
+import { noteRoutes } from './routes/notes';
 import { startRoutes } from './routes/start';
 
 export interface StaffPagesOptions {
@@ -132,6 +133,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   authRoutes(app, ctx, o.users, o.now);
   epaRoutes(app, ctx, o.epa, o.listings, o.temporalUrl, o.now);
   eventRoutes(app, ctx, o.epa, o.now);
+  noteRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);
