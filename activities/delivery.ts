@@ -25,7 +25,7 @@ import type { Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { withoutPersonalData } from '../src/redact';
 import { buildInvite } from './invite';
-import type { SentRecordStore } from './sent-record';
+import type { SentCopies, SentCopy, SentRecordStore } from './sent-record';
 import { renderMessage } from './templates';
 import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
 
@@ -36,6 +36,8 @@ export interface DeliverySettings {
   transport: Transporter;
   from: { name: string; email: string };
   sent: SentRecordStore;
+  /** Where each message's copy is kept for the staff pages (the worker passes its sent store); none: no copies. */
+  copies?: SentCopies;
   /** How long a claim holds without renewal (default 30 s); renewed every `heartbeatEveryMs`. */
   leaseMs?: number;
   /** Heartbeat and lease renewal interval while sending (default 5 s). */
@@ -110,6 +112,37 @@ export function buildOrRefuse(
   }
 }
 
+/** The message as it goes out, for the staff pages: its text, and the invite's when and where. */
+export function copyOf(
+  request: DeliveryRequest,
+  recipient: Recipient,
+  rendered: { subject: string; text: string },
+  at: number,
+): SentCopy {
+  const n = request.notification;
+  const invite =
+    (n.kind === 'invite' || n.kind === 'inviteCancelled' || n.kind === 'inviteCancelledAtOldAddress') &&
+    n.assessmentAt !== undefined;
+  return {
+    epaId: request.epaId,
+    key: n.key,
+    role: recipient.role,
+    kind: n.kind,
+    to: { name: recipient.name, email: recipient.email },
+    subject: rendered.subject,
+    text: rendered.text,
+    ...(invite && {
+      invite: {
+        method: n.kind === 'invite' ? ('REQUEST' as const) : ('CANCEL' as const),
+        ...(n.assessmentAt && { at: n.assessmentAt }),
+        ...(n.durationMinutes && { durationMinutes: n.durationMinutes }),
+        ...(n.location && { location: n.location }),
+      },
+    }),
+    keptAt: new Date(at).toISOString(),
+  };
+}
+
 export function createDeliveryActivities(settings: DeliverySettings): DeliveryActivities {
   const leaseMs = settings.leaseMs ?? 30_000;
   const every = settings.heartbeatEveryMs ?? 5_000;
@@ -155,6 +188,9 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
         },
       }),
     };
+    // The copy staff read on the EPA's message page: written before the send, so a message that
+    // fails still shows what it tried to send; a later attempt (a resend) replaces it.
+    await settings.copies?.keep(copyOf(request, recipient, rendered, now()));
     heartbeat();
     const ticker = setInterval(() => {
       heartbeat();

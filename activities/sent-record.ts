@@ -20,3 +20,46 @@ export interface SentRecordStore {
   record(key: string, owner: string, details: Record<string, string>): Promise<void>;
   release(key: string, owner: string): Promise<void>;
 }
+
+/** A sent message's calendar invite, in the terms staff read it: a request or a cancellation, when and where. */
+export interface SentInvite {
+  method: 'REQUEST' | 'CANCEL';
+  /** The assessment's London date-time (YYYY-MM-DDTHH:mm), its length and place, as the invite had them. */
+  at?: string;
+  durationMinutes?: number;
+  location?: string;
+}
+
+/**
+ * One message as it was sent (or last tried: a failed message keeps what it tried to send): what
+ * the EPA page's message page shows, instead of rendering the schedule again.
+ */
+export interface SentCopy {
+  /** The workflow id (`epa-<ULN>`), the notification key and the recipient's role: with them, the message key. */
+  epaId: string;
+  key: string;
+  role: string;
+  kind: string;
+  to: { name: string; email: string };
+  subject: string;
+  text: string;
+  invite?: SentInvite;
+  /** When this copy was written (ISO instant): just before the message was handed to SMTP. */
+  keptAt: string;
+}
+
+/**
+ * The port the delivery activity keeps each message's copy through, and the staff pages read it
+ * from (src/app/epas.ts `epaMessage`): kept for as long as the EPA's records are (`epa-flow erase`
+ * deletes them). Adapters: files (src/store/sent-record.ts) and PostgreSQL (pg-sent-record.ts).
+ *
+ * Contract: `keep` replaces any earlier copy of the same message (a resend keeps what it sent);
+ * `read` returns it, or undefined; `erase` deletes every copy of one EPA and says how many.
+ */
+export interface SentCopies {
+  keep(copy: SentCopy): Promise<void>;
+  read(epaId: string, key: string, role: string): Promise<SentCopy | undefined>;
+  /** Every copy kept for one EPA (any order). */
+  list(epaId: string): Promise<SentCopy[]>;
+  erase(epaId: string): Promise<number>;
+}

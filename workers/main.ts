@@ -16,6 +16,7 @@ import { databasePool, describeDatabase } from '../src/store/database';
 import { requireMigrated } from '../src/store/migrations';
 import { PgSentStore } from '../src/store/pg-sent-record';
 import { SentStore } from '../src/store/sent-record';
+import type { SentCopies } from '../activities/sent-record';
 import { PgListingIndex } from '../src/store/pg-listing-index';
 import { AssessmentServiceClient } from '../src/assessment/client';
 import { loadConfig, type Config } from '../src/config';
@@ -39,7 +40,9 @@ export interface StartedWorker {
 }
 
 /** The sent-message record: PostgreSQL when EPA_DATABASE_URL is set (its schema migrated), else files. */
-async function sentRecordFromConfig(config: Config): Promise<{ store: SentRecordStore; describe: string; pool?: Pool }> {
+async function sentRecordFromConfig(
+  config: Config,
+): Promise<{ store: SentRecordStore & SentCopies; describe: string; pool?: Pool }> {
   const pool = databasePool(config);
   if (!pool) return { store: new SentStore(config.sentDir), describe: `files in ${config.sentDir}` };
   try {
@@ -77,6 +80,7 @@ export async function startWorker(config: Config): Promise<StartedWorker> {
     transport,
     from: { name: config.EPA_FROM_NAME, email: config.EPA_FROM_EMAIL },
     sent: sent.store,
+    copies: sent.store,
     leaseMs: config.EPA_DELIVERY_LEASE_SECONDS * 1000,
     // Fault injection for the durability tests: die (kill -9) once, right after the first message
     // is accepted and recorded, before the activity completes.

@@ -31,6 +31,7 @@ import { FilterQuery } from './schemas';
 import { planImport, applyImport } from '../app/import';
 import { describeStandard, rulesCatalogue } from '../app/rules';
 import { rules } from '../plans';
+import type { SentCopies } from '../../activities/sent-record';
 
 export type Role = 'admin' | 'ops';
 
@@ -53,6 +54,8 @@ export interface ApiOptions {
   users?: UserStore;
   /** The audit list of changes to accounts (the accounts page); default: kept in this process's memory. */
   accountAudit?: AccountAudit;
+  /** The copies of the messages sent (the message pages); without, a message page says none was kept. */
+  sentCopies?: SentCopies;
   /** Where staff sessions live (default: this process's memory). */
   sessionStore?: SessionStore;
   sessionSecret?: string;
@@ -359,6 +362,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       listings,
       users: options.users,
       ...(options.accountAudit && { accountAudit: options.accountAudit }),
+      ...(options.sentCopies && { sentCopies: options.sentCopies }),
       ...(options.sessionStore && { sessionStore: options.sessionStore }),
       sessionSecret: options.sessionSecret,
       https: options.https ?? false,

@@ -229,6 +229,8 @@ export interface TimelineItem {
   /** Set when a later entry voided this one: when and by whom, in words. */
   voided: string;
   recorded: string;
+  /** A note's text (NoteAdded), as staff wrote it; '' for any other entry. */
+  note: string;
 }
 
 /** The timeline, newest first, each entry saying what it did in words (never a key or an event type name). */
@@ -262,6 +264,7 @@ export function timelineItems(status: CaseStatus, names: ComponentNames): Timeli
       lines,
       voided: voider ? `Voided on ${dateInWords(voider.on)}${voider.by ? ` by ${voider.by}` : ''}` : '',
       recorded: instantInWords(t.recordedAt),
+      note: t.note ?? '',
     };
   });
 }

@@ -14,10 +14,8 @@ import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaListing, OverdueEpa } from './epa-client';
 import { overdueBy } from '../epa/deadlines';
 import type { EpaListings, ListingDirection, ListingQuery } from './listings';
-import type { NotificationLogEntry } from '../../workflows/definitions';
-import type { DeliveryRequest } from '../../activities/types';
-import { buildInvite } from '../../activities/invite';
-import { renderMessage } from '../../activities/templates';
+import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
+import type { SentCopies, SentCopy } from '../../activities/sent-record';
 import {
   attemptNames,
   componentNamesOf,
@@ -37,7 +35,6 @@ import {
 import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
 
 export { deadlineActions, ownerNames };
-import { recipientsFor, type Recipient } from '../epa/recipients';
 import { EpaNotFoundError } from './epa-client';
 import { toCsv } from './csv';
 
@@ -270,8 +267,13 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
 }
 
 /** One apprentice's EPA as its page shows it: the status, with everything a person reads in words (display-names.ts). */
-export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?: boolean; today?: string } = {}) {
+export async function epaPage(
+  epa: EpaReader,
+  uln: string,
+  options: { canRecord?: boolean; today?: string; copies?: SentCopies } = {},
+) {
   const status = await epa.status(uln);
+  const copies = await (options.copies ?? NO_COPIES).list(status.epaId);
   // The grading rule in words, from the rule files when they still hold the version this EPA is pinned to.
   const plan = rules().plan(status.rules.standard, status.rules.version);
   const policy = rules().policy(status.rules.epao);
@@ -309,13 +311,7 @@ export async function epaPage(epa: EpaReader, uln: string, options: { canRecord?
         publishedOn: a.publishedOn ? dateInWords(a.publishedOn) : '',
       })),
     })),
-    logRows: [...status.log].reverse().map((l) => ({
-      ...l,
-      when: instantInWords(l.at),
-      what: messageName(l.kind),
-      to: l.role ? upperFirst(ownerPhrase(l.role)) : '',
-      error: l.error ? datesInWords(l.error) : l.error,
-    })),
+    logRows: messageRows(status, copies),
     deadlineRows: status.deadlines.map((d) => ({
       key: d.key,
       name: upperFirst(deadlineName(d.key, names)),
@@ -410,44 +406,133 @@ export function overdueCsv(rows: OverdueRow[]): string {
   return toCsv([header, ...lines]);
 }
 
-/** One message from an EPA's log, rebuilt with the templates that sent it: to whom, subject, text and any invite. */
+/** No copies kept (a process without a sent store): every message page says so. */
+export const NO_COPIES: SentCopies = {
+  keep: async () => undefined,
+  read: async () => undefined,
+  list: async () => [],
+  erase: async () => 0,
+};
+
+/** A message's outcome in words: "Sent", "Failed" or "Not sent: too late". */
+export const MESSAGE_STATUS_WORDS: Record<NotificationLogEntry['status'], string> = {
+  sent: 'Sent',
+  failed: 'Failed',
+  expired: 'Not sent: too late',
+};
+
+/** The address of a message in the page: `/epas/<uln>/message?key=…&role=…`. */
+export function messageHref(uln: string, key: string, role: string): string {
+  return `/epas/${uln}/message?${new URLSearchParams({ key, role }).toString()}`;
+}
+
+/** One message as the EPA page lists it. */
+export interface MessageRow extends Omit<NotificationLogEntry, 'to'> {
+  when: string;
+  what: string;
+  /** The recipient's role in words ("The employer"). */
+  to: string;
+  /** The address it went to ('' when not known). */
+  address: string;
+  /** The subject as sent; without a kept copy, the kind of message in words. */
+  subject: string;
+  statusWords: string;
+  href: string;
+}
+
+/** The EPA's messages, newest first: when, to whom (role in words and the address), subject and outcome. */
+export function messageRows(status: Pick<EpaStatus, 'uln' | 'log'>, copies: readonly SentCopy[]): MessageRow[] {
+  const byMessage = new Map(copies.map((c) => [`${c.key}\u0000${c.role}`, c]));
+  return [...status.log]
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => b.l.at.localeCompare(a.l.at) || b.i - a.i)
+    .map(({ l }) => {
+      const copy = byMessage.get(`${l.key}\u0000${l.role ?? ''}`);
+      return {
+        ...l,
+        when: instantInWords(l.at),
+        what: messageName(l.kind),
+        to: l.role ? upperFirst(ownerPhrase(l.role)) : '',
+        address: copy?.to.email ?? l.to?.[0] ?? '',
+        subject: copy?.subject ?? messageName(l.kind),
+        statusWords: MESSAGE_STATUS_WORDS[l.status] ?? l.status,
+        ...(l.error !== undefined && { error: datesInWords(l.error) }),
+        href: messageHref(status.uln, l.key, l.role ?? ''),
+      };
+    });
+}
+
+/** One message from an EPA's log, as it was sent: from the copy the delivery kept, never rendered again. */
 export interface EpaMessage {
   uln: string;
   apprentice: string;
   entry: NotificationLogEntry;
-  to?: Recipient;
-  subject?: string;
+  when: string;
+  /** The recipient: role in words, name and address. */
+  to: { role: string; name: string; email: string };
+  statusWords: string;
+  error?: string;
+  subject: string;
   text?: string;
-  invite?: string;
-  /** Set when the message can no longer be rebuilt (its notification is no longer in the EPA's schedule). */
+  /** The invite's when and where, in words (none when the message had no invite). */
+  invite?: { heading: string; when?: string; length?: string; where?: string };
+  /** Set when no copy of the message was kept: why, in words. */
   unavailable?: string;
 }
 
-export async function epaMessage(epa: EpaReader, uln: string, key: string, role: string): Promise<EpaMessage> {
+export async function epaMessage(
+  epa: EpaReader,
+  copies: SentCopies,
+  uln: string,
+  key: string,
+  role: string,
+): Promise<EpaMessage> {
   const status = await epa.status(uln);
   const entry = status.log.find((l) => l.key === key && (l.role ?? '') === role);
-  if (!entry) throw new EpaNotFoundError(`no message ${key.slice(0, 80)} to ${role.slice(0, 20)} in this EPA's log`);
-  const base = { uln: status.uln, apprentice: status.people.apprentice.name, entry };
-  const n = status.notifications.find((x) => x.key === key);
-  if (!n) return { ...base, unavailable: 'This message is no longer in the EPA’s schedule, so it cannot be shown again.' };
-  const plan = rules().plan(status.rules.standard, status.rules.version)?.data;
-  const policy = rules().policy(status.rules.epao)?.data;
-  const request: DeliveryRequest = {
-    epaId: status.epaId,
-    notification: n,
-    recipients: recipientsFor(n, status.people),
-    context: {
-      standard: status.standard,
-      standardTitle: plan?.title ?? status.standard,
-      epaoName: policy?.name ?? status.epao,
-      epaoEmail: status.people.epaoAdmin.email,
-      apprenticeName: status.people.apprentice.name,
-      employerName: status.people.employer.organisation,
-    },
-    requestedAt: Date.parse(entry.at),
+  if (!entry) throw new EpaNotFoundError('This EPA has no such message: go back to the EPA and choose one from its messages.');
+  const copy = await copies.read(status.epaId, key, role);
+  const base = {
+    uln: status.uln,
+    apprentice: status.people.apprentice.name,
+    entry,
+    when: instantInWords(entry.at),
+    statusWords: MESSAGE_STATUS_WORDS[entry.status] ?? entry.status,
+    ...(entry.error !== undefined && { error: datesInWords(entry.error) }),
   };
-  const to = request.recipients.find((r) => r.role === role);
-  if (!to) return { ...base, unavailable: 'Its recipient is no longer among those this message goes to.' };
-  const rendered = renderMessage(request, to);
-  return { ...base, to, subject: rendered.subject, text: rendered.text, invite: buildInvite(request)?.content };
+  const roleWords = upperFirst(ownerPhrase(role));
+  if (!copy)
+    return {
+      ...base,
+      to: { role: roleWords, name: '', email: entry.to?.[0] ?? '' },
+      subject: messageName(entry.kind),
+      unavailable:
+        entry.status === 'expired'
+          ? 'This message was not sent: its moment had passed before it could go.'
+          : 'No copy of this message was kept: it was sent before epa-flow kept a copy of each message it sends.',
+    };
+  return {
+    ...base,
+    to: { role: roleWords, name: copy.to.name, email: copy.to.email },
+    subject: copy.subject,
+    text: copy.text,
+    ...(copy.invite && { invite: inviteInWords(copy.invite) }),
+  };
+}
+
+/** A kept invite's summary in words: a request or a cancellation, its date and time, length and place. */
+export function inviteInWords(invite: NonNullable<SentCopy['invite']>): NonNullable<EpaMessage['invite']> {
+  return {
+    heading: invite.method === 'CANCEL' ? 'A calendar cancellation, attached' : 'A calendar invite, attached',
+    ...(invite.at && { when: dateTimeInWords(invite.at) }),
+    ...(invite.durationMinutes && { length: durationInWords(invite.durationMinutes) }),
+    ...(invite.location && { where: invite.location }),
+  };
+}
+
+/** 90 → "1 hour 30 minutes". */
+export function durationInWords(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return [h ? part(h, 'hour') : '', m ? part(m, 'minute') : ''].filter(Boolean).join(' ') || '0 minutes';
 }

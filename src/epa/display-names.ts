@@ -146,6 +146,7 @@ export const eventNames: Record<EpaEventType, string> = {
   EventVoided: 'Entry voided',
   AppealLodged: 'Appeal lodged',
   AppealDecided: 'Appeal decided',
+  NoteAdded: 'Note added',
 };
 
 /** An event type in words; one this version does not know (an old history) as "Entry". */

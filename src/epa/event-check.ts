@@ -10,6 +10,7 @@ import { EpaInputError } from './errors';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
+import { NOTE_MAX } from './note';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
 /** Where the workflow and its clients have long taken them from. */
@@ -195,6 +196,7 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     },
   },
   EpaOutcomeRecorded: { fields: { outcome: oneOf('Fail'), failedOn: date, reference: serviceReference } },
+  NoteAdded: { fields: { text: trimmed(NOTE_MAX) } },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDates } from '../calendar';
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
+import { NOTE_MAX } from './note';
 import { SYSTEM_EVENT_TYPES } from './system-events';
+export { NOTE_MAX };
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
 export const LondonDateSchema = z
@@ -289,6 +291,14 @@ export const AppealDecided = z
     path: ['grade'],
   });
 
+/**
+ * A note staff add to an EPA (who: `by`; when: `on` and the time recorded): kept on the timeline,
+ * changing no deadline or stage, and never put into any message.
+ */
+export const NoteAdded = z
+  .object({ type: z.literal('NoteAdded'), ...base, text: z.string().trim().min(1).max(NOTE_MAX) })
+  .strict();
+
 export const EpaEvent = z.discriminatedUnion('type', [
   GatewaySubmitted,
   GatewayRejected,
@@ -319,6 +329,7 @@ export const EpaEvent = z.discriminatedUnion('type', [
   CertificateClaimRefused,
   CertificateStatusChanged,
   EpaOutcomeRecorded,
+  NoteAdded,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

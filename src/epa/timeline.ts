@@ -27,6 +27,8 @@ export interface TimelineEntry {
   component?: string;
   /** A booking's date and time (London), when the event carries one. */
   at?: string;
+  /** A note's text (NoteAdded): shown on the timeline, never put into a message. */
+  note?: string;
 }
 
 /** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
@@ -84,6 +86,7 @@ export function timelineEntry(
     changed: describeChange(before, after),
     ...(typeof event.component === 'string' && { component: event.component }),
     ...(typeof event.at === 'string' && { at: event.at }),
+    ...(event.type === 'NoteAdded' && typeof event.text === 'string' && { note: event.text }),
   };
 }
 

@@ -47,7 +47,7 @@ export async function firstAdmin(store: UserStore, audit?: AccountAudit): Promis
 export function apiOptions(
   config: Config,
   client: Client | EpaClient,
-  stores: Pick<OpenStores, 'users'> & Partial<Pick<OpenStores, 'listings' | 'sessions' | 'accountAudit'>>,
+  stores: Pick<OpenStores, 'users'> & Partial<Pick<OpenStores, 'listings' | 'sessions' | 'accountAudit' | 'sentCopies'>>,
   temporalUiUrl: string,
 ): ApiOptions {
   const tokens = localTokens(config.EPA_DATA_DIR, config.EPA_ADMIN_TOKENS, config.EPA_OPS_TOKENS);
@@ -57,6 +57,7 @@ export function apiOptions(
     ...(stores.listings && { listings: stores.listings }),
     ...(stores.sessions && { sessionStore: stores.sessions }),
     ...(stores.accountAudit && { accountAudit: stores.accountAudit }),
+    ...(stores.sentCopies && { sentCopies: stores.sentCopies }),
     adminTokens: tokens.admin,
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },

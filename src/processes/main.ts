@@ -22,6 +22,8 @@ import { EpaClient, EpaNotFoundError, EpaRejectedError, parseUln } from '../app/
 import { EpaInputError } from '../epa/errors';
 import { workflowIdFor } from '../epa/ids';
 import { openStores, reindexFromVisibility } from '../store/stores';
+import { PgSentStore } from '../store/pg-sent-record';
+import { SentStore } from '../store/sent-record';
 import { ensureNamespace } from '../temporal/namespace';
 import { rules } from '../plans';
 import { databasePool, describeDatabase } from '../store/database';
@@ -78,10 +80,14 @@ export async function runErase(config: Config, uln: string, out: Out): Promise<v
     const epa = new EpaClient(client, config.TEMPORAL_TASK_QUEUE, epaClientOptions(config));
     const { runsDeleted } = await epa.erase(uln);
     out(`deleted ${runsDeleted} run(s) of the EPA from Temporal (histories and visibility rows)`);
+    const epaId = workflowIdFor(parseUln(uln));
     if (pool) {
-      const gone = await new PgListingIndex(pool).erase(workflowIdFor(parseUln(uln)));
+      const gone = await new PgListingIndex(pool).erase(epaId);
       out(gone ? 'deleted its row from the listing index' : 'the listing index held no row for it');
     }
+    // The copies of the messages sent for it (the message pages): in PostgreSQL, or the data directory's files.
+    const copies = await (pool ? new PgSentStore(pool) : new SentStore(config.sentDir)).erase(epaId);
+    out(`deleted ${copies} kept cop${copies === 1 ? 'y' : 'ies'} of the messages sent for it`);
     out(
       'left to do by hand: .eml files in the outbox (file transport only) and rows in your import files (docs/operations.md, Personal data in histories)',
     );

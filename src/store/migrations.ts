@@ -110,6 +110,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX epa_account_change_username ON epa_account_change (username, id);
     `,
   },
+  {
+    version: 5,
+    name: 'copies of the messages sent',
+    sql: `
+      -- Each message as it was sent (src/store/pg-sent-record.ts): the staff pages show it from
+      -- here. Keyed by the sha256 of the EPA's workflow id and of the message key (no ULN in a
+      -- key); the copy names its recipient, so epa-flow erase deletes an EPA's rows.
+      CREATE TABLE epa_message_copy (
+        key_hash  text PRIMARY KEY,
+        epa_hash  text NOT NULL,
+        copy      jsonb NOT NULL,
+        kept_at   timestamptz NOT NULL
+      );
+      CREATE INDEX epa_message_copy_epa ON epa_message_copy (epa_hash);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

@@ -10,11 +10,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { MessageClaim, SentRecordStore } from '../../activities/sent-record';
+import type { MessageClaim, SentCopies, SentCopy, SentRecordStore } from '../../activities/sent-record';
 
 const hash = (key: string): string => createHash('sha256').update(key).digest('hex');
 
-export class PgSentStore implements SentRecordStore {
+/**
+ * Also the copies of what was sent (SentCopies, migration 5): one row per message, keyed by the
+ * hashes of the EPA and of the message key; the copy itself (it names the recipient) as JSON.
+ */
+export class PgSentStore implements SentRecordStore, SentCopies {
   constructor(
     private readonly pool: Pool,
     private readonly now: () => number = () => Date.now(),
@@ -92,5 +96,33 @@ export class PgSentStore implements SentRecordStore {
 
   async release(key: string, owner: string): Promise<void> {
     await this.pool.query('DELETE FROM epa_message_claim WHERE key_hash = $1 AND owner = $2', [hash(key), owner]);
+  }
+
+  async keep(copy: SentCopy): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO epa_message_copy (epa_hash, key_hash, copy, kept_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_hash) DO UPDATE SET copy = EXCLUDED.copy, kept_at = EXCLUDED.kept_at`,
+      [hash(copy.epaId), hash(`${copy.epaId}/${copy.key}/${copy.role}`), JSON.stringify(copy), new Date(copy.keptAt)],
+    );
+  }
+
+  async read(epaId: string, key: string, role: string): Promise<SentCopy | undefined> {
+    const { rows } = await this.pool.query<{ copy: SentCopy }>(
+      'SELECT copy FROM epa_message_copy WHERE key_hash = $1 AND epa_hash = $2',
+      [hash(`${epaId}/${key}/${role}`), hash(epaId)],
+    );
+    return rows[0]?.copy;
+  }
+
+  async list(epaId: string): Promise<SentCopy[]> {
+    const { rows } = await this.pool.query<{ copy: SentCopy }>('SELECT copy FROM epa_message_copy WHERE epa_hash = $1', [
+      hash(epaId),
+    ]);
+    return rows.map((r) => r.copy);
+  }
+
+  async erase(epaId: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM epa_message_copy WHERE epa_hash = $1', [hash(epaId)]);
+    return rowCount ?? 0;
   }
 }

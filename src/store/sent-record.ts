@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { MessageClaim, SentRecordStore } from '../../activities/sent-record';
+import type { MessageClaim, SentCopies, SentCopy, SentRecordStore } from '../../activities/sent-record';
 
 interface Claim {
   owner: string;
@@ -26,7 +26,13 @@ function isCode(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
-export class SentStore implements SentRecordStore {
+const sha = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Also the copies of what was sent (SentCopies): `<dir>/copies/<sha256(epaId)>/<sha256(key/role)>.json`,
+ * one directory per EPA, so an erasure removes the EPA's directory whole.
+ */
+export class SentStore implements SentRecordStore, SentCopies {
   constructor(
     readonly dir: string,
     private readonly now: () => number = () => Date.now(),
@@ -147,5 +153,62 @@ export class SentStore implements SentRecordStore {
     const { claims } = this.paths(key);
     const current = await this.top(claims);
     if (current?.claim?.owner === owner) await fs.rm(path.join(claims, String(current.generation)), { force: true });
+  }
+
+  private copyPath(epaId: string, key: string, role: string): { dir: string; file: string } {
+    const dir = path.join(this.dir, 'copies', sha(epaId));
+    return { dir, file: path.join(dir, `${sha(`${key}/${role}`)}.json`) };
+  }
+
+  async keep(copy: SentCopy): Promise<void> {
+    const { dir, file } = this.copyPath(copy.epaId, copy.key, copy.role);
+    await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await this.writeAtomically(file, JSON.stringify(copy), false);
+  }
+
+  async read(epaId: string, key: string, role: string): Promise<SentCopy | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(this.copyPath(epaId, key, role).file, 'utf8')) as SentCopy;
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  async list(epaId: string): Promise<SentCopy[]> {
+    const { dir } = this.copyPath(epaId, '', '');
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return [];
+      throw err;
+    }
+    const copies = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.json'))
+        .map(async (n) => {
+          try {
+            return JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')) as SentCopy;
+          } catch (err) {
+            if (isCode(err, 'ENOENT')) return undefined; // erased meanwhile
+            throw err;
+          }
+        }),
+    );
+    return copies.filter((c): c is SentCopy => c !== undefined);
+  }
+
+  async erase(epaId: string): Promise<number> {
+    const { dir } = this.copyPath(epaId, '', '');
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return 0;
+      throw err;
+    }
+    await fs.rm(dir, { recursive: true, force: true });
+    return names.filter((n) => n.endsWith('.json')).length;
   }
 }

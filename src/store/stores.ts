@@ -16,6 +16,9 @@ import { PgAccountAudit, PgSessionStore, PgUserStore } from './pg-staff';
 import type { AccountAudit, UserStore } from '../app/users';
 import { FileUserStore } from './user-store';
 import { accountAuditFileFor, FileAccountAudit } from './account-audit';
+import type { SentCopies } from '../../activities/sent-record';
+import { PgSentStore } from './pg-sent-record';
+import { SentStore } from './sent-record';
 
 /** How long a staff session lasts without use (renewed as staff work). */
 export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000;
@@ -25,6 +28,8 @@ export interface OpenStores {
   users: UserStore;
   /** The audit list of changes to accounts. */
   accountAudit: AccountAudit;
+  /** The copies of the messages sent, as the workers keep them (the data directory's files, or PostgreSQL). */
+  sentCopies: SentCopies;
   /** Where staff sessions live: undefined for the process's memory. */
   sessions?: SessionStore;
   /** The stores in words, for start-up lines. */
@@ -52,6 +57,7 @@ export async function openStores(config: Config, epa: Pick<EpaClient, 'list' | '
       listings: new VisibilityListings(epa),
       users: new FileUserStore(config.usersFile),
       accountAudit: new FileAccountAudit(accountAuditFileFor(config.usersFile)),
+      sentCopies: new SentStore(config.sentDir),
       describe: `lists from Temporal's visibility; staff accounts in ${config.usersFile}; sessions in memory`,
       close: async () => undefined,
     };
@@ -60,6 +66,7 @@ export async function openStores(config: Config, epa: Pick<EpaClient, 'list' | '
     listings: new PgListingIndex(pool),
     users: new PgUserStore(pool),
     accountAudit: new PgAccountAudit(pool),
+    sentCopies: new PgSentStore(pool),
     sessions: new PgSessionStore(pool, STAFF_SESSION_MS),
     describe: 'lists from the listing index in PostgreSQL; staff accounts and sessions in PostgreSQL',
     close: () => pool.end(),

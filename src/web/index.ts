@@ -31,6 +31,9 @@ import { dashboardRoutes } from './routes/dashboard';
 import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
 import { actionRoutes } from './routes/actions';
+import { noteRoutes } from './routes/notes';
+import { NO_COPIES } from '../app/epas';
+import type { SentCopies } from '../../activities/sent-record';
 import { startRoutes } from './routes/start';
 
 export interface StaffPagesOptions {
@@ -42,6 +45,8 @@ export interface StaffPagesOptions {
   users: UserStore;
   /** The audit list of changes to accounts (the accounts page); default: this process's memory. */
   accountAudit?: AccountAudit;
+  /** The copies of the messages sent, for the messages list and each message's page; default: none kept. */
+  sentCopies?: SentCopies;
   /** Where staff sessions live (PostgreSQL with a database); default: this process's memory. */
   sessionStore?: SessionStore;
   /** Signs session cookies (32 characters or more). */
@@ -131,9 +136,10 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
 
   app.get('/', async (req, reply) => reply.redirect(req.session.user ? '/epas' : '/login'));
   authRoutes(app, ctx, o.users, o.now);
-  epaRoutes(app, ctx, o.epa, o.listings, o.temporalUrl, o.now);
+  epaRoutes(app, ctx, o.epa, o.listings, o.temporalUrl, o.now, o.sentCopies ?? NO_COPIES);
   eventRoutes(app, ctx, o.epa, o.now);
   actionRoutes(app, ctx, o.epa, o.now);
+  noteRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);

@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { usePostgres } from '../support/postgres';
 import { MIGRATIONS, migrate, requireMigrated } from '../../src/store/migrations';
 import { PgSentStore } from '../../src/store/pg-sent-record';
-import { sentRecordContract } from '../support/sent-record-contract';
+import { sentCopiesContract, sentRecordContract } from '../support/sent-record-contract';
 
 const database = usePostgres('epa_contract', { poolSize: 20 });
 let pool: Pool;
@@ -50,9 +50,10 @@ test('a failing migration changes nothing and says which one failed', async () =
 describe('the sent-record contract on PostgreSQL', () => {
   beforeEach(async () => {
     await migrate(pool);
-    await pool.query('TRUNCATE epa_sent_message, epa_message_claim');
+    await pool.query('TRUNCATE epa_sent_message, epa_message_claim, epa_message_copy');
   });
   sentRecordContract((now) => new PgSentStore(pool, now));
+  sentCopiesContract(() => new PgSentStore(pool));
 
   test('the tables hold no message key, only its hash', async () => {
     const store = new PgSentStore(pool);

@@ -12,6 +12,7 @@ import { workflowIdFor } from '../../src/epa/ids';
 import { EpaStartSchema, type EpaStart, type RestartNote } from '../../src/epa/people';
 import { rules } from '../../src/plans';
 import type { EpaService } from '../../src/app/epa-service';
+import type { SentCopies, SentCopy } from '../../activities/sent-record';
 import {
   checkListingQuery,
   compareListings,
@@ -227,6 +228,25 @@ export class FakeEpaService implements EpaService {
     return all.map((event, i) =>
       timelineEntry({ by: 'Amira Sollen', ...event }, i === 0 ? undefined : viewAfter(i - 1), viewAfter(i), i + 1, this.now()),
     );
+  }
+}
+
+/** The copies of messages sent, in memory (the SentCopies port: activities/sent-record.ts). */
+export class FakeSentCopies implements SentCopies {
+  readonly copies = new Map<string, SentCopy>();
+  async keep(copy: SentCopy): Promise<void> {
+    this.copies.set(`${copy.epaId}/${copy.key}/${copy.role}`, copy);
+  }
+  async read(epaId: string, key: string, role: string): Promise<SentCopy | undefined> {
+    return this.copies.get(`${epaId}/${key}/${role}`);
+  }
+  async list(epaId: string): Promise<SentCopy[]> {
+    return [...this.copies.values()].filter((c) => c.epaId === epaId);
+  }
+  async erase(epaId: string): Promise<number> {
+    const mine = [...this.copies.entries()].filter(([, c]) => c.epaId === epaId);
+    for (const [k] of mine) this.copies.delete(k);
+    return mine.length;
   }
 }
 

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import { addUser } from '../../src/app/users';
 import { londonInstant } from '../../src/calendar';
 import { staffPages } from '../../src/web';
-import { FakeAccountAudit, FakeEpaService, FakeListings, FakeUserStore } from './fake-epa-service';
+import { FakeAccountAudit, FakeEpaService, FakeListings, FakeSentCopies, FakeUserStore } from './fake-epa-service';
 import { cookieFrom, csrfIn, signIn } from './pages';
 
 /** "Now" for every page test: midday London on a fixed date. */
@@ -22,6 +22,7 @@ export interface PagesApp {
   listings: FakeListings;
   users: FakeUserStore;
   audit: FakeAccountAudit;
+  copies: FakeSentCopies;
 }
 
 export async function pagesApp(): Promise<PagesApp> {
@@ -29,6 +30,7 @@ export async function pagesApp(): Promise<PagesApp> {
   const listings = new FakeListings([]);
   const users = new FakeUserStore();
   const audit = new FakeAccountAudit();
+  const copies = new FakeSentCopies();
   await addUser(users, { username: ADMIN.username, name: ADMIN.name, role: 'admin', password: ADMIN.password });
   await addUser(users, { username: OPS.username, name: OPS.name, role: 'ops', password: OPS.password });
   const app = Fastify({ logger: false });
@@ -37,6 +39,7 @@ export async function pagesApp(): Promise<PagesApp> {
     listings,
     users,
     accountAudit: audit,
+    sentCopies: copies,
     defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
     sessionSecret: 'a-session-secret-for-the-route-tests-0123456789',
     https: false,
@@ -45,7 +48,7 @@ export async function pagesApp(): Promise<PagesApp> {
     now: () => NOW,
   });
   await app.ready();
-  return { app, epa, listings, users, audit };
+  return { app, epa, listings, users, audit, copies };
 }
 
 /** A signed-in session: its cookie, and `get`/`post` that carry it (a post takes the CSRF token of the page it came from). */

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SentStore } from '../../src/store/sent-record';
-import { sentRecordContract } from '../support/sent-record-contract';
+import { sentCopiesContract, sentRecordContract } from '../support/sent-record-contract';
 
 let dir: string;
 beforeEach(() => {
@@ -16,6 +16,31 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 sentRecordContract((now) => new SentStore(dir, now));
+describe('the copies contract on files', () => {
+  sentCopiesContract(() => new SentStore(dir));
+
+  test('copies are owner-only, one directory per EPA, and their file names hold no ULN', async () => {
+    const store = new SentStore(path.join(dir, 'sent'));
+    await store.keep({
+      epaId: 'epa-1234567890',
+      key: 'k',
+      role: 'apprentice',
+      kind: 'deadlineNear',
+      to: { name: 'A', email: 'a@x.example' },
+      subject: 's',
+      text: 't',
+      keptAt: '2027-03-15T09:00:00.000Z',
+    });
+    const copies = path.join(dir, 'sent', 'copies');
+    const [epaDir] = readdirSync(copies);
+    expect(epaDir).not.toContain('1234567890');
+    expect(statSync(path.join(copies, epaDir!)).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(path.join(copies, epaDir!))) {
+      expect(f).not.toContain('1234567890');
+      expect(statSync(path.join(copies, epaDir!, f)).mode & 0o777).toBe(0o600);
+    }
+  });
+});
 
 test('records and claims are owner-only (0600 files, 0700 directories)', async () => {
   const store = new SentStore(path.join(dir, 'sent'));

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
 import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import type { SentCopies } from '../../../activities/sent-record';
 import type { EpaListings } from '../../app/listings';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -34,6 +35,7 @@ export function epaRoutes(
   listings: EpaListings,
   temporalUrl: (epaId: string) => string,
   now: () => number,
+  copies: SentCopies,
 ): void {
   app.get('/epas', { preHandler: requireStaff() }, async (req, reply) => {
     const found = await findEpas(listings, req.query as FindQuery, now());
@@ -83,13 +85,17 @@ export function epaRoutes(
   app.get('/epas/:uln/message', { preHandler: requireStaff() }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
     const { key, role } = req.query as { key?: string; role?: string };
-    const message = await epaMessage(epa, uln, String(key ?? ''), String(role ?? ''));
+    const message = await epaMessage(epa, copies, uln, typeof key === 'string' ? key : '', typeof role === 'string' ? role : '');
     return render(req, reply, ctx, 'pages/message.njk', { message });
   });
 
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
     const { uln } = req.params as { uln: string };
-    const status = await epaPage(epa, uln, { canRecord: req.session.user?.role === 'admin', today: londonDateOf(now()) });
+    const status = await epaPage(epa, uln, {
+      canRecord: req.session.user?.role === 'admin',
+      today: londonDateOf(now()),
+      copies,
+    });
     const flash = req.session.flash;
     if (flash) req.session.flash = undefined;
     return render(req, reply, ctx, 'pages/epa.njk', {
