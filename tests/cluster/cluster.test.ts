@@ -119,13 +119,13 @@ afterAll(async () => {
 
 test('`epa-flow migrate` made the tables and the namespace, and is safe to run again', async () => {
   expect(output.join('\n')).toMatch(
-    /schema version 4 \(applied 1 sent messages and their claims; 2 the listing index; 3 staff accounts and sessions; 4 the audit list of changes to accounts\)/,
+    /schema version 5 \(applied 1 sent messages and their claims; 2 the listing index; 3 staff accounts and sessions; 4 the audit list of changes to accounts; 5 copies of the messages sent\)/,
   );
   expect(output.join('\n')).toMatch(/listing index: 0 EPAs in visibility, 0 rows written or marked ended, 0 rows/);
   expect(output.join('\n')).toMatch(/namespace epa-cluster \(registered\): closed EPAs kept 90 days/);
   const again: string[] = [];
   await runMigrateProcess({ ...stack.env, EPA_DATA_DIR: path.join(dir, 'migrate') }, (line) => again.push(line));
-  expect(again.join('\n')).toMatch(/schema version 4 \(up to date\)/);
+  expect(again.join('\n')).toMatch(/schema version 5 \(up to date\)/);
   expect(again.join('\n')).toMatch(/search attributes present/);
 });
 
@@ -312,6 +312,7 @@ test('an erasure request: refused while the EPA runs; once withdrawn, its runs l
     const erased: string[] = [];
     await runEpaFlowProcess('erase', env, (l) => erased.push(l), { args: [input.uln] });
     expect(erased.join('\n')).toMatch(/deleted 1 run\(s\) of the EPA from Temporal/);
+    expect(erased.join('\n')).toMatch(/deleted \d+ kept cop(y|ies) of the messages sent for it/);
     expect(erased.join('\n')).toMatch(/deleted its row from the listing index/);
     expect(await index.count({ text: input.uln })).toBe(0);
     await eventually(async () => expect(await epa.existing(input.uln)).toBeUndefined(), 60_000);
