@@ -199,7 +199,7 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   await checkPage(page, 'apprentice');
   await noSidewaysScroll(page, 'apprentice');
   // A message from the log, and a page for an EPA that does not exist.
-  await page.click('a:has-text("View")');
+  await page.click('#messages a'); // each subject opens the message as it was sent
   await page.waitForURL(/\/message\?/);
   await checkPage(page, 'message');
   await page.goto(`${baseUrl}/epas/${epaStart().uln}`);
