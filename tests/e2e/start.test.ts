@@ -130,13 +130,20 @@ test('personal data at rest is owner-only: data directory, database, outbox mess
   expect(emails.length).toBeGreaterThan(0);
   expect(mode(path.join(dir, 'outbox'))).toBe(0o700);
   for (const f of emails) expect(mode(path.join(dir, 'outbox', f))).toBe(0o600);
-  const shards = readdirSync(path.join(dir, 'sent'));
-  expect(shards.length).toBeGreaterThan(0);
-  expect(mode(path.join(dir, 'sent'))).toBe(0o700);
-  for (const shard of shards) {
-    expect(mode(path.join(dir, 'sent', shard))).toBe(0o700);
-    for (const f of readdirSync(path.join(dir, 'sent', shard))) expect(mode(path.join(dir, 'sent', shard, f))).toBe(0o600);
-  }
+  // The sent records and the copies of the messages sent (sent/copies/…): every directory 0700, every file 0600.
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    expect([d, mode(d)]).toEqual([d, 0o700]);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(path.join(dir, 'sent'));
+  expect(files.length).toBeGreaterThan(0);
+  expect(files.some((f) => f.includes(`${path.sep}copies${path.sep}`))).toBe(true);
+  for (const f of files) expect([f, mode(f)]).toEqual([f, 0o600]);
 });
 
 const alive = (pid: number) => {
