@@ -100,7 +100,7 @@ test('withdraw: check your answers first (the stage becomes withdrawn), then rec
   const before = p.epa.callsOf('recordEvent').length;
   const check = await admin.post(`/epas/${cara.uln}/events/new?type=Withdrawn`, `/epas/${cara.uln}/events`, fields);
   expect(check.statusCode).toBe(200);
-  expect(check.body).toContain('Check your answers: withdraw from the epa');
+  expect(check.body).toContain('Check your answers: withdraw from the EPA');
   expect(check.body).toMatch(/Becomes withdrawn/i);
   expect(p.epa.callsOf('recordEvent')).toHaveLength(before);
   const done = await admin.post(`/epas/${cara.uln}/events/new?type=Withdrawn`, `/epas/${cara.uln}/events`, {
@@ -131,7 +131,7 @@ test('restart: offered for a withdrawn EPA; a bad date is an error in words; che
   };
   const check = await admin.post(`/epas/${dev.uln}/restart`, `/epas/${dev.uln}/restart`, fields);
   expect(check.statusCode).toBe(200);
-  expect(check.body).toContain('Check your answers: restart the epa');
+  expect(check.body).toContain('Check your answers: restart the EPA');
   expect(p.epa.callsOf('restart')).toHaveLength(0);
   const done = await admin.post(`/epas/${dev.uln}/restart`, `/epas/${dev.uln}/restart`, { ...fields, confirmed: 'yes' });
   expect(done.statusCode).toBe(302);
