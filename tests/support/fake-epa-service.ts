@@ -53,6 +53,12 @@ export class FakeEpaService implements EpaService {
   readonly logs = new Map<string, EpaStatus['log']>();
   /** The refusal the next recordEvent meets (as the workflow would answer), once. */
   refuseNext: Error | undefined;
+  /**
+   * Whether recordEvent keeps the event (the browser journeys: a void, a note, a withdrawal show on
+   * the next page); off for the route tests, whose EPAs stay as each test file seeded them.
+   */
+  keepsRecorded = false;
+  private recordedCount = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -120,6 +126,15 @@ export class FakeEpaService implements EpaService {
     const refusal = this.refuseNext;
     this.refuseNext = undefined;
     if (refusal) throw refusal;
+    if (this.keepsRecorded) {
+      const epa = this.epas.get(parseUln(uln));
+      if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
+      const event = { ...payload, type, eventId: (payload.eventId as string | undefined) ?? `recorded-${++this.recordedCount}` };
+      const events = [...epa.events, event];
+      const { problems } = this.enter(epa.input, applied(events));
+      if (problems.length > 0) throw new EpaHistoryError(problems);
+      epa.events = events;
+    }
     const status = this.statusOf(uln);
     return summarise(status, { violations: [], warnings: [] });
   }
@@ -136,7 +151,7 @@ export class FakeEpaService implements EpaService {
           throw new EpaInputError(`no event with id "${String(payload.voids)}" that can be voided`, 'voids');
         events = events.filter((e) => e.eventId !== payload.voids);
       } else events = [...events, { ...payload, type }];
-      const { ctx, state, problems } = this.enter(epa.input, events);
+      const { ctx, state, problems } = this.enter(epa.input, applied(events));
       if (problems.length > 0) throw new EpaHistoryError(problems);
       return { view: view(state, ctx, this.now()), corrections: [] };
     } catch (err) {
@@ -190,7 +205,7 @@ export class FakeEpaService implements EpaService {
     const epa = this.epas.get(parseUln(uln));
     if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
     const { input, events } = epa;
-    const { pinned, ctx, state } = this.enter(input, events);
+    const { pinned, ctx, state } = this.enter(input, applied(events));
     const v = view(state, ctx, this.now());
     return {
       ...v,
@@ -218,7 +233,7 @@ export class FakeEpaService implements EpaService {
   /** The timeline the workflow would keep: one entry per event, from the core's views before and after it. */
   private timelineOf(input: EpaStart, events: Record<string, unknown>[]): TimelineEntry[] {
     const viewAfter = (n: number) => {
-      const { ctx, state } = this.enter(input, events.slice(0, n));
+      const { ctx, state } = this.enter(input, applied(events.slice(0, n)));
       return view(state, ctx, this.now());
     };
     const all = [{ type: 'GatewaySubmitted', on: input.gatewaySubmittedOn }, ...events] as (Record<string, unknown> & {
@@ -229,6 +244,12 @@ export class FakeEpaService implements EpaService {
       timelineEntry({ by: 'Amira Sollen', ...event }, i === 0 ? undefined : viewAfter(i - 1), viewAfter(i), i + 1, this.now()),
     );
   }
+}
+
+/** The events the rules apply, as the workflow works its state out again: without voids and the entries they voided. */
+function applied(events: Record<string, unknown>[]): Record<string, unknown>[] {
+  const voided = new Set(events.filter((e) => e.type === 'EventVoided').map((e) => e.voids));
+  return events.filter((e) => e.type !== 'EventVoided' && !voided.has(e.eventId));
 }
 
 /** The copies of messages sent, in memory (the SentCopies port: activities/sent-record.ts). */

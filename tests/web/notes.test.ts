@@ -58,7 +58,7 @@ test('a good note records NoteAdded today by the signed-in person, once per form
   const key = /name="formKey" value="([^"]+)"/.exec(form.body)![1];
   const res = await ops.post(url, url, { text: '  Employer asked for a later date by phone.\r\nCall back Friday.  ' });
   expect(res.statusCode).toBe(302);
-  expect(res.headers.location).toBe(`/epas/${dana.uln}#timeline-heading`);
+  expect(res.headers.location).toBe(`/epas/${dana.uln}`);
   const call = p.epa.callsOf('recordEvent').at(-1)!;
   expect(call.type).toBe('NoteAdded');
   expect(call.payload).toEqual({ on: TODAY, text: 'Employer asked for a later date by phone.\nCall back Friday.', by: OPS.name });

@@ -63,6 +63,7 @@ export function eventRoutes(
       form: true,
       epa: status,
       event: form,
+      checkedFirst: CHECKED_FIRST.has(form.type),
       components,
       // Only the grades the component allows (its plan's list).
       grades: form.fields.some((f) => f.kind === 'grade') ? allowedGrades(status, chosen) : gradeNames,

@@ -41,7 +41,8 @@ export function noteRoutes(
     try {
       await addNote(epa, uln, posted, req.session.user!.name, now());
       req.session.flash = { title: 'Note added', warnings: [] };
-      return reply.redirect(`/epas/${uln}#timeline-heading`);
+      // No #fragment: a browser skips autofocus when the address names a target, and the banner must take the focus.
+      return reply.redirect(`/epas/${uln}`);
     } catch (err) {
       if (err instanceof FormFieldError) return show(req, reply.code(httpStatusOf('invalid_input')), uln, posted, err.message);
       if (err instanceof EpaRejectedError || err instanceof EpaInputError) {
