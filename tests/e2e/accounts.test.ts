@@ -5,27 +5,21 @@
  * audit list are the real file adapters. Every page passes axe-core (WCAG 2.2 AA), does not scroll
  * sideways at 390 pixels, and is photographed at 1280 and 390 pixels into test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApi } from '../../src/api/server';
 import { EpaClient } from '../../src/app/epa-client';
 import { addUser } from '../../src/app/users';
 import { FileAccountAudit } from '../../src/store/account-audit';
 import { FileUserStore } from '../../src/store/user-store';
+import { browserTest, checkPage, focusedId, haveChromium, launchChromium } from '../support/browser';
 import { FakeListings } from '../support/fake-epa-service';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_PASSWORD = 'a long admin password';
-const artifacts = path.resolve(__dirname, '../../test-artifacts');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true')
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
-const maybe = haveChromium ? test : test.skip;
 
 let api: FastifyInstance;
 let browser: Browser | undefined;
@@ -53,126 +47,105 @@ beforeAll(async () => {
     namespace: 'default',
   });
   baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await api?.close();
 });
 
-/** No axe violations at WCAG 2.2 AA; no sideways scroll at 390 px; screenshots at desktop and phone widths. */
-async function checkPage(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  expect([name, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([name, []]);
-  mkdirSync(artifacts, { recursive: true });
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const scrollWidth = await page.evaluate(
-      () =>
-        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
-          .scrollWidth,
+const check = (page: Page, name: string) => checkPage(page, `accounts-${name}`);
+
+browserTest(
+  'an admin adds a colleague, the colleague signs in, the admin disables them, and they can no longer sign in',
+  async () => {
+    const adminContext = await browser!.newContext();
+    const admin = await adminContext.newPage();
+    await admin.goto(`${baseUrl}/accounts`);
+    expect(admin.url()).toBe(`${baseUrl}/login?returnTo=%2Faccounts`);
+    await admin.fill('#username', 'amira');
+    await admin.fill('#password', ADMIN_PASSWORD);
+    await admin.click('button:has-text("Sign in")');
+    await admin.waitForURL(`${baseUrl}/accounts`);
+    expect(await admin.locator('h1').innerText()).toBe('Accounts');
+    await check(admin, 'list');
+
+    // Add Sam: the form's problems all at once, then the check page, then the password shown once.
+    await admin.click('a:has-text("Add an account")');
+    await admin.waitForURL(`${baseUrl}/accounts/new`);
+    await check(admin, 'new');
+    await admin.fill('#username', 'Sam Okafor');
+    await admin.click('button:has-text("Continue")');
+    expect(await admin.locator('.govuk-error-summary__list li').allInnerTexts()).toEqual([
+      'Enter the person’s full name',
+      expect.stringMatching(/^Enter a username of 2 to 40 characters/),
+      'Choose a role',
+    ]);
+    await check(admin, 'new-errors');
+    await admin.fill('#name', 'Sam Okafor');
+    await admin.fill('#username', 'sam.okafor');
+    await admin.check('#role');
+    await admin.click('button:has-text("Continue")');
+    expect(await admin.locator('h1').innerText()).toBe('Check the new account');
+    expect(await admin.locator('.govuk-summary-list').innerText()).toContain('sam.okafor');
+    await check(admin, 'new-check');
+    await admin.click('button:has-text("Add account")');
+    expect(await admin.locator('h1').innerText()).toBe('Account added for Sam Okafor');
+    const password = await admin.locator('#new-password').innerText();
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    await check(admin, 'added');
+
+    // Sam signs in with it, in a browser of their own.
+    const samContext = await browser!.newContext();
+    const sam = await samContext.newPage();
+    await sam.goto(`${baseUrl}/login`);
+    await sam.fill('#username', 'sam.okafor');
+    await sam.fill('#password', password);
+    await sam.click('button:has-text("Sign in")');
+    await sam.waitForURL(`${baseUrl}/epas`);
+    expect(await sam.locator('.govuk-service-navigation').innerText()).toContain('Sign out Sam Okafor');
+    // Ops: no Accounts link, and the page itself says why not.
+    expect(await sam.locator('a[href="/accounts"]').count()).toBe(0);
+    await sam.goto(`${baseUrl}/accounts`);
+    expect(await sam.locator('h1').innerText()).toBe('You cannot do that');
+    expect(await sam.locator('main').innerText()).toContain('Only admins can see and change staff accounts.');
+    await check(sam, 'forbidden');
+
+    // Amira disables Sam: a check page, then the list with a banner that has the focus.
+    await admin.click('a:has-text("Back to accounts")');
+    await admin.waitForURL(`${baseUrl}/accounts`);
+    await admin.click('[data-account="sam.okafor"] a[href="/accounts/sam.okafor/disable"]');
+    expect(await admin.locator('h1').innerText()).toBe('Disable Sam Okafor’s account?');
+    await check(admin, 'disable-check');
+    await admin.click('button:has-text("Disable account")');
+    await admin.waitForURL(`${baseUrl}/accounts`);
+    expect(await admin.locator('.govuk-notification-banner').innerText()).toContain(
+      'Sam Okafor’s account is disabled: they have been signed out everywhere',
     );
-    expect([name, width, scrollWidth <= width]).toEqual([name, width, true]);
-    await page.screenshot({ path: path.join(artifacts, `accounts-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+    expect(await focusedId(admin)).toBe('account-changed');
+    expect(await admin.locator('[data-account="sam.okafor"]').innerText()).toContain('Disabled: cannot sign in');
+    expect(await admin.locator('.epa-changes li').allInnerTexts()).toEqual([
+      expect.stringMatching(/Amira Sollen disabled Sam Okafor \(sam\.okafor\): signed out everywhere$/),
+      expect.stringMatching(/Amira Sollen added Sam Okafor \(sam\.okafor\) as ops, with a generated password$/),
+    ]);
+    await check(admin, 'disabled');
 
-const focusedId = (page: Page) =>
-  page.evaluate(
-    () => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
-  );
+    // Sam is signed out at their next click, and cannot sign in again.
+    await sam.goto(`${baseUrl}/epas`);
+    expect(sam.url()).toBe(`${baseUrl}/login?returnTo=%2Fepas`);
+    await sam.fill('#username', 'sam.okafor');
+    await sam.fill('#password', password);
+    await sam.click('button:has-text("Sign in")');
+    expect(await sam.locator('.govuk-error-summary').innerText()).toContain('Enter a correct username and password');
 
-maybe('an admin adds a colleague, the colleague signs in, the admin disables them, and they can no longer sign in', async () => {
-  const adminContext = await browser!.newContext();
-  const admin = await adminContext.newPage();
-  await admin.goto(`${baseUrl}/accounts`);
-  expect(admin.url()).toBe(`${baseUrl}/login?returnTo=%2Faccounts`);
-  await admin.fill('#username', 'amira');
-  await admin.fill('#password', ADMIN_PASSWORD);
-  await admin.click('button:has-text("Sign in")');
-  await admin.waitForURL(`${baseUrl}/accounts`);
-  expect(await admin.locator('h1').innerText()).toBe('Accounts');
-  await checkPage(admin, 'list');
-
-  // Add Sam: the form's problems all at once, then the check page, then the password shown once.
-  await admin.click('a:has-text("Add an account")');
-  await admin.waitForURL(`${baseUrl}/accounts/new`);
-  await checkPage(admin, 'new');
-  await admin.fill('#username', 'Sam Okafor');
-  await admin.click('button:has-text("Continue")');
-  expect(await admin.locator('.govuk-error-summary__list li').allInnerTexts()).toEqual([
-    'Enter the person’s full name',
-    expect.stringMatching(/^Enter a username of 2 to 40 characters/),
-    'Choose a role',
-  ]);
-  await checkPage(admin, 'new-errors');
-  await admin.fill('#name', 'Sam Okafor');
-  await admin.fill('#username', 'sam.okafor');
-  await admin.check('#role');
-  await admin.click('button:has-text("Continue")');
-  expect(await admin.locator('h1').innerText()).toBe('Check the new account');
-  expect(await admin.locator('.govuk-summary-list').innerText()).toContain('sam.okafor');
-  await checkPage(admin, 'new-check');
-  await admin.click('button:has-text("Add account")');
-  expect(await admin.locator('h1').innerText()).toBe('Account added for Sam Okafor');
-  const password = await admin.locator('#new-password').innerText();
-  expect(password.length).toBeGreaterThanOrEqual(20);
-  await checkPage(admin, 'added');
-
-  // Sam signs in with it, in a browser of their own.
-  const samContext = await browser!.newContext();
-  const sam = await samContext.newPage();
-  await sam.goto(`${baseUrl}/login`);
-  await sam.fill('#username', 'sam.okafor');
-  await sam.fill('#password', password);
-  await sam.click('button:has-text("Sign in")');
-  await sam.waitForURL(`${baseUrl}/epas`);
-  expect(await sam.locator('.govuk-service-navigation').innerText()).toContain('Sign out Sam Okafor');
-  // Ops: no Accounts link, and the page itself says why not.
-  expect(await sam.locator('a[href="/accounts"]').count()).toBe(0);
-  await sam.goto(`${baseUrl}/accounts`);
-  expect(await sam.locator('h1').innerText()).toBe('You cannot do that');
-  expect(await sam.locator('main').innerText()).toContain('Only admins can see and change staff accounts.');
-  await checkPage(sam, 'forbidden');
-
-  // Amira disables Sam: a check page, then the list with a banner that has the focus.
-  await admin.click('a:has-text("Back to accounts")');
-  await admin.waitForURL(`${baseUrl}/accounts`);
-  await admin.click('[data-account="sam.okafor"] a[href="/accounts/sam.okafor/disable"]');
-  expect(await admin.locator('h1').innerText()).toBe('Disable Sam Okafor’s account?');
-  await checkPage(admin, 'disable-check');
-  await admin.click('button:has-text("Disable account")');
-  await admin.waitForURL(`${baseUrl}/accounts`);
-  expect(await admin.locator('.govuk-notification-banner').innerText()).toContain(
-    'Sam Okafor’s account is disabled: they have been signed out everywhere',
-  );
-  expect(await focusedId(admin)).toBe('account-changed');
-  expect(await admin.locator('[data-account="sam.okafor"]').innerText()).toContain('Disabled: cannot sign in');
-  expect(await admin.locator('.epa-changes li').allInnerTexts()).toEqual([
-    expect.stringMatching(/Amira Sollen disabled Sam Okafor \(sam\.okafor\): signed out everywhere$/),
-    expect.stringMatching(/Amira Sollen added Sam Okafor \(sam\.okafor\) as ops, with a generated password$/),
-  ]);
-  await checkPage(admin, 'disabled');
-
-  // Sam is signed out at their next click, and cannot sign in again.
-  await sam.goto(`${baseUrl}/epas`);
-  expect(sam.url()).toBe(`${baseUrl}/login?returnTo=%2Fepas`);
-  await sam.fill('#username', 'sam.okafor');
-  await sam.fill('#password', password);
-  await sam.click('button:has-text("Sign in")');
-  expect(await sam.locator('.govuk-error-summary').innerText()).toContain('Enter a correct username and password');
-
-  // The audit list on file holds who, when, what and to whom: never the password.
-  const changes = await audit.recent(10);
-  expect(changes.map((c) => [c.by.name, c.change, c.account.username])).toEqual([
-    ['Amira Sollen', 'disabled', 'sam.okafor'],
-    ['Amira Sollen', 'added', 'sam.okafor'],
-  ]);
-  expect(JSON.stringify(changes)).not.toContain(password);
-  await samContext.close();
-  await adminContext.close();
-});
+    // The audit list on file holds who, when, what and to whom: never the password.
+    const changes = await audit.recent(10);
+    expect(changes.map((c) => [c.by.name, c.change, c.account.username])).toEqual([
+      ['Amira Sollen', 'disabled', 'sam.okafor'],
+      ['Amira Sollen', 'added', 'sam.okafor'],
+    ]);
+    expect(JSON.stringify(changes)).not.toContain(password);
+    await samContext.close();
+    await adminContext.close();
+  },
+);

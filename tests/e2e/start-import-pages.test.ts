@@ -6,21 +6,13 @@
  * row's outcome shown. Every page passes axe-core (WCAG 2.2 AA), does not scroll sideways at 390
  * pixels, and is photographed at 1280 and 390 pixels wide into test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { addDays } from '../../src/calendar';
+import { browserTest, checkPage, focusedId, haveChromium, launchChromium } from '../support/browser';
 import { eventually } from '../support/lifecycle';
 import { epaStart, uniqueUln } from '../support/people';
 import { ADMIN, pagesApp, TODAY, type PagesApp } from '../support/web-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const artifacts = path.resolve(__dirname, '../../test-artifacts');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true')
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
-const maybe = haveChromium ? test : test.skip;
 
 let p: PagesApp;
 let browser: Browser | undefined;
@@ -30,42 +22,14 @@ beforeAll(async () => {
   if (!haveChromium) return;
   p = await pagesApp();
   baseUrl = await p.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await p?.app.close();
 });
 
-/** No axe violations at WCAG 2.2 AA; no sideways scrolling at 390 px; screenshots at both widths. */
-async function checkPage(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  expect([name, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([name, []]);
-  mkdirSync(artifacts, { recursive: true });
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const sideways = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } })
-        .document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
-    expect([name, width, sideways]).toEqual([name, width, 0]);
-    await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-const focusedId = (page: Page) =>
-  page.evaluate(() => {
-    const el = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document
-      .activeElement;
-    return el ? el.id || el.className : '';
-  });
-
-maybe(
+browserTest(
   'a start with three mistakes lists all three; the import from the template with UK dates shows every row',
   async () => {
     const context = await browser!.newContext({ acceptDownloads: true });

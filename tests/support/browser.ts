@@ -1,0 +1,70 @@
+/**
+ * The staff pages in headless Chromium (Debian's chromium driven by playwright-core), as the
+ * browser tests share it: the browser, the test that needs it, and one check per page (axe-core at
+ * WCAG 2.2 AA, no sideways scrolling at 390 px, screenshots at 1280 and 390 px into test-artifacts/,
+ * and optionally no code words in the visible text).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+export const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (scripts/install-system-deps.sh)`);
+/** `test` where Chromium is installed; skipped (never in CI) where it is not. */
+export const browserTest = haveChromium ? test : test.skip;
+
+export async function launchChromium(): Promise<Browser> {
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+}
+
+/** What a person reads must be words: no camelCase key, event type name, SHOUTED code or ISO date-time. */
+export const CODE_WORDS: [string, RegExp][] = [
+  ['a camelCase key', /\b[a-z]+[A-Z][A-Za-z]*(\.[a-z]\w*)?\b/],
+  ['an event type name', /\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b/],
+  ['a SHOUTED code', /\b[A-Z]{5,}\b/],
+  ['an ISO date-time', /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
+];
+
+/**
+ * No axe violations at WCAG 2.2 AA; with `words`, no code words in the visible text; no sideways
+ * scrolling at 390 px; screenshots `<name>-<width>.png` at both widths.
+ */
+export async function checkPage(page: Page, name: string, options: { words?: boolean } = {}): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect([name, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([name, []]);
+  if (options.words) {
+    const text = await page.locator('body').innerText();
+    const found = CODE_WORDS.flatMap(([what, re]) => {
+      const m = re.exec(text);
+      return m ? [`${what}: "${m[0]}" in "${text.slice(Math.max(0, m.index - 40), m.index + 40)}"`] : [];
+    });
+    expect([name, found]).toEqual([name, []]);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const sideways = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } })
+        .document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect([name, width, sideways]).toEqual([name, width, 0]);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** The id (else the class) of the element that has the focus. */
+export const focusedId = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const el = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document
+      .activeElement;
+    return el ? el.id || el.className : '';
+  });
