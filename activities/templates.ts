@@ -4,10 +4,10 @@
  */
 import type { Role } from '../src/epa/deadlines';
 import type { MissedDeadline, NotificationKind } from '../src/epa/notifications';
-import { daysBetween, londonDateOf, londonDateTimeInstant, londonInstant } from '../src/calendar/london';
+import { daysBetween, londonDateOf, londonDateTimeInstant } from '../src/calendar/london';
 import { describeSource } from '../src/plans/registry';
 import { lateWords } from '../src/epa/timeline';
-import { deadlineNames } from '../src/epa/display-names';
+import { dateInWords, deadlineNames } from '../src/epa/display-names';
 import type { DeliveryRequest, Recipient } from './types';
 
 export interface RenderedMessage {
@@ -300,25 +300,14 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-
 /** "Tuesday 12 January 2027, 10:00" (London). */
 export function formatLondonDateTime(instant: number): string {
   const parts = Object.fromEntries(dateTimeFormat.formatToParts(instant).map((p) => [p.type, p.value]));
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute}`;
 }
 
-/** "Tuesday 12 January 2027" (London). */
-export function formatLondonDate(date: string): string {
-  const parts = Object.fromEntries(dateFormat.formatToParts(londonInstant(date, '12:00')).map((p) => [p.type, p.value]));
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
-}
+/** "Tuesday 12 January 2027" (London): the pages' words for a date (display-names.ts). */
+export const formatLondonDate = (date: string): string => dateInWords(date);
 
 function deadlineName(key: string | undefined): string {
   if (!key) return 'deadline';

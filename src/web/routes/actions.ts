@@ -10,7 +10,7 @@ import { newFormKey, type PostedForm } from '../../app/event-forms';
 import type { EpaService } from '../../app/epa-service';
 import { EpaRejectedError } from '../../app/epa-client';
 import { londonDateOf } from '../../calendar';
-import { dateInWords } from '../../epa/display-names';
+import { dateInWords, upperFirst } from '../../epa/display-names';
 import { EpaInputError } from '../../epa/errors';
 import { requireStaff } from '../middleware/session';
 import { render, type PageContext } from '../render';
@@ -29,14 +29,13 @@ function postedDate(posted: PostedForm, name: string, label: string): { date?: s
   const [d, m, y] = ['day', 'month', 'year'].map((p) => (posted[`${name}-${p}`] ?? '').trim());
   if (!d && !m && !y) return { problem: `Enter ${label}` };
   if (![d, m, y].every((v) => /^\d+$/.test(v!)) || y!.length !== 4)
-    return { problem: `${upper(label)} must be a real date, like 27 3 2027` };
+    return { problem: `${upperFirst(label)} must be a real date, like 27 3 2027` };
   const date = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
   const t = new Date(`${date}T12:00:00Z`);
   if (Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== date)
-    return { problem: `${upper(label)} must be a real date, like 27 3 2027` };
+    return { problem: `${upperFirst(label)} must be a real date, like 27 3 2027` };
   return { date };
 }
-const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function actionRoutes(
   app: FastifyInstance,
