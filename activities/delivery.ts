@@ -1,6 +1,8 @@
 /**
- * The delivery activity: renders one email for one recipient (with the calendar invite when there
- * is one) and hands it to a nodemailer transport, exactly once per (EPA, notification key, recipient).
+ * The delivery activities: render one email for each recipient (with the calendar invite when there
+ * is one) and hand it to a nodemailer transport, exactly once per (EPA, notification key, recipient):
+ * `deliverMessages` to every recipient of a notification in turn, in one task (what it cannot send
+ * now it hands back), `deliverMessage` to one recipient, retried by Temporal.
  *
  * Exactly once, even when the mail server is slow:
  * 1. The message is claimed in the sent store (owner: this activity attempt, with a lease) before
@@ -27,10 +29,18 @@ import { withoutPersonalData } from '../src/redact';
 import { buildInvite } from './invite';
 import type { SentCopies, SentCopy, SentRecordStore } from './sent-record';
 import { renderMessage } from './templates';
-import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, Recipient } from './types';
+import type {
+  DeliveryRequest,
+  EpaActivities,
+  MessageRequest,
+  MessageResult,
+  MessagesResult,
+  Recipient,
+  RecipientOutcome,
+} from './types';
 
 /** The delivery activities (the worker adds the listing index activity beside them). */
-export type DeliveryActivities = Pick<EpaActivities, 'deliverMessage'>;
+export type DeliveryActivities = Pick<EpaActivities, 'deliverMessage' | 'deliverMessages'>;
 
 export interface DeliverySettings {
   transport: Transporter;
@@ -221,6 +231,31 @@ export function createDeliveryActivities(settings: DeliverySettings): DeliveryAc
       if (outcome.status === 'transient')
         throw ApplicationFailure.retryable(`SMTP unavailable: ${describe(outcome.error)}`, 'smtp_transient');
       return { status: outcome.status, messageId: outcome.messageId };
+    },
+
+    async deliverMessages(request: DeliveryRequest): Promise<MessagesResult> {
+      const owner = attemptOwner();
+      const results: RecipientOutcome[] = [];
+      // One recipient after another: no more messages in flight than the worker has delivery slots.
+      for (const recipient of request.recipients) {
+        const role = recipient.role;
+        try {
+          const outcome = await sendOne(request, recipient, owner);
+          if (outcome.status === 'permanent')
+            results.push({ role, status: 'failed', error: `rejected by the mail server: ${describe(outcome.error)}` });
+          else if (outcome.status === 'transient')
+            results.push({ role, status: 'again', error: `SMTP unavailable: ${describe(outcome.error)}` });
+          else results.push({ role, status: outcome.status, messageId: outcome.messageId });
+        } catch (err) {
+          // A message that cannot be built fails for good; a claim held by another attempt, or a
+          // sent record that is away, is for the recipient's own delivery to retry.
+          const message = withoutPersonalData(err instanceof Error ? err.message : String(err), 300);
+          const permanent = err instanceof ApplicationFailure && err.nonRetryable;
+          results.push({ role, status: permanent ? 'failed' : 'again', error: message });
+        }
+        heartbeat();
+      }
+      return { results };
     },
   };
 }

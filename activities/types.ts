@@ -38,6 +38,21 @@ export interface MessageResult {
   messageId: string;
 }
 
+/**
+ * What `deliverMessages` did for each recipient of one notification, in the request's order:
+ * sent (or found sent, or expired) with its Message-ID; `failed` for good (the server refused it,
+ * or the message cannot be built); `again` when it could not go now (the mail server or the sent
+ * record away, another attempt sending it): the workflow hands it to `deliverMessage`, which retries.
+ */
+export type RecipientOutcome =
+  | { role: Role; status: 'sent' | 'duplicate' | 'expired'; messageId: string }
+  | { role: Role; status: 'failed'; error: string }
+  | { role: Role; status: 'again'; error: string };
+
+export interface MessagesResult {
+  results: RecipientOutcome[];
+}
+
 /** A claim the EPA's state says is due, for the assessment service (activities/assessment.ts). */
 export interface ClaimRequest {
   epaId: string;
@@ -67,6 +82,11 @@ export interface CertificateStatusResult {
 export interface EpaActivities {
   /** One message to one recipient, exactly once. */
   deliverMessage(request: MessageRequest): Promise<MessageResult>;
+  /**
+   * One notification to each of its recipients in turn, each message exactly once, in one
+   * activity (one task for the server, not one per recipient); never retried itself.
+   */
+  deliverMessages(request: DeliveryRequest): Promise<MessagesResult>;
   /**
    * Writes the EPA's row to the listing index (a local activity): `indexed`,
    * `stale` when a later version is already there, `none` when this worker has no index (no

@@ -14,12 +14,14 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { parseDocument } from 'yaml';
 import { addDays, londonDateOf, londonInstant, londonTimeOf, type LondonDate } from '../src/calendar';
 import { EpaClient } from '../src/app/epa-client';
 import { loadRules, RuleRegistry, rules, rulesDir } from '../src/plans';
 import { workflowIdFor } from '../src/epa/ids';
-import { benchPerson, pool } from './common';
+import { benchPerson, cpuBetween, pct, pool } from './common';
 
 /** The EPAO whose reminder time the burst's rules change (the bench EPAs' EPAO). */
 const BURST_EPAO = 'innovate';
@@ -89,6 +91,90 @@ export function burstRules(dir: string, time: string): RuleRegistry {
   return registry;
 }
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * Where one burst EPA's time went, from its history after the minute: the reminder's timer firing,
+ * the workflow task that started the deliveries (queued, run), each delivery activity (queued for a
+ * worker slot: scheduled → started; run: started → completed), and the workflow tasks after.
+ */
+export function burstTimeline(events: HistoryEvent[], dueAt: number): Record<string, number> | undefined {
+  const at = (e: HistoryEvent) => (e.eventTime ? tsToMs(e.eventTime) : 0);
+  const i = events.findIndex((e) => e.timerFiredEventAttributes && at(e) >= dueAt - 1000);
+  if (i < 0) return undefined;
+  const fired = at(events[i]!);
+  const after = events.slice(i);
+  const scheduled = new Map<string, number>();
+  const started = new Map<string, number>();
+  const queued: number[] = [];
+  const run: number[] = [];
+  const taskQueued: number[] = [];
+  const taskRun: number[] = [];
+  let taskScheduledAt = 0;
+  let taskStartedAt = 0;
+  let firstScheduled = 0;
+  let lastCompleted = 0;
+  let workflowTasks = 0;
+  for (const e of after) {
+    const id = String(e.eventId);
+    if (e.workflowTaskScheduledEventAttributes) taskScheduledAt = at(e);
+    if (e.workflowTaskStartedEventAttributes) {
+      taskStartedAt = at(e);
+      taskQueued.push(taskStartedAt - taskScheduledAt);
+    }
+    if (e.workflowTaskCompletedEventAttributes) {
+      workflowTasks++;
+      taskRun.push(at(e) - taskStartedAt);
+    }
+    const sa = e.activityTaskScheduledEventAttributes;
+    if (sa && sa.activityType?.name === 'deliverMessage') {
+      scheduled.set(id, at(e));
+      if (!firstScheduled) firstScheduled = at(e);
+    }
+    const st = e.activityTaskStartedEventAttributes;
+    if (st && scheduled.has(String(st.scheduledEventId))) {
+      started.set(String(st.scheduledEventId), at(e));
+      queued.push(at(e) - scheduled.get(String(st.scheduledEventId))!);
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done && started.has(String(done.scheduledEventId))) {
+      run.push(at(e) - started.get(String(done.scheduledEventId))!);
+      lastCompleted = at(e);
+    }
+  }
+  if (!firstScheduled || run.length === 0) return undefined;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    timerLateMs: fired - dueAt,
+    firstTaskQueuedMs: taskQueued[0] ?? 0,
+    firstTaskRunMs: taskRun[0] ?? 0,
+    toScheduledMs: firstScheduled - fired,
+    deliveryQueuedMs: sum(queued) / queued.length,
+    deliveryRunMs: sum(run) / run.length,
+    toLastCompletedMs: lastCompleted - dueAt,
+    workflowTasks,
+  };
+}
+
+/** The burst's EPAs' timelines summed up: the median and 90th percentile of each part, over `sample` EPAs. */
+export async function burstBreakdown(client: Client, ids: string[], dueAt: number, sample = 60): Promise<Record<string, number>> {
+  const step = Math.max(1, Math.floor(ids.length / sample));
+  const picked = ids.filter((_, k) => k % step === 0).slice(0, sample);
+  const timelines: Record<string, number>[] = [];
+  for (const id of picked) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const t = burstTimeline(history.events ?? [], dueAt);
+    if (t) timelines.push(t);
+  }
+  const out: Record<string, number> = { burstBreakdownSampled: timelines.length };
+  for (const part of Object.keys(timelines[0] ?? {})) {
+    const xs = timelines.map((t) => t[part]!);
+    out[`burst_${part}_p50`] = Number(pct(xs, 0.5).toFixed(0));
+    out[`burst_${part}_p90`] = Number(pct(xs, 0.9).toFixed(0));
+  }
+  return out;
+}
+
 export interface BurstOptions {
   client: Client;
   taskQueue: string;
@@ -103,6 +189,8 @@ export interface BurstOptions {
   dir: string;
   /** What the catcher has accepted so far. */
   caught: () => CaughtMail[];
+  /** CPU seconds used so far, by part (common.ts cpuSeconds): where the burst's time went. */
+  cpu?: () => Record<string, number>;
   log: (line: string) => void;
 }
 
@@ -144,7 +232,9 @@ export async function runBurst(o: BurstOptions): Promise<Record<string, number |
   };
   const expected = 2 * ids.size;
   const deadline = minute.at + 15 * 60_000;
+  let cpuAtMinute: Record<string, number> | undefined;
   for (;;) {
+    if (!cpuAtMinute && Date.now() >= minute.at) cpuAtMinute = o.cpu?.();
     const seen = new Set(
       o
         .caught()
@@ -154,6 +244,8 @@ export async function runBurst(o: BurstOptions): Promise<Record<string, number |
     if (seen >= expected || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  const cpuAtEnd = o.cpu?.();
+  const cpu = cpuAtMinute && cpuAtEnd ? cpuBetween(cpuAtMinute, cpuAtEnd) : undefined;
   // A few seconds more for any message sent twice (a retry after a 250 whose record was lost).
   await new Promise((r) => setTimeout(r, 5_000));
   const figures = burstFigures(o.caught().filter(reminderOf), minute.at, expected);
@@ -162,7 +254,12 @@ export async function runBurst(o: BurstOptions): Promise<Record<string, number |
   const backlog = o.caught().filter((m) => ids.has(m.key.split('/')[0] ?? '') && !reminderOf(m) && m.at >= minute.at).length;
   if (backlog > 0) o.log(`burst: ${backlog} booking messages were still being sent after ${minute.time}`);
   o.log(`burst: ${figures.burstMessages} of ${expected} messages, the last ${figures.burstSeconds} s after ${minute.time}`);
+  const breakdown = await burstBreakdown(o.client, [...ids], minute.at);
+  o.log(`burst: where the time went (ms, p50/p90 over ${breakdown.burstBreakdownSampled} EPAs): ${JSON.stringify(breakdown)}`);
+  if (cpu) o.log(`burst: CPU seconds from the minute to the last message, by part: ${JSON.stringify(cpu)}`);
   return {
+    ...breakdown,
+    ...(cpu && Object.fromEntries(Object.entries(cpu).map(([part, s]) => [`burstCpuSeconds_${part}`, s]))),
     burstReminders: ids.size,
     burstMinute: `${minute.date}T${minute.time} Europe/London`,
     burstLate: late,

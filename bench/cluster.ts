@@ -36,7 +36,7 @@ import { EpaClient } from '../src/app/epa-client';
 import { applyImport, IMPORT_COLUMNS, planImport } from '../src/app/import';
 import type { EpaStart } from '../src/epa/people';
 import { temporal } from '@temporalio/proto';
-import { benchPerson, benchUln, interleavedUpdates, pct, pool, rssMiB } from './common';
+import { benchPerson, benchUln, cpuSeconds, interleavedUpdates, pct, pool, rssMiB } from './common';
 import { updateCostFigures } from './update-cost';
 import { runBurst, type CaughtMail } from './burst';
 import type { noopWorkflow, timerWorkflow } from './noop-workflows';
@@ -58,6 +58,7 @@ const IMPORT_ROWS = arg('import', Math.min(1000, N));
 const BURST = arg('burst', Math.min(1000, N));
 /** Seconds from the burst's start to its minute (default: room to start and book every one, from this run's start rate). */
 const BURST_LEAD = process.argv.includes('--burst-lead') ? arg('burst-lead', 0) : undefined;
+const BURST_ONLY = process.argv.includes('--burst-only');
 
 /** A bench apprentice as an import CSV line. */
 function importLine(p: EpaStart): string {
@@ -267,123 +268,126 @@ async function main(): Promise<void> {
     savePartial(results);
     log(`settled in ${results.settleSeconds} s (EPA rows), ${results.settleBothSeconds} s (both task queues empty)`);
 
-    // (b) Update latency, interleaved one by one.
-    Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
-    Object.assign(results, await updateCostFigures(client, N, SAMPLES));
-    // What the EPA's Update carries that the no-op's does not: one write of its list row (the
-    // listing index's local activity), timed alone on probe rows (removed afterwards).
-    const probe = (await index.all({ text: benchUln(1) }, 'apprentice', Date.now()))[0];
-    if (probe) {
-      const writes: number[] = [];
-      const row = rowFromListing(probe);
-      for (let s = 0; s < SAMPLES; s++) {
-        const t0 = performance.now();
-        await index.put({ row: { ...row, epaId: `bench-probe-${s}`, uln: String(9_000_000_000 + s) }, version: s + 1 });
-        writes.push(performance.now() - t0);
+    // --burst-only: the starts, then the burst (g) alone, to look at the delivery path quickly.
+    if (!BURST_ONLY) {
+      // (b) Update latency, interleaved one by one.
+      Object.assign(results, await interleavedUpdates(epa, client, N, SAMPLES, londonDateOf(Date.now())));
+      Object.assign(results, await updateCostFigures(client, N, SAMPLES));
+      // What the EPA's Update carries that the no-op's does not: one write of its list row (the
+      // listing index's local activity), timed alone on probe rows (removed afterwards).
+      const probe = (await index.all({ text: benchUln(1) }, 'apprentice', Date.now()))[0];
+      if (probe) {
+        const writes: number[] = [];
+        const row = rowFromListing(probe);
+        for (let s = 0; s < SAMPLES; s++) {
+          const t0 = performance.now();
+          await index.put({ row: { ...row, epaId: `bench-probe-${s}`, uln: String(9_000_000_000 + s) }, version: s + 1 });
+          writes.push(performance.now() - t0);
+        }
+        await appPool.query("DELETE FROM epa_listing WHERE epa_id LIKE 'bench-probe-%'");
+        results.indexWriteP50ms = Number(pct(writes, 0.5).toFixed(1));
+        results.indexWriteP99ms = Number(pct(writes, 0.99).toFixed(1));
       }
-      await appPool.query("DELETE FROM epa_listing WHERE epa_id LIKE 'bench-probe-%'");
-      results.indexWriteP50ms = Number(pct(writes, 0.5).toFixed(1));
-      results.indexWriteP99ms = Number(pct(writes, 0.99).toFixed(1));
-    }
-    savePartial(results);
-
-    // (c) The overdue board's first page with its total, its last page, the whole ops board and a
-    // name search, from the index and from visibility, side by side; (d) the full overdue CSV from each.
-    const now = Date.now();
-    const url = (id: string) => `http://temporal.example/${id}`;
-    const board = { overdue: true, running: true } as const;
-    const measure = async (name: string, listings: EpaListings, cold: () => void): Promise<void> => {
-      const first = await median(5, () => {
-        cold();
-        return listings.page(board, 'overdueSince', 1, 50, now);
-      });
-      results[`${name}FirstPageMs`] = first.ms;
-      results[`${name}FirstPageCalls`] = first.value.calls;
-      results.overdueTotal = first.value.total;
-      const lastPage = Math.max(1, Math.ceil(first.value.total / 50));
-      results[`${name}LastPageMs`] = (await median(3, () => listings.page(board, 'overdueSince', lastPage, 50, now))).ms;
-      results[`${name}OpsBoardMs`] = (await median(3, () => opsBoard(listings, now, url, {}))).ms;
-      results[`${name}NameSearchMs`] = (await median(3, () => findEpas(listings, { q: 'apprentice 12' }, now))).ms;
       savePartial(results);
-      const csv = await median(3, async () => overdueCsv(await boardCsvRows(listings, now, url, {})));
-      results[`${name}CsvMs`] = csv.ms;
-      results[`${name}CsvRows`] = csv.value.trim().split('\n').length - 1;
-      savePartial(results);
-    };
-    await measure('index', index, () => undefined);
-    await measure('visibility', new VisibilityListings(epa), forgetCounts);
-    await appPool.end();
 
-    // (e) Memory and storage.
-    results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
-    results.maxCachedWorkflows = CACHE;
-    const pg = quiet(new PgClient({ connectionString: stack.pg.url('postgres') }));
-    await pg.connect();
-    const sizes = await pg.query<{ datname: string; bytes: string }>(
-      'SELECT datname, pg_database_size(datname)::text AS bytes FROM pg_database WHERE datname = ANY($1)',
-      [[TEMPORAL_DATABASES.persistence, TEMPORAL_DATABASES.visibility, APP_DATABASE]],
-    );
-    await pg.end();
-    const bytes = sizes.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
-    results.postgresMiB = Number((bytes / 2 ** 20).toFixed(0));
-    results.postgresKiBPerWorkflow = Number((bytes / 1024 / (2 * N)).toFixed(1));
-    savePartial(results);
-    results.mailAccepted = smtp.accepted();
+      // (c) The overdue board's first page with its total, its last page, the whole ops board and a
+      // name search, from the index and from visibility, side by side; (d) the full overdue CSV from each.
+      const now = Date.now();
+      const url = (id: string) => `http://temporal.example/${id}`;
+      const board = { overdue: true, running: true } as const;
+      const measure = async (name: string, listings: EpaListings, cold: () => void): Promise<void> => {
+        const first = await median(5, () => {
+          cold();
+          return listings.page(board, 'overdueSince', 1, 50, now);
+        });
+        results[`${name}FirstPageMs`] = first.ms;
+        results[`${name}FirstPageCalls`] = first.value.calls;
+        results.overdueTotal = first.value.total;
+        const lastPage = Math.max(1, Math.ceil(first.value.total / 50));
+        results[`${name}LastPageMs`] = (await median(3, () => listings.page(board, 'overdueSince', lastPage, 50, now))).ms;
+        results[`${name}OpsBoardMs`] = (await median(3, () => opsBoard(listings, now, url, {}))).ms;
+        results[`${name}NameSearchMs`] = (await median(3, () => findEpas(listings, { q: 'apprentice 12' }, now))).ms;
+        savePartial(results);
+        const csv = await median(3, async () => overdueCsv(await boardCsvRows(listings, now, url, {})));
+        results[`${name}CsvMs`] = csv.ms;
+        results[`${name}CsvRows`] = csv.value.trim().split('\n').length - 1;
+        savePartial(results);
+      };
+      await measure('index', index, () => undefined);
+      await measure('visibility', new VisibilityListings(epa), forgetCounts);
+      await appPool.end();
 
-    // Imports: IMPORT_ROWS new apprentices from one CSV, the dry run then the apply, as `epa import` does.
-    const csv = [
-      IMPORT_COLUMNS.join(','),
-      ...Array.from({ length: IMPORT_ROWS }, (_, k) => importLine(benchPerson(N + k, false))),
-    ].join('\n');
-    let t0 = performance.now();
-    const plan = await planImport(csv, epa, { epaoAdmin: benchPerson(0, false).epaoAdmin });
-    const planMs = performance.now() - t0;
-    t0 = performance.now();
-    const applied = await applyImport(plan, epa);
-    const applyMs = performance.now() - t0;
-    if (applied.started.length !== IMPORT_ROWS)
-      throw new Error(
-        `the import started ${applied.started.length} of ${IMPORT_ROWS} (${applied.failed[0]?.message ?? 'none failed'})`,
+      // (e) Memory and storage.
+      results.workerRssMiB = workers.map((w) => rssMiB(w.pid!).toFixed(0)).join(' / ');
+      results.maxCachedWorkflows = CACHE;
+      const pg = quiet(new PgClient({ connectionString: stack.pg.url('postgres') }));
+      await pg.connect();
+      const sizes = await pg.query<{ datname: string; bytes: string }>(
+        'SELECT datname, pg_database_size(datname)::text AS bytes FROM pg_database WHERE datname = ANY($1)',
+        [[TEMPORAL_DATABASES.persistence, TEMPORAL_DATABASES.visibility, APP_DATABASE]],
       );
-    results.importRows = IMPORT_ROWS;
-    results.importPlanSeconds = Number((planMs / 1000).toFixed(1));
-    results.importApplySeconds = Number((applyMs / 1000).toFixed(1));
-    results.importRowsPerSecond = Math.round(IMPORT_ROWS / ((planMs + applyMs) / 1000));
-    results.importToStartRate = Number((results.importRowsPerSecond / (results.noopStartsPerSecond as number)).toFixed(2));
-    savePartial(results);
+      await pg.end();
+      const bytes = sizes.rows.reduce((sum, r) => sum + Number(r.bytes), 0);
+      results.postgresMiB = Number((bytes / 2 ** 20).toFixed(0));
+      results.postgresKiBPerWorkflow = Number((bytes / 1024 / (2 * N)).toFixed(1));
+      savePartial(results);
+      results.mailAccepted = smtp.accepted();
 
-    // (f) Timers due while everything but PostgreSQL is down.
-    const dueAt = Date.now() + 20_000;
-    await pool(TIMERS, CONCURRENCY, (k) =>
-      client.workflow.start<typeof timerWorkflow>('timerWorkflow', {
-        taskQueue: NOOP_QUEUE,
-        workflowId: `timer-${k}`,
-        args: [dueAt],
-      }),
-    );
-    await Promise.all(workers.map((w) => stopProcess(w)));
-    await noop.stop();
-    await connection.close();
-    await stack.server.stop();
-    const waitMs = dueAt + 5_000 - Date.now();
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
-    const restart = Date.now();
-    await stack.restartServer('stop');
-    connection = await Connection.connect({ address: stack.server.address });
-    client = new Client({ connection, namespace: stack.namespace });
-    epa = new EpaClient(client, QUEUE);
-    workers = startWorkers();
-    noop = await startNoopWorkers();
-    for (;;) {
-      const fired = (await client.workflow.count('WorkflowType = "timerWorkflow" AND ExecutionStatus = "Completed"')).count;
-      if (fired >= TIMERS) break;
-      if (Date.now() - restart > 1_800_000)
-        throw new Error(`only ${fired} of ${TIMERS} timers fired 30 minutes after the restart`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    results.timersAfterRestart = TIMERS;
-    results.timersFiredSecondsAfterRestart = Number(((Date.now() - restart) / 1000).toFixed(1));
-    savePartial(results);
+      // Imports: IMPORT_ROWS new apprentices from one CSV, the dry run then the apply, as `epa import` does.
+      const csv = [
+        IMPORT_COLUMNS.join(','),
+        ...Array.from({ length: IMPORT_ROWS }, (_, k) => importLine(benchPerson(N + k, false))),
+      ].join('\n');
+      let t0 = performance.now();
+      const plan = await planImport(csv, epa, { epaoAdmin: benchPerson(0, false).epaoAdmin });
+      const planMs = performance.now() - t0;
+      t0 = performance.now();
+      const applied = await applyImport(plan, epa);
+      const applyMs = performance.now() - t0;
+      if (applied.started.length !== IMPORT_ROWS)
+        throw new Error(
+          `the import started ${applied.started.length} of ${IMPORT_ROWS} (${applied.failed[0]?.message ?? 'none failed'})`,
+        );
+      results.importRows = IMPORT_ROWS;
+      results.importPlanSeconds = Number((planMs / 1000).toFixed(1));
+      results.importApplySeconds = Number((applyMs / 1000).toFixed(1));
+      results.importRowsPerSecond = Math.round(IMPORT_ROWS / ((planMs + applyMs) / 1000));
+      results.importToStartRate = Number((results.importRowsPerSecond / (results.noopStartsPerSecond as number)).toFixed(2));
+      savePartial(results);
+
+      // (f) Timers due while everything but PostgreSQL is down.
+      const dueAt = Date.now() + 20_000;
+      await pool(TIMERS, CONCURRENCY, (k) =>
+        client.workflow.start<typeof timerWorkflow>('timerWorkflow', {
+          taskQueue: NOOP_QUEUE,
+          workflowId: `timer-${k}`,
+          args: [dueAt],
+        }),
+      );
+      await Promise.all(workers.map((w) => stopProcess(w)));
+      await noop.stop();
+      await connection.close();
+      await stack.server.stop();
+      const waitMs = dueAt + 5_000 - Date.now();
+      if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+      const restart = Date.now();
+      await stack.restartServer('stop');
+      connection = await Connection.connect({ address: stack.server.address });
+      client = new Client({ connection, namespace: stack.namespace });
+      epa = new EpaClient(client, QUEUE);
+      workers = startWorkers();
+      noop = await startNoopWorkers();
+      for (;;) {
+        const fired = (await client.workflow.count('WorkflowType = "timerWorkflow" AND ExecutionStatus = "Completed"')).count;
+        if (fired >= TIMERS) break;
+        if (Date.now() - restart > 1_800_000)
+          throw new Error(`only ${fired} of ${TIMERS} timers fired 30 minutes after the restart`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      results.timersAfterRestart = TIMERS;
+      results.timersFiredSecondsAfterRestart = Number(((Date.now() - restart) / 1000).toFixed(1));
+      savePartial(results);
+    } // phases (b)–(f)
 
     // (g) A burst: BURST reminders due in the same minute, on EPAs started and booked for it.
     if (BURST > 0) {
@@ -401,6 +405,7 @@ async function main(): Promise<void> {
           concurrency: CONCURRENCY,
           dir,
           caught: smtp.caught,
+          cpu: () => cpuSeconds(workers.map((w) => w.pid!)),
           log,
         }),
       );
@@ -435,6 +440,16 @@ async function main(): Promise<void> {
           ['EPA / no-op Update p50 ratio (target ≤ 1.2)', `${results.updateP50Ratio}`],
           ['EPA / no-op Update p99 ratio (target ≤ 1.2)', `${results.updateP99Ratio}`],
         ] as [string, string][])),
+    [
+      "a later Update (a booking, no patch's first marker) p50 / p99 (ms): EPA / no-op",
+      `${results.epaLaterUpdateP50ms} / ${results.epaLaterUpdateP99ms}; ${results.noopLaterUpdateP50ms} / ${results.noopLaterUpdateP99ms}`,
+    ],
+    [
+      'a later Update: EPA / no-op ratio p50 / p99 (target ≤ 1.2)',
+      results.laterUpdateStalled
+        ? `none: a side stalled (over 1 s: EPA ${results.epaLaterUpdatesOver1s}, no-op ${results.noopLaterUpdatesOver1s})`
+        : `${results.laterUpdateP50Ratio} / ${results.laterUpdateP99Ratio}`,
+    ],
     [
       "Update's workflow task run p50 / p99 (ms): EPA / no-op",
       `${results.epaTaskRunP50ms} / ${results.epaTaskRunP99ms}; ${results.noopTaskRunP50ms} / ${results.noopTaskRunP99ms}`,
@@ -486,6 +501,12 @@ async function main(): Promise<void> {
             'burst: lead (s); booking messages still sent after the minute (0: measured alone)',
             `${results.burstLeadSeconds}; ${results.burstBookingBacklog}`,
           ],
+          [
+            'burst p50 (ms): timer late; its task queued, run; delivery queued, run',
+            ['timerLateMs', 'firstTaskQueuedMs', 'firstTaskRunMs', 'deliveryQueuedMs', 'deliveryRunMs']
+              .map((part) => results[`burst_${part}_p50`])
+              .join(' / '),
+          ],
         ] as [string, string][])
       : []),
   ];
@@ -494,8 +515,9 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   const out = path.resolve(__dirname, '../../bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, `cluster-${N}.json`), JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nwrote bench-results/cluster-${N}.json`);
+  const name = `cluster-${N}${BURST_ONLY ? '-burst' : ''}.json`;
+  writeFileSync(path.join(out, name), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote bench-results/${name}`);
 }
 
 main().catch((err: unknown) => {

@@ -138,6 +138,9 @@ export function serverConfig(options: TemporalServerOptions): { config: string; 
     'frontend.namespaceRPS.visibility': [{ value: options.visibilityRps ?? 1000 }],
     'frontend.namespaceBurstRatio.visibility': [{ value: 2 }],
     'limit.maxIDLength': [{ value: 255 }],
+    // An activity the workflow task schedules (a delivery) goes back to the worker in the task's
+    // answer when it has a free slot, without a trip through the matching service (issue 27 bursts).
+    'system.enableActivityEagerExecution': [{ value: true }],
   };
   return { config: YAML.stringify(config), dynamic: YAML.stringify(dynamic) };
 }

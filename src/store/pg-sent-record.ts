@@ -4,7 +4,7 @@
  *
  * - A claim is one row per message: an insert, or an update that takes the row over only from the
  *   same owner or from a lapsed lease. PostgreSQL's row lock makes one contender win.
- * - The record is inserted the moment SMTP accepts; it deletes the claim in the same transaction.
+ * - The record is inserted the moment SMTP accepts; it deletes the claim in the same statement.
  * - Keys are stored as their sha256, so the tables hold no ULN. Lease times come from the worker's
  *   clock (as with files): keep worker hosts on NTP; a lease is 30 s by default.
  */
@@ -77,21 +77,12 @@ export class PgSentStore implements SentRecordStore, SentCopies {
   }
 
   async record(key: string, _owner: string, details: Record<string, string>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO epa_sent_message (key_hash, details, sent_at) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`,
-        [hash(key), JSON.stringify(details), new Date(this.now())],
-      );
-      await client.query('DELETE FROM epa_message_claim WHERE key_hash = $1', [hash(key)]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    // One statement, so one round trip and one commit: the record and the claim's end together.
+    await this.pool.query(
+      `WITH ended AS (DELETE FROM epa_message_claim WHERE key_hash = $1)
+       INSERT INTO epa_sent_message (key_hash, details, sent_at) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`,
+      [hash(key), JSON.stringify(details), new Date(this.now())],
+    );
   }
 
   async release(key: string, owner: string): Promise<void> {

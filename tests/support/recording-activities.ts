@@ -2,7 +2,7 @@
  * A delivery activity that records what the workflow asked to send, instead of emailing it. It is a
  * real activity run by a real worker; only the outside world (SMTP) is left out, for lifecycle tests.
  */
-import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult } from '../../activities/types';
+import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, MessagesResult } from '../../activities/types';
 import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
 import { createAssessmentActivities } from '../../activities/assessment';
 
@@ -19,6 +19,20 @@ export function recordingActivities(): {
   const deliveries: DeliveryRequest[] = [];
   const indexed = new Map<string, { row: EpaIndexRow; version: number }>();
   const byKey = new Map<string, DeliveryRequest>();
+  async function deliverMessage(request: MessageRequest): Promise<MessageResult> {
+    const id = `${request.epaId}/${request.notification.key}`;
+    let entry = byKey.get(id);
+    if (!entry) {
+      const { recipient: _r, ...rest } = request;
+      entry = { ...rest, recipients: [] };
+      byKey.set(id, entry);
+      deliveries.push(entry);
+    }
+    entry.recipients.push(request.recipient);
+    const order = (r: { role: string }) => request.recipients.findIndex((x) => x.role === r.role);
+    entry.recipients.sort((a, b) => order(a) - order(b));
+    return { status: 'sent', messageId: `<${request.epaId}.${request.notification.key}.${request.recipient.role}@test>` };
+  }
   return {
     deliveries,
     indexed,
@@ -31,19 +45,14 @@ export function recordingActivities(): {
         indexed.set(change.row.epaId, change);
         return 'indexed';
       },
-      async deliverMessage(request: MessageRequest): Promise<MessageResult> {
-        const id = `${request.epaId}/${request.notification.key}`;
-        let entry = byKey.get(id);
-        if (!entry) {
-          const { recipient: _r, ...rest } = request;
-          entry = { ...rest, recipients: [] };
-          byKey.set(id, entry);
-          deliveries.push(entry);
+      deliverMessage,
+      async deliverMessages(request: DeliveryRequest): Promise<MessagesResult> {
+        const results = [];
+        for (const recipient of request.recipients) {
+          const sent = await deliverMessage({ ...request, recipient });
+          results.push({ role: recipient.role, ...sent });
         }
-        entry.recipients.push(request.recipient);
-        const order = (r: { role: string }) => request.recipients.findIndex((x) => x.role === r.role);
-        entry.recipients.sort((a, b) => order(a) - order(b));
-        return { status: 'sent', messageId: `<${request.epaId}.${request.notification.key}.${request.recipient.role}@test>` };
+        return { results };
       },
     },
   };

@@ -37,7 +37,9 @@ async function lastUpdateWrote(): Promise<Written> {
   const written: Written = { searchAttributes: 0, memos: 0, indexWrites: 0, localActivities: 0, timerCommands: 0 };
   for (i++; i < events.length && !events[i]!.workflowTaskScheduledEventAttributes; i++) {
     const e = events[i]!;
-    if (e.upsertWorkflowSearchAttributesEventAttributes) written.searchAttributes++;
+    // The SDK's own upsert beside a patch's first marker (TemporalChangeVersion) is the patch's, once per run.
+    const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+    if (fields.some((f) => f !== 'TemporalChangeVersion')) written.searchAttributes++;
     if (e.workflowPropertiesModifiedEventAttributes) written.memos++;
     if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
       written.localActivities++;

@@ -8,7 +8,7 @@ import type { EpaSettings } from '../definitions';
 
 export type RunActivities = Pick<
   EpaActivities,
-  'deliverMessage' | 'indexEpa' | 'claimWithAssessmentService' | 'certificateStatus'
+  'deliverMessage' | 'deliverMessages' | 'indexEpa' | 'claimWithAssessmentService' | 'certificateStatus'
 > & {
   /** The listing index write as an ordinary activity: beside an Update, so its answer does not wait for it. */
   indexEpaBeside: EpaActivities['indexEpa'];
@@ -16,10 +16,11 @@ export type RunActivities = Pick<
 
 export function runActivities(settings: EpaSettings): RunActivities {
   const { deliverMessage } = deliveryActivities(settings);
+  const { deliverMessages } = togetherActivities(settings);
   const { indexEpa } = indexActivities();
   const { indexEpa: indexEpaBeside } = indexBesideActivities();
   const { claimWithAssessmentService, certificateStatus } = assessmentActivities(settings);
-  return { deliverMessage, indexEpa, indexEpaBeside, claimWithAssessmentService, certificateStatus };
+  return { deliverMessage, deliverMessages, indexEpa, indexEpaBeside, claimWithAssessmentService, certificateStatus };
 }
 
 export function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessage'> {
@@ -36,6 +37,20 @@ export function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, '
       backoffCoefficient: 2,
       maximumInterval: '30 minutes',
     },
+  });
+}
+
+/**
+ * One notification to all its recipients (patch 'delivery-one-task'): one attempt, never retried,
+ * as whatever it could not send goes on to each recipient's own `deliverMessage`, which retries.
+ * It heartbeats while it sends, as that one does; it may wait for a worker as long.
+ */
+function togetherActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessages'> {
+  return proxyActivities<Pick<EpaActivities, 'deliverMessages'>>({
+    startToCloseTimeout: settings.deliveryTimeout ?? '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    scheduleToCloseTimeout: '1 day',
+    retry: { maximumAttempts: 1 },
   });
 }
 

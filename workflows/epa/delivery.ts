@@ -1,7 +1,9 @@
 /**
- * Delivery: what the schedule makes due is handed to the delivery activity, one message per
- * recipient, beside the loop (a slow or refusing mailbox holds up nobody else's mail, and timers and
- * events are handled while mail is on its way). Each answer is kept in the EPA's log.
+ * Delivery: what the schedule makes due is handed to the delivery activities beside the loop (timers
+ * and events are handled while mail is on its way): one activity sends a notification to each of its
+ * recipients in turn, and a recipient whose mailbox defers or is away goes on to a delivery of its
+ * own, retried, so it holds up nobody else's mail; a refusal is that recipient's alone. Each answer
+ * is kept in the EPA's log, one entry per recipient.
  */
 import { getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import type { DeliveryRequest, Recipient } from '../../activities/types';
@@ -117,42 +119,75 @@ function reportToImport(run: RunState, summary: Notification | undefined): void 
     .finally(() => run.inFlight--);
 }
 
-/** One delivery activity per recipient, started beside the loop; each logs its answer when it comes. */
+/**
+ * The notification's messages, started beside the loop; each logs its answer when it comes. One
+ * activity sends to every recipient in turn (patch 'delivery-one-task', issue 27: a morning's burst
+ * of reminders costs the server one task per reminder, not one per recipient); a recipient it could
+ * not send to now, or all of them when it failed, go on to a delivery of their own, which retries.
+ */
 function startDelivery(run: RunState, n: Notification): void {
   run.sent.add(n.key);
   const request = deliveryRequest(run, n);
-  for (const recipient of request.recipients) {
-    run.inFlight++;
-    const entry: NotificationLogEntry = {
-      key: n.key,
-      kind: n.kind,
-      role: recipient.role,
-      to: [recipient.email],
-      at: new Date().toISOString(),
-      status: 'sent',
-    };
-    void run.activities
-      .deliverMessage({ ...request, recipient })
-      .then(
-        (result) => {
-          entry.messageId = result.messageId;
-          if (result.status === 'expired') entry.status = 'expired';
-        },
-        (err: unknown) => {
-          entry.status = 'failed';
-          entry.error = failureMessage(err);
-          // A message that failed for good is the EPAO admin's to put right: told at once, not left in the log.
-          // shipped 2026-12-07; deprecatePatch after 2028-06-07
-          if (n.kind !== 'messageFailed' && patched('message-failed-alert'))
-            startDelivery(run, messageFailedAlert(n, recipient.role, entry.error, Date.now()));
-        },
-      )
-      .finally(() => {
-        entry.at = new Date().toISOString();
-        appendLog(run, entry);
-        run.inFlight--;
-      });
-  }
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  if (request.recipients.length > 1 && patched('delivery-one-task')) deliverTogether(run, n, request);
+  else for (const recipient of request.recipients) deliverTo(run, n, request, recipient);
+}
+
+function logEntry(n: Notification, recipient: Recipient): NotificationLogEntry {
+  return { key: n.key, kind: n.kind, role: recipient.role, to: [recipient.email], at: new Date().toISOString(), status: 'sent' };
+}
+
+/** A message that failed for good is the EPAO admin's to put right: told at once, not left in the log. */
+function failed(run: RunState, n: Notification, recipient: Recipient, entry: NotificationLogEntry, error: string): void {
+  entry.status = 'failed';
+  entry.error = error;
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  if (n.kind !== 'messageFailed' && patched('message-failed-alert'))
+    startDelivery(run, messageFailedAlert(n, recipient.role, error, Date.now()));
+}
+
+function deliverTogether(run: RunState, n: Notification, request: DeliveryRequest): void {
+  run.inFlight++;
+  void run.activities
+    .deliverMessages(request)
+    .then(
+      ({ results }) =>
+        request.recipients.forEach((recipient, i) => {
+          const outcome = results[i];
+          if (outcome?.role !== recipient.role || outcome.status === 'again') return deliverTo(run, n, request, recipient);
+          const entry = logEntry(n, recipient);
+          if (outcome.status === 'failed') failed(run, n, recipient, entry, outcome.error);
+          else {
+            entry.messageId = outcome.messageId;
+            if (outcome.status === 'expired') entry.status = 'expired';
+          }
+          appendLog(run, entry);
+        }),
+      // The activity itself failed (its worker stopped, say): each recipient's own delivery finds
+      // what was sent (exactly once: the sent record) and sends the rest.
+      () => request.recipients.forEach((recipient) => deliverTo(run, n, request, recipient)),
+    )
+    .finally(() => run.inFlight--);
+}
+
+/** One message to one recipient, retried by Temporal while the mail server is away. */
+function deliverTo(run: RunState, n: Notification, request: DeliveryRequest, recipient: Recipient): void {
+  run.inFlight++;
+  const entry = logEntry(n, recipient);
+  void run.activities
+    .deliverMessage({ ...request, recipient })
+    .then(
+      (result) => {
+        entry.messageId = result.messageId;
+        if (result.status === 'expired') entry.status = 'expired';
+      },
+      (err: unknown) => failed(run, n, recipient, entry, failureMessage(err)),
+    )
+    .finally(() => {
+      entry.at = new Date().toISOString();
+      appendLog(run, entry);
+      run.inFlight--;
+    });
 }
 
 function deliveryRequest(run: RunState, n: Notification): DeliveryRequest {
