@@ -14,7 +14,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { parseDocument } from 'yaml';
 import { addDays, londonDateOf, londonInstant, londonTimeOf, type LondonDate } from '../src/calendar';
@@ -127,7 +127,7 @@ export function burstTimeline(events: HistoryEvent[], dueAt: number): Record<str
       taskRun.push(at(e) - taskStartedAt);
     }
     const sa = e.activityTaskScheduledEventAttributes;
-    if (sa && sa.activityType?.name === 'deliverMessage') {
+    if (sa && (sa.activityType?.name === 'deliverMessage' || sa.activityType?.name === 'deliverMessages')) {
       scheduled.set(id, at(e));
       if (!firstScheduled) firstScheduled = at(e);
     }
@@ -161,11 +161,23 @@ export async function burstBreakdown(client: Client, ids: string[], dueAt: numbe
   const step = Math.max(1, Math.floor(ids.length / sample));
   const picked = ids.filter((_, k) => k % step === 0).slice(0, sample);
   const timelines: Record<string, number>[] = [];
+  let shape = '';
   for (const id of picked) {
     const history = await client.workflow.getHandle(id).fetchHistory();
-    const t = burstTimeline(history.events ?? [], dueAt);
+    const events = history.events ?? [];
+    const t = burstTimeline(events, dueAt);
     if (t) timelines.push(t);
+    // One EPA's history after the minute, event by event: what the reminder cost the server.
+    if (t && !shape) {
+      const at = (e: HistoryEvent) => (e.eventTime ? tsToMs(e.eventTime) : 0);
+      const from = events.findIndex((e) => e.timerFiredEventAttributes && at(e) >= dueAt - 1000);
+      shape = events
+        .slice(from)
+        .map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace(/^EVENT_TYPE_/, ''))
+        .join(' ');
+    }
   }
+  if (shape) console.log(`[bench] burst: one EPA's history after the minute: ${shape}`);
   const out: Record<string, number> = { burstBreakdownSampled: timelines.length };
   for (const part of Object.keys(timelines[0] ?? {})) {
     const xs = timelines.map((t) => t[part]!);

@@ -47,6 +47,7 @@ import {
   EpaEmployer,
   EpaEmployerKey,
   EpaEpao,
+  EpaNextDeadline,
   EpaOverdue,
   EpaOwner,
   EpaProviderKey,
@@ -472,7 +473,7 @@ export class EpaClient {
         workflowId: epaId,
         taskQueue: this.taskQueue,
         workflowIdReusePolicy: reuse,
-        args: settings ? [input, undefined, settings] : [input],
+        args: settings ? [{ ...input, startPublished: true }, undefined, settings] : [{ ...input, startPublished: true }],
         // Listable from the first moment, as the EPA starts (its history entered).
         typedSearchAttributes: [
           { key: EpaStage, value: first.stage },
@@ -482,6 +483,7 @@ export class EpaClient {
           { key: EpaEmployerKey, value: employerKey(input.employer.organisation) },
           ...startListingAttributes(input, first),
           { key: EpaOverdue, value: first.overdue },
+          ...(first.nextDeadline ? [{ key: EpaNextDeadline, value: new Date(first.nextDeadline.dueAt) }] : []),
         ],
         memo: {
           ...listingMemo(input, first),

@@ -72,4 +72,9 @@ export type EpaWorkflowInput = EpaStart & {
   startedBy?: string;
   /** Started by an import: its late-entry summary goes into the import's one summary (workflows/import-summary.ts). */
   importId?: string;
+  /**
+   * The start set the search attributes and memo from the same view (EpaClient): the run's first
+   * publish writes only what differs from them, not all of them again (issue 27: start cost).
+   */
+  startPublished?: true;
 };

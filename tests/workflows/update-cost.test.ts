@@ -8,6 +8,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { startHarness, type Harness } from '../support/lifecycle';
+import { EpaNextDeadline, EpaStage } from '../../src/temporal/search-attributes';
 import { startWalk, type Walk } from '../support/walk';
 
 let h: Harness;
@@ -91,4 +92,22 @@ test("an EPA's start carries no patch marker; its first Update records the patch
   expect(await patchMarkers()).toBe(0);
   await fresh.at('2027-03-05', 'PortfolioSubmitted', { pieces: 12 });
   expect(await patchMarkers()).toBe(1);
+});
+
+test("an EPA's first task writes neither the search attributes nor the memo its start set; the lists still show it", async () => {
+  // 002: Innovate's gateway review is due two weeks after the submission, the EPA's next deadline.
+  const fresh = await startWalk(h, { gatewaySubmittedOn: '2027-03-08' });
+  const status = await fresh.statusOn('2027-03-08', '10:00');
+  const events = (await h.epa.handle(fresh.uln).fetchHistory()).events ?? [];
+  const firstTask = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+  const next = events.findIndex((e, i) => i > firstTask && e.workflowTaskScheduledEventAttributes);
+  const written = events.slice(firstTask + 1, next < 0 ? undefined : next);
+  expect(written.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+  expect(written.filter((e) => e.workflowPropertiesModifiedEventAttributes)).toEqual([]);
+  // The row is still written (a local activity), and the start's attributes and memo are the EPA's.
+  expect(written.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+  const d = await h.epa.handle(fresh.uln).describe();
+  expect(d.typedSearchAttributes.get(EpaStage)).toBe(status.stage);
+  expect(d.typedSearchAttributes.get(EpaNextDeadline)?.toISOString()).toBe(status.nextDeadline?.dueAt);
+  expect((d.memo as { next?: { key: string } }).next?.key).toBe(status.nextDeadline?.key);
 });

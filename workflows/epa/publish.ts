@@ -29,6 +29,7 @@ export function publish(run: RunState, v: EpaView): void {
   // The view and the people published last (an Update's handler published them; the loop comes
   // next in the same task): nothing can have changed.
   if (run.published.view === v && run.published.people === run.people) return;
+  if (Object.keys(run.published).length === 0 && run.input.startPublished) run.published = asStarted(run, v);
   const next: Record<string, unknown> = {
     stage: v.stage,
     overdue: v.overdue,
@@ -80,6 +81,34 @@ export function publish(run: RunState, v: EpaView): void {
   run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
   offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
+}
+
+/**
+ * What the start already published, as `publish` keeps it: the search attributes and memo the
+ * workflow holds now (set by the client from the view at its start, or carried by continue-as-new),
+ * so the first publish writes only what has changed since (issue 27: a start's first task wrote
+ * them all again). The memo counts as published only when every field `listingMemo` writes is there
+ * with the same value.
+ */
+function asStarted(run: RunState, v: EpaView): Record<string, unknown> {
+  const info = workflowInfo();
+  const sa = info.typedSearchAttributes;
+  const iso = (d: Date | undefined) => (d === undefined ? null : d.toISOString()); // as deadlines' dueAt
+  const memo = listingMemo({ ...run.input, ...run.people }, v);
+  const held = (info.memo ?? {}) as Record<string, unknown>;
+  const same = Object.entries(memo).every(([k, value]) => JSON.stringify(held[k]) === JSON.stringify(value));
+  return {
+    stage: sa.get(EpaStage),
+    overdue: sa.get(EpaOverdue),
+    nextDeadline: iso(sa.get(EpaNextDeadline)),
+    employer: sa.get(EpaEmployer),
+    apprenticeKey: sa.get(EpaApprenticeKey),
+    providerKey: sa.get(EpaProviderKey),
+    owner: sa.get(EpaOwner) ?? null,
+    overdueSince: iso(sa.get(EpaOverdueSince)),
+    bookingDays: sa.get(EpaBookingDays)?.join(' ') ?? '',
+    ...(same && { memo: JSON.stringify(memo) }),
+  };
 }
 
 function offerIndexRow(run: RunState, row: EpaIndexRow): void {
