@@ -150,7 +150,17 @@ export function parseEventType(type: string): EpaEventType {
  */
 export interface EpaListing extends Pick<
   EpaIndexRow,
-  'epaId' | 'uln' | 'apprentice' | 'standard' | 'epao' | 'employer' | 'provider' | 'bookings' | 'stage' | 'overdue'
+  | 'epaId'
+  | 'uln'
+  | 'apprentice'
+  | 'standard'
+  | 'epao'
+  | 'employer'
+  | 'provider'
+  | 'bookings'
+  | 'planningMeeting'
+  | 'stage'
+  | 'overdue'
 > {
   running: boolean;
   nextDeadline: { key: string; due: string } | null;
@@ -253,7 +263,7 @@ export function visibilityQuery(filter: EpaFilter): string {
 
 /** The listing attributes the workflow publishes (listingAttributes), set at start so lists are right from the first moment. */
 function startListingAttributes(input: EpaStart, v: EpaView): SearchAttributePair[] {
-  const l = listingAttributes(input, v);
+  const l = listingAttributes(input, v, { planningMeeting: true });
   return [
     { key: EpaApprenticeKey, value: l.apprenticeKey },
     { key: EpaProviderKey, value: l.providerKey },
@@ -484,7 +494,7 @@ export class EpaClient {
           { key: EpaOverdue, value: first.overdue },
         ],
         memo: {
-          ...listingMemo(input, first),
+          ...listingMemo(input, first, { planningMeeting: true }),
           bookings: bookedAssessments(first),
           provider: input.provider.organisation,
           ...(startRequest && { startRequest }),
@@ -587,6 +597,7 @@ export class EpaClient {
         provider: memo.provider ?? '',
         mustAct: (sa.get(EpaOwner) as Role | undefined) ?? undefined,
         bookings: memo.bookings ?? [],
+        ...(memo.planningMeeting && { planningMeeting: memo.planningMeeting }),
         stage: sa.get(EpaStage) ?? memo.stage ?? '',
         overdue: sa.get(EpaOverdue) ?? false,
         running: wf.status.name === 'RUNNING',
