@@ -207,9 +207,11 @@ export function listingRow(
   people: Pick<People, 'apprentice' | 'employer' | 'provider'>,
   v: EpaView,
   startedAt: string,
+  options: ListingOptions = {},
 ): EpaIndexRow {
   const urgent = mostUrgentMissed(v.deadlines);
-  const meeting = bookedPlanningMeeting(v);
+  // Behind the patch too: a row that changes when the meeting is booked is a write (an activity) more.
+  const meeting = options.planningMeeting ? bookedPlanningMeeting(v) : undefined;
   return {
     epaId,
     uln: input.uln,

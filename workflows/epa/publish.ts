@@ -82,7 +82,7 @@ export function publish(run: RunState, v: EpaView): void {
   next.people = run.people;
   run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
-  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
+  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString(), options));
 }
 
 function offerIndexRow(run: RunState, row: EpaIndexRow): void {
