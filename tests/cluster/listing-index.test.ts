@@ -9,7 +9,7 @@ import { usePostgres } from '../support/postgres';
 import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import type { Role } from '../../src/epa/deadlines';
 import { migrate } from '../../src/store/migrations';
-import { listingOf, PgListingIndex, rowFromListing } from '../../src/store/pg-listing-index';
+import { listingOf, PgListingIndex, rowFromListing, whereClause } from '../../src/store/pg-listing-index';
 import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
 import { epaLinks, findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
 import { filterKey } from '../../src/temporal/search-attributes';
@@ -152,6 +152,7 @@ describe('every filter, search, order and page agrees with the reference', () =>
     ['everything', {}],
     ['the board', { overdue: true, running: true }],
     ['the board, employer must act', { overdue: true, running: true, owner: 'employer' }],
+    ['the board, the apprentice must act (on any missed deadline)', { overdue: true, running: true, owner: 'apprentice' }],
     ['the board, ST0072', { overdue: true, running: true, standard: 'ST0072' }],
     ['a stage', { stage: 'InAssessment' }],
     ['EPAO and standard', { epao: 'nqual', standard: 'ST0071' }],
@@ -220,5 +221,59 @@ describe('every filter, search, order and page agrees with the reference', () =>
     expect(csv.map((r) => r.uln)).toEqual(owed.map((r) => r.uln));
 
     await expect(findEpas(index, { stage: 'Nowhere' }, NOW)).rejects.toThrow(/unknown stage "Nowhere"/);
+  });
+});
+
+describe('migration 6: who must act on every missed deadline', () => {
+  test('rows written before it get everyone who owes a missed deadline, from the keys; a row without the column is filtered as before', async () => {
+    // A schema of its own, migrated to 5 (the index as 1.x wrote it), with a row an old writer put in.
+    const client = await pool.connect();
+    try {
+      await client.query('DROP SCHEMA IF EXISTS before6 CASCADE; CREATE SCHEMA before6; SET search_path TO before6');
+      const { MIGRATIONS } = await import('../../src/store/migrations');
+      for (const m of MIGRATIONS.filter((m) => m.version <= 5)) await client.query(m.sql);
+      const old: EpaIndexRow = {
+        ...invented(1)[0]!,
+        running: true,
+        overdue: true,
+        mustAct: 'epaoAdmin',
+        missed: [
+          { key: 'resultDue.observation', due: addDays(today, -20) },
+          { key: 'reportDue', due: addDays(today, -10) },
+        ],
+      };
+      await client.query(
+        `INSERT INTO epa_listing (epa_id, uln, apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, must_act, booking_days, row, started_at, version, updated_at)
+         VALUES ($1, $2, 'x', 'ST0071', 'st0071', 'innovate', 'x', 'x', 'x', 'InAssessment', 'inassessment', true, true,
+           'epaoAdmin', '{}', $3, now(), 1, now())`,
+        [old.epaId, old.uln, JSON.stringify(old)],
+      );
+      await client.query(MIGRATIONS.find((m) => m.version === 6)!.sql);
+      const { rows } = await client.query<{ must_act_any: string[] }>('SELECT must_act_any FROM epa_listing');
+      expect(rows.map((r) => [...r.must_act_any].sort())).toEqual([['apprentice', 'epaoAdmin']]);
+      // A row an older writer inserts after the migration has no owners: found by the most urgent one's, as before.
+      await client.query(
+        `INSERT INTO epa_listing (epa_id, uln, apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, must_act, booking_days, row, started_at, version, updated_at)
+         SELECT 'epa-older', '0000000001', apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, 'employer', booking_days, row, started_at, version, updated_at
+         FROM epa_listing`,
+      );
+      const values: unknown[] = [];
+      const owned = async (owner: Role) => {
+        values.length = 0;
+        const where = whereClause({ owner }, values);
+        return (
+          await client.query<{ epa_id: string }>(`SELECT epa_id FROM epa_listing ${where} ORDER BY epa_id`, values)
+        ).rows.map((r) => r.epa_id);
+      };
+      expect(await owned('apprentice')).toEqual([old.epaId]);
+      expect(await owned('epaoAdmin')).toEqual([old.epaId]);
+      expect(await owned('employer')).toEqual(['epa-older']);
+    } finally {
+      await client.query('SET search_path TO public; DROP SCHEMA IF EXISTS before6 CASCADE').catch(() => undefined);
+      client.release();
+    }
   });
 });
