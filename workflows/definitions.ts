@@ -119,8 +119,8 @@ export interface EpaListingMemo {
   next: { key: string; due: string } | null;
   /** Assessments booked and not yet taken, soonest first. */
   bookings: { component: string; at: string }[];
-  /** The planning meeting booked and not yet held (patch 'listing-planning-meeting'): the board's next 14 days show it. */
-  planningMeeting?: { at: string };
+  /** The planning meeting booked and not yet held (patch 'listing-planning-meeting'): the board's next 14 days show it; null once held. */
+  planningMeeting?: { at: string } | null;
 }
 
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */

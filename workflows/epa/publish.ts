@@ -76,7 +76,10 @@ export function publish(run: RunState, v: EpaView): void {
   // booked) so listings need no per-EPA query.
   const memo = listingMemo({ ...run.input, ...run.people }, v, options);
   const memoJson = JSON.stringify(memo);
-  if (memoJson !== run.published.memo) upsertMemo({ ...memo });
+  // A memo key left out stays as it was: the meeting, once held, is removed with null.
+  const meetingGone = memo.planningMeeting === undefined && run.published.planningMeetingInMemo === true;
+  if (memoJson !== run.published.memo) upsertMemo({ ...memo, ...(meetingGone && { planningMeeting: null }) });
+  next.planningMeetingInMemo = memo.planningMeeting !== undefined;
   next.memo = memoJson;
   next.view = v;
   next.people = run.people;
