@@ -25,7 +25,6 @@ import {
   dateTimeInWords,
   deadlineActions,
   deadlineName,
-  deadlineNames,
   instantInWords,
   messageName,
   ownerNames,
