@@ -4,7 +4,7 @@
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
 import { actionFormsNow, voidChoices } from './actions';
-import { addDays, endOfLondonDay, londonDateOf } from '../calendar';
+import { addDays, daysBetween, endOfLondonDay, londonDateOf } from '../calendar';
 import { isEpaoOwed, type Deadline, type Role } from '../epa/deadlines';
 import { lateWords } from '../epa/timeline';
 import { EpaInputError } from '../epa/errors';
@@ -77,6 +77,8 @@ export interface OverdueRow extends OverdueEpa {
   /** The deadline shown, in words ("Gateway review"), and its due date in words. */
   missedInWords: string;
   missedDueWords: string;
+  /** Calendar days since the deadline shown was due (`daysOverdue` counts from the earliest missed, the board's order). */
+  daysShown: number;
   /** Every missed deadline, earliest first, and those besides the one shown. */
   missedItems: MissedItem[];
   alsoMissed: MissedItem[];
@@ -149,6 +151,7 @@ function overdueRow(e: EpaListing, today: string, links: EpaLinks, role?: Role):
     nextAction: shown?.action ?? 'Look at the EPA',
     missedInWords: shown?.name ?? 'A deadline',
     missedDueWords: shown?.dueWords ?? '',
+    daysShown: shown ? daysBetween(shown.due, today) : by.days,
     missedItems: items,
     alsoMissed: items.filter((m) => m !== shown),
     stageName: names.stageName,
@@ -530,7 +533,7 @@ export function overdueCsv(rows: OverdueRow[]): string {
     r.stageName,
     r.missedInWords,
     r.missedDueWords,
-    r.daysOverdue,
+    r.daysShown,
     r.owner,
     r.nextAction,
     r.missedItems.map((m) => `${m.name}, due ${m.dueWords} (${m.owner})`).join('; '),

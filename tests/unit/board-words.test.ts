@@ -53,6 +53,8 @@ test('the board filtered by who must act: an EPA with an apprentice and an EPAO 
   expect(byApprentice.overdue[0]).toMatchObject({
     missedInWords: 'Project report',
     missedDueWords: 'Wednesday 10 March 2027',
+    daysShown: 5, // since the report was due; the board's order counts from the earliest missed (14 days)
+    daysOverdue: 14,
     owner: 'apprentice, EPAO',
     nextAction: 'Chase the project report',
   });
@@ -62,6 +64,7 @@ test('the board filtered by who must act: an EPA with an apprentice and an EPAO 
     missedInWords: 'Gateway review',
     missedDueWords: 'Monday 1 March 2027',
     daysOverdue: 14,
+    daysShown: 14,
     owner: 'EPAO, apprentice',
     nextAction: 'Review the gateway evidence, then pass or reject it',
     stageName: 'In assessment',
