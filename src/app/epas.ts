@@ -96,13 +96,18 @@ export function actionFor(key: string): { owner: string; action: string } {
 /** What one EPA's pages read: its status (the lists come from EpaListings). */
 export type EpaReader = Pick<EpaClient, 'status'>;
 
+/** A stage in words ("In assessment"); an unknown one as it is. */
+export const stageWords = (stage: string): string => stageNames[stage as keyof typeof stageNames] ?? stage;
+/** An EPAO by the name its rule file gives it ("Innovate Awarding"); an unknown one by its id. */
+export const epaoWords = (id: string): string => rules().policy(id)?.data.name ?? id;
+
 /** A listed EPA's standard, EPAO and stage in words, with its components' names (from the rule files). */
 export function listingNames(e: Pick<EpaListing, 'standard' | 'epao' | 'stage'>) {
   const plan = rules().plan(e.standard)?.data;
   return {
-    stageName: stageNames[e.stage as keyof typeof stageNames] ?? e.stage,
+    stageName: stageWords(e.stage),
     standardTitle: plan?.title ?? '',
-    epaoName: rules().policy(e.epao)?.data.name ?? e.epao,
+    epaoName: epaoWords(e.epao),
     components: componentNamesOf(plan),
   };
 }

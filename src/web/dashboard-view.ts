@@ -3,9 +3,8 @@
  * per stage, the next 14 days), every name in words. No markup here: the page is a nunjucks view
  * built from GOV.UK Frontend macros.
  */
-import { listingNames, type OverdueRow, type UpcomingItem } from '../app/epas';
-import { dateInWords, stageNames, upperFirst } from '../epa/display-names';
-import type { Stage } from '../epa/state';
+import { listingNames, stageWords, type OverdueRow, type UpcomingItem } from '../app/epas';
+import { dateInWords, upperFirst } from '../epa/display-names';
 
 export interface DashboardData {
   overdue: OverdueRow[];
@@ -18,7 +17,7 @@ export function dashboardView(d: DashboardData) {
   return {
     today: dateInWords(d.today),
     // Each stage by its name, linking to the finder filtered by it.
-    counts: Object.entries(d.counts).map(([stage, n]) => ({ stage, name: stageNames[stage as Stage] ?? stage, n })),
+    counts: Object.entries(d.counts).map(([stage, n]) => ({ stage, name: stageWords(stage), n })),
     overdue: d.overdue,
     upcoming: d.upcoming.map((u) => ({
       apprentice: u.epa.apprentice,

@@ -84,6 +84,12 @@ test('the finder: an overdue EPA shows the deadline it missed beside the tag, ne
   expect(cells).toMatch(/Overdue Gateway review was due \w+day \d+ \w+ \d{4} Then: End of the EPA period, \w+day/);
   expect(cells).toContain('In assessment');
   expect(cells).toContain('Innovate Awarding');
+  // The filters' choices in words, their values the codes the address keeps.
+  expect(found.body).toContain('<option value="InAssessment">In assessment</option>');
+  expect(found.body).toContain('<option value="innovate">Innovate Awarding</option>');
+  const filtered = await ops.get('/epas?stage=InAssessment&epao=innovate');
+  expect(filtered.body).toMatch(/moj-filter__tag[^>]*>[^<]*(<span[^>]*>[^<]*<\/span>)?\s*In assessment/);
+  expect(filtered.body).toContain('Innovate Awarding</a>');
   const deeRow = found.body.split(`data-uln="${dee.uln}"`)[1]!.split('</tr>')[0]!;
   expect(deeRow).not.toContain('Overdue');
   expect(deeRow.replace(/<[^>]+>/g, ' ')).toContain('Planning meeting');
