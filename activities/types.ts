@@ -122,9 +122,12 @@ export interface EpaIndexRow {
   mustAct: Role | null;
   /** The next open deadline: its key, London date and the instant it expires. */
   nextDeadline: { key: string; due: string; dueAt: string } | null;
-  missed: { key: string; due: string; component?: string }[];
+  /** Each missed deadline, with who must act on it (`owner`: rows written before issue 29 have none; read it from the key, listings.ts missedOwner). */
+  missed: { key: string; due: string; component?: string; owner?: Role }[];
   /** Assessments booked and not yet taken, soonest first (London date-times). */
   bookings: { component: string; at: string }[];
+  /** The planning meeting booked and not yet held (London date-time); absent in rows written before issue 29. */
+  planningMeeting?: { at: string };
   /** When the EPA's first run started (ISO instant). */
   startedAt: string;
 }

@@ -23,7 +23,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient, Pool } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import { boardCsvRows, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
+import { boardCsvRows, epaLinks, findEpas, opsBoard, overdueCsv } from '../src/app/epas';
 import { forgetCounts } from '../src/app/day-order';
 import { VisibilityListings, type EpaListings } from '../src/app/listings';
 import { PgListingIndex, rowFromListing } from '../src/store/pg-listing-index';
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
       // (c) The overdue board's first page with its total, its last page, the whole ops board and a
       // name search, from the index and from visibility, side by side; (d) the full overdue CSV from each.
       const now = Date.now();
-      const url = (id: string) => `http://temporal.example/${id}`;
+      const url = epaLinks('http://epa-flow.example', (id: string) => `http://temporal.example/${id}`);
       const board = { overdue: true, running: true } as const;
       const measure = async (name: string, listings: EpaListings, cold: () => void): Promise<void> => {
         const first = await median(5, () => {

@@ -43,6 +43,11 @@ export const ConfigSchema = z.object({
   EPA_FROM_EMAIL: z.email().default('epa@epao.example'),
   /** The EPAO admin mailbox new EPAs alert, unless the start request names one. */
   EPA_ADMIN_EMAIL: z.email().default('epa-admin@epao.example'),
+  /**
+   * The staff site's public base URL (what staff type, behind any proxy): links to epa-flow's own
+   * pages from outside them (the board's CSV). Unset: http://<EPA_API_HOST>:<EPA_API_PORT> (publicBaseUrl).
+   */
+  EPA_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }).optional(),
   EPA_API_HOST: z.string().default('127.0.0.1'),
   EPA_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Bearer tokens, comma-separated: admin may write, ops may only read. */
@@ -148,4 +153,11 @@ export function epaClientOptions(config: Pick<Config, 'EPA_LATE_ENTRY_QUIET_SECO
 } {
   const quiet = config.EPA_LATE_ENTRY_QUIET_SECONDS;
   return quiet === undefined ? {} : { settings: { lateEntryQuietSeconds: quiet } };
+}
+
+/** The staff site's public base URL, without a trailing slash: EPA_PUBLIC_URL, else the API's own address (a wildcard host as loopback). */
+export function publicBaseUrl(config: Pick<Config, 'EPA_PUBLIC_URL' | 'EPA_API_HOST' | 'EPA_API_PORT'>): string {
+  if (config.EPA_PUBLIC_URL) return config.EPA_PUBLIC_URL.replace(/\/+$/, '');
+  const host = ['0.0.0.0', '::', '[::]', ''].includes(config.EPA_API_HOST) ? '127.0.0.1' : config.EPA_API_HOST;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.EPA_API_PORT}`;
 }

@@ -119,6 +119,8 @@ export interface EpaListingMemo {
   next: { key: string; due: string } | null;
   /** Assessments booked and not yet taken, soonest first. */
   bookings: { component: string; at: string }[];
+  /** The planning meeting booked and not yet held (patch 'listing-planning-meeting'): the board's next 14 days show it; null once held. */
+  planningMeeting?: { at: string } | null;
 }
 
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
@@ -135,6 +137,12 @@ export function bookedAssessments(v: EpaView): { component: string; at: string }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** The planning meeting booked and not yet held: the board's next 14 days show it beside the assessments. */
+export function bookedPlanningMeeting(v: Pick<EpaView, 'planningMeeting'>): { at: string } | undefined {
+  const m = v.planningMeeting;
+  return m && !m.heldOn ? { at: m.at } : undefined;
+}
+
 /** The search attributes the lists filter, sort and page by on the server. */
 export interface ListingAttributes {
   apprenticeKey: string;
@@ -142,23 +150,38 @@ export interface ListingAttributes {
   /** Who must act on the most urgent missed deadline, and when it expired; null when none is missed. */
   owner: Role | null;
   overdueSince: string | null;
-  /** London dates of assessments booked and not yet taken, space-separated. */
+  /** London dates of assessments booked and not yet taken (and, with `planningMeeting`, of the planning meeting booked), space-separated. */
   bookingDays: string;
 }
 
-export function listingAttributes(people: Pick<People, 'apprentice' | 'provider'>, v: EpaView): ListingAttributes {
+/**
+ * `planningMeeting`: the planning meeting booked counts as a booking (its day in the booking days,
+ * itself in the memo). The workflow passes patched('listing-planning-meeting'); a client, true.
+ */
+export interface ListingOptions {
+  planningMeeting?: boolean;
+}
+
+export function listingAttributes(
+  people: Pick<People, 'apprentice' | 'provider'>,
+  v: EpaView,
+  options: ListingOptions = {},
+): ListingAttributes {
   const urgent = mostUrgentMissed(v.deadlines);
+  const meeting = options.planningMeeting ? bookedPlanningMeeting(v) : undefined;
+  const days = [...bookedAssessments(v).map((b) => b.at), ...(meeting ? [meeting.at] : [])].map((at) => at.slice(0, 10)).sort();
   return {
     apprenticeKey: filterKey(people.apprentice.name),
     providerKey: filterKey(people.provider.organisation),
     owner: urgent?.owner ?? null,
     overdueSince: urgent?.dueAt ?? null,
-    bookingDays: [...new Set(bookedAssessments(v).map((b) => b.at.slice(0, 10)))].join(' '),
+    bookingDays: [...new Set(days)].join(' '),
   };
 }
 
 /** What listings show for an EPA without querying it (kept in the workflow memo). */
-export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
+export function listingMemo(input: EpaStart, v: EpaView, options: ListingOptions = {}): EpaListingMemo {
+  const meeting = options.planningMeeting ? bookedPlanningMeeting(v) : undefined;
   return {
     uln: input.uln,
     apprentice: input.apprentice.name,
@@ -171,6 +194,7 @@ export function listingMemo(input: EpaStart, v: EpaView): EpaListingMemo {
       .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
     next: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due } : null,
     bookings: bookedAssessments(v),
+    ...(meeting && { planningMeeting: meeting }),
   };
 }
 
@@ -183,8 +207,11 @@ export function listingRow(
   people: Pick<People, 'apprentice' | 'employer' | 'provider'>,
   v: EpaView,
   startedAt: string,
+  options: ListingOptions = {},
 ): EpaIndexRow {
   const urgent = mostUrgentMissed(v.deadlines);
+  // Behind the patch too: a row that changes when the meeting is booked is a write (an activity) more.
+  const meeting = options.planningMeeting ? bookedPlanningMeeting(v) : undefined;
   return {
     epaId,
     uln: input.uln,
@@ -201,8 +228,9 @@ export function listingRow(
     nextDeadline: v.nextDeadline ? { key: v.nextDeadline.key, due: v.nextDeadline.due, dueAt: v.nextDeadline.dueAt } : null,
     missed: v.deadlines
       .filter((d) => d.status === 'missed')
-      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }) })),
+      .map((d) => ({ key: d.key, due: d.due, ...(d.component && { component: d.component }), owner: d.owner })),
     bookings: bookedAssessments(v),
+    ...(meeting && { planningMeeting: meeting }),
     startedAt,
   };
 }

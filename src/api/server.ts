@@ -21,7 +21,7 @@ import { EpaStartSchema } from '../epa/people';
 import { loggableUrl, withoutPersonalData } from '../redact';
 import { EpaRejectedError, type EpaClient, type EpaFilter } from '../app/epa-client';
 import { errorKindOf, httpStatusOf, type ErrorKind } from '../app/errors';
-import { overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
+import { epaLinks, overdueBoard, overdueCsv, stageCounts, type OverdueRow } from '../app/epas';
 import { VisibilityListings, type EpaListings } from '../app/listings';
 import type { AccountAudit, UserStore } from '../app/users';
 import type { SessionStore } from '@fastify/session';
@@ -45,6 +45,8 @@ export interface ApiOptions {
   /** Default EPAO admin mailbox when a start request names none. */
   defaultEpaoAdmin: { name: string; email: string };
   temporalUiUrl: string;
+  /** The staff site's public base URL (EPA_PUBLIC_URL, config's publicBaseUrl): the CSV's links to each EPA's page. Default: http://127.0.0.1:8080. */
+  publicUrl?: string;
   namespace: string;
   /** Clock for "days overdue" (tests pin it). */
   now?: () => number;
@@ -269,7 +271,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(epaId)}`;
 
   const listings = options.listings ?? new VisibilityListings(options.epa);
-  const overdueRows = (): Promise<OverdueRow[]> => overdueBoard(listings, now(), temporalUrl);
+  const links = epaLinks(options.publicUrl ?? 'http://127.0.0.1:8080', temporalUrl);
+  const overdueRows = (): Promise<OverdueRow[]> => overdueBoard(listings, now(), links);
 
   /** The Idempotency-Key header: sent again with the same request, the first answer; with another, 409. */
   const idempotency = (req: FastifyRequest): { idempotencyKey?: string } => {
@@ -370,6 +373,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       serviceName: options.serviceName ?? 'epa-flow',
       defaultEpaoAdmin: options.defaultEpaoAdmin,
       temporalUrl,
+      links,
       now,
     });
 

@@ -151,7 +151,17 @@ export function parseEventType(type: string): EpaEventType {
  */
 export interface EpaListing extends Pick<
   EpaIndexRow,
-  'epaId' | 'uln' | 'apprentice' | 'standard' | 'epao' | 'employer' | 'provider' | 'bookings' | 'stage' | 'overdue'
+  | 'epaId'
+  | 'uln'
+  | 'apprentice'
+  | 'standard'
+  | 'epao'
+  | 'employer'
+  | 'provider'
+  | 'bookings'
+  | 'planningMeeting'
+  | 'stage'
+  | 'overdue'
 > {
   running: boolean;
   nextDeadline: { key: string; due: string } | null;
@@ -254,7 +264,7 @@ export function visibilityQuery(filter: EpaFilter): string {
 
 /** The listing attributes the workflow publishes (listingAttributes), set at start so lists are right from the first moment. */
 function startListingAttributes(input: EpaStart, v: EpaView): SearchAttributePair[] {
-  const l = listingAttributes(input, v);
+  const l = listingAttributes(input, v, { planningMeeting: true });
   return [
     { key: EpaApprenticeKey, value: l.apprenticeKey },
     { key: EpaProviderKey, value: l.providerKey },
@@ -486,7 +496,7 @@ export class EpaClient {
           ...(first.nextDeadline ? [{ key: EpaNextDeadline, value: new Date(first.nextDeadline.dueAt) }] : []),
         ],
         memo: {
-          ...listingMemo(input, first),
+          ...listingMemo(input, first, { planningMeeting: true }),
           bookings: bookedAssessments(first),
           provider: input.provider.organisation,
           ...(startRequest && { startRequest }),
@@ -589,6 +599,7 @@ export class EpaClient {
         provider: memo.provider ?? '',
         mustAct: (sa.get(EpaOwner) as Role | undefined) ?? undefined,
         bookings: memo.bookings ?? [],
+        ...(memo.planningMeeting && { planningMeeting: memo.planningMeeting }),
         stage: sa.get(EpaStage) ?? memo.stage ?? '',
         overdue: sa.get(EpaOverdue) ?? false,
         running: wf.status.name === 'RUNNING',

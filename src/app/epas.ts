@@ -4,7 +4,7 @@
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
 import { actionFormsNow, voidChoices } from './actions';
-import { addDays, endOfLondonDay, londonDateOf } from '../calendar';
+import { addDays, daysBetween, endOfLondonDay, londonDateOf } from '../calendar';
 import { isEpaoOwed, type Deadline, type Role } from '../epa/deadlines';
 import { lateWords } from '../epa/timeline';
 import { EpaInputError } from '../epa/errors';
@@ -13,18 +13,18 @@ import { describeSource, rules } from '../plans';
 import { overallGradeExplanation } from './rules';
 import type { EpaClient, EpaListing, OverdueEpa } from './epa-client';
 import { overdueBy } from '../epa/deadlines';
-import type { EpaListings, ListingDirection, ListingQuery } from './listings';
+import { missedOwner, type EpaListings, type ListingDirection, type ListingQuery } from './listings';
 import type { EpaStatus, NotificationLogEntry } from '../../workflows/definitions';
 import type { SentCopies, SentCopy } from '../../activities/sent-record';
 import {
   attemptNames,
   componentNamesOf,
+  componentPhrase,
   dateInWords,
   datesInWords,
   dateTimeInWords,
   deadlineActions,
   deadlineName,
-  deadlineNames,
   instantInWords,
   messageName,
   ownerNames,
@@ -38,13 +38,54 @@ export { deadlineActions, ownerNames };
 import { EpaNotFoundError } from './epa-client';
 import { toCsv } from './csv';
 
+/** Where an EPA's links go: its page on the staff site (the board's CSV) and its workflow in the Temporal UI (the API's rows). */
+export interface EpaLinks {
+  /** The EPA's own page, whole: `<public base URL>/epas/<ULN>`. */
+  page: (uln: string) => string;
+  temporal: (epaId: string) => string;
+}
+
+/** The links of a staff site at `publicUrl` (its public base URL, EPA_PUBLIC_URL), and of a Temporal UI. */
+export function epaLinks(publicUrl: string, temporal: (epaId: string) => string): EpaLinks {
+  const base = publicUrl.replace(/\/+$/, '');
+  return { page: (uln) => `${base}/epas/${encodeURIComponent(uln)}`, temporal };
+}
+
+/** One missed deadline as the board shows it: its name and date in words, who acts and what they do. */
+export interface MissedItem {
+  key: string;
+  /** "Gateway review", "Result of the practical observation with Q&A". */
+  name: string;
+  /** The London date it was due, and in words ("Monday 1 March 2027"). */
+  due: string;
+  dueWords: string;
+  /** Who acts, in the board's words ("EPAO"), and the role. */
+  owner: string;
+  role: Role;
+  action: string;
+}
+
 export interface OverdueRow extends OverdueEpa {
   temporalUrl: string;
-  /** Who must act on the earliest missed deadline, and what they do next. */
+  /** The EPA's own page on the staff site (the CSV's link). */
+  pageUrl: string;
+  /** Everyone who must act on a missed deadline, in words, the earliest missed's first ("EPAO, employer"). */
   owner: string;
+  owners: string[];
+  /** What is done next about the deadline shown (the earliest missed one, or the one the owner filter picks). */
   nextAction: string;
-  /** The earliest missed deadline in words ("gateway review", "result (observation)"). */
+  /** The deadline shown, in words ("Gateway review"), and its due date in words. */
   missedInWords: string;
+  missedDueWords: string;
+  /** Calendar days since the deadline shown was due (`daysOverdue` counts from the earliest missed, the board's order). */
+  daysShown: number;
+  /** Every missed deadline, earliest first, and those besides the one shown. */
+  missedItems: MissedItem[];
+  alsoMissed: MissedItem[];
+  /** The stage, the standard's title and the EPAO's name, in words. */
+  stageName: string;
+  standardTitle: string;
+  epaoName: string;
 }
 
 export function actionFor(key: string): { owner: string; action: string } {
@@ -55,22 +96,72 @@ export function actionFor(key: string): { owner: string; action: string } {
 /** What one EPA's pages read: its status (the lists come from EpaListings). */
 export type EpaReader = Pick<EpaClient, 'status'>;
 
-/** An overdue EPA as the board shows it: the earliest missed deadline in words, who acts, and what next. */
-function overdueRow(e: EpaListing, today: string, temporalUrl: (epaId: string) => string): OverdueRow {
+/** A stage in words ("In assessment"); an unknown one as it is. */
+export const stageWords = (stage: string): string => stageNames[stage as keyof typeof stageNames] ?? stage;
+/** An EPAO by the name its rule file gives it ("Innovate Awarding"); an unknown one by its id. */
+export const epaoWords = (id: string): string => rules().policy(id)?.data.name ?? id;
+
+/** A listed EPA's standard, EPAO and stage in words, with its components' names (from the rule files). */
+export function listingNames(e: Pick<EpaListing, 'standard' | 'epao' | 'stage'>) {
+  const plan = rules().plan(e.standard)?.data;
+  return {
+    stageName: stageWords(e.stage),
+    standardTitle: plan?.title ?? '',
+    epaoName: epaoWords(e.epao),
+    components: componentNamesOf(plan),
+  };
+}
+
+/** The EPA's missed deadlines in words, earliest first. */
+export function missedItems(
+  e: Pick<EpaListing, 'missed' | 'standard'>,
+  components = listingNames({ ...e, epao: '', stage: '' }).components,
+): MissedItem[] {
+  return [...e.missed]
+    .sort((a, b) => a.due.localeCompare(b.due) || a.key.localeCompare(b.key))
+    .map((m) => {
+      const role = missedOwner(m);
+      return {
+        key: m.key,
+        name: upperFirst(deadlineName(m.key, components)),
+        due: m.due,
+        dueWords: dateInWords(m.due),
+        owner: ownerNames[role] ?? role,
+        role,
+        action: actionFor(m.key).action,
+      };
+    });
+}
+
+/**
+ * An overdue EPA as the board shows it: every missed deadline in words with who acts; the one shown
+ * first is the earliest missed (of those `role` owes, when the board is filtered by who must act).
+ */
+function overdueRow(e: EpaListing, today: string, links: EpaLinks, role?: Role): OverdueRow {
   const by = overdueBy(e.missed, today);
-  const earliest = [...e.missed].sort((a, b) => a.due.localeCompare(b.due))[0];
-  const { owner, action } = actionFor(earliest?.key ?? '');
-  const [base = '', component] = (earliest?.key ?? '').split('.');
-  const words = `${deadlineNames[base] ?? base}${component ? ` (${component})` : ''}`;
+  const names = listingNames(e);
+  const items = missedItems(e, names.components);
+  const shown = items.find((m) => role === undefined || m.role === role) ?? items[0];
+  const owners = [...new Set(items.map((m) => m.owner))];
+  if (shown) owners.unshift(...owners.splice(owners.indexOf(shown.owner), 1));
   return {
     ...e,
     missedDeadline: by.keys || 'deadline',
     missedDue: by.due,
     daysOverdue: by.days,
-    temporalUrl: temporalUrl(e.epaId),
-    owner,
-    nextAction: action,
-    missedInWords: words,
+    temporalUrl: links.temporal(e.epaId),
+    pageUrl: links.page(e.uln),
+    owner: owners.join(', '),
+    owners,
+    nextAction: shown?.action ?? 'Look at the EPA',
+    missedInWords: shown?.name ?? 'A deadline',
+    missedDueWords: shown?.dueWords ?? '',
+    daysShown: shown ? daysBetween(shown.due, today) : by.days,
+    missedItems: items,
+    alsoMissed: items.filter((m) => m !== shown),
+    stageName: names.stageName,
+    standardTitle: names.standardTitle,
+    epaoName: names.epaoName,
   };
 }
 
@@ -78,12 +169,12 @@ function overdueRow(e: EpaListing, today: string, temporalUrl: (epaId: string) =
 export async function overdueBoard(
   listings: EpaListings,
   now: number,
-  temporalUrl: (epaId: string) => string,
+  links: EpaLinks,
   query: ListingQuery = {},
 ): Promise<OverdueRow[]> {
   const today = londonDateOf(now);
   const rows = await listings.all({ ...query, overdue: true, running: true }, 'overdueSince', now);
-  return rows.map((e) => overdueRow(e, today, temporalUrl));
+  return rows.map((e) => overdueRow(e, today, links, query.owner));
 }
 
 export interface BoardQuery {
@@ -111,15 +202,15 @@ function boardFilter(raw: BoardQuery): { query: { owner: string; standard: strin
 }
 
 /** The overdue CSV: every row the board's filters pick, most overdue first. */
-export async function boardCsvRows(listings: EpaListings, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
-  return await overdueBoard(listings, now, temporalUrl, boardFilter(raw).filter);
+export async function boardCsvRows(listings: EpaListings, now: number, links: EpaLinks, raw: BoardQuery) {
+  return await overdueBoard(listings, now, links, boardFilter(raw).filter);
 }
 
 /**
- * The ops board: overdue EPAs filtered by who must act and standard, 50 a page with the total, most
- * overdue first; the next 14 days; counts per stage.
+ * The ops board: overdue EPAs filtered by who must act (on any of their missed deadlines) and
+ * standard, 50 a page with the total, most overdue first; the next 14 days; counts per stage.
  */
-export async function opsBoard(listings: EpaListings, now: number, temporalUrl: (epaId: string) => string, raw: BoardQuery) {
+export async function opsBoard(listings: EpaListings, now: number, links: EpaLinks, raw: BoardQuery) {
   const { query, filter, owners } = boardFilter(raw);
   const page = pageNumber(raw.page);
   const today = londonDateOf(now);
@@ -131,7 +222,7 @@ export async function opsBoard(listings: EpaListings, now: number, temporalUrl: 
   return {
     query,
     choices: { owners, standards: rules().standardIds },
-    overdue: found.rows.map((e) => overdueRow(e, today, temporalUrl)),
+    overdue: found.rows.map((e) => overdueRow(e, today, links, filter.owner)),
     total: found.total,
     page,
     pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)),
@@ -144,18 +235,21 @@ export async function stageCounts(listings: EpaListings): Promise<Record<string,
   return await listings.stageCounts();
 }
 
-/** Something due in the next 14 days: a deadline, or an assessment booked and not yet taken. */
+/** Something due in the next 14 days: a deadline, an assessment booked and not yet taken, or a planning meeting booked and not yet held. */
 export interface UpcomingItem {
   epa: EpaListing;
-  /** London date (and time, for a booking). */
+  /** London date, or date and time for a booking (YYYY-MM-DD or YYYY-MM-DDTHH:MM): the order. */
+  at: string;
+  /** The same in words ("Tuesday 11 May 2027", "Tuesday 11 May 2027 at 10:00am"). */
   when: string;
   what: string;
 }
 
 /**
  * The next 14 days (day 14 included, to its end in London), soonest first: each running EPA's next
- * deadline in that window, and every assessment booked in it (EPAs started before bookings were
- * kept in their memo show their deadlines only).
+ * deadline in that window, every assessment booked in it and every planning meeting booked in it
+ * (EPAs started before bookings were kept in their memo show their deadlines only; planning
+ * meetings are kept since patch 'listing-planning-meeting').
  */
 export async function upcoming(listings: EpaListings, now: number): Promise<UpcomingItem[]> {
   const today = londonDateOf(now);
@@ -163,21 +257,33 @@ export async function upcoming(listings: EpaListings, now: number): Promise<Upco
   const from = new Date(now).toISOString();
   const to = new Date(endOfLondonDay(last)).toISOString();
   const days = Array.from({ length: 15 }, (_, i) => addDays(today, i));
-  // The soonest deadlines, and the EPAs with a booking in the window.
+  // The soonest deadlines, and the EPAs with a booking (an assessment or a planning meeting) in the window.
   const [due, booked] = await Promise.all([
     listings.page({ running: true, nextDeadlineFrom: from, nextDeadlineTo: to }, 'next', 1, UPCOMING_SHOWN, now),
     listings.page({ running: true, bookedOn: days }, 'next', 1, 10 * UPCOMING_SHOWN, now),
   ]);
+  const inWindow = (at: string) => at.slice(0, 10) >= today && at.slice(0, 10) <= last;
   const items: UpcomingItem[] = due.rows.map((r) => ({
     epa: r,
-    when: r.nextDeadline!.due,
-    what: `Deadline: ${deadlineNames[r.nextDeadline!.key.split('.')[0]!] ?? r.nextDeadline!.key}`,
+    at: r.nextDeadline!.due,
+    when: dateInWords(r.nextDeadline!.due),
+    what: `Deadline: ${deadlineName(r.nextDeadline!.key, listingNames(r).components)}`,
   }));
-  for (const r of booked.rows)
+  for (const r of booked.rows) {
+    const components = listingNames(r).components;
     for (const b of r.bookings)
-      if (b.at.slice(0, 10) >= today && b.at.slice(0, 10) <= last)
-        items.push({ epa: r, when: b.at.slice(0, 16).replace('T', ' '), what: `Assessment: ${b.component}` });
-  return items.sort((a, b) => a.when.localeCompare(b.when) || a.epa.uln.localeCompare(b.epa.uln)).slice(0, UPCOMING_SHOWN);
+      if (inWindow(b.at))
+        items.push({
+          epa: r,
+          at: b.at.slice(0, 16),
+          when: dateTimeInWords(b.at),
+          what: `Assessment: ${componentPhrase(b.component, components)}`,
+        });
+    const meeting = r.planningMeeting;
+    if (meeting && inWindow(meeting.at))
+      items.push({ epa: r, at: meeting.at.slice(0, 16), when: dateTimeInWords(meeting.at), what: 'Planning meeting' });
+  }
+  return items.sort((a, b) => a.at.localeCompare(b.at) || a.epa.uln.localeCompare(b.epa.uln)).slice(0, UPCOMING_SHOWN);
 }
 
 /** A query string value as the pages send it: trimmed, bounded, empty when absent. */
@@ -213,8 +319,37 @@ export interface FindQuery {
   page?: string;
 }
 
+/**
+ * A found EPA in words: its stage and EPAO by name, and the deadline its row shows. An overdue EPA
+ * shows the deadline it missed (the earliest), with its date, so an "Overdue" tag never sits beside
+ * a deadline still to come; its next deadline follows as "then".
+ */
+export interface FoundRow extends EpaListing {
+  stageName: string;
+  epaoName: string;
+  /** The earliest missed deadline (overdue EPAs), else the next one; null: none. */
+  deadline: { name: string; dueWords: string; missed: boolean } | null;
+  /** An overdue EPA's next open deadline, in words. */
+  then: { name: string; dueWords: string } | null;
+}
+
+export function foundRow(e: EpaListing): FoundRow {
+  const names = listingNames(e);
+  const missed = missedItems(e, names.components)[0];
+  const next = e.nextDeadline
+    ? { name: upperFirst(deadlineName(e.nextDeadline.key, names.components)), dueWords: dateInWords(e.nextDeadline.due) }
+    : null;
+  return {
+    ...e,
+    stageName: names.stageName,
+    epaoName: names.epaoName,
+    deadline: missed ? { name: missed.name, dueWords: missed.dueWords, missed: true } : next && { ...next, missed: false },
+    then: missed ? next : null,
+  };
+}
+
 export interface FoundEpas {
-  rows: EpaListing[];
+  rows: FoundRow[];
   total: number;
   page: number;
   pages: number;
@@ -263,7 +398,7 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
   const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
   const found = await listings.page(filter, sort, page, PAGE_SIZE, now, query.dir as ListingDirection);
   const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
-  return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
+  return { rows: found.rows.map(foundRow), total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
 }
 
 /** One apprentice's EPA as its page shows it: the status, with everything a person reads in words (display-names.ts). */
@@ -373,7 +508,11 @@ export interface DeadlineRow {
   citation: string;
 }
 
-/** The overdue board as CSV (every cell quoted, spreadsheet formulas neutralised). */
+/**
+ * The overdue board as CSV (every cell quoted, spreadsheet formulas neutralised), in the board's
+ * words: the stage, deadlines, owners and EPAO by their display names, London dates in words, and
+ * each EPA's own page on the staff site.
+ */
 export function overdueCsv(rows: OverdueRow[]): string {
   const header = [
     'ULN',
@@ -387,21 +526,23 @@ export function overdueCsv(rows: OverdueRow[]): string {
     'Days overdue',
     'Who must act',
     'Next action',
-    'Temporal',
+    'Every missed deadline',
+    'EPA page',
   ];
   const lines = rows.map((r) => [
     r.uln,
     r.apprentice,
-    r.standard,
-    r.epao,
+    r.standardTitle ? `${r.standard} ${r.standardTitle}` : r.standard,
+    r.epaoName,
     r.employer,
-    r.stage,
-    r.missedDeadline,
-    r.missedDue,
-    r.daysOverdue,
+    r.stageName,
+    r.missedInWords,
+    r.missedDueWords,
+    r.daysShown,
     r.owner,
     r.nextAction,
-    r.temporalUrl,
+    r.missedItems.map((m) => `${m.name}, due ${m.dueWords} (${m.owner})`).join('; '),
+    r.pageUrl,
   ]);
   return toCsv([header, ...lines]);
 }

@@ -13,6 +13,7 @@
  * checks the index against this file's reference order).
  */
 import type { Role } from '../epa/deadlines';
+import { deadlineActions } from '../epa/display-names';
 import { EpaInputError } from '../epa/errors';
 import { stages } from '../epa/state';
 import { rules } from '../plans';
@@ -33,7 +34,7 @@ export interface ListingQuery {
   employer?: string;
   overdue?: boolean;
   running?: boolean;
-  /** Who must act on the most urgent missed deadline. */
+  /** Who must act on any of its missed deadlines (missedOwners). */
   owner?: Role;
   /** The next deadline expires in [from, to] (ISO instants). */
   nextDeadlineFrom?: string;
@@ -132,8 +133,24 @@ export function compareListings(
   };
 }
 
-/** Whether a row matches the parts of a query visibility cannot filter (text, provider, next due by). */
+/**
+ * Who acts on a missed deadline: the owner its row names (rows since issue 29), else the one the
+ * rules core gives its key (display-names' deadlineActions, which a unit test keeps the same), else
+ * the EPAO.
+ */
+export function missedOwner(m: EpaListing['missed'][number]): Role {
+  return m.owner ?? deadlineActions[m.key.split('.')[0]!]?.owner ?? 'epaoAdmin';
+}
+
+/** Everyone who must act on the EPA's missed deadlines, earliest missed first, each once: the board's "who must act". */
+export function missedOwners(r: Pick<EpaListing, 'missed'>): Role[] {
+  const sorted = [...r.missed].sort((a, b) => a.due.localeCompare(b.due) || a.key.localeCompare(b.key));
+  return [...new Set(sorted.map(missedOwner))];
+}
+
+/** Whether a row matches the parts of a query visibility cannot filter (text, provider, next due by, who must act). */
 export function matchesText(r: EpaListing, query: ListingQuery): boolean {
+  if (query.owner !== undefined && !missedOwners(r).includes(query.owner)) return false;
   if (query.text) {
     const q = sortKey(query.text);
     const digits = ulnDigits(query.text);
@@ -212,13 +229,17 @@ export class VisibilityListings implements EpaListings {
     return Object.fromEntries(counts.filter(([, n]) => n > 0));
   }
 
-  /** Whether visibility can answer the whole query (no text, provider or next-due-by filter). */
+  /**
+   * Whether visibility can answer the whole query: no text, provider or next-due-by filter, and no
+   * owner (its EpaOwner attribute names only the most urgent missed deadline's: every owner is
+   * read from the memo's missed deadlines, here).
+   */
   private onServer(query: ListingQuery): boolean {
-    return !query.text && !query.provider && query.nextDueBy === undefined;
+    return !query.text && !query.provider && query.nextDueBy === undefined && query.owner === undefined;
   }
 
   private filter(query: ListingQuery): EpaFilter {
-    const { text: _t, provider: _p, nextDueBy, ...filter } = checkListingQuery(query);
+    const { text: _t, provider: _p, owner: _o, nextDueBy, ...filter } = checkListingQuery(query);
     return nextDueBy !== undefined ? { ...filter, running: true } : filter;
   }
 }

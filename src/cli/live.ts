@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { epaClientOptions, loadConfig, type Config } from '../config';
-import { overdueBoard } from '../app/epas';
+import { epaClientOptions, loadConfig, publicBaseUrl, type Config } from '../config';
+import { epaLinks, overdueBoard } from '../app/epas';
 import type { EpaListings } from '../app/listings';
 import { openListings } from '../store/stores';
 import { temporalWorkflowUrl } from '../temporal/connection';
@@ -318,7 +318,11 @@ export function addLiveCommands(program: Command, io: Io): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
       const rows = await withListings((listings, config) =>
-        overdueBoard(listings, io.now(), (epaId) => temporalWorkflowUrl(config, epaId)),
+        overdueBoard(
+          listings,
+          io.now(),
+          epaLinks(publicBaseUrl(config), (epaId) => temporalWorkflowUrl(config, epaId)),
+        ),
       );
       out(opts.json, rows, () =>
         table(

@@ -20,6 +20,7 @@ import {
   type ComponentState,
   type EpaState,
   type Finding,
+  type PlanningMeeting,
   type Stage,
 } from './state';
 
@@ -52,6 +53,8 @@ export interface EpaView {
   /** The certificate: claimed, received, and (claimed through the assessment service) its reference and print statuses. */
   certificate: CertificateState & { claimThrough: 'admin' | 'assessmentService' };
   notifications: Notification[];
+  /** The planning meeting, once booked (EPAOs whose policy has one): when, and when it was held. */
+  planningMeeting?: PlanningMeeting;
   asOf: string;
 }
 
@@ -109,6 +112,7 @@ export function view(state: EpaState, ctx: RuleContext, now: number): EpaView {
     components: state.components,
     certificate: { ...state.certificate, claimThrough: ctx.policy.certificate.claimThrough ?? 'admin' },
     notifications: scheduledNotifications(state, ctx.plan, ctx.policy, deadlines),
+    ...(state.planningMeeting && { planningMeeting: state.planningMeeting }),
     asOf: new Date(now).toISOString(),
   };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { ApiOptions } from '../api/server';
 import { addAccount, addUser, type AccountAudit, type UserStore } from '../app/users';
-import { epaClientOptions, type Config } from '../config';
+import { epaClientOptions, publicBaseUrl, type Config } from '../config';
 import { EpaClient } from '../app/epa-client';
 import type { OpenStores } from '../store/stores';
 
@@ -62,6 +62,7 @@ export function apiOptions(
     opsTokens: tokens.ops,
     defaultEpaoAdmin: { name: 'EPA Admin', email: config.EPA_ADMIN_EMAIL },
     temporalUiUrl,
+    publicUrl: publicBaseUrl(config),
     namespace: config.TEMPORAL_NAMESPACE,
     logger: { level: config.EPA_LOG_LEVEL },
     users,

@@ -126,6 +126,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX epa_message_copy_epa ON epa_message_copy (epa_hash);
     `,
   },
+  {
+    version: 6,
+    name: 'who must act on every missed deadline',
+    sql: `
+      -- Everyone who must act on any of an EPA's missed deadlines (the board's "who must act"), as
+      -- written with each row (src/store/pg-listing-index.ts). Rows already here get it from their
+      -- missed deadlines' keys, as the rules core gives each key its owner (src/epa/deadlines.ts);
+      -- a row some older writer puts in later has none (NULL), and is filtered by must_act, as before.
+      ALTER TABLE epa_listing ADD COLUMN must_act_any text[];
+      UPDATE epa_listing SET must_act_any = ARRAY(
+        SELECT DISTINCT CASE split_part(m->>'key', '.', 1)
+          WHEN 'gatewayFormDue' THEN 'employer'
+          WHEN 'projectCompletionDue' THEN 'apprentice'
+          WHEN 'reportDue' THEN 'apprentice'
+          WHEN 'portfolioDue' THEN 'apprentice'
+          WHEN 'reworkDue' THEN 'apprentice'
+          WHEN 'resitDeadline' THEN 'apprentice'
+          ELSE 'epaoAdmin'
+        END
+        FROM jsonb_array_elements(row->'missed') AS m
+      );
+      CREATE INDEX epa_listing_board_owners ON epa_listing USING gin (must_act_any) WHERE running AND overdue;
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

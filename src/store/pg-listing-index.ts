@@ -19,6 +19,7 @@ import type { EpaIndexChange, EpaIndexRow, ListingIndexWriter } from '../../acti
 import { filterKey } from '../temporal/search-attributes';
 import {
   checkListingQuery,
+  missedOwners,
   sortKey,
   ulnDigits,
   type EpaListings,
@@ -61,7 +62,11 @@ export function whereClause(query: ListingQuery, values: Values): string {
   if (q.employer !== undefined) parts.push(`employer_key = ${param(filterKey(q.employer))}`);
   if (q.overdue !== undefined) parts.push(`overdue = ${param(q.overdue)}`);
   if (q.running !== undefined || q.nextDueBy !== undefined) parts.push(`running = ${param(q.running ?? true)}`);
-  if (q.owner !== undefined) parts.push(`must_act = ${param(q.owner)}`);
+  if (q.owner !== undefined) {
+    // Anyone who must act on any missed deadline; a row without the column (an older writer's) by the most urgent one's.
+    const owner = param(q.owner);
+    parts.push(`(must_act_any @> ARRAY[${owner}]::text[] OR (must_act_any IS NULL AND must_act = ${owner}))`);
+  }
   if (q.nextDeadlineFrom !== undefined) parts.push(`next_deadline_at >= ${param(new Date(q.nextDeadlineFrom))}`);
   if (q.nextDeadlineTo !== undefined) parts.push(`next_deadline_at <= ${param(new Date(q.nextDeadlineTo))}`);
   if (q.bookedOn?.length) parts.push(`booking_days && ${param(q.bookedOn)}::date[]`);
@@ -86,6 +91,7 @@ export function listingOf(row: EpaIndexRow): EpaListing {
     employer: row.employer,
     provider: row.provider,
     bookings: row.bookings,
+    ...(row.planningMeeting && { planningMeeting: row.planningMeeting }),
     stage: row.stage,
     overdue: row.overdue,
     running: row.running,
@@ -116,6 +122,7 @@ export function rowFromListing(e: EpaListing): EpaIndexRow {
     nextDeadline: e.nextDeadline ? { ...e.nextDeadline, dueAt: endOf(e.nextDeadline.due) } : null,
     missed: e.missed,
     bookings: e.bookings,
+    ...(e.planningMeeting && { planningMeeting: e.planningMeeting }),
     startedAt: e.startedAt,
   };
 }
@@ -137,6 +144,7 @@ const COLUMNS = [
   'overdue_since',
   'earliest_missed',
   'must_act',
+  'must_act_any',
   'next_deadline_at',
   'next_deadline_due',
   'booking_days',
@@ -165,9 +173,15 @@ function columnValues(change: EpaIndexChange): unknown[] {
     r.overdueSince === null ? null : new Date(r.overdueSince),
     earliest,
     r.mustAct,
+    missedOwners(r),
     r.nextDeadline === null ? null : new Date(r.nextDeadline.dueAt),
     r.nextDeadline?.due ?? null,
-    [...new Set(r.bookings.map((b) => b.at.slice(0, 10)))],
+    // The days of the assessments booked and of the planning meeting booked: the board's next 14 days.
+    [
+      ...new Set(
+        [...r.bookings.map((b) => b.at), ...(r.planningMeeting ? [r.planningMeeting.at] : [])].map((at) => at.slice(0, 10)),
+      ),
+    ],
     JSON.stringify(r),
     new Date(r.startedAt),
     change.version,

@@ -32,7 +32,7 @@ import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
 import { actionRoutes } from './routes/actions';
 import { noteRoutes } from './routes/notes';
-import { NO_COPIES } from '../app/epas';
+import { epaLinks, NO_COPIES, type EpaLinks } from '../app/epas';
 import type { SentCopies } from '../../activities/sent-record';
 import { startRoutes } from './routes/start';
 
@@ -58,6 +58,8 @@ export interface StaffPagesOptions {
   /** The EPAO's name, in every page's header. */
   serviceName: string;
   temporalUrl: (epaId: string) => string;
+  /** The links the board's CSV gives each EPA (its page on the public base URL); default: from `temporalUrl` and http://127.0.0.1:8080. */
+  links?: EpaLinks;
   now: () => number;
 }
 
@@ -141,6 +143,6 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   actionRoutes(app, ctx, o.epa, o.now);
   noteRoutes(app, ctx, o.epa, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
-  dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
+  dashboardRoutes(app, ctx, o.listings, o.links ?? epaLinks('http://127.0.0.1:8080', o.temporalUrl), o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);
 }

@@ -9,9 +9,9 @@ import { usePostgres } from '../support/postgres';
 import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import type { Role } from '../../src/epa/deadlines';
 import { migrate } from '../../src/store/migrations';
-import { listingOf, PgListingIndex, rowFromListing } from '../../src/store/pg-listing-index';
+import { listingOf, PgListingIndex, rowFromListing, whereClause } from '../../src/store/pg-listing-index';
 import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
-import { findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
+import { epaLinks, findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
 import { filterKey } from '../../src/temporal/search-attributes';
 import type { EpaListing } from '../../src/app/epa-client';
 import type { EpaIndexRow } from '../../workflows/definitions';
@@ -34,6 +34,18 @@ const FIRST = ['Ada', 'Ávila', 'Ben', 'Chloë', 'dev', 'Émile', 'Zoë', 'Ola',
 const LAST = ['Smith', 'Ng', 'Ødegaard', 'Patel', 'de la Cruz', '100%_Real', 'Jones', 'Owusu'];
 const STAGES = ['GatewayReview', 'InAssessment', 'AwaitingResults', 'Completed', 'Withdrawn'];
 const OWNERS: Role[] = ['epaoAdmin', 'apprentice', 'employer'];
+/** Missed deadlines (first, second) with the owner the rules core gives each. */
+const MISSED: [string, Role][][] = [
+  [
+    ['gatewayReviewDue', 'epaoAdmin'],
+    ['gatewayFormDue', 'employer'],
+  ],
+  [
+    ['resultDue.observation', 'epaoAdmin'],
+    ['reportDue', 'apprentice'],
+    ['gatewayFormDue', 'employer'],
+  ],
+];
 
 function invented(n: number): EpaIndexRow[] {
   let seed = 11;
@@ -43,13 +55,15 @@ function invented(n: number): EpaIndexRow[] {
     const stage = pick(STAGES);
     const running = stage !== 'Completed' && stage !== 'Withdrawn';
     const missedCount = running && random() < 0.5 ? 1 + Math.floor(random() * 2) : 0;
-    const missed = Array.from({ length: missedCount }, (_, k) => ({
-      key: k === 0 ? 'gatewayReviewDue' : 'resultDue.observation',
-      due: addDays(today, -1 - Math.floor(random() * 60)),
-    }));
+    // Each missed deadline with its owner, as rows since issue 29 carry it, or without (older rows: read from the key).
+    const missed = Array.from({ length: missedCount }, (_, k) => {
+      const [key, owner] = pick(MISSED[k]!);
+      return { key, due: addDays(today, -1 - Math.floor(random() * 60)), ...(random() < 0.5 && { owner }) };
+    });
     const earliest = [...missed].sort((a, b) => a.due.localeCompare(b.due))[0];
     const next = running && random() < 0.8 ? addDays(today, Math.floor(random() * 40)) : undefined;
     const booked = running && random() < 0.3 ? addDays(today, Math.floor(random() * 20)) : undefined;
+    const meeting = running && random() < 0.2 ? addDays(today, Math.floor(random() * 20)) : undefined;
     return {
       epaId: `epa-${2000000000 + i * 7}`,
       uln: String(2000000000 + i * 7),
@@ -66,6 +80,7 @@ function invented(n: number): EpaIndexRow[] {
       nextDeadline: next ? { key: 'reportDue', due: next, dueAt: new Date(endOfLondonDay(next)).toISOString() } : null,
       missed,
       bookings: booked ? [{ component: 'observation', at: `${booked}T10:00` }] : [],
+      ...(meeting && { planningMeeting: { at: `${meeting}T15:00` } }),
       startedAt: '2026-06-01T09:00:00.000Z',
     };
   });
@@ -83,11 +98,11 @@ function reference(rows: EpaIndexRow[], q: ListingQuery): EpaListing[] {
       if (q.employer !== undefined && filterKey(r.employer) !== filterKey(q.employer)) return false;
       if (q.overdue !== undefined && r.overdue !== q.overdue) return false;
       if (q.running !== undefined && r.running !== q.running) return false;
-      if (q.owner !== undefined && r.mustAct !== q.owner) return false;
       const at = r.nextDeadline ? Date.parse(r.nextDeadline.dueAt) : undefined;
       if (q.nextDeadlineFrom !== undefined && !(at !== undefined && at >= Date.parse(q.nextDeadlineFrom))) return false;
       if (q.nextDeadlineTo !== undefined && !(at !== undefined && at <= Date.parse(q.nextDeadlineTo))) return false;
-      if (q.bookedOn && !r.bookings.some((b) => q.bookedOn!.includes(b.at.slice(0, 10)))) return false;
+      const booked = [...r.bookings, ...(r.planningMeeting ? [r.planningMeeting] : [])];
+      if (q.bookedOn && !booked.some((b) => q.bookedOn!.includes(b.at.slice(0, 10)))) return false;
       return matchesText(listing(r), q);
     })
     .map(listing);
@@ -137,6 +152,7 @@ describe('every filter, search, order and page agrees with the reference', () =>
     ['everything', {}],
     ['the board', { overdue: true, running: true }],
     ['the board, employer must act', { overdue: true, running: true, owner: 'employer' }],
+    ['the board, the apprentice must act (on any missed deadline)', { overdue: true, running: true, owner: 'apprentice' }],
     ['the board, ST0072', { overdue: true, running: true, standard: 'ST0072' }],
     ['a stage', { stage: 'InAssessment' }],
     ['EPAO and standard', { epao: 'nqual', standard: 'ST0071' }],
@@ -186,14 +202,78 @@ describe('every filter, search, order and page agrees with the reference', () =>
     expect(found.total).toBe(smiths.length);
     expect(found.rows.map((r) => r.uln)).toEqual(smiths.slice(50, 100).map((r) => r.uln));
 
-    const board = await opsBoard(index, NOW, (id) => `t/${id}`, { owner: 'employer', page: '1' });
+    const board = await opsBoard(
+      index,
+      NOW,
+      epaLinks('http://epa-flow.example', (id) => `t/${id}`),
+      { owner: 'employer', page: '1' },
+    );
     const owed = reference(rows, { overdue: true, running: true, owner: 'employer' }).sort(compareListings('overdueSince'));
     expect(board.total).toBe(owed.length);
     expect(board.overdue.map((r) => r.uln)).toEqual(owed.slice(0, 50).map((r) => r.uln));
     expect(board.overdue[0]!.daysOverdue).toBeGreaterThanOrEqual(board.overdue[board.overdue.length - 1]!.daysOverdue);
-    const csv = await boardCsvRows(index, NOW, (id) => `t/${id}`, { owner: 'employer' });
+    const csv = await boardCsvRows(
+      index,
+      NOW,
+      epaLinks('http://epa-flow.example', (id) => `t/${id}`),
+      { owner: 'employer' },
+    );
     expect(csv.map((r) => r.uln)).toEqual(owed.map((r) => r.uln));
 
     await expect(findEpas(index, { stage: 'Nowhere' }, NOW)).rejects.toThrow(/unknown stage "Nowhere"/);
+  });
+});
+
+describe('migration 6: who must act on every missed deadline', () => {
+  test('rows written before it get everyone who owes a missed deadline, from the keys; a row without the column is filtered as before', async () => {
+    // A schema of its own, migrated to 5 (the index as 1.x wrote it), with a row an old writer put in.
+    const client = await pool.connect();
+    try {
+      await client.query('DROP SCHEMA IF EXISTS before6 CASCADE; CREATE SCHEMA before6; SET search_path TO before6');
+      const { MIGRATIONS } = await import('../../src/store/migrations');
+      for (const m of MIGRATIONS.filter((m) => m.version <= 5)) await client.query(m.sql);
+      const old: EpaIndexRow = {
+        ...invented(1)[0]!,
+        running: true,
+        overdue: true,
+        mustAct: 'epaoAdmin',
+        missed: [
+          { key: 'resultDue.observation', due: addDays(today, -20) },
+          { key: 'reportDue', due: addDays(today, -10) },
+        ],
+      };
+      await client.query(
+        `INSERT INTO epa_listing (epa_id, uln, apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, must_act, booking_days, row, started_at, version, updated_at)
+         VALUES ($1, $2, 'x', 'ST0071', 'st0071', 'innovate', 'x', 'x', 'x', 'InAssessment', 'inassessment', true, true,
+           'epaoAdmin', '{}', $3, now(), 1, now())`,
+        [old.epaId, old.uln, JSON.stringify(old)],
+      );
+      await client.query(MIGRATIONS.find((m) => m.version === 6)!.sql);
+      const { rows } = await client.query<{ must_act_any: string[] }>('SELECT must_act_any FROM epa_listing');
+      expect(rows.map((r) => [...r.must_act_any].sort())).toEqual([['apprentice', 'epaoAdmin']]);
+      // A row an older writer inserts after the migration has no owners: found by the most urgent one's, as before.
+      await client.query(
+        `INSERT INTO epa_listing (epa_id, uln, apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, must_act, booking_days, row, started_at, version, updated_at)
+         SELECT 'epa-older', '0000000001', apprentice_key, standard, standard_key, epao, employer_key, employer_sort,
+           provider_key, stage, stage_key, running, overdue, 'employer', booking_days, row, started_at, version, updated_at
+         FROM epa_listing`,
+      );
+      const values: unknown[] = [];
+      const owned = async (owner: Role) => {
+        values.length = 0;
+        const where = whereClause({ owner }, values);
+        return (
+          await client.query<{ epa_id: string }>(`SELECT epa_id FROM epa_listing ${where} ORDER BY epa_id`, values)
+        ).rows.map((r) => r.epa_id);
+      };
+      expect(await owned('apprentice')).toEqual([old.epaId]);
+      expect(await owned('epaoAdmin')).toEqual([old.epaId]);
+      expect(await owned('employer')).toEqual(['epa-older']);
+    } finally {
+      await client.query('SET search_path TO public; DROP SCHEMA IF EXISTS before6 CASCADE').catch(() => undefined);
+      client.release();
+    }
   });
 });

@@ -197,7 +197,10 @@ test('overdue listing, CSV and stage counts', async () => {
   expect(rows.find((e) => e.uln === late.uln)).toMatchObject({ missedDeadline: 'gatewayReviewDue', daysOverdue: 16 });
   const csv = await api.inject({ method: 'GET', url: '/api/epas/overdue.csv', headers: as(OPS) });
   expect(csv.headers['content-type']).toContain('text/csv');
-  expect(csv.body).toContain(`"${late.uln}","Cleo ""Quoted"" Marchetti","ST0071"`);
+  expect(csv.body).toContain(
+    `"${late.uln}","Cleo ""Quoted"" Marchetti","ST0071 Customer Service Specialist","Innovate Awarding"`,
+  );
+  expect(csv.body).toContain(`"http://127.0.0.1:8080/epas/${late.uln}"`); // the EPA's own page (EPA_PUBLIC_URL unset: the default)
   const counts = (await api.inject({ method: 'GET', url: '/api/stages', headers: as(OPS) })).json() as {
     counts: Record<string, number>;
   };

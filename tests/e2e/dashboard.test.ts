@@ -14,9 +14,11 @@ import { buildApi } from '../../src/api/server';
 import { addUser } from '../../src/app/users';
 import { FileUserStore } from '../../src/store/user-store';
 import { addDays, londonDateOf } from '../../src/calendar';
-import { londonDateTimeText } from '../../src/web/filters';
+import { dateInWords } from '../../src/epa/display-names';
+import { freePort } from '../../src/temporal/binaries';
 import { eventually, settledHistoryLength } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
+import { CODE_WORDS } from '../support/browser';
 import { epaStart } from '../support/people';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,6 +39,8 @@ const today = londonDateOf(Date.now());
 beforeAll(async () => {
   if (!haveChromium) return;
   stack = await startDevStack({ taskQueue: 'epa-dashboard' });
+  // The staff site's public base URL is known before it listens: the CSV links to its pages.
+  const port = await freePort();
   const users = new FileUserStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'epa-users-')), 'users.json'));
   await addUser(users, { username: 'oscar', name: 'Oscar Penhallow', role: 'ops', password: OPS_PASSWORD });
   await addUser(users, { username: 'amira', name: 'Amira Sollen', role: 'admin', password: ADMIN_PASSWORD });
@@ -50,8 +54,9 @@ beforeAll(async () => {
     defaultEpaoAdmin: { name: 'EPA Admin', email: 'epa-admin@epao.example' },
     temporalUiUrl: 'http://127.0.0.1:8233',
     namespace: 'default',
+    publicUrl: `http://127.0.0.1:${port}`,
   });
-  baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = await api.listen({ host: '127.0.0.1', port });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -85,10 +90,15 @@ async function tabTo(page: Page, selector: string): Promise<void> {
   throw new Error(`${selector} never took the focus`);
 }
 
-/** No axe violations at WCAG 2.2 AA, and screenshots at desktop and phone widths. */
-async function checkPage(page: Page, name: string): Promise<void> {
+/** No axe violations at WCAG 2.2 AA (with `words`, no code words in the text either), and screenshots at desktop and phone widths. */
+async function checkPage(page: Page, name: string, options: { words?: boolean } = {}): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
   expect([name, results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)]).toEqual([name, []]);
+  if (options.words) {
+    const text = await page.locator('body').innerText();
+    const found = CODE_WORDS.flatMap(([what, re]) => (re.exec(text) ? [`${what}: ${re.exec(text)![0]}`] : []));
+    expect([name, found]).toEqual([name, []]);
+  }
   mkdirSync(artifacts, { recursive: true });
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
@@ -124,9 +134,46 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
     gatewaySubmittedOn: addDays(today, -2),
     apprentice: { name: 'Cleo Marchetti', email: 'cleo@apprentice.example' },
   });
-  await stack.epa.start(late);
-  await stack.epa.start(fine);
-  await eventually(async () => expect((await stack.epa.list({ overdue: true })).map((e) => e.uln)).toContain(late.uln));
+  // Every item of ST0071's gateway evidence (001 §4, 002 Gateway) but the portfolio.
+  const evidence = {
+    type: 'GatewayEvidenceRecorded',
+    englishMaths: { english: 'Level 2', maths: 'Level 2' },
+    employerSignOff: true,
+    declarationSigned: true,
+    projectSynopsisAgreed: true,
+    reasonableAdjustments: 'none',
+  };
+  // Overdue for the EPAO (the observation's result, missed first) and for the apprentice (the
+  // project report two weeks before the interview): under both in "who must act".
+  const owing = epaStart({
+    gatewaySubmittedOn: addDays(today, -60),
+    apprentice: { name: 'Dara Quill', email: 'dara@apprentice.example' },
+    events: [
+      { type: 'PortfolioSubmitted', on: addDays(today, -60), pieces: 12 },
+      { ...evidence, on: addDays(today, -60) },
+      { type: 'GatewayPassed', on: addDays(today, -53) },
+      { type: 'PlanningMeetingBooked', on: addDays(today, -53), at: `${addDays(today, -53)}T16:00` },
+      { type: 'PlanningMeetingHeld', on: addDays(today, -53) },
+      { type: 'AssessmentBooked', component: 'observation', on: addDays(today, -52), at: `${addDays(today, -30)}T10:00` },
+      { type: 'AssessmentBooked', component: 'project', on: addDays(today, -52), at: `${addDays(today, 3)}T10:00` },
+      { type: 'AssessmentTaken', component: 'observation', on: addDays(today, -30) },
+    ],
+  });
+  // Not overdue: its planning meeting is booked for the day after tomorrow.
+  const meeting = epaStart({
+    gatewaySubmittedOn: addDays(today, -10),
+    apprentice: { name: 'Elin Marsh', email: 'elin@apprentice.example' },
+    events: [
+      { type: 'PortfolioSubmitted', on: addDays(today, -10), pieces: 12 },
+      { ...evidence, on: addDays(today, -10) },
+      { type: 'GatewayPassed', on: addDays(today, -3) },
+      { type: 'PlanningMeetingBooked', on: addDays(today, -3), at: `${addDays(today, 2)}T14:00` },
+    ],
+  });
+  for (const s of [late, fine, owing, meeting]) await stack.epa.start(s);
+  await eventually(async () =>
+    expect((await stack.epa.list({ overdue: true })).map((e) => e.uln)).toEqual(expect.arrayContaining([late.uln, owing.uln])),
+  );
 
   const context = await browser!.newContext({ acceptDownloads: true });
   const page = await context.newPage();
@@ -147,38 +194,61 @@ maybe('sign in by keyboard, find an apprentice, open their EPA, see the overdue 
   expect(cells).toEqual([
     `Bram Okafor\nULN ${late.uln}`,
     'ST0071\nHarbour Mutual',
-    `gateway review\ndue ${londonDateTimeText(addDays(today, -11))}`,
+    `Gateway review\ndue ${dateInWords(addDays(today, -11))}`,
     '11',
     'EPAO', // who must act on the gateway review (002 Gateway)
     'Review the gateway evidence, then pass or reject it',
   ]);
   expect(await row.locator('a').getAttribute('href')).toBe(`/epas/${late.uln}`);
-  // Filtered by who must act: the apprentice owes nothing here.
+  const overdueRow = (uln: string) => page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${uln}"]`);
+  // Filtered by who must act: the apprentice owes Dara's project report, nothing of Bram's.
   await page.selectOption('#owner', 'apprentice');
   await page.click('button:has-text("Filter")');
   await page.waitForURL(/owner=apprentice/);
-  expect(await page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${late.uln}"]`).count()).toBe(0);
+  expect(await overdueRow(late.uln).count()).toBe(0);
+  const asApprentice = await overdueRow(owing.uln).locator('td').allInnerTexts();
+  expect(asApprentice[2]).toMatch(
+    /^Project report\ndue \w+day \d+ \w+ \d{4}\nAlso missed: Result of the practical observation with Q&A, due .+ \(EPAO\)$/,
+  );
+  // Days overdue agree with the deadline shown: the report was due two weeks before the interview (in 3 days).
+  expect(asApprentice.slice(3)).toEqual(['11', 'apprentice, EPAO', 'Chase the project report']);
+  // The EPAO owes Bram's gateway review and Dara's result: both under it.
   await page.selectOption('#owner', 'EPAO');
   await page.click('button:has-text("Filter")');
   await page.waitForURL(/owner=EPAO/);
-  expect(await page.locator(`table[aria-labelledby="overdue-heading"] tr[data-uln="${fine.uln}"]`).count()).toBe(0);
-  // Not overdue, but its gateway review (002) is due within the next 14 days.
+  expect(await overdueRow(late.uln).count()).toBe(1);
+  expect(await overdueRow(fine.uln).count()).toBe(0);
+  const asEpao = await overdueRow(owing.uln).locator('td').allInnerTexts();
+  expect(asEpao[2]).toMatch(/^Result of the practical observation with Q&A\ndue /);
+  expect(asEpao.slice(4)).toEqual(['EPAO, apprentice', 'Grade, moderate and publish the result']);
+  expect(await page.locator('.moj-filter__tag').allInnerTexts()).toEqual([expect.stringContaining('EPAO')]);
+  // Not overdue, but its gateway review (002) is due within the next 14 days; Elin's planning meeting is booked in them.
   expect(await page.locator(`#upcoming tr[data-uln="${fine.uln}"]`).innerText()).toContain('Deadline: gateway review');
-  expect(await page.locator('#stage-counts').innerText()).toContain('GatewayReview');
+  expect(await page.locator(`#upcoming tr[data-uln="${meeting.uln}"]`).innerText()).toBe(
+    `${dateInWords(addDays(today, 2))} at 2:00pm\tPlanning meeting\tElin Marsh\tST0071\tBrightside Lettings Ltd\tIn assessment`,
+  );
+  expect(await page.locator('#stage-counts').innerText()).toContain('Gateway in review');
 
-  await checkPage(page, 'dashboard');
+  await checkPage(page, 'dashboard', { words: true });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-export')]);
   expect(download.suggestedFilename()).toBe('overdue-epas.csv');
   const file = path.join(artifacts, 'overdue-epas.csv');
   await download.saveAs(file);
   const csv = readFileSync(file, 'utf8');
+  // The board's filter (the EPAO) in words, dates in words, each row's link to the EPA's own page here.
   expect(csv.split('\r\n')[0]).toBe(
-    '"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Who must act","Next action","Temporal"',
+    '"ULN","Apprentice","Standard","EPAO","Employer","Stage","Missed deadline","Due","Days overdue","Who must act","Next action","Every missed deadline","EPA page"',
   );
   expect(csv).toContain(
-    `"${late.uln}","Bram Okafor","ST0071","innovate","Harbour Mutual","GatewayReview","gatewayReviewDue","${addDays(today, -11)}","11","EPAO","Review the gateway evidence, then pass or reject it"`,
+    `"${late.uln}","Bram Okafor","ST0071 Customer Service Specialist","Innovate Awarding","Harbour Mutual","Gateway in review","Gateway review","${dateInWords(addDays(today, -11))}","11","EPAO","Review the gateway evidence, then pass or reject it","Gateway review, due ${dateInWords(addDays(today, -11))} (EPAO)","${baseUrl}/epas/${late.uln}"\r\n`,
   );
+  expect(csv).toMatch(new RegExp(`"${owing.uln}","Dara Quill",.*"EPAO, apprentice",.*"${baseUrl}/epas/${owing.uln}"\r\n`));
+  expect(csv).not.toMatch(/8233|gatewayReviewDue|GatewayReview|innovate/);
+  // The link opens the EPA's page.
+  await page.goto(`${baseUrl}/epas/${owing.uln}`);
+  expect(await page.locator('h1').innerText()).toBe('Dara Quill');
+  await page.goBack();
 
   // Find an apprentice by name, then open their EPA: by keyboard alone.
   await page.click('a:has-text("Apprentices")');

@@ -12,6 +12,7 @@ import { cookieFrom, csrfIn, signIn as signInWith } from '../support/pages';
 import { IMPORT_COLUMNS } from '../../src/app/import';
 import { addUser, disableUser } from '../../src/app/users';
 import { addDays, londonDateOf } from '../../src/calendar';
+import { dateInWords } from '../../src/epa/display-names';
 import { FileUserStore } from '../../src/store/user-store';
 import { eventually } from '../support/lifecycle';
 import { startDevStack, type DevStack } from '../support/dev-stack';
@@ -402,12 +403,12 @@ test("the board's next 14 days: assessments booked, and deadlines up to and incl
   ]);
   expect(rows).toContainEqual([
     gus.uln,
-    `${addDays(today, 14)} Deadline: gateway review Gus Lindqvist ST0071 Brightside Lettings Ltd GatewayReview`,
+    `${dateInWords(addDays(today, 14))} Deadline: gateway review Gus Lindqvist ST0071 Brightside Lettings Ltd Gateway in review`,
   ]);
   // Cleo's showcase interview, booked above for three days from now (004).
   expect(rows).toContainEqual([
     cleo.uln,
-    `${addDays(today, 3)} 10:00 Assessment: showcase Cleo Marchetti ST0072 Brightside Lettings Ltd InAssessment`,
+    `${dateInWords(addDays(today, 3))} at 10:00am Assessment: apprentice showcase Cleo Marchetti ST0072 Brightside Lettings Ltd In assessment`,
   ]);
 });
 

@@ -309,8 +309,10 @@ export class FakeListings implements EpaListings {
         (query.employer === undefined || r.employer.toLowerCase() === query.employer.toLowerCase()) &&
         (query.overdue === undefined || r.overdue === query.overdue) &&
         (query.running === undefined || r.running === query.running) &&
-        (query.owner === undefined || r.mustAct === query.owner) &&
-        (query.bookedOn === undefined || r.bookings.some((b) => query.bookedOn!.includes(b.at.slice(0, 10)))) &&
+        (query.bookedOn === undefined ||
+          [...r.bookings, ...(r.planningMeeting ? [r.planningMeeting] : [])].some((b) =>
+            query.bookedOn!.includes(b.at.slice(0, 10)),
+          )) &&
         (query.nextDeadlineFrom === undefined ||
           (r.nextDeadline !== null && r.nextDeadline.due >= query.nextDeadlineFrom.slice(0, 10))) &&
         (query.nextDeadlineTo === undefined ||

@@ -7,9 +7,10 @@
  * time-skipping server cannot see): tests/e2e/listing-index-database-away.test.ts, on the dev server.
  */
 import type { EpaIndexChange } from '../../workflows/definitions';
+import { EpaBookingDays } from '../../src/temporal/search-attributes';
 import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
-import { st0071ToCertificate, startWalk } from '../support/walk';
+import { gatewaySteps, st0071ToCertificate, startWalk } from '../support/walk';
 
 let h: Harness;
 const recording = recordingActivities();
@@ -79,4 +80,20 @@ test('the row follows the EPA: written at start, on each event and when a deadli
   for (let i = 1; i < mine.length; i++) expect(mine[i]!.version).toBeGreaterThan(mine[i - 1]!.version);
   // Only changes are written: far fewer writes than events and wake-ups.
   expect(mine.length).toBeLessThan(st0071ToCertificate(g).length + 12);
+});
+
+test('a planning meeting booked is in the row, the memo and the booking days until it is held (patch listing-planning-meeting)', async () => {
+  const w = await startWalk(h, { gatewaySubmittedOn: '2027-06-01' });
+  for (const [type, payload] of gatewaySteps('ST0071', '2027-06-08').slice(0, 3)) await w.at('2027-06-08', type, payload);
+  await w.at('2027-06-08', 'PlanningMeetingBooked', { at: '2027-06-10T14:30' });
+  await eventually(async () => expect(rowOf(w.uln)?.row.planningMeeting).toEqual({ at: '2027-06-10T14:30' }));
+  // The memo and the booking days (visibility's lists), as the time-skipping server describes the workflow.
+  const published = async () => {
+    const d = await h.epa.handle(w.uln).describe();
+    return { memo: (d.memo as { planningMeeting?: unknown }).planningMeeting, days: d.typedSearchAttributes.get(EpaBookingDays) };
+  };
+  await eventually(async () => expect(await published()).toEqual({ memo: { at: '2027-06-10T14:30' }, days: ['2027-06-10'] }));
+  await w.at('2027-06-10', 'PlanningMeetingHeld');
+  await eventually(async () => expect(rowOf(w.uln)?.row.planningMeeting).toBeUndefined());
+  await eventually(async () => expect(await published()).toEqual({ memo: undefined, days: undefined }));
 });

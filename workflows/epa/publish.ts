@@ -21,7 +21,7 @@ import {
   EpaStandard,
   employerKey,
 } from '../../src/temporal/search-attributes';
-import { listingAttributes, listingMemo, listingRow, type EpaIndexRow } from '../definitions';
+import { bookedPlanningMeeting, listingAttributes, listingMemo, listingRow, type EpaIndexRow } from '../definitions';
 import type { RunState } from './run-state';
 
 /** Publishes the view: search attributes and memo where they changed, and the index row. */
@@ -57,7 +57,10 @@ export function publish(run: RunState, v: EpaView): void {
   next.employer = run.people.employer.organisation;
   // What the lists filter, sort and page by on the server (name and provider keys, who must act
   // on the most urgent missed deadline, and since when it is missed).
-  const listing = listingAttributes(run.people, v);
+  // The planning meeting booked counts as a booking in the booking days and the memo (the board's
+  // next 14 days): shipped 2026-12-07; deprecatePatch after 2028-06-07.
+  const options = { planningMeeting: bookedPlanningMeeting(v) !== undefined && patched('listing-planning-meeting') };
+  const listing = listingAttributes(run.people, v, options);
   if (run.published.apprenticeKey !== listing.apprenticeKey)
     updates.push({ key: EpaApprenticeKey, value: listing.apprenticeKey });
   if (run.published.providerKey !== listing.providerKey) updates.push({ key: EpaProviderKey, value: listing.providerKey });
@@ -72,15 +75,18 @@ export function publish(run: RunState, v: EpaView): void {
   if (updates.length > 0) upsertSearchAttributes(updates);
   // The memo carries what list views show (who, which deadlines are missed, the assessments
   // booked) so listings need no per-EPA query.
-  const memo = listingMemo({ ...run.input, ...run.people }, v);
+  const memo = listingMemo({ ...run.input, ...run.people }, v, options);
   const memoJson = JSON.stringify(memo);
-  if (memoJson !== run.published.memo) upsertMemo({ ...memo });
+  // A memo key left out stays as it was: the meeting, once held, is removed with null.
+  const meetingGone = memo.planningMeeting === undefined && run.published.planningMeetingInMemo === true;
+  if (memoJson !== run.published.memo) upsertMemo({ ...memo, ...(meetingGone && { planningMeeting: null }) });
+  next.planningMeetingInMemo = memo.planningMeeting !== undefined;
   next.memo = memoJson;
   next.view = v;
   next.people = run.people;
   run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
-  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
+  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString(), options));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
-import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery } from '../../app/epas';
+import { epaMessage, epaoWords, epaPage, findEpas, stageWords, type EpaReader, type FindQuery } from '../../app/epas';
 import type { SentCopies } from '../../../activities/sent-record';
 import type { EpaListings } from '../../app/listings';
 import { requireStaff } from '../middleware/session';
@@ -22,9 +22,9 @@ const FINDER_FILTERS: FilterField[] = [
   { name: 'employer', heading: 'Employer' },
   { name: 'provider', heading: 'Training provider' },
   { name: 'due', heading: 'Next deadline within', text: (v) => `${v} day${v === '1' ? '' : 's'}` },
-  { name: 'stage', heading: 'Stage' },
+  { name: 'stage', heading: 'Stage', text: stageWords },
   { name: 'standard', heading: 'Standard' },
-  { name: 'epao', heading: 'EPAO' },
+  { name: 'epao', heading: 'EPAO', text: epaoWords },
   { name: 'overdue', heading: 'Overdue', text: () => 'Only overdue EPAs' },
 ];
 
@@ -62,7 +62,15 @@ export function epaRoutes(
       ).map(([id, label, values]) => ({
         id,
         label,
-        items: [{ value: '', text: 'Any' }, ...values.map((v) => ({ value: v, text: v, selected: v === found.query[id] }))],
+        // Each choice in words (its value the code the address keeps).
+        items: [
+          { value: '', text: 'Any' },
+          ...values.map((v) => ({
+            value: v,
+            text: FINDER_FILTERS.find((f) => f.name === id)?.text?.(v) ?? v,
+            selected: v === found.query[id],
+          })),
+        ],
       })),
       selectedFilters: selectedFilters('/epas', filters, FINDER_FILTERS, {
         sort: found.sort === 'apprentice' ? '' : found.sort,
