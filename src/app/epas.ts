@@ -33,6 +33,7 @@ import {
   upperFirst,
 } from '../epa/display-names';
 import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
+import { resendOffer, type ResendOffer } from './resend';
 
 export { deadlineActions, ownerNames };
 import { EpaNotFoundError } from './epa-client';
@@ -296,7 +297,12 @@ export async function epaPage(
     // Put a mistake right (an entry to void) and restart (a finished EPA): pages of their own.
     canVoid: options.canRecord === true && voidChoices(status).length > 0,
     canRestart: options.canRecord === true && status.completed,
-    timelineItems: timelineItems(status, names),
+    timelineItems: timelineItems(
+      status,
+      names,
+      status.log,
+      new Map(copies.map((c) => [`${c.key}\u0000${c.role}`, c.subject])),
+    ),
     componentRows: Object.entries(status.components).map(([id, c]) => ({
       id,
       name: names[id] ?? id,
@@ -478,6 +484,9 @@ export interface EpaMessage {
   invite?: { heading: string; when?: string; length?: string; where?: string };
   /** Set when no copy of the message was kept: why, in words. */
   unavailable?: string;
+  /** Whether it may be sent again (a failed message), or why not; and the page that does it. */
+  resend: ResendOffer;
+  resendHref: string;
 }
 
 export async function epaMessage(
@@ -495,6 +504,8 @@ export async function epaMessage(
     uln: status.uln,
     apprentice: status.people.apprentice.name,
     entry,
+    resend: resendOffer(status, key, role),
+    resendHref: messageHref(status.uln, key, role).replace('/message?', '/message/again?'),
     when: instantInWords(entry.at),
     statusWords: MESSAGE_STATUS_WORDS[entry.status] ?? entry.status,
     ...(entry.error !== undefined && { error: datesInWords(entry.error) }),

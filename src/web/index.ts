@@ -32,6 +32,7 @@ import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
 import { actionRoutes } from './routes/actions';
 import { noteRoutes } from './routes/notes';
+import { resendRoutes } from './routes/resend';
 import { NO_COPIES } from '../app/epas';
 import type { SentCopies } from '../../activities/sent-record';
 import { startRoutes } from './routes/start';
@@ -140,6 +141,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   eventRoutes(app, ctx, o.epa, o.now);
   actionRoutes(app, ctx, o.epa, o.now);
   noteRoutes(app, ctx, o.epa, o.now);
+  resendRoutes(app, ctx, o.epa, o.sentCopies ?? NO_COPIES, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);
