@@ -132,7 +132,10 @@ export class FakeEpaService implements EpaService {
     if (this.keepsRecorded) {
       const epa = this.epas.get(parseUln(uln));
       if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
-      const event = { ...payload, type, eventId: (payload.eventId as string | undefined) ?? `recorded-${++this.recordedCount}` };
+      // As the client: the form's key is the event's id (and a repeat of it is recorded once).
+      const eventId = (payload.eventId as string | undefined) ?? options.idempotencyKey ?? `recorded-${++this.recordedCount}`;
+      if (epa.events.some((e) => e.eventId === eventId)) return summarise(this.statusOf(uln), { violations: [], warnings: [] });
+      const event = { ...payload, type, eventId };
       const events = [...epa.events, event];
       const { problems } = this.enter(epa.input, applied(events));
       if (problems.length > 0) throw new EpaHistoryError(problems);
