@@ -124,7 +124,7 @@ test('the check-your-answers page says what goes to whom, at the address now, an
 
 test('confirming records the event once, by the signed-in admin, under the form key, with the reason; then the EPA page says so', async () => {
   const form = await admin.get(page(ida.uln));
-  const fields = { ...hiddenFields(form.body), reason: 'Address corrected by phone' };
+  const fields: Record<string, string> = { ...hiddenFields(form.body), reason: 'Address corrected by phone' };
   const post = () =>
     p.app.inject({
       method: 'POST',
