@@ -34,6 +34,7 @@ import {
 } from '../epa/display-names';
 import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
 import { resendOffer, type ResendOffer } from './resend';
+import { isAgainOf, originalKey } from '../epa/resend';
 
 export { deadlineActions, ownerNames };
 import { EpaNotFoundError } from './epa-client';
@@ -444,6 +445,8 @@ export interface MessageRow extends Omit<NotificationLogEntry, 'to'> {
   subject: string;
   statusWords: string;
   href: string;
+  /** A failed message sent again since and delivered (src/epa/resend.ts): no longer a problem to show. */
+  sentAgain: boolean;
 }
 
 /** The EPA's messages, newest first: when, to whom (role in words and the address), subject and outcome. */
@@ -464,6 +467,9 @@ export function messageRows(status: Pick<EpaStatus, 'uln' | 'log'>, copies: read
         statusWords: MESSAGE_STATUS_WORDS[l.status] ?? l.status,
         ...(l.error !== undefined && { error: datesInWords(l.error) }),
         href: messageHref(status.uln, l.key, l.role ?? ''),
+        sentAgain:
+          l.status === 'failed' &&
+          status.log.some((x) => x.role === l.role && x.status === 'sent' && isAgainOf(x.key, originalKey(l.key))),
       };
     });
 }
