@@ -298,12 +298,7 @@ export async function epaPage(
     // Put a mistake right (an entry to void) and restart (a finished EPA): pages of their own.
     canVoid: options.canRecord === true && voidChoices(status).length > 0,
     canRestart: options.canRecord === true && status.completed,
-    timelineItems: timelineItems(
-      status,
-      names,
-      status.log,
-      new Map(copies.map((c) => [`${c.key}\u0000${c.role}`, c.subject])),
-    ),
+    timelineItems: timelineItems(status, names, status.log, new Map(copies.map((c) => [`${c.key}\u0000${c.role}`, c.subject]))),
     componentRows: Object.entries(status.components).map(([id, c]) => ({
       id,
       name: names[id] ?? id,
