@@ -86,6 +86,16 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
   } catch (err) {
     throw toFailure(err); // a date the rules cannot compute: refused, nothing kept
   }
+  // A message sent again: judged again here, before anything is kept or its id remembered (a
+  // refusal leaves the same id free to try once more).
+  let again: Notification | undefined;
+  if (applied.event.type === 'MessageSentAgain') {
+    try {
+      again = messageToSendAgain(run, applied.event.message, applied.event.role);
+    } catch (err) {
+      throw toFailure(err); // answered since the validator ran (another resend delivered): nothing kept
+    }
+  }
   rememberEventId(run.eventIds, type, payload);
   let corrected: string[] = [];
   if (applied.event.type === 'ContactDetailsChanged') {
@@ -95,19 +105,17 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
     // shipped 2026-12-07; deprecatePatch after 2028-06-07
     readdressInvites(run, before, was, applied.event.role, Date.now(), () => patched('contact-email-moves-invites'));
   }
-  if (applied.event.type === 'MessageSentAgain') {
-    let again: Notification;
-    try {
-      again = messageToSendAgain(run, applied.event.message, applied.event.role);
-    } catch (err) {
-      throw toFailure(err); // answered since the validator ran (another resend delivered): nothing kept
-    }
+  if (applied.event.type === 'MessageSentAgain' && again) {
     const v = keepEvent(run, applied, before, [], {
       message: { key: applied.event.message, role: applied.event.role, sentAs: again.key },
     });
-    // The loop delivers it, once, under its new key (a new Message-ID), to the role's address now.
+    // The loop delivers it, once, under its new key (a new Message-ID), to the role's address now;
+    // its key is taken at once, so another Update in this task finds it under way (resend.ts).
     // shipped 2026-12-07; deprecatePatch after 2028-06-07
-    if (patched('epa-resend-message')) run.corrections.push(again);
+    if (patched('epa-resend-message')) {
+      run.sent.add(again.key);
+      run.corrections.push(again);
+    }
     return summarise(statusOf(run, v), applied);
   }
   const v = keepEvent(run, applied, before, corrected);
