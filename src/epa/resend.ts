@@ -8,7 +8,9 @@
  * It goes under a new key, the original's with `/again-<n>` (so the sent record, which sends each
  * key once, sends it, under a new Message-ID), to the recipient's address as it stands now.
  * Bounces after the server accepted a message (a 250, then a bounce report) are not received
- * today: such a message shows as delivered and is not offered.
+ * today: such a message shows as delivered and is not offered. The hook for them: whatever reads
+ * bounce reports one day tells the EPA's workflow (a signal naming the message key and role), which
+ * marks that log entry `failed` with the report's reason; everything here then applies unchanged.
  */
 import { instantInWords } from './display-names';
 import type { Role } from './deadlines';
