@@ -36,8 +36,11 @@ test('a permanently failed message sent again goes out once, to the corrected ad
   const received = (k: string) => smtp.received.filter((m) => m.parsed.headers.get('x-epa-key') === k);
   // Refused for the employer (550), delivered to the others.
   const failed = await eventually(async () => {
-    const entry = (await h.epa.status(w.uln)).log.find((l) => l.key === key && l.role === 'employer');
+    const log = (await h.epa.status(w.uln)).log.filter((l) => l.key === key);
+    const entry = log.find((l) => l.role === 'employer');
     expect(entry?.status).toBe('failed');
+    // The apprentice's answer logged too (each delivery logs its answer when it comes).
+    expect(log.find((l) => l.role === 'apprentice')?.status).toBe('sent');
     return entry!;
   });
   expect(failed.error).toContain('550');
