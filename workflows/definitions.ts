@@ -258,6 +258,8 @@ export interface EpaCarry {
   lateEntry?: LateEntryWatch;
   /** Started by an import, and reported to its summary already. */
   importReported?: boolean;
+  /** The messages that failed for good, as they were to be sent (the newest): what an admin may send again. */
+  failedMessages?: Notification[];
 }
 
 /** Operational settings, not rules: kept across continue-as-new. */

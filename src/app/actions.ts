@@ -40,8 +40,8 @@ export function componentNames(status: Pick<EpaStatus, 'rules'>): ComponentNames
   return componentNamesOf(planOf(status));
 }
 
-/** Entries a void can take out: entered by staff, with an id, not already voided (a void and a contact correction are not). */
-const NOT_VOIDABLE = new Set(['EventVoided', 'ContactDetailsChanged', 'GatewaySubmitted']);
+/** Entries a void can take out: entered by staff, with an id, not already voided (a void, a contact correction and a message sent again are not). */
+const NOT_VOIDABLE = new Set(['EventVoided', 'ContactDetailsChanged', 'GatewaySubmitted', 'MessageSentAgain']);
 
 export interface VoidChoice {
   eventId: string;

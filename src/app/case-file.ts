@@ -17,6 +17,7 @@ import {
   deadlineName,
   eventName,
   instantInWords,
+  messageName,
   ownerPhrase,
   stageNames,
   upperFirst,
@@ -233,14 +234,28 @@ export interface TimelineItem {
   note: string;
 }
 
-/** The timeline, newest first, each entry saying what it did in words (never a key or an event type name). */
-export function timelineItems(status: CaseStatus, names: ComponentNames): TimelineItem[] {
+/**
+ * The timeline, newest first, each entry saying what it did in words (never a key or an event type
+ * name). `log` and `subjects` (the kept copies' subjects by key and role) name a message sent again.
+ */
+export function timelineItems(
+  status: CaseStatus,
+  names: ComponentNames,
+  log: readonly { key: string; kind: string; role?: string }[] = [],
+  subjects: ReadonlyMap<string, string> = new Map(),
+): TimelineItem[] {
   const byId = new Map(status.timeline.filter((t) => t.eventId).map((t) => [t.eventId!, t]));
   const voidedBy = new Map(status.timeline.filter((t) => t.voids).map((t) => [t.voids!, t]));
   return [...status.timeline].reverse().map((t) => {
     const lines: string[] = [];
     if (t.component) lines.push(upperFirst(componentPhrase(t.component, names)));
     if (t.at) lines.push(`${t.type === 'PlanningMeetingBooked' ? 'Meeting' : 'Booked for'} ${dateTimeInWords(t.at)}`);
+    if (t.message) {
+      const { key, role } = t.message;
+      const kind = log.find((l) => l.key === key)?.kind ?? '';
+      const subject = subjects.get(`${key}\u0000${role}`) ?? messageName(kind);
+      lines.push(`“${subject}” to ${ownerPhrase(role)}`);
+    }
     if (t.voids) {
       const target = byId.get(t.voids);
       lines.push(

@@ -33,6 +33,8 @@ import {
   upperFirst,
 } from '../epa/display-names';
 import { formGroups, gatewayChecklist, nextSteps, timelineItems } from './case-file';
+import { resendOffer, type ResendOffer } from './resend';
+import { isAgainOf, originalKey } from '../epa/resend';
 
 export { deadlineActions, ownerNames };
 import { EpaNotFoundError } from './epa-client';
@@ -431,7 +433,7 @@ export async function epaPage(
     // Put a mistake right (an entry to void) and restart (a finished EPA): pages of their own.
     canVoid: options.canRecord === true && voidChoices(status).length > 0,
     canRestart: options.canRecord === true && status.completed,
-    timelineItems: timelineItems(status, names),
+    timelineItems: timelineItems(status, names, status.log, new Map(copies.map((c) => [`${c.key}\u0000${c.role}`, c.subject]))),
     componentRows: Object.entries(status.components).map(([id, c]) => ({
       id,
       name: names[id] ?? id,
@@ -579,6 +581,8 @@ export interface MessageRow extends Omit<NotificationLogEntry, 'to'> {
   subject: string;
   statusWords: string;
   href: string;
+  /** A failed message sent again since and delivered (src/epa/resend.ts): no longer a problem to show. */
+  sentAgain: boolean;
 }
 
 /** The EPA's messages, newest first: when, to whom (role in words and the address), subject and outcome. */
@@ -599,6 +603,9 @@ export function messageRows(status: Pick<EpaStatus, 'uln' | 'log'>, copies: read
         statusWords: MESSAGE_STATUS_WORDS[l.status] ?? l.status,
         ...(l.error !== undefined && { error: datesInWords(l.error) }),
         href: messageHref(status.uln, l.key, l.role ?? ''),
+        sentAgain:
+          l.status === 'failed' &&
+          status.log.some((x) => x.role === l.role && x.status === 'sent' && isAgainOf(x.key, originalKey(l.key))),
       };
     });
 }
@@ -619,6 +626,9 @@ export interface EpaMessage {
   invite?: { heading: string; when?: string; length?: string; where?: string };
   /** Set when no copy of the message was kept: why, in words. */
   unavailable?: string;
+  /** Whether it may be sent again (a failed message), or why not; and the page that does it. */
+  resend: ResendOffer;
+  resendHref: string;
 }
 
 export async function epaMessage(
@@ -636,6 +646,8 @@ export async function epaMessage(
     uln: status.uln,
     apprentice: status.people.apprentice.name,
     entry,
+    resend: resendOffer(status, key, role),
+    resendHref: messageHref(status.uln, key, role).replace('/message?', '/message/again?'),
     when: instantInWords(entry.at),
     statusWords: MESSAGE_STATUS_WORDS[entry.status] ?? entry.status,
     ...(entry.error !== undefined && { error: datesInWords(entry.error) }),

@@ -147,6 +147,7 @@ export const eventNames: Record<EpaEventType, string> = {
   AppealLodged: 'Appeal lodged',
   AppealDecided: 'Appeal decided',
   NoteAdded: 'Note added',
+  MessageSentAgain: 'Message sent again',
 };
 
 /** An event type in words; one this version does not know (an old history) as "Entry". */

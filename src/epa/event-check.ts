@@ -11,6 +11,7 @@ import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
 import { NOTE_MAX } from './note';
+import { MESSAGE_KEY_MAX } from './resend';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
 /** Where the workflow and its clients have long taken them from. */
@@ -197,6 +198,14 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   },
   EpaOutcomeRecorded: { fields: { outcome: oneOf('Fail'), failedOn: date, reference: serviceReference } },
   NoteAdded: { fields: { text: trimmed(NOTE_MAX) } },
+  MessageSentAgain: {
+    fields: {
+      message: text(MESSAGE_KEY_MAX, 1),
+      role: oneOf('apprentice', 'employer', 'provider', 'epaoAdmin', 'assessor'),
+      reason,
+    },
+    optional: ['reason'],
+  },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,

@@ -8,6 +8,7 @@ import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDat
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import { NOTE_MAX } from './note';
+import { MESSAGE_KEY_MAX } from './resend';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 export { NOTE_MAX };
 import { EnglishMathsLevel, Grade } from '../plans/schema';
@@ -299,6 +300,22 @@ export const NoteAdded = z
   .object({ type: z.literal('NoteAdded'), ...base, text: z.string().trim().min(1).max(NOTE_MAX) })
   .strict();
 
+/**
+ * A message that failed for good (the mail server refused it) sent again by an admin (resend.ts):
+ * `message` is its notification key as the EPA's messages list names it, `role` whom it failed to.
+ * It goes to the role's current address (staff may have corrected it since) under a new message
+ * key; it changes no deadline or stage and is kept on the timeline.
+ */
+export const MessageSentAgain = z
+  .object({
+    type: z.literal('MessageSentAgain'),
+    ...base,
+    message: z.string().min(1).max(MESSAGE_KEY_MAX),
+    role: z.enum(['apprentice', 'employer', 'provider', 'epaoAdmin', 'assessor']),
+    reason: Reason.optional(),
+  })
+  .strict();
+
 export const EpaEvent = z.discriminatedUnion('type', [
   GatewaySubmitted,
   GatewayRejected,
@@ -330,6 +347,7 @@ export const EpaEvent = z.discriminatedUnion('type', [
   CertificateStatusChanged,
   EpaOutcomeRecorded,
   NoteAdded,
+  MessageSentAgain,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

@@ -84,6 +84,8 @@ function currentAttempt(component: ComponentState, spec: ComponentSpec): Attempt
 const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => void } = {
   /** A note changes nothing the rules keep: it lives on the timeline only. */
   NoteAdded() {},
+  /** A message sent again changes nothing the rules keep: the workflow sends it (resend.ts), the timeline keeps it. */
+  MessageSentAgain() {},
   GatewaySubmitted(step) {
     const { state } = step;
     const stage = deriveStage(state, step.ctx.plan);

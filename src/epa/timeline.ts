@@ -29,6 +29,8 @@ export interface TimelineEntry {
   at?: string;
   /** A note's text (NoteAdded): shown on the timeline, never put into a message. */
   note?: string;
+  /** A message sent again (MessageSentAgain): the failed message's key, to whom, and the key it went under now. */
+  message?: { key: string; role: string; sentAs?: string };
 }
 
 /** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
@@ -87,6 +89,9 @@ export function timelineEntry(
     ...(typeof event.component === 'string' && { component: event.component }),
     ...(typeof event.at === 'string' && { at: event.at }),
     ...(event.type === 'NoteAdded' && typeof event.text === 'string' && { note: event.text }),
+    ...(event.type === 'MessageSentAgain' &&
+      typeof event.message === 'string' &&
+      typeof event.role === 'string' && { message: { key: event.message, role: event.role } }),
   };
 }
 

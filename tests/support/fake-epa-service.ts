@@ -5,7 +5,10 @@
  * deadlines and forms), listings over invented rows, and a user store. No Temporal, no browser.
  */
 import { londonDateOf } from '../../src/calendar';
-import { EpaHistoryError, EpaInputError, fromZodError } from '../../src/epa/errors';
+import { EpaHistoryError, EpaInputError, EpaTransitionError, fromZodError } from '../../src/epa/errors';
+import type { Role } from '../../src/epa/deadlines';
+import type { Notification } from '../../src/epa/notifications';
+import { nextAgainKey, originalKey, resendRefusal } from '../../src/epa/resend';
 import { enterHistory, view } from '../../src/epa/evaluate';
 import { timelineEntry, type TimelineEntry } from '../../src/epa/timeline';
 import { workflowIdFor } from '../../src/epa/ids';
@@ -129,7 +132,10 @@ export class FakeEpaService implements EpaService {
     if (this.keepsRecorded) {
       const epa = this.epas.get(parseUln(uln));
       if (!epa) throw new EpaNotFoundError(`no EPA for ULN ${uln}`);
-      const event = { ...payload, type, eventId: (payload.eventId as string | undefined) ?? `recorded-${++this.recordedCount}` };
+      // As the client: the form's key is the event's id (and a repeat of it is recorded once).
+      const eventId = (payload.eventId as string | undefined) ?? options.idempotencyKey ?? `recorded-${++this.recordedCount}`;
+      if (epa.events.some((e) => e.eventId === eventId)) return summarise(this.statusOf(uln), { violations: [], warnings: [] });
+      const event = { ...payload, type, eventId };
       const events = [...epa.events, event];
       const { problems } = this.enter(epa.input, applied(events));
       if (problems.length > 0) throw new EpaHistoryError(problems);
@@ -153,10 +159,22 @@ export class FakeEpaService implements EpaService {
       } else events = [...events, { ...payload, type }];
       const { ctx, state, problems } = this.enter(epa.input, applied(events));
       if (problems.length > 0) throw new EpaHistoryError(problems);
-      return { view: view(state, ctx, this.now()), corrections: [] };
+      return { view: view(state, ctx, this.now()), corrections: this.sentAgain(uln, type, payload) };
     } catch (err) {
       return { refused: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** As the workflow's preview of MessageSentAgain: the message that would go (to the role, under its next key), or the refusal in words. */
+  private sentAgain(uln: string, type: string, payload: Record<string, unknown>): Notification[] {
+    if (type !== 'MessageSentAgain') return [];
+    const log = this.logs.get(parseUln(uln)) ?? [];
+    const key = String(payload.message);
+    const role = String(payload.role);
+    const refused = resendRefusal(log, key, role);
+    if (refused) throw new EpaTransitionError(refused);
+    const kind = log.find((l) => l.key === key)!.kind as Notification['kind'];
+    return [{ key: nextAgainKey(originalKey(key), new Set(), log), kind, at: this.now(), to: [role as Role] }];
   }
 
   /** As the client: refused while the EPA runs; otherwise started again from the request (its events gone). */

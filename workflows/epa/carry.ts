@@ -46,6 +46,7 @@ export function carryOf(run: RunState, schedule: Notification[]): EpaCarry {
     ...(polling.nextAt !== undefined && { certificatePoll: { nextAt: polling.nextAt, every: polling.every } }),
     ...(run.lateEntry && { lateEntry: run.lateEntry }),
     ...(run.importReported && { importReported: true }),
+    ...(run.failedMessages.size > 0 && { failedMessages: [...run.failedMessages.values()] }),
   };
 }
 

@@ -141,6 +141,7 @@ function logEntry(n: Notification, recipient: Recipient): NotificationLogEntry {
 function failed(run: RunState, n: Notification, recipient: Recipient, entry: NotificationLogEntry, error: string): void {
   entry.status = 'failed';
   entry.error = error;
+  keepFailed(run, n);
   // shipped 2026-12-07; deprecatePatch after 2028-06-07
   if (n.kind !== 'messageFailed' && patched('message-failed-alert'))
     startDelivery(run, messageFailedAlert(n, recipient.role, error, Date.now()));
@@ -188,6 +189,17 @@ function deliverTo(run: RunState, n: Notification, request: DeliveryRequest, rec
       appendLog(run, entry);
       run.inFlight--;
     });
+}
+
+/** The messages kept for sending again (the newest): enough for the failures staff still read about. */
+const FAILED_KEPT = 100;
+
+/** A message that failed for good, kept as it was to be sent, for an admin to send again (resend.ts). */
+function keepFailed(run: RunState, n: Notification): void {
+  run.failedMessages.delete(n.key);
+  run.failedMessages.set(n.key, n);
+  for (const key of [...run.failedMessages.keys()].slice(0, Math.max(0, run.failedMessages.size - FAILED_KEPT)))
+    run.failedMessages.delete(key);
 }
 
 function deliveryRequest(run: RunState, n: Notification): DeliveryRequest {

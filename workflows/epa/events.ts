@@ -22,7 +22,10 @@ import { admitEvent, checkAdmission, view, type EpaView } from '../../src/epa/ev
 import type { Applied } from '../../src/epa/reducer';
 import type { EpaEvent } from '../../src/epa/events';
 import type { EpaState } from '../../src/epa/state';
-import { appendTimeline, timelineEntry } from '../../src/epa/timeline';
+import { appendTimeline, timelineEntry, type TimelineEntry } from '../../src/epa/timeline';
+import { messageAgain, nextAgainKey, originalKey, resendRefusal, supersededInvite } from '../../src/epa/resend';
+import type { Role } from '../../src/epa/deadlines';
+import type { Notification } from '../../src/epa/notifications';
 import {
   eventUpdates,
   summarise,
@@ -48,6 +51,7 @@ export function keepEvent(
   applied: { state: EpaState; event: EpaEvent },
   before: EpaView,
   changed: string[],
+  extra: Pick<TimelineEntry, 'message'> = {},
 ): EpaView {
   const now = Date.now();
   const v = viewOf(run, applied.state);
@@ -56,7 +60,7 @@ export function keepEvent(
   run.base = trimRecorded(run.ctx, run.base, run.recorded);
   run.changes++;
   const entry = timelineEntry(applied.event, before, v, nextEntryNumber(run), now);
-  appendTimeline(run.timeline, { ...entry, changed: [...changed, ...entry.changed] });
+  appendTimeline(run.timeline, { ...entry, ...extra, changed: [...changed, ...entry.changed] });
   publish(run, v);
   return v;
 }
@@ -82,6 +86,16 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
   } catch (err) {
     throw toFailure(err); // a date the rules cannot compute: refused, nothing kept
   }
+  // A message sent again: judged again here, before anything is kept or its id remembered (a
+  // refusal leaves the same id free to try once more).
+  let again: Notification | undefined;
+  if (applied.event.type === 'MessageSentAgain') {
+    try {
+      again = messageToSendAgain(run, applied.event.message, applied.event.role);
+    } catch (err) {
+      throw toFailure(err); // answered since the validator ran (another resend delivered): nothing kept
+    }
+  }
   rememberEventId(run.eventIds, type, payload);
   let corrected: string[] = [];
   if (applied.event.type === 'ContactDetailsChanged') {
@@ -91,8 +105,41 @@ function applyAdminEvent(run: RunState, type: keyof typeof eventUpdates, payload
     // shipped 2026-12-07; deprecatePatch after 2028-06-07
     readdressInvites(run, before, was, applied.event.role, Date.now(), () => patched('contact-email-moves-invites'));
   }
+  if (applied.event.type === 'MessageSentAgain' && again) {
+    const v = keepEvent(run, applied, before, [], {
+      message: { key: applied.event.message, role: applied.event.role, sentAs: again.key },
+    });
+    // The loop delivers it, once, under its new key (a new Message-ID), to the role's address now;
+    // its key is taken at once, so another Update in this task finds it under way (resend.ts).
+    // shipped 2026-12-07; deprecatePatch after 2028-06-07
+    if (patched('epa-resend-message')) {
+      run.sent.add(again.key);
+      run.corrections.push(again);
+    }
+    return summarise(statusOf(run, v), applied);
+  }
   const v = keepEvent(run, applied, before, corrected);
   return summarise(statusOf(run, v), applied);
+}
+
+/**
+ * The message an admin asks to send again (MessageSentAgain): the failed one as it was to be sent
+ * (kept when it failed, else as the schedule has it), under the next `/again-<n>` key, to `role`
+ * only; EpaTransitionError in words when the rules (resend.ts) refuse it.
+ */
+function messageToSendAgain(run: RunState, key: string, role: string): Notification {
+  const refused = resendRefusal(run.log, key, role, run.sent);
+  if (refused) throw new EpaTransitionError(refused);
+  const base = originalKey(key);
+  const schedule = adjusted(run, current(run).notifications);
+  const n = run.failedMessages.get(key) ?? run.failedMessages.get(base) ?? schedule.find((x) => x.key === base);
+  if (!n) throw new EpaTransitionError('This message can no longer be sent again: what it said was not kept when it failed');
+  const later = supersededInvite(n, schedule);
+  if (later)
+    throw new EpaTransitionError(
+      'The booking has changed since this calendar message failed: a later one for the same assessment replaces it, so it is not sent again',
+    );
+  return messageAgain(n, nextAgainKey(base, run.sent, run.log), role as Role, Date.now());
 }
 
 /**
@@ -122,6 +169,7 @@ function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payl
     // the rest of the view is the handler's, which takes this admission over (`admission`).
     const now = Date.now();
     const applied = checkAdmission(run.state, { ...payload, type }, run.ctx, londonDateOf(now), now);
+    if (applied.event.type === 'MessageSentAgain') messageToSendAgain(run, applied.event.message, applied.event.role);
     const updateId = currentUpdateInfo()?.id;
     run.admitted = updateId === undefined ? undefined : { updateId, changes: run.changes, at: now, applied };
   } catch (err) {
@@ -218,7 +266,10 @@ export function previewEvent(run: RunState, request: PreviewRequest): PreviewAns
       return { view: v, corrections: invitesAfterVoid(sentBefore, v, run.sent, now, 'preview') };
     }
     const applied = admitEvent(run.state, { ...payload, type: request.type }, run.ctx, londonDateOf(now));
-    return { view: view(applied.state, run.ctx, now), corrections: [] };
+    // A message sent again: refused in words as the Update would be, else the message that would go.
+    const again =
+      applied.event.type === 'MessageSentAgain' ? [messageToSendAgain(run, applied.event.message, applied.event.role)] : [];
+    return { view: view(applied.state, run.ctx, now), corrections: again };
   } catch (err) {
     return { refused: err instanceof Error ? err.message : String(err) };
   }

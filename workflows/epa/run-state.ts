@@ -64,8 +64,10 @@ export interface RunState {
   people: People;
   /** Added to an assessment's invite SEQUENCE when sent: a void re-issued or cancelled it above the rules' count. */
   readonly inviteOffsets: InviteOffsets;
-  /** Invites a void put right, with their SEQUENCE already final, for the loop to send. */
+  /** Invites a void put right, with their SEQUENCE already final, for the loop to send (and messages an admin sends again). */
   readonly corrections: Notification[];
+  /** The messages that failed for good, by key, as they were to be sent (the newest FAILED_KEPT): what an admin may send again. */
+  readonly failedMessages: Map<string, Notification>;
   /** The audit staff read: every event, who recorded it and when, what it changed (the newest 500). */
   readonly timeline: TimelineEntry[];
   /** Ids of events recorded so far (the newest 1,000), to recognise a repeat. */
@@ -167,6 +169,7 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     },
     inviteOffsets: { ...carry?.inviteOffsets },
     corrections: [],
+    failedMessages: new Map((carry?.failedMessages ?? []).map((n) => [n.key, n])),
     timeline: carry ? carry.timeline : startTimeline(input, ctx, first),
     eventIds: { ...carry?.eventIds },
     known: carry ? undefined : new Set(),

@@ -94,7 +94,7 @@ export function epaRoutes(
     const { uln } = req.params as { uln: string };
     const { key, role } = req.query as { key?: string; role?: string };
     const message = await epaMessage(epa, copies, uln, typeof key === 'string' ? key : '', typeof role === 'string' ? role : '');
-    return render(req, reply, ctx, 'pages/message.njk', { message });
+    return render(req, reply, ctx, 'pages/message.njk', { message, canRecord: req.session.user?.role === 'admin' });
   });
 
   app.get('/epas/:uln', { preHandler: requireStaff() }, async (req, reply) => {
