@@ -158,6 +158,9 @@ export interface EpaListing extends Pick<
   startedAt: string;
   /** Who must act on the most urgent missed deadline. */
   mustAct?: Role;
+  /** The staff member who owns the EPA's tasks (null or absent: none yet), and its open tasks (src/epa/tasks.ts). */
+  caseOwner?: EpaIndexRow['caseOwner'];
+  tasks?: EpaIndexRow['tasks'];
 }
 
 export interface OverdueEpa extends EpaListing {
@@ -593,6 +596,8 @@ export class EpaClient {
         nextDeadline: memo.next ?? null,
         missed: memo.missed ?? [],
         startedAt: wf.startTime.toISOString(),
+        ...(memo.caseOwner !== undefined && { caseOwner: memo.caseOwner }),
+        ...(memo.tasks !== undefined && { tasks: memo.tasks }),
       };
     }
   }

@@ -147,6 +147,8 @@ export const eventNames: Record<EpaEventType, string> = {
   AppealLodged: 'Appeal lodged',
   AppealDecided: 'Appeal decided',
   NoteAdded: 'Note added',
+  CaseOwnerAssigned: 'Case owner assigned',
+  TaskDone: 'Task marked done',
 };
 
 /** An event type in words; one this version does not know (an old history) as "Entry". */

@@ -11,6 +11,7 @@ import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
 import { NOTE_MAX } from './note';
+import { CASE_OWNER_USERNAME, TASK_KEY } from './task-keys';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
 /** Where the workflow and its clients have long taken them from. */
@@ -197,6 +198,13 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
   },
   EpaOutcomeRecorded: { fields: { outcome: oneOf('Fail'), failedOn: date, reference: serviceReference } },
   NoteAdded: { fields: { text: trimmed(NOTE_MAX) } },
+  CaseOwnerAssigned: {
+    fields: {
+      owner: (v) => (typeof v === 'string' && CASE_OWNER_USERNAME.test(v) ? ok(v) : fail("a staff account's username")),
+      name: trimmed(200),
+    },
+  },
+  TaskDone: { fields: { task: (v) => (typeof v === 'string' && TASK_KEY.test(v) ? ok(v) : fail('a task key')) } },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,

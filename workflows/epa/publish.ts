@@ -21,14 +21,18 @@ import {
   EpaStandard,
   employerKey,
 } from '../../src/temporal/search-attributes';
-import { listingAttributes, listingMemo, listingRow, type EpaIndexRow } from '../definitions';
+import { listingAttributes, listingMemo, listingRow, taskFields, type EpaIndexRow } from '../definitions';
 import type { RunState } from './run-state';
+import { tasksOf } from './status';
 
 /** Publishes the view: search attributes and memo where they changed, and the index row. */
 export function publish(run: RunState, v: EpaView): void {
-  // The view and the people published last (an Update's handler published them; the loop comes
-  // next in the same task): nothing can have changed.
-  if (run.published.view === v && run.published.people === run.people) return;
+  const extras = taskFields(run.state, tasksOf(run, v));
+  const extrasJson = JSON.stringify(extras);
+  // The view, the people and the tasks published last (an Update's handler published them; the
+  // loop comes next in the same task): nothing can have changed.
+  if (run.published.view === v && run.published.people === run.people && run.published.extras === extrasJson) return;
+  const tasksMayWrite = tasksPatch();
   const next: Record<string, unknown> = {
     stage: v.stage,
     overdue: v.overdue,
@@ -73,17 +77,70 @@ export function publish(run: RunState, v: EpaView): void {
   // booked) so listings need no per-EPA query.
   const memo = listingMemo({ ...run.input, ...run.people }, v);
   const memoJson = JSON.stringify(memo);
-  if (memoJson !== run.published.memo) upsertMemo({ ...memo });
+  const memoChanged = memoJson !== run.published.memo;
+  const extrasChanged = extrasJson !== run.published.extras;
+  if (memoChanged || (extrasChanged && tasksMayWrite())) {
+    upsertMemo({ ...memo, ...extras });
+    next.extras = extrasJson;
+  } else next.extras = run.published.extras;
   next.memo = memoJson;
   next.view = v;
   next.people = run.people;
-  run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
-  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString()));
+  const row = listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString());
+  next.row = row;
+  run.published = next;
+  offerIndexRow(run, row, extras, tasksMayWrite);
 }
 
-function offerIndexRow(run: RunState, row: EpaIndexRow): void {
-  if (JSON.stringify(row) === run.index.written && run.index.wanted === undefined) return;
+/**
+ * The lists' task fields after the log changed (a message failed, a late-entry summary went): the
+ * memo and the row as last published with the new tasks, from the view last published (what the
+ * rules derive from the clock is the loop's to publish). Under the patch only: a recorded history
+ * wrote nothing here.
+ */
+export function publishTasks(run: RunState): void {
+  const v = run.published.view as EpaView | undefined;
+  const row = run.published.row as EpaIndexRow | undefined;
+  if (v === undefined || row === undefined || typeof run.published.memo !== 'string') return;
+  const extras = taskFields(run.state, tasksOf(run, v));
+  const extrasJson = JSON.stringify(extras);
+  if (extrasJson === run.published.extras) return;
+  const tasksMayWrite = tasksPatch();
+  if (!tasksMayWrite()) return;
+  upsertMemo({ ...(JSON.parse(run.published.memo) as Record<string, unknown>), ...extras });
+  run.published = { ...run.published, extras: extrasJson };
+  offerIndexRow(run, row, extras, tasksMayWrite);
+}
+
+/**
+ * Whether a change that only the task fields (the case owner, the open tasks) show may be written:
+ * asked once, and only when there is such a change, so a recorded history (which wrote nothing for
+ * it) replays, and a start costs no marker.
+ */
+function tasksPatch(): () => boolean {
+  let allowed: boolean | undefined;
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  return () => (allowed ??= patched('epa-tasks'));
+}
+
+/** A row without its task fields, as JSON: what rows written before tasks compared. */
+function classicJson(row: EpaIndexRow): string {
+  const { caseOwner: _owner, tasks: _tasks, ...classic } = row;
+  return JSON.stringify(classic);
+}
+
+function offerIndexRow(
+  run: RunState,
+  classic: EpaIndexRow,
+  extras: Pick<EpaIndexRow, 'caseOwner' | 'tasks'>,
+  tasksMayWrite: () => boolean,
+): void {
+  const row: EpaIndexRow = { ...classic, ...extras };
+  if (run.index.wanted === undefined) {
+    if (JSON.stringify(row) === run.index.written) return;
+    if (classicJson(row) === run.index.writtenClassic && !tasksMayWrite()) return;
+  }
   run.index.wanted = row;
   writeIndex(run);
 }
@@ -95,7 +152,9 @@ export function writeIndex(run: RunState): void {
   if (row === undefined || index.writing) return;
   if (index.retryAt !== undefined && Date.now() < index.retryAt) return;
   const json = JSON.stringify(row);
-  if (json === index.written) {
+  const classic = classicJson(row);
+  // The same row, or one that differs only in its task fields without the patch (as before tasks).
+  if (json === index.written || (classic === index.writtenClassic && !tasksPatch()())) {
     index.wanted = undefined;
     return;
   }
@@ -107,6 +166,7 @@ export function writeIndex(run: RunState): void {
     .then(
       () => {
         index.written = json;
+        index.writtenClassic = classic;
         index.failures = 0;
         index.retryAt = undefined;
       },
