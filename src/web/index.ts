@@ -32,6 +32,7 @@ import { epaRoutes } from './routes/epas';
 import { eventRoutes } from './routes/events';
 import { actionRoutes } from './routes/actions';
 import { noteRoutes } from './routes/notes';
+import { taskRoutes } from './routes/tasks';
 import { NO_COPIES } from '../app/epas';
 import type { SentCopies } from '../../activities/sent-record';
 import { startRoutes } from './routes/start';
@@ -140,6 +141,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   eventRoutes(app, ctx, o.epa, o.now);
   actionRoutes(app, ctx, o.epa, o.now);
   noteRoutes(app, ctx, o.epa, o.now);
+  taskRoutes(app, ctx, { epa: o.epa, listings: o.listings, users: o.users }, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.temporalUrl, o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);
