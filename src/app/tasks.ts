@@ -41,7 +41,12 @@ export interface TaskItem {
 const uniqueKey = (formKey: string | undefined): string | undefined =>
   formKey && /^[0-9a-f-]{36}$/.test(formKey) ? formKey : undefined;
 
-export function taskItem(uln: string, task: RowTask & Partial<Pick<Task, 'closes'>>, names: ComponentNames, today: string): TaskItem {
+export function taskItem(
+  uln: string,
+  task: RowTask & Partial<Pick<Task, 'closes'>>,
+  names: ComponentNames,
+  today: string,
+): TaskItem {
   const message = task.message && (task.kind === 'failedMessage' || task.kind === 'lateEntry') ? task.message : undefined;
   return {
     key: task.key,
@@ -50,7 +55,11 @@ export function taskItem(uln: string, task: RowTask & Partial<Pick<Task, 'closes
     overdue: task.due < today,
     hint: taskHint(task),
     href: message ? messageHref(uln, message.key, message.role) : '',
-    hrefText: message ? (task.kind === 'failedMessage' ? 'Open the message (it can be sent again from there)' : 'Read the summary') : '',
+    hrefText: message
+      ? task.kind === 'failedMessage'
+        ? 'Open the message (it can be sent again from there)'
+        : 'Read the summary'
+      : '',
     canMarkDone: (task.closes ?? (task.kind === 'deadline' || task.kind === 'appeal' ? 'rules' : 'staff')) === 'staff',
   };
 }

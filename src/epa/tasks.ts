@@ -133,7 +133,8 @@ export function epaTasks(s: TaskSources): Task[] {
     if (!failed && !summary) return;
     const key = `${failed ? 'failed' : 'lateEntry'}:${entry.key}:${entry.role}`;
     if (!TASK_KEY.test(key)) return; // a key this version cannot name (never made today)
-    const sentAgain = failed && s.log.slice(i + 1).some((l) => l.key === entry.key && l.role === entry.role && l.status === 'sent');
+    const sentAgain =
+      failed && s.log.slice(i + 1).some((l) => l.key === entry.key && l.role === entry.role && l.status === 'sent');
     out.push({
       key,
       kind: failed ? 'failedMessage' : 'lateEntry',
