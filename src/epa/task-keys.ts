@@ -7,4 +7,4 @@
 export const CASE_OWNER_USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
 /** A task's key (tasks.ts): a kind, then what it is about, in ASCII; at most 300 characters. */
-export const TASK_KEY = /^[a-z][a-zA-Z]*:[A-Za-z0-9._:@~+-]{1,290}$/;
+export const TASK_KEY = /^[a-z][a-zA-Z]*:[A-Za-z0-9._:~+-]{1,290}$/;

@@ -106,7 +106,7 @@ export function epaTasks(s: TaskSources): Task[] {
   for (const d of s.deadlines) {
     if (!EPAO_TASK_DEADLINES.includes(d.key.split('.')[0]!) || d.owner !== 'epaoAdmin') continue;
     out.push({
-      key: `deadline:${d.key}@${d.due}`,
+      key: `deadline:${d.key}:${d.due}`,
       kind: 'deadline',
       due: d.due,
       done: isMet(d),
@@ -119,7 +119,7 @@ export function epaTasks(s: TaskSources): Task[] {
     const appeal = gradedAttempt(component)?.appeal;
     if (!appeal) continue;
     out.push({
-      key: `appeal:${id}@${appeal.lodgedOn}`,
+      key: `appeal:${id}:${appeal.lodgedOn}`,
       kind: 'appeal',
       due: appeal.lodgedOn,
       done: appeal.outcome !== undefined,

@@ -36,7 +36,7 @@ test('the gateway review the EPAO owes is a task from the gateway submission, do
   const review = view(state, ctx, 0).deadlines.find((d) => d.key === 'gatewayReviewDue')!;
   expect(open).toEqual([
     {
-      key: `deadline:gatewayReviewDue@${review.due}`,
+      key: `deadline:gatewayReviewDue:${review.due}`,
       kind: 'deadline',
       due: review.due,
       done: false,
@@ -78,7 +78,7 @@ test('an appeal awaiting a decision (001 §8: managed by the EPAO) is a task fro
   };
   const open = tasksOf(epa([...component, lodged], '2026-12-11'));
   expect(open.find((t) => t.kind === 'appeal')).toMatchObject({
-    key: 'appeal:observation@2026-12-11',
+    key: 'appeal:observation:2026-12-11',
     due: '2026-12-11',
     done: false,
     closes: 'rules',

@@ -49,7 +49,7 @@ beforeAll(async () => {
       caseOwner: { username: ADMIN.username, name: ADMIN.name },
       tasks: [
         {
-          key: 'deadline:resultDue.observation@2027-03-19',
+          key: 'deadline:resultDue.observation:2027-03-19',
           kind: 'deadline',
           due: '2027-03-19',
           deadline: 'resultDue.observation',
@@ -70,7 +70,7 @@ beforeAll(async () => {
     }),
     listingRow('1000000003', 'Cy Ombré', {
       caseOwner: null,
-      tasks: [{ key: 'deadline:gatewayReviewDue@2027-03-29', kind: 'deadline', due: '2027-03-29', deadline: 'gatewayReviewDue' }],
+      tasks: [{ key: 'deadline:gatewayReviewDue:2027-03-29', kind: 'deadline', due: '2027-03-29', deadline: 'gatewayReviewDue' }],
     }),
     listingRow('1000000004', 'Di Nakamura', {
       caseOwner: { username: 'noor', name: 'Noor Haddad' },
@@ -88,7 +88,7 @@ beforeAll(async () => {
       running: false,
       stage: 'Withdrawn',
       caseOwner: { username: ADMIN.username, name: ADMIN.name },
-      tasks: [{ key: 'deadline:resultsDue@2027-03-01', kind: 'deadline', due: '2027-03-01', deadline: 'resultsDue' }],
+      tasks: [{ key: 'deadline:resultsDue:2027-03-01', kind: 'deadline', due: '2027-03-01', deadline: 'resultsDue' }],
     }),
   );
   admin = await session(p.app, ADMIN);

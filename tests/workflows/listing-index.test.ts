@@ -6,6 +6,8 @@
  * With the database away (the index's local activity failing and retried in real time, which the
  * time-skipping server cannot see): tests/e2e/listing-index-database-away.test.ts, on the dev server.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import type { MessageRequest } from '../../activities/types';
 import type { EpaIndexChange } from '../../workflows/definitions';
 import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
 import { recordingActivities } from '../support/recording-activities';
@@ -22,6 +24,12 @@ beforeAll(async () => {
     async indexEpa(change: EpaIndexChange) {
       writes.push({ epaId: change.row.epaId, version: change.version, stage: change.row.stage });
       return await recording.activities.indexEpa(change);
+    },
+    // A mailbox that refuses for good (as SMTP's 550): the message fails.
+    async deliverMessage(request: MessageRequest) {
+      if (request.recipient.email.startsWith('refused'))
+        throw ApplicationFailure.nonRetryable('550 mailbox unavailable', 'smtp_permanent');
+      return await recording.activities.deliverMessage(request);
     },
   });
 });
@@ -79,4 +87,36 @@ test('the row follows the EPA: written at start, on each event and when a deadli
   for (let i = 1; i < mine.length; i++) expect(mine[i]!.version).toBeGreaterThan(mine[i - 1]!.version);
   // Only changes are written: far fewer writes than events and wake-ups.
   expect(mine.length).toBeLessThan(st0071ToCertificate(g).length + 12);
+});
+
+test('the row carries the case owner and the open tasks: an owner assigned, a message failed, a task marked done (patch epa-tasks)', async () => {
+  const w = await startWalk(h, {
+    gatewaySubmittedOn: '2028-03-01', // after the EPA above has finished: the harness's clock only moves on
+    apprentice: { name: 'Ines Refusal', email: 'refused.ines@apprentice.example' },
+  });
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.map((t) => t.kind)).toEqual(['deadline']));
+  expect(rowOf(w.uln)!.row.caseOwner).toBeNull();
+
+  // Only the task fields change: written all the same.
+  await w.at('2028-03-02', 'CaseOwnerAssigned', { owner: 'olu.ferris', name: 'Olu Ferris' });
+  await eventually(async () => expect(rowOf(w.uln)?.row.caseOwner).toEqual({ username: 'olu.ferris', name: 'Olu Ferris' }));
+
+  // A task that does not exist is refused by the validator, in words.
+  await expect(w.at('2028-03-02', 'TaskDone', { task: 'failed:nothing:apprentice' })).rejects.toThrow(
+    /This EPA has no such task/,
+  );
+
+  // The gateway passes: its outcome to the apprentice fails for good, and the row shows the task at once.
+  await w.passGateway('2028-03-06');
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.some((t) => t.kind === 'failedMessage')).toBe(true));
+  const status = await h.epa.status(w.uln);
+  const failed = status.tasks!.find((t) => t.kind === 'failedMessage' && !t.done)!;
+  expect(failed.message).toMatchObject({ role: 'apprentice' });
+  expect(status.caseOwner).toMatchObject({ username: 'olu.ferris', name: 'Olu Ferris' });
+
+  // A result the EPAO owes cannot be marked done; the failed message can, once.
+  await w.at('2028-03-06', 'TaskDone', { task: failed.key });
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.some((t) => t.key === failed.key)).toBe(false));
+  expect((await h.epa.status(w.uln)).tasks!.find((t) => t.key === failed.key)?.done).toBe(true);
+  await expect(w.at('2028-03-06', 'TaskDone', { task: failed.key })).rejects.toThrow(/already done/);
 });
