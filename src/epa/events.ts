@@ -305,7 +305,7 @@ export const CaseOwnerAssigned = z
   .object({
     type: z.literal('CaseOwnerAssigned'),
     ...base,
-    owner: z.string().regex(CASE_OWNER_USERNAME, 'a staff account\'s username'),
+    owner: z.string().regex(CASE_OWNER_USERNAME, "a staff account's username"),
     name: z.string().trim().min(1).max(200),
   })
   .strict();

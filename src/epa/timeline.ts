@@ -29,6 +29,10 @@ export interface TimelineEntry {
   at?: string;
   /** A note's text (NoteAdded): shown on the timeline, never put into a message. */
   note?: string;
+  /** The case owner's name (CaseOwnerAssigned). */
+  owner?: string;
+  /** The key of the task marked done (TaskDone, tasks.ts). */
+  task?: string;
 }
 
 /** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
@@ -87,6 +91,8 @@ export function timelineEntry(
     ...(typeof event.component === 'string' && { component: event.component }),
     ...(typeof event.at === 'string' && { at: event.at }),
     ...(event.type === 'NoteAdded' && typeof event.text === 'string' && { note: event.text }),
+    ...(event.type === 'CaseOwnerAssigned' && typeof event.name === 'string' && { owner: event.name }),
+    ...(event.type === 'TaskDone' && typeof event.task === 'string' && { task: event.task }),
   };
 }
 

@@ -10,6 +10,8 @@ import { parseEvent } from '../../src/epa/event-check';
 import type { EpaState } from '../../src/epa/state';
 import { epaTasks, rowTasks, ROW_TASKS_KEPT, taskDoneProblem, taskTitle, type TaskLogEntry } from '../../src/epa/tasks';
 import { rules } from '../../src/plans';
+import { timelineEntry } from '../../src/epa/timeline';
+import { timelineItems } from '../../src/app/case-file';
 import { st0071Component, st0071Gateway, type RawEvent } from '../support/cases';
 
 const pinned = rules().resolve('ST0071', 'innovate');
@@ -196,4 +198,30 @@ test.each([
   expect(schema.safeParse(raw).success).toBe(accepted);
   if (accepted) expect(() => parseEvent(raw)).not.toThrow();
   else expect(() => parseEvent(raw)).toThrow();
+});
+
+test('the timeline names the case owner assigned and the task marked done, in words', () => {
+  const e = epa([], '2026-11-30');
+  const tasks = tasksOf(e, [failed]);
+  const entries = [
+    timelineEntry(
+      { type: 'CaseOwnerAssigned', on: '2026-11-20', owner: 'olu.ferris', name: 'Olu Ferris', by: 'Amira' },
+      e.v,
+      e.v,
+      9,
+      0,
+    ),
+    timelineEntry(
+      { type: 'TaskDone', on: '2026-11-21', task: tasks.find((t) => t.kind === 'failedMessage')!.key, by: 'Amira' },
+      e.v,
+      e.v,
+      10,
+      0,
+    ),
+  ];
+  const items = timelineItems({ ...e.v, timeline: entries, overrides: [], tasks }, names);
+  expect(items.map((i) => [i.title, i.lines])).toEqual([
+    ['Task marked done', ['Marked done: A message failed: Deadline reminder to the apprentice']],
+    ['Case owner assigned', ['Case owner: Olu Ferris']],
+  ]);
 });

@@ -217,6 +217,8 @@ describe('the EPA page’s open tasks', () => {
     expect(visibleText(section)).not.toMatch(/gatewayReviewDue|deadlineReminder|failedMessage|2027-03/);
     const ownedPage = await admin.get(`/epas/${owned.uln}`);
     expect(ownedPage.body).toMatch(new RegExp(`Case owner:</strong>\\s*${ADMIN.name} \\(since Sunday 14 March 2027\\)`));
+    // The timeline says who became the case owner.
+    expect(visibleText(ownedPage.body)).toMatch(/Case owner assigned[\s\S]*Case owner: Amira Sollen/);
     // Ops read the tasks but change nothing.
     const opsPage = (await ops.get(`/epas/${kemi.uln}`)).body;
     expect(opsPage).toContain('A message failed');

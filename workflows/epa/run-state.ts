@@ -180,7 +180,15 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     viewed: { state, at: Date.now(), view: first },
     admitted: undefined,
     published: {},
-    index: { written: '', writtenClassic: '', wanted: undefined, writing: false, version: carry?.indexVersion ?? 0, failures: 0, retryAt: undefined },
+    index: {
+      written: '',
+      writtenClassic: '',
+      wanted: undefined,
+      writing: false,
+      version: carry?.indexVersion ?? 0,
+      failures: 0,
+      retryAt: undefined,
+    },
     claiming: { key: undefined, inFlight: false },
     polling: {
       nextAt: carry?.certificatePoll?.nextAt,
