@@ -29,9 +29,12 @@ import { tasksOf } from './status';
 export function publish(run: RunState, v: EpaView): void {
   const extras = taskFields(run.state, tasksOf(run, v));
   const extrasJson = JSON.stringify(extras);
-  // The view, the people and the tasks published last (an Update's handler published them; the
-  // loop comes next in the same task): nothing can have changed.
-  if (run.published.view === v && run.published.people === run.people && run.published.extras === extrasJson) return;
+  // The view and the people published last (an Update's handler published them; the loop comes
+  // next in the same task): nothing else can have changed; the tasks may have (the log moved).
+  if (run.published.view === v && run.published.people === run.people) {
+    if (run.published.extras !== extrasJson) publishTasks(run);
+    return;
+  }
   const tasksMayWrite = tasksPatch();
   const next: Record<string, unknown> = {
     stage: v.stage,
