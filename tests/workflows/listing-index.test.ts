@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { MessageRequest } from '../../activities/types';
 import type { EpaIndexChange } from '../../workflows/definitions';
 import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
+import { recordHistoryFixture } from '../support/history-fixtures';
 import { recordingActivities } from '../support/recording-activities';
 import { st0071ToCertificate, startWalk } from '../support/walk';
 
@@ -119,4 +120,5 @@ test('the row carries the case owner and the open tasks: an owner assigned, a me
   await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.some((t) => t.key === failed.key)).toBe(false));
   expect((await h.epa.status(w.uln)).tasks!.find((t) => t.key === failed.key)?.done).toBe(true);
   await expect(w.at('2028-03-06', 'TaskDone', { task: failed.key })).rejects.toThrow(/already done/);
+  await recordHistoryFixture('tasks-st0071', h.epa.handle(w.uln));
 });
