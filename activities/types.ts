@@ -1,4 +1,5 @@
 /** The contract between the EPA workflow and the outside world: deliver one notification. */
+import type { RowTask } from '../src/epa/tasks';
 import type { Role } from '../src/epa/deadlines';
 import type { Notification } from '../src/epa/notifications';
 import type { ServiceClaim } from '../src/epa/certificate-claims';
@@ -130,6 +131,12 @@ export interface EpaIndexRow {
   planningMeeting?: { at: string };
   /** When the EPA's first run started (ISO instant). */
   startedAt: string;
+  /**
+   * The staff member who owns the EPA's tasks (null: no owner yet), and its open tasks, oldest due
+   * first (src/epa/tasks.ts). Absent in rows written before tasks (patch 'epa-tasks').
+   */
+  caseOwner?: { username: string; name: string } | null;
+  tasks?: RowTask[];
 }
 
 /** A row for the index, and its version: a later version replaces an earlier one, never the reverse. */

@@ -17,6 +17,7 @@ import type { TimelineEntry } from '../src/epa/timeline';
 import type { RecordedEvent } from '../src/epa/corrections';
 import type { CertificateTask } from '../src/epa/certificate-claims';
 import type { EpaIndexRow } from '../activities/types';
+import { rowTasks, type RowTask, type Task } from '../src/epa/tasks';
 
 export const EPA_TASK_QUEUE = 'epa';
 
@@ -63,6 +64,10 @@ export interface EpaStatus extends EpaView {
   timeline: TimelineEntry[];
   /** Claims through the assessment service: what staff must do before the claim can be made (missing details, a refusal). */
   certificateTask?: CertificateTask;
+  /** The staff member who owns the EPA's tasks (CaseOwnerAssigned); absent: no owner yet. */
+  caseOwner?: { username: string; name: string; on: string };
+  /** Everything about the EPA that needs a person, done or not, oldest due first (src/epa/tasks.ts). Absent from older workers' answers. */
+  tasks?: Task[];
 }
 
 /**
@@ -82,6 +87,7 @@ export type EpaSummary = Omit<
   | 'timeline'
   | 'rules'
   | 'certificateTask'
+  | 'tasks'
 > & {
   /** The violations (accepted with an override) and warnings this event raised. */
   violations: Finding[];
@@ -100,6 +106,7 @@ export function summarise(status: EpaStatus, raised: { violations: Finding[]; wa
     timeline: _t,
     rules: _rules,
     certificateTask: _task,
+    tasks: _tasks,
     ...summary
   } = status;
   return { ...summary, violations: raised.violations, warnings: raised.warnings };
@@ -121,6 +128,9 @@ export interface EpaListingMemo {
   bookings: { component: string; at: string }[];
   /** The planning meeting booked and not yet held (patch 'listing-planning-meeting'): the board's next 14 days show it; null once held. */
   planningMeeting?: { at: string } | null;
+  /** The case owner and the open tasks (taskFields); absent in memos written before tasks. */
+  caseOwner?: { username: string; name: string } | null;
+  tasks?: RowTask[];
 }
 
 /** Sent notification keys and log entries carried across continue-as-new (the rest is in old runs' histories). */
@@ -232,6 +242,17 @@ export function listingRow(
     bookings: bookedAssessments(v),
     ...(meeting && { planningMeeting: meeting }),
     startedAt,
+  };
+}
+
+/** What the lists show of an EPA's tasks: its case owner and its open tasks (the row's and the memo's last fields). */
+export function taskFields(
+  state: Pick<EpaState, 'caseOwner'>,
+  tasks: readonly Task[],
+): { caseOwner: { username: string; name: string } | null; tasks: RowTask[] } {
+  return {
+    caseOwner: state.caseOwner ? { username: state.caseOwner.username, name: state.caseOwner.name } : null,
+    tasks: rowTasks(tasks),
   };
 }
 

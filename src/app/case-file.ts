@@ -5,6 +5,7 @@
  * and the record forms the stage allows now, grouped. Pure functions of the EPA's status and its
  * plan's component names; every name comes from src/epa/display-names.ts.
  */
+import { taskTitle } from '../epa/tasks';
 import type { Deadline } from '../epa/deadlines';
 import type { EpaEventType } from '../epa/events';
 import type { Attempt, ComponentState } from '../epa/state';
@@ -30,7 +31,8 @@ import type { EventForm } from './event-forms';
 export type CaseStatus = Pick<
   EpaStatus,
   'stage' | 'deadlines' | 'components' | 'gatewayEvidence' | 'gatewayEvidenceMissing' | 'timeline' | 'overrides' | 'violations'
->;
+> &
+  Partial<Pick<EpaStatus, 'tasks'>>;
 
 /** One thing that has to happen next. */
 export interface NextStep {
@@ -267,6 +269,11 @@ export function timelineItems(
     for (const o of status.overrides.filter((x) => x.event === t.number - 1)) {
       const broken = status.violations.find((v) => v.rule === o.rule && v.event === o.event);
       lines.push(`Recorded anyway, breaking the rule: ${datesInWords(broken?.message ?? 'a rule of the plan or the EPAO')}`);
+    }
+    if (t.owner) lines.push(`Case owner: ${t.owner}`);
+    if (t.task) {
+      const task = status.tasks?.find((x) => x.key === t.task);
+      lines.push(task ? `Marked done: ${taskTitle(task, names)}` : 'Marked a task done');
     }
     lines.push(...t.changed.map((c) => changeInWords(c, names)));
     const voider = t.eventId ? voidedBy.get(t.eventId) : undefined;

@@ -18,6 +18,7 @@ import { EpaDuplicateEventError, fromZodError, EpaHistoryError, EpaInputError, t
 import { EVENT_ID, EVENT_ID_MESSAGE } from '../epa/event-check';
 import { eventFingerprint, eventIdOf } from '../epa/event-ids';
 import { enterHistory, view, type EpaView } from '../epa/evaluate';
+import { epaTasks } from '../epa/tasks';
 import { entersLate, importSummaryWaitMs } from '../epa/late-entry';
 import { overdueBy } from '../epa/deadlines';
 import {
@@ -28,6 +29,7 @@ import {
   bookedAssessments,
   listingAttributes,
   listingMemo,
+  taskFields,
   statusQuery,
   previewQuery,
   type PreviewAnswer,
@@ -169,6 +171,9 @@ export interface EpaListing extends Pick<
   startedAt: string;
   /** Who must act on the most urgent missed deadline. */
   mustAct?: Role;
+  /** The staff member who owns the EPA's tasks (null or absent: none yet), and its open tasks (src/epa/tasks.ts). */
+  caseOwner?: EpaIndexRow['caseOwner'];
+  tasks?: EpaIndexRow['tasks'];
 }
 
 export interface OverdueEpa extends EpaListing {
@@ -497,6 +502,9 @@ export class EpaClient {
         ],
         memo: {
           ...listingMemo(input, first, { planningMeeting: true }),
+          // The task fields as the run's first task would write them (no case owner yet, no log),
+          // so that task need not write the memo again (workflows/epa/publish.ts asStarted).
+          ...taskFields({}, epaTasks({ deadlines: first.deadlines, components: first.components, log: [] })),
           bookings: bookedAssessments(first),
           provider: input.provider.organisation,
           ...(startRequest && { startRequest }),
@@ -606,6 +614,8 @@ export class EpaClient {
         nextDeadline: memo.next ?? null,
         missed: memo.missed ?? [],
         startedAt: wf.startTime.toISOString(),
+        ...(memo.caseOwner !== undefined && { caseOwner: memo.caseOwner }),
+        ...(memo.tasks !== undefined && { tasks: memo.tasks }),
       };
     }
   }

@@ -3,6 +3,7 @@
  * the overdue board, counts per stage, the next 14 days, the apprentice finder (search, filters,
  * sorting, pages of 50) and one apprentice's EPA. No Temporal call or rule outside them.
  */
+import { epaTaskSection } from './tasks';
 import { actionFormsNow, voidChoices } from './actions';
 import { addDays, daysBetween, endOfLondonDay, londonDateOf } from '../calendar';
 import { isEpaoOwed, type Deadline, type Role } from '../epa/deadlines';
@@ -428,6 +429,7 @@ export async function epaPage(
     epaoName: policy?.data.name ?? status.rules.epao,
     epaPeriodWords: status.epaStart ? `${dateInWords(status.epaStart)} to ${dateInWords(status.epaPeriodEnds)}` : '',
     nextSteps: nextSteps(status, names, forms),
+    taskSection: epaTaskSection(status, options.today ?? londonDateOf(Date.now())),
     gatewayChecklist: gatewayChecklist(status),
     formGroups: formGroups(forms),
     // Put a mistake right (an entry to void) and restart (a finished EPA): pages of their own.

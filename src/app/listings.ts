@@ -19,6 +19,7 @@ import { stages } from '../epa/state';
 import { rules } from '../plans';
 import type { EpaClient, EpaFilter, EpaListing } from './epa-client';
 import { pageInDayOrder } from './day-order';
+import type { RowTask } from '../epa/tasks';
 
 /** The orders lists come in: the finder's columns, and the board's most overdue first. */
 export const LISTING_ORDERS = ['apprentice', 'standard', 'employer', 'stage', 'next', 'overdueSince'] as const;
@@ -73,6 +74,57 @@ export interface EpaListings {
   count(query: ListingQuery): Promise<number>;
   /** How many EPAs are at each stage (stages with none left out). */
   stageCounts(): Promise<Record<string, number>>;
+  /** The open tasks of running EPAs (the board's "To handle"), oldest due first, at most `limit`, with how many there are. */
+  tasks(query: TaskQuery, limit: number): Promise<TaskPage>;
+}
+
+/** Whose tasks: a case owner's (their username), those of EPAs with no owner yet (`null`), or all (absent). */
+export interface TaskQuery {
+  owner?: string | null;
+}
+
+/** One open task on the "To handle" list, with the EPA it is about. */
+export interface TaskListing {
+  uln: string;
+  apprentice: string;
+  standard: string;
+  caseOwner: { username: string; name: string } | null;
+  task: RowTask;
+}
+
+export interface TaskPage {
+  rows: TaskListing[];
+  /** How many open tasks match (the rows are the first `limit` of them). */
+  total: number;
+}
+
+/** The reference order of the "To handle" list: due day, then ULN, then the task's key. */
+export function compareTasks(a: TaskListing, b: TaskListing): number {
+  return byCodePoint(a.task.due, b.task.due) || byCodePoint(a.uln, b.uln) || byCodePoint(a.task.key, b.task.key);
+}
+
+/** The "To handle" list from listings in memory (visibility's memos, the fakes): the reference the index agrees with. */
+export function tasksOfListings(listings: readonly EpaListing[], query: TaskQuery, limit: number): TaskPage {
+  const matching = listings
+    .filter((l) => l.running)
+    .filter((l) =>
+      query.owner === undefined
+        ? true
+        : query.owner === null
+          ? (l.caseOwner ?? null) === null
+          : l.caseOwner?.username === query.owner,
+    )
+    .flatMap((l) =>
+      (l.tasks ?? []).map((task) => ({
+        uln: l.uln,
+        apprentice: l.apprentice,
+        standard: l.standard,
+        caseOwner: l.caseOwner ?? null,
+        task,
+      })),
+    )
+    .sort(compareTasks);
+  return { rows: matching.slice(0, limit), total: matching.length };
 }
 
 /**
@@ -222,6 +274,11 @@ export class VisibilityListings implements EpaListings {
   async count(query: ListingQuery): Promise<number> {
     if (this.onServer(query)) return await this.epa.count(this.filter(query));
     return (await this.all(query, 'apprentice')).length;
+  }
+
+  async tasks(query: TaskQuery, limit: number): Promise<TaskPage> {
+    // Visibility cannot look inside a memo: the running EPAs' memos, read here (the index answers in SQL).
+    return tasksOfListings(await this.epa.list({ running: true }, Number.MAX_SAFE_INTEGER), query, limit);
   }
 
   async stageCounts(): Promise<Record<string, number>> {

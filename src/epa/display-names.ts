@@ -148,6 +148,8 @@ export const eventNames: Record<EpaEventType, string> = {
   AppealDecided: 'Appeal decided',
   NoteAdded: 'Note added',
   MessageSentAgain: 'Message sent again',
+  CaseOwnerAssigned: 'Case owner assigned',
+  TaskDone: 'Task marked done',
 };
 
 /** An event type in words; one this version does not know (an old history) as "Entry". */

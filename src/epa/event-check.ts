@@ -12,6 +12,7 @@ import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
 import { NOTE_MAX } from './note';
 import { MESSAGE_KEY_MAX } from './resend';
+import { CASE_OWNER_USERNAME, TASK_KEY } from './task-keys';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
 /** Where the workflow and its clients have long taken them from. */
@@ -206,6 +207,13 @@ const shapes: Record<EpaEventType, { fields: Record<string, Check>; optional?: s
     },
     optional: ['reason'],
   },
+  CaseOwnerAssigned: {
+    fields: {
+      owner: (v) => (typeof v === 'string' && CASE_OWNER_USERNAME.test(v) ? ok(v) : fail("a staff account's username")),
+      name: trimmed(200),
+    },
+  },
+  TaskDone: { fields: { task: (v) => (typeof v === 'string' && TASK_KEY.test(v) ? ok(v) : fail('a task key')) } },
   ContactDetailsChanged: {
     fields: {
       role: contactRole,

@@ -9,6 +9,7 @@ import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import { NOTE_MAX } from './note';
 import { MESSAGE_KEY_MAX } from './resend';
+import { CASE_OWNER_USERNAME, TASK_KEY } from './task-keys';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 export { NOTE_MAX };
 import { EnglishMathsLevel, Grade } from '../plans/schema';
@@ -315,6 +316,19 @@ export const MessageSentAgain = z
     reason: Reason.optional(),
   })
   .strict();
+/** The staff account that owns an EPA's tasks (tasks.ts): its username, and its name as shown then. */
+export const CaseOwnerAssigned = z
+  .object({
+    type: z.literal('CaseOwnerAssigned'),
+    ...base,
+    owner: z.string().regex(CASE_OWNER_USERNAME, "a staff account's username"),
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict();
+/** A task with no natural end (a failed message, a late-entry summary) marked done by staff, by its key (tasks.ts). */
+export const TaskDone = z
+  .object({ type: z.literal('TaskDone'), ...base, task: z.string().regex(TASK_KEY, 'a task key') })
+  .strict();
 
 export const EpaEvent = z.discriminatedUnion('type', [
   GatewaySubmitted,
@@ -348,6 +362,8 @@ export const EpaEvent = z.discriminatedUnion('type', [
   EpaOutcomeRecorded,
   NoteAdded,
   MessageSentAgain,
+  CaseOwnerAssigned,
+  TaskDone,
 ]);
 export type EpaEvent = z.infer<typeof EpaEvent>;
 export type EpaEventType = EpaEvent['type'];

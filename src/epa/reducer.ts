@@ -24,6 +24,7 @@ import {
 import {
   ATTEMPT_NOTES_KEPT,
   FINDINGS_KEPT,
+  TASKS_DONE_KEPT,
   gradedAttempt,
   isPassed,
   latestAttempt,
@@ -86,6 +87,19 @@ const handlers: { [T in EpaEvent['type']]: (step: Step, event: EventOf<T>) => vo
   NoteAdded() {},
   /** A message sent again changes nothing the rules keep: the workflow sends it (resend.ts), the timeline keeps it. */
   MessageSentAgain() {},
+  /** Whose the EPA's tasks are (tasks.ts): changes no deadline or stage. */
+  CaseOwnerAssigned(step, event) {
+    if (step.state.caseOwner?.username === event.owner)
+      throw new EpaTransitionError(`${step.state.caseOwner.name} is already the case owner`);
+    step.state.caseOwner = { username: event.owner, name: event.name, on: event.on };
+  },
+  /** A task with no natural end marked done (tasks.ts checks that it exists): changes no deadline or stage. */
+  TaskDone(step, event) {
+    const done = (step.state.tasksDone ??= []);
+    if (done.includes(event.task)) throw new EpaTransitionError('that task is already marked done');
+    done.push(event.task);
+    keepLast(done, TASKS_DONE_KEPT);
+  },
   GatewaySubmitted(step) {
     const { state } = step;
     const stage = deriveStage(state, step.ctx.plan);

@@ -166,6 +166,10 @@ export interface EpaState {
   /** `previousClaims`: claims made before an upheld appeal changed a grade (the claim is made again). */
   certificate: CertificateState;
   withdrawn?: { on: LondonDate; reason: string };
+  /** The staff member whose tasks this EPA's are (CaseOwnerAssigned, tasks.ts): their username, their name then, since when. */
+  caseOwner?: { username: string; name: string; on: LondonDate };
+  /** Keys of the tasks staff marked done (TaskDone), the newest TASKS_DONE_KEPT. */
+  tasksDone?: string[];
   /** The most recent findings (at most FINDINGS_KEPT of each); every one is also in the workflow history. */
   violations: Finding[];
   warnings: Finding[];
@@ -181,6 +185,8 @@ export interface EpaState {
 export const FINDINGS_KEPT = 100;
 /** Cancellations and extenuating circumstances kept per attempt (only the latest is used by the rules). */
 export const ATTEMPT_NOTES_KEPT = 20;
+/** Tasks marked done that the state remembers (a task older than these is long gone from the log). */
+export const TASKS_DONE_KEPT = 200;
 
 export function initialState(standard: string, epao: string, componentIds: readonly string[]): EpaState {
   return {

@@ -31,6 +31,10 @@ export interface TimelineEntry {
   note?: string;
   /** A message sent again (MessageSentAgain): the failed message's key, to whom, and the key it went under now. */
   message?: { key: string; role: string; sentAs?: string };
+  /** The case owner's name (CaseOwnerAssigned). */
+  owner?: string;
+  /** The key of the task marked done (TaskDone, tasks.ts). */
+  task?: string;
 }
 
 /** Timeline entries an EPA keeps in its status (the newest); every event stays in its history. */
@@ -92,6 +96,8 @@ export function timelineEntry(
     ...(event.type === 'MessageSentAgain' &&
       typeof event.message === 'string' &&
       typeof event.role === 'string' && { message: { key: event.message, role: event.role } }),
+    ...(event.type === 'CaseOwnerAssigned' && typeof event.name === 'string' && { owner: event.name }),
+    ...(event.type === 'TaskDone' && typeof event.task === 'string' && { task: event.task }),
   };
 }
 

@@ -150,6 +150,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX epa_listing_board_owners ON epa_listing USING gin (must_act_any) WHERE running AND overdue;
     `,
   },
+  {
+    version: 7,
+    name: 'case owners and open tasks in the listing index',
+    sql: `
+      -- Each EPA's case owner (a staff username) and its open tasks (src/epa/tasks.ts; the tasks
+      -- themselves are in row->'tasks'): the board's "To handle" list, by owner, oldest due first.
+      -- Rows written before have no owner and no tasks until their EPA writes its row again.
+      ALTER TABLE epa_listing ADD COLUMN case_owner text;
+      ALTER TABLE epa_listing ADD COLUMN open_tasks integer NOT NULL DEFAULT 0;
+      ALTER TABLE epa_listing ADD COLUMN first_task_due date;
+      CREATE INDEX epa_listing_tasks ON epa_listing (first_task_due) WHERE running AND open_tasks > 0;
+      CREATE INDEX epa_listing_tasks_owner ON epa_listing (case_owner, first_task_due) WHERE running AND open_tasks > 0;
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock every migrator takes. */

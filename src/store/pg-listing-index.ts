@@ -27,7 +27,11 @@ import {
   type ListingOrder,
   type ListingPage,
   type ListingQuery,
+  type TaskListing,
+  type TaskPage,
+  type TaskQuery,
 } from '../app/listings';
+import type { RowTask } from '../epa/tasks';
 
 /** The columns each order sorts by: the same keys as compareListings (sortKey, code points), then ULN. */
 const ORDER_BY: Record<ListingOrder, string[]> = {
@@ -99,6 +103,8 @@ export function listingOf(row: EpaIndexRow): EpaListing {
     missed: row.missed,
     startedAt: row.startedAt,
     ...(row.mustAct !== null && { mustAct: row.mustAct }),
+    ...(row.caseOwner !== undefined && { caseOwner: row.caseOwner }),
+    ...(row.tasks !== undefined && { tasks: row.tasks }),
   };
 }
 
@@ -124,6 +130,8 @@ export function rowFromListing(e: EpaListing): EpaIndexRow {
     bookings: e.bookings,
     ...(e.planningMeeting && { planningMeeting: e.planningMeeting }),
     startedAt: e.startedAt,
+    ...(e.caseOwner !== undefined && { caseOwner: e.caseOwner }),
+    ...(e.tasks !== undefined && { tasks: e.tasks }),
   };
 }
 
@@ -151,6 +159,9 @@ const COLUMNS = [
   'row',
   'started_at',
   'version',
+  'case_owner',
+  'open_tasks',
+  'first_task_due',
 ] as const;
 
 function columnValues(change: EpaIndexChange): unknown[] {
@@ -185,6 +196,9 @@ function columnValues(change: EpaIndexChange): unknown[] {
     JSON.stringify(r),
     new Date(r.startedAt),
     change.version,
+    r.caseOwner?.username ?? null,
+    r.tasks?.length ?? 0,
+    r.tasks?.reduce<string | null>((a, t) => (a === null || t.due < a ? t.due : a), null) ?? null,
   ];
 }
 
@@ -285,6 +299,37 @@ export class PgListingIndex implements EpaListings, ListingIndexWriter {
     );
     const counts = new Map(rows.map((r) => [r.stage, Number(r.n)]));
     return Object.fromEntries(stages.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!]));
+  }
+
+  async tasks(query: TaskQuery, limit: number): Promise<TaskPage> {
+    const values: Values = [];
+    const where = ['open_tasks > 0', 'running'];
+    if (query.owner === null) where.push('case_owner IS NULL');
+    else if (query.owner !== undefined) {
+      values.push(query.owner);
+      where.push(`case_owner = $${values.length}`);
+    }
+    const filter = `WHERE ${where.join(' AND ')}`;
+    const [found, total] = await Promise.all([
+      this.pool.query<{ uln: string; apprentice: string; standard: string; owner: TaskListing['caseOwner']; task: RowTask }>(
+        `SELECT l.uln, l.row->>'apprentice' AS apprentice, l.standard, l.row->'caseOwner' AS owner, t.task
+         FROM epa_listing l CROSS JOIN LATERAL jsonb_array_elements(l.row->'tasks') AS t(task)
+         ${filter}
+         ORDER BY (t.task->>'due') COLLATE "C", l.uln, (t.task->>'key') COLLATE "C" LIMIT ${Math.floor(limit)}`,
+        values,
+      ),
+      this.pool.query<{ n: string }>(`SELECT coalesce(sum(open_tasks), 0) AS n FROM epa_listing ${filter}`, values),
+    ]);
+    return {
+      rows: found.rows.map((r) => ({
+        uln: r.uln,
+        apprentice: r.apprentice,
+        standard: r.standard,
+        caseOwner: r.owner ?? null,
+        task: r.task,
+      })),
+      total: Number(total.rows[0]!.n),
+    };
   }
 
   /** How many EPAs the index holds (migrate and reindex report it). */

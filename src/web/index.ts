@@ -34,6 +34,7 @@ import { actionRoutes } from './routes/actions';
 import { noteRoutes } from './routes/notes';
 import { epaLinks, NO_COPIES, type EpaLinks } from '../app/epas';
 import { resendRoutes } from './routes/resend';
+import { taskRoutes } from './routes/tasks';
 import type { SentCopies } from '../../activities/sent-record';
 import { startRoutes } from './routes/start';
 
@@ -144,6 +145,7 @@ export async function staffPages(app: FastifyInstance, o: StaffPagesOptions): Pr
   actionRoutes(app, ctx, o.epa, o.now);
   noteRoutes(app, ctx, o.epa, o.now);
   resendRoutes(app, ctx, o.epa, o.sentCopies ?? NO_COPIES, o.now);
+  taskRoutes(app, ctx, { epa: o.epa, listings: o.listings, users: o.users }, o.now);
   startRoutes(app, ctx, o.epa, o.defaultEpaoAdmin, o.now);
   dashboardRoutes(app, ctx, o.listings, o.links ?? epaLinks('http://127.0.0.1:8080', o.temporalUrl), o.now);
   accountRoutes(app, ctx, { users: o.users, audit: o.accountAudit ?? new MemoryAccountAudit() }, o.now);

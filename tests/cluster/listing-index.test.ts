@@ -8,9 +8,10 @@ import type { Pool } from 'pg';
 import { usePostgres } from '../support/postgres';
 import { addDays, endOfLondonDay, londonDateOf } from '../../src/calendar';
 import type { Role } from '../../src/epa/deadlines';
-import { migrate } from '../../src/store/migrations';
+import { migrate, MIGRATIONS } from '../../src/store/migrations';
+import type { RowTask } from '../../src/epa/tasks';
 import { listingOf, PgListingIndex, rowFromListing, whereClause } from '../../src/store/pg-listing-index';
-import { compareListings, matchesText, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
+import { compareListings, matchesText, tasksOfListings, LISTING_ORDERS, type ListingQuery } from '../../src/app/listings';
 import { epaLinks, findEpas, opsBoard, boardCsvRows } from '../../src/app/epas';
 import { filterKey } from '../../src/temporal/search-attributes';
 import type { EpaListing } from '../../src/app/epa-client';
@@ -230,7 +231,6 @@ describe('migration 6: who must act on every missed deadline', () => {
     const client = await pool.connect();
     try {
       await client.query('DROP SCHEMA IF EXISTS before6 CASCADE; CREATE SCHEMA before6; SET search_path TO before6');
-      const { MIGRATIONS } = await import('../../src/store/migrations');
       for (const m of MIGRATIONS.filter((m) => m.version <= 5)) await client.query(m.sql);
       const old: EpaIndexRow = {
         ...invented(1)[0]!,
@@ -275,5 +275,72 @@ describe('migration 6: who must act on every missed deadline', () => {
       await client.query('SET search_path TO public; DROP SCHEMA IF EXISTS before6 CASCADE').catch(() => undefined);
       client.release();
     }
+  });
+});
+
+describe('the To handle list: case owners and open tasks (migration 7)', () => {
+  const OWNERS_OF = [{ username: 'amira', name: 'Amira Sollen' }, { username: 'olu', name: 'Olu Ferris' }, null];
+  const rows: EpaIndexRow[] = invented(400).map((r, i) => {
+    const tasks: RowTask[] = Array.from({ length: i % 4 }, (_, k) => ({
+      key:
+        k === 0
+          ? `deadline:resultDue.observation:${addDays(today, (i % 30) - 15)}`
+          : `failed:deadlineReminder:reportDue:${i}-${k}:employer`,
+      kind: k === 0 ? 'deadline' : 'failedMessage',
+      due: addDays(today, ((i * 7 + k * 3) % 40) - 20),
+      ...(k === 0
+        ? { deadline: 'resultDue.observation', component: 'observation' }
+        : { message: { key: `m${k}`, kind: 'deadlineReminder', role: 'employer' } }),
+    }));
+    return { ...r, caseOwner: OWNERS_OF[i % 3]!, tasks: [...tasks].sort((a, b) => a.due.localeCompare(b.due)) };
+  });
+  beforeAll(async () => {
+    await pool.query('TRUNCATE epa_listing');
+    await Promise.all(rows.map((row) => index.put({ row, version: 5 })));
+  });
+
+  test.each([
+    ['everyone', {}],
+    ['one owner', { owner: 'amira' }],
+    ['no owner yet', { owner: null }],
+    ['an owner with none', { owner: 'nobody' }],
+  ] as const)('%s: the same tasks, in the same order, with the same total, as the reference', async (_name, q) => {
+    const expected = tasksOfListings(rows.map(listingOf), q, 50);
+    const found = await index.tasks(q, 50);
+    expect(found.total).toBe(expected.total);
+    expect(found.rows).toEqual(expected.rows);
+    expect(found.rows.every((r) => r.task.due >= found.rows[0]!.task.due)).toBe(true);
+  });
+
+  test('a row written before migrations 6 and 7 still reads, with no owner and no tasks, until its EPA writes again', async () => {
+    await pool.query('DROP TABLE epa_listing; DELETE FROM epa_schema_version WHERE version = 2 OR version >= 6');
+    await migrate(
+      pool,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    const old = invented(1)[0]!;
+    // As version 1.x wrote it: the columns of migration 2, the row without caseOwner or tasks.
+    await pool.query(
+      `INSERT INTO epa_listing (epa_id, uln, apprentice_key, standard, standard_key, epao, employer_key, employer_sort, provider_key,
+         stage, stage_key, running, overdue, overdue_since, earliest_missed, must_act, next_deadline_at, next_deadline_due,
+         booking_days, row, started_at, version, updated_at)
+       VALUES ($1, $2, 'a', $3, 's', $4, 'e', 'e', 'p', $5, 's', true, false, NULL, NULL, NULL, NULL, NULL, '{}', $6, now(), 1, now())`,
+      [
+        old.epaId,
+        old.uln,
+        old.standard,
+        old.epao,
+        'InAssessment',
+        JSON.stringify({ ...old, stage: 'InAssessment', running: true }),
+      ],
+    );
+    expect((await migrate(pool)).applied.map((m) => m.version)).toEqual([6, 7]);
+    const [read] = await index.all({}, 'apprentice', NOW);
+    expect(read).toEqual(listingOf({ ...old, stage: 'InAssessment', running: true }));
+    expect(read!.caseOwner).toBeUndefined();
+    expect(await index.tasks({}, 50)).toEqual({ rows: [], total: 0 });
+    // Its EPA writes its row again: owner and tasks read.
+    await index.put({ row: { ...old, running: true, caseOwner: OWNERS_OF[0]!, tasks: rows[1]!.tasks }, version: 2 });
+    expect((await index.tasks({ owner: 'amira' }, 50)).total).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import type { Notification } from '../../src/epa/notifications';
 import { nextAgainKey, originalKey, resendRefusal } from '../../src/epa/resend';
 import { enterHistory, view } from '../../src/epa/evaluate';
 import { timelineEntry, type TimelineEntry } from '../../src/epa/timeline';
+import { epaTasks } from '../../src/epa/tasks';
 import { workflowIdFor } from '../../src/epa/ids';
 import { EpaStartSchema, type EpaStart, type RestartNote } from '../../src/epa/people';
 import { rules } from '../../src/plans';
@@ -20,6 +21,8 @@ import {
   checkListingQuery,
   compareListings,
   matchesText,
+  tasksOfListings,
+  type TaskQuery,
   type EpaListings,
   type ListingOrder,
   type ListingQuery,
@@ -245,6 +248,13 @@ export class FakeEpaService implements EpaService {
         policyHash: pinned.policyHash,
       },
       timeline: this.timelineOf(input, events),
+      ...(state.caseOwner && { caseOwner: state.caseOwner }),
+      tasks: epaTasks({
+        deadlines: v.deadlines,
+        components: v.components,
+        tasksDone: state.tasksDone,
+        log: this.logs.get(input.uln) ?? [],
+      }),
     };
   }
 
@@ -357,6 +367,10 @@ export class FakeListings implements EpaListings {
 
   async count(query: ListingQuery) {
     return this.matching(query).length;
+  }
+
+  async tasks(query: TaskQuery, limit: number) {
+    return tasksOfListings(this.rows, query, limit);
   }
 
   async stageCounts() {

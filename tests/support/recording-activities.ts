@@ -4,7 +4,33 @@
  */
 import type { DeliveryRequest, EpaActivities, MessageRequest, MessageResult, MessagesResult } from '../../activities/types';
 import type { EpaIndexChange, EpaIndexRow } from '../../workflows/definitions';
+import { ApplicationFailure } from '@temporalio/common';
 import { createAssessmentActivities } from '../../activities/assessment';
+
+/**
+ * A `deliverMessages` that sends through `deliverMessage` to each recipient in turn, as the real
+ * one does (activities/delivery.ts): a non-retryable failure is that recipient's `failed`, any other
+ * `again`. For tests that make one mailbox refuse or defer by wrapping `deliverMessage`.
+ */
+export function deliverEachWith(
+  deliverMessage: (request: MessageRequest) => Promise<MessageResult>,
+): (request: DeliveryRequest) => Promise<MessagesResult> {
+  return async (request) => {
+    const results: MessagesResult['results'] = [];
+    for (const recipient of request.recipients) {
+      try {
+        results.push({ role: recipient.role, ...(await deliverMessage({ ...request, recipient })) });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        const permanent = err instanceof ApplicationFailure && err.nonRetryable;
+        results.push(
+          permanent ? { role: recipient.role, status: 'failed', error } : { role: recipient.role, status: 'again', error },
+        );
+      }
+    }
+    return { results };
+  };
+}
 
 /**
  * `deliveries` has one entry per notification (with every recipient): the per-recipient messages
@@ -46,14 +72,7 @@ export function recordingActivities(): {
         return 'indexed';
       },
       deliverMessage,
-      async deliverMessages(request: DeliveryRequest): Promise<MessagesResult> {
-        const results = [];
-        for (const recipient of request.recipients) {
-          const sent = await deliverMessage({ ...request, recipient });
-          results.push({ role: recipient.role, ...sent });
-        }
-        return { results };
-      },
+      deliverMessages: deliverEachWith(deliverMessage),
     },
   };
 }

@@ -6,16 +6,26 @@
  * With the database away (the index's local activity failing and retried in real time, which the
  * time-skipping server cannot see): tests/e2e/listing-index-database-away.test.ts, on the dev server.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import type { MessageRequest } from '../../activities/types';
 import type { EpaIndexChange } from '../../workflows/definitions';
 import { EpaBookingDays } from '../../src/temporal/search-attributes';
 import { advanceTo, eventually, startHarness, untilCompleted, type Harness } from '../support/lifecycle';
-import { recordingActivities } from '../support/recording-activities';
+import { recordHistoryFixture } from '../support/history-fixtures';
+import { deliverEachWith, recordingActivities } from '../support/recording-activities';
 import { gatewaySteps, st0071ToCertificate, startWalk } from '../support/walk';
 
 let h: Harness;
 const recording = recordingActivities();
 /** Every write the workflow asked for, in order. */
 const writes: { epaId: string; version: number; stage: string }[] = [];
+
+/** A mailbox that refuses for good (as SMTP's 550): the message fails. */
+async function refusing(request: MessageRequest) {
+  if (request.recipient.email.startsWith('refused'))
+    throw ApplicationFailure.nonRetryable('550 mailbox unavailable', 'smtp_permanent');
+  return await recording.activities.deliverMessage(request);
+}
 
 beforeAll(async () => {
   h = await startHarness({
@@ -24,6 +34,9 @@ beforeAll(async () => {
       writes.push({ epaId: change.row.epaId, version: change.version, stage: change.row.stage });
       return await recording.activities.indexEpa(change);
     },
+    // A mailbox that refuses for good (as SMTP's 550): the message fails.
+    deliverMessage: refusing,
+    deliverMessages: deliverEachWith(refusing),
   });
 });
 afterAll(async () => {
@@ -96,4 +109,37 @@ test('a planning meeting booked is in the row, the memo and the booking days unt
   await w.at('2027-06-10', 'PlanningMeetingHeld');
   await eventually(async () => expect(rowOf(w.uln)?.row.planningMeeting).toBeUndefined());
   await eventually(async () => expect(await published()).toEqual({ memo: undefined, days: undefined }));
+});
+
+test('the row carries the case owner and the open tasks: an owner assigned, a message failed, a task marked done (patch epa-tasks)', async () => {
+  const w = await startWalk(h, {
+    gatewaySubmittedOn: '2028-03-01', // after the EPA above has finished: the harness's clock only moves on
+    apprentice: { name: 'Ines Refusal', email: 'refused.ines@apprentice.example' },
+  });
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.map((t) => t.kind)).toEqual(['deadline']));
+  expect(rowOf(w.uln)!.row.caseOwner).toBeNull();
+
+  // Only the task fields change: written all the same.
+  await w.at('2028-03-02', 'CaseOwnerAssigned', { owner: 'olu.ferris', name: 'Olu Ferris' });
+  await eventually(async () => expect(rowOf(w.uln)?.row.caseOwner).toEqual({ username: 'olu.ferris', name: 'Olu Ferris' }));
+
+  // A task that does not exist is refused by the validator, in words.
+  await expect(w.at('2028-03-02', 'TaskDone', { task: 'failed:nothing:apprentice' })).rejects.toThrow(
+    /This EPA has no such task/,
+  );
+
+  // The gateway passes: its outcome to the apprentice fails for good, and the row shows the task at once.
+  await w.passGateway('2028-03-06');
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.some((t) => t.kind === 'failedMessage')).toBe(true));
+  const status = await h.epa.status(w.uln);
+  const failed = status.tasks!.find((t) => t.kind === 'failedMessage' && !t.done)!;
+  expect(failed.message).toMatchObject({ role: 'apprentice' });
+  expect(status.caseOwner).toMatchObject({ username: 'olu.ferris', name: 'Olu Ferris' });
+
+  // A result the EPAO owes cannot be marked done; the failed message can, once.
+  await w.at('2028-03-06', 'TaskDone', { task: failed.key });
+  await eventually(async () => expect(rowOf(w.uln)?.row.tasks?.some((t) => t.key === failed.key)).toBe(false));
+  expect((await h.epa.status(w.uln)).tasks!.find((t) => t.key === failed.key)?.done).toBe(true);
+  await expect(w.at('2028-03-06', 'TaskDone', { task: failed.key })).rejects.toThrow(/already done/);
+  await recordHistoryFixture('tasks-st0071', h.epa.handle(w.uln));
 });

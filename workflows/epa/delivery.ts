@@ -23,6 +23,7 @@ import { dueNotifications, messageFailedAlert, type Notification } from '../../s
 import { recipientsFor } from '../../src/epa/recipients';
 import { LOG_ENTRIES_KEPT, importSummaryWorkflowId, lateEntryReported, type NotificationLogEntry } from '../definitions';
 import { failureMessage } from './failures';
+import { publishTasks } from './publish';
 import type { RunState } from './run-state';
 
 /** The schedule as sent (corrections.ts: SEQUENCE and key offsets after a void). */
@@ -227,4 +228,6 @@ function recipients(run: RunState, n: Notification): Recipient[] {
 function appendLog(run: RunState, entry: NotificationLogEntry): void {
   run.log.push(entry);
   if (run.log.length > LOG_ENTRIES_KEPT * 2) run.log.splice(0, run.log.length - LOG_ENTRIES_KEPT);
+  // A failed message or a late-entry summary is a task: the lists show it now (tasks.ts).
+  if (entry.status === 'failed' || entry.kind === 'missedBeforeEntry') publishTasks(run);
 }

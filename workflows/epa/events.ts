@@ -38,7 +38,8 @@ import { adjusted, readdressInvites } from './delivery';
 import { toFailure } from './failures';
 import { publish } from './publish';
 import { current, viewOf, type RunState } from './run-state';
-import { statusOf } from './status';
+import { statusOf, tasksOf } from './status';
+import { taskDoneProblem } from '../../src/epa/tasks';
 
 /**
  * Keeps an event the rules applied: the new state, the event among those a void can take out, the
@@ -165,6 +166,11 @@ function validateAdminEvent(run: RunState, type: keyof typeof eventUpdates, payl
       return;
     }
     if (checkEventId(run.eventIds, type, payload) === 'repeat') return;
+    if (type === 'TaskDone') {
+      // One of this EPA's tasks, open, with no natural end (tasks.ts): else refused in words.
+      const problem = taskDoneProblem(tasksOf(run, current(run)), String(payload.task));
+      if (problem) throw new EpaInputError(problem, 'task');
+    }
     // Admitted, and every date the rules derive from the new state computable, or refused here;
     // the rest of the view is the handler's, which takes this admission over (`admission`).
     const now = Date.now();

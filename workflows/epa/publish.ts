@@ -21,15 +21,22 @@ import {
   EpaStandard,
   employerKey,
 } from '../../src/temporal/search-attributes';
-import { bookedPlanningMeeting, listingAttributes, listingMemo, listingRow, type EpaIndexRow } from '../definitions';
+import { bookedPlanningMeeting, listingAttributes, listingMemo, listingRow, taskFields, type EpaIndexRow } from '../definitions';
 import type { RunState } from './run-state';
+import { tasksOf } from './status';
 
 /** Publishes the view: search attributes and memo where they changed, and the index row. */
 export function publish(run: RunState, v: EpaView): void {
+  const extras = taskFields(run.state, tasksOf(run, v));
+  const extrasJson = JSON.stringify(extras);
   // The view and the people published last (an Update's handler published them; the loop comes
-  // next in the same task): nothing can have changed.
-  if (run.published.view === v && run.published.people === run.people) return;
-  if (Object.keys(run.published).length === 0 && run.input.startPublished) run.published = asStarted(run, v);
+  // next in the same task): nothing else can have changed; the tasks may have (the log moved).
+  if (run.published.view === v && run.published.people === run.people) {
+    if (run.published.extras !== extrasJson) publishTasks(run);
+    return;
+  }
+  if (Object.keys(run.published).length === 0 && run.input.startPublished) run.published = asStarted(run, v, extrasJson);
+  const tasksMayWrite = tasksPatch();
   const next: Record<string, unknown> = {
     stage: v.stage,
     overdue: v.overdue,
@@ -77,32 +84,40 @@ export function publish(run: RunState, v: EpaView): void {
   // booked) so listings need no per-EPA query.
   const memo = listingMemo({ ...run.input, ...run.people }, v, options);
   const memoJson = JSON.stringify(memo);
+  const memoChanged = memoJson !== run.published.memo;
+  const extrasChanged = extrasJson !== run.published.extras;
   // A memo key left out stays as it was: the meeting, once held, is removed with null.
   const meetingGone = memo.planningMeeting === undefined && run.published.planningMeetingInMemo === true;
-  if (memoJson !== run.published.memo) upsertMemo({ ...memo, ...(meetingGone && { planningMeeting: null }) });
+  if (memoChanged || (extrasChanged && tasksMayWrite())) {
+    upsertMemo({ ...memo, ...extras, ...(meetingGone && { planningMeeting: null }) });
+    next.extras = extrasJson;
+  } else next.extras = run.published.extras;
   next.planningMeetingInMemo = memo.planningMeeting !== undefined;
   next.memo = memoJson;
   next.view = v;
   next.people = run.people;
-  run.published = next;
   // The row the finder, the board and the CSV read when a database is configured.
-  offerIndexRow(run, listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString(), options));
+  const row = listingRow(run.epaId, run.input, run.people, v, workflowInfo().startTime.toISOString(), options);
+  next.row = row;
+  run.published = next;
+  offerIndexRow(run, row, extras, tasksMayWrite);
 }
 
 /**
  * What the start already published, as `publish` keeps it: the search attributes and memo the
  * workflow holds now (set by the client from the view at its start, or carried by continue-as-new),
  * so the first publish writes only what has changed since (issue 27: a start's first task wrote
- * them all again). The memo counts as published only when every field `listingMemo` writes is there
- * with the same value.
+ * them all again). The memo counts as published only when every field `listingMemo` writes, and
+ * the task fields, are there with the same values.
  */
-function asStarted(run: RunState, v: EpaView): Record<string, unknown> {
+function asStarted(run: RunState, v: EpaView, extrasJson: string): Record<string, unknown> {
   const info = workflowInfo();
   const sa = info.typedSearchAttributes;
   const iso = (d: Date | undefined) => (d === undefined ? null : d.toISOString()); // as deadlines' dueAt
   const memo = listingMemo({ ...run.input, ...run.people }, v);
   const held = (info.memo ?? {}) as Record<string, unknown>;
-  const same = Object.entries(memo).every(([k, value]) => JSON.stringify(held[k]) === JSON.stringify(value));
+  const extras = JSON.parse(extrasJson) as Record<string, unknown>;
+  const same = Object.entries({ ...memo, ...extras }).every(([k, value]) => JSON.stringify(held[k]) === JSON.stringify(value));
   return {
     stage: sa.get(EpaStage),
     overdue: sa.get(EpaOverdue),
@@ -113,12 +128,58 @@ function asStarted(run: RunState, v: EpaView): Record<string, unknown> {
     owner: sa.get(EpaOwner) ?? null,
     overdueSince: iso(sa.get(EpaOverdueSince)),
     bookingDays: sa.get(EpaBookingDays)?.join(' ') ?? '',
-    ...(same && { memo: JSON.stringify(memo) }),
+    ...(same && { memo: JSON.stringify(memo), extras: extrasJson }),
   };
 }
 
-function offerIndexRow(run: RunState, row: EpaIndexRow): void {
-  if (JSON.stringify(row) === run.index.written && run.index.wanted === undefined) return;
+/**
+ * The lists' task fields after the log changed (a message failed, a late-entry summary went): the
+ * memo and the row as last published with the new tasks, from the view last published (what the
+ * rules derive from the clock is the loop's to publish). Under the patch only: a recorded history
+ * wrote nothing here.
+ */
+export function publishTasks(run: RunState): void {
+  const v = run.published.view as EpaView | undefined;
+  const row = run.published.row as EpaIndexRow | undefined;
+  if (v === undefined || row === undefined || typeof run.published.memo !== 'string') return;
+  const extras = taskFields(run.state, tasksOf(run, v));
+  const extrasJson = JSON.stringify(extras);
+  if (extrasJson === run.published.extras) return;
+  const tasksMayWrite = tasksPatch();
+  if (!tasksMayWrite()) return;
+  upsertMemo({ ...(JSON.parse(run.published.memo) as Record<string, unknown>), ...extras });
+  run.published = { ...run.published, extras: extrasJson };
+  offerIndexRow(run, row, extras, tasksMayWrite);
+}
+
+/**
+ * Whether a change that only the task fields (the case owner, the open tasks) show may be written:
+ * asked once, and only when there is such a change, so a recorded history (which wrote nothing for
+ * it) replays, and a start costs no marker.
+ */
+function tasksPatch(): () => boolean {
+  let allowed: boolean | undefined;
+  // shipped 2026-12-07; deprecatePatch after 2028-06-07
+  return () => (allowed ??= patched('epa-tasks'));
+}
+
+/** A row without its task fields, as JSON: what rows written before tasks compared. */
+function classicJson(row: EpaIndexRow): string {
+  const { caseOwner: _owner, tasks: _tasks, ...classic } = row;
+  return JSON.stringify(classic);
+}
+
+function offerIndexRow(
+  run: RunState,
+  classic: EpaIndexRow,
+  extras: Pick<EpaIndexRow, 'caseOwner' | 'tasks'>,
+  tasksMayWrite: () => boolean,
+): void {
+  const row: EpaIndexRow = { ...classic, ...extras };
+  if (run.index.wanted === undefined) {
+    if (JSON.stringify(row) === run.index.written) return;
+    if (classicJson(row) === run.index.writtenClassic && !tasksMayWrite()) return;
+  }
   run.index.wanted = row;
   writeIndex(run);
 }
@@ -130,7 +191,9 @@ export function writeIndex(run: RunState): void {
   if (row === undefined || index.writing) return;
   if (index.retryAt !== undefined && Date.now() < index.retryAt) return;
   const json = JSON.stringify(row);
-  if (json === index.written) {
+  const classic = classicJson(row);
+  // The same row, or one that differs only in its task fields without the patch (as before tasks).
+  if (json === index.written || (classic === index.writtenClassic && !tasksPatch()())) {
     index.wanted = undefined;
     return;
   }
@@ -142,6 +205,7 @@ export function writeIndex(run: RunState): void {
     .then(
       () => {
         index.written = json;
+        index.writtenClassic = classic;
         index.failures = 0;
         index.retryAt = undefined;
       },

@@ -30,8 +30,9 @@ const DEFAULT_HISTORY_LIMIT = 4000;
 
 /** The listing index: one write at a time, always of the newest row, each with a higher version than the last. */
 export interface IndexWrites {
-  /** The row last written, as JSON; the row waiting to be written; whether a write is under way. */
+  /** The row last written, as JSON (and without its task fields); the row waiting to be written; whether a write is under way. */
   written: string;
+  writtenClassic: string;
   wanted: EpaIndexRow | undefined;
   writing: boolean;
   version: number;
@@ -182,7 +183,15 @@ export function startRun(input: EpaWorkflowInput, carry: EpaCarry | undefined, s
     viewed: { state, at: Date.now(), view: first },
     admitted: undefined,
     published: {},
-    index: { written: '', wanted: undefined, writing: false, version: carry?.indexVersion ?? 0, failures: 0, retryAt: undefined },
+    index: {
+      written: '',
+      writtenClassic: '',
+      wanted: undefined,
+      writing: false,
+      version: carry?.indexVersion ?? 0,
+      failures: 0,
+      retryAt: undefined,
+    },
     claiming: { key: undefined, inFlight: false },
     polling: {
       nextAt: carry?.certificatePoll?.nextAt,
