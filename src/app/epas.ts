@@ -40,6 +40,7 @@ import { isAgainOf, originalKey } from '../epa/resend';
 export { deadlineActions, ownerNames };
 import { EpaNotFoundError } from './epa-client';
 import { toCsv } from './csv';
+import { messageHref } from './message-links';
 
 /** Where an EPA's links go: its page on the staff site (the board's CSV) and its workflow in the Temporal UI (the API's rows). */
 export interface EpaLinks {
@@ -567,10 +568,6 @@ export const MESSAGE_STATUS_WORDS: Record<NotificationLogEntry['status'], string
 };
 
 /** The address of a message in the page: `/epas/<uln>/message?key=…&role=…`. */
-export function messageHref(uln: string, key: string, role: string): string {
-  return `/epas/${uln}/message?${new URLSearchParams({ key, role }).toString()}`;
-}
-
 /** One message as the EPA page lists it. */
 export interface MessageRow extends Omit<NotificationLogEntry, 'to'> {
   when: string;

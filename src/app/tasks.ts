@@ -11,7 +11,7 @@ import { taskDoneProblem, taskHint, taskTitle, type RowTask, type Task } from '.
 import { rules } from '../plans';
 import type { EpaStatus, EpaSummary } from '../../workflows/definitions';
 import type { EpaClient } from './epa-client';
-import { messageHref } from './epas';
+import { messageHref } from './message-links';
 import { FormFieldError, newFormKey } from './event-forms';
 import type { EpaListings, TaskQuery } from './listings';
 import type { StaffUserView, UserStore } from './users';

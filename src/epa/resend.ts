@@ -16,8 +16,7 @@ import { instantInWords } from './display-names';
 import type { Role } from './deadlines';
 import type { Notification } from './notifications';
 
-/** The longest message key an event may name. */
-export const MESSAGE_KEY_MAX = 300;
+export { MESSAGE_KEY_MAX } from './events';
 
 const AGAIN = /\/again-(\d+)$/;
 
