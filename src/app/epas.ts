@@ -196,6 +196,12 @@ export const UPCOMING_SHOWN = 100;
 const SORTS = ['apprentice', 'standard', 'employer', 'stage', 'next'] as const;
 export type EpaSort = (typeof SORTS)[number];
 
+/** A filter's choice: the value it sends, and its words. */
+export interface Choice {
+  value: string;
+  text: string;
+}
+
 /** The finder's query as a page sends it (every field optional; empty means "any"). */
 export interface FindQuery {
   q?: string;
@@ -213,8 +219,27 @@ export interface FindQuery {
   page?: string;
 }
 
+/** A finder row as a person reads it: the stage, standard, EPAO and next deadline in words (display-names.ts). */
+export interface FoundEpa extends EpaListing {
+  words: { stage: string; standard: string; epao: string; nextDeadline: string };
+}
+
+export function foundEpa(r: EpaListing): FoundEpa {
+  const registry = rules();
+  const plan = registry.plan(r.standard)?.data;
+  return {
+    ...r,
+    words: {
+      stage: stageNames[r.stage as keyof typeof stageNames] ?? r.stage,
+      standard: plan ? `${plan.title} (${r.standard})` : r.standard,
+      epao: registry.policy(r.epao)?.data.name ?? r.epao,
+      nextDeadline: r.nextDeadline ? upperFirst(deadlineName(r.nextDeadline.key, componentNamesOf(plan))) : '',
+    },
+  };
+}
+
 export interface FoundEpas {
-  rows: EpaListing[];
+  rows: FoundEpa[];
   total: number;
   page: number;
   pages: number;
@@ -222,8 +247,8 @@ export interface FoundEpas {
   sort: EpaSort;
   /** The query as understood (for the filter form and paging links). */
   query: Required<Omit<FindQuery, 'page'>>;
-  /** The choices the filters offer. */
-  choices: { stages: readonly string[]; standards: string[]; epaos: string[] };
+  /** The choices the filters offer: each value and its words. */
+  choices: { stages: Choice[]; standards: Choice[]; epaos: Choice[] };
 }
 
 /**
@@ -260,10 +285,14 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
   };
   const sort = query.sort as EpaSort;
   const registry = rules();
-  const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
+  const choices = {
+    stages: stages.map((v) => ({ value: v, text: stageNames[v] ?? v })),
+    standards: registry.standardIds.map((v) => ({ value: v, text: `${registry.plan(v)?.data.title ?? v} (${v})` })),
+    epaos: registry.epaoIds.map((v) => ({ value: v, text: registry.policy(v)?.data.name ?? v })),
+  };
   const found = await listings.page(filter, sort, page, PAGE_SIZE, now, query.dir as ListingDirection);
   const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
-  return { rows: found.rows, total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
+  return { rows: found.rows.map(foundEpa), total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };
 }
 
 /** One apprentice's EPA as its page shows it: the status, with everything a person reads in words (display-names.ts). */
