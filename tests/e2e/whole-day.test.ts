@@ -246,6 +246,7 @@ class Day {
     await this.page.fill('#password', PASSWORD);
     await this.page.click('button:has-text("Sign in")');
     await this.page.waitForURL(`${baseUrl}/epas`);
+    await this.check('apprentices');
   }
 
   /** Finds an apprentice by name in the finder and opens their EPA. */
