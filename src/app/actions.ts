@@ -12,6 +12,7 @@ import {
   componentPhrase,
   dateInWords,
   dateTimeInWords,
+  datesInWords,
   deadlineName,
   eventName,
   instantInWords,
@@ -195,9 +196,19 @@ export function effectsInWords(
 /** A refusal from the preview in words: the core's message with component ids as their names. */
 export function refusalInWords(message: string, status: Pick<EpaStatus, 'rules'>): string {
   const names = componentNames(status);
-  let out = message;
-  for (const [id, name] of Object.entries(names)) out = out.replace(new RegExp(`\\b${id}\\b`, 'g'), `the ${name.toLowerCase()}`);
+  // A component's id as its name; a name the message already has (the core writes some) stays as it is.
+  const ids = Object.keys(names);
+  const pattern = new RegExp(
+    [...Object.values(names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), ...ids.map((id) => `\\b${id}\\b`)].join('|'),
+    'gi',
+  );
+  const out = message.replace(pattern, (m) => (ids.includes(m) ? `the ${names[m]!.toLowerCase()}` : m));
   return upperFirst(out);
+}
+
+/** A warning or rule the core raised, in words: component ids as their names, dates and times in words. */
+export function findingInWords(message: string, status: Pick<EpaStatus, 'rules'>): string {
+  return datesInWords(refusalInWords(message, status));
 }
 
 /** The start request a restart sends: the EPA's people and pinned rules as they stand, from a new gateway submission. */

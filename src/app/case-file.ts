@@ -275,7 +275,8 @@ export function timelineItems(
       const task = status.tasks?.find((x) => x.key === t.task);
       lines.push(task ? `Marked done: ${taskTitle(task, names)}` : 'Marked a task done');
     }
-    lines.push(...t.changed.map((c) => changeInWords(c, names)));
+    // The workflow also notes a void among what it changed: said once, by the line above.
+    lines.push(...t.changed.filter((c) => !(t.voids && VOIDED_LINE.test(c))).map((c) => changeInWords(c, names)));
     const voider = t.eventId ? voidedBy.get(t.eventId) : undefined;
     return {
       title: eventName(t.type),
@@ -295,6 +296,9 @@ export function timelineItems(
  * One of the core's "what it changed" lines (src/epa/timeline.ts describeChange, contacts.ts) in
  * words: stages, deadline keys and component ids become their display names.
  */
+/** The workflow's own line for a void (workflows/epa/events.ts): "voided the AssessmentBooked of 2027-03-01". */
+const VOIDED_LINE = /^voided the (\w+) of (\d{4}-\d{2}-\d{2})$/;
+
 export function changeInWords(line: string, names: ComponentNames): string {
   const stage = (s: string) => stageNames[s as keyof typeof stageNames] ?? s;
   let m = /^stage (\w+) → (\w+)$/.exec(line);
@@ -307,6 +311,8 @@ export function changeInWords(line: string, names: ComponentNames): string {
   if (m) return `${upperFirst(deadlineName(m[1]!, names))} deadline ${m[2]}`;
   m = /^(\w+) graded (\w+)$/.exec(line);
   if (m) return `${upperFirst(componentPhrase(m[1]!, names))} graded ${m[2]}`;
+  m = VOIDED_LINE.exec(line);
+  if (m) return `Voided the entry “${eventName(m[1]!)}” of ${dateInWords(m[2])}`;
   m = /^(\w+)'s (name|email|organisation) changed$/.exec(line);
   if (m) return `${upperFirst(ownerPhrase(m[1]))}'s ${m[2]} changed`;
   return upperFirst(line);

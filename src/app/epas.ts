@@ -102,6 +102,11 @@ export type EpaReader = Pick<EpaClient, 'status'>;
 
 /** A stage in words ("In assessment"); an unknown one as it is. */
 export const stageWords = (stage: string): string => stageNames[stage as keyof typeof stageNames] ?? stage;
+/** A standard by its title and code ("Customer Service Specialist (ST0071)"); an unknown one by its code. */
+export const standardWords = (code: string): string => {
+  const title = rules().plan(code)?.data.title;
+  return title ? `${title} (${code})` : code;
+};
 /** An EPAO by the name its rule file gives it ("Innovate Awarding"); an unknown one by its id. */
 export const epaoWords = (id: string): string => rules().policy(id)?.data.name ?? id;
 
@@ -306,6 +311,12 @@ export const UPCOMING_SHOWN = 100;
 const SORTS = ['apprentice', 'standard', 'employer', 'stage', 'next'] as const;
 export type EpaSort = (typeof SORTS)[number];
 
+/** A filter's choice: the value it sends, and its words. */
+export interface Choice {
+  value: string;
+  text: string;
+}
+
 /** The finder's query as a page sends it (every field optional; empty means "any"). */
 export interface FindQuery {
   q?: string;
@@ -330,6 +341,8 @@ export interface FindQuery {
  */
 export interface FoundRow extends EpaListing {
   stageName: string;
+  /** The standard by its title and code ("Customer Service Specialist (ST0071)"). */
+  standardName: string;
   epaoName: string;
   /** The earliest missed deadline (overdue EPAs), else the next one; null: none. */
   deadline: { name: string; dueWords: string; missed: boolean } | null;
@@ -346,9 +359,11 @@ export function foundRow(e: EpaListing): FoundRow {
   return {
     ...e,
     stageName: names.stageName,
+    standardName: standardWords(e.standard),
     epaoName: names.epaoName,
     deadline: missed ? { name: missed.name, dueWords: missed.dueWords, missed: true } : next && { ...next, missed: false },
-    then: missed ? next : null,
+    // Its next deadline, unless that is the one missed (a listing may carry it as both).
+    then: missed && next && !(next.name === missed.name && next.dueWords === missed.dueWords) ? next : null,
   };
 }
 
@@ -361,8 +376,8 @@ export interface FoundEpas {
   sort: EpaSort;
   /** The query as understood (for the filter form and paging links). */
   query: Required<Omit<FindQuery, 'page'>>;
-  /** The choices the filters offer. */
-  choices: { stages: readonly string[]; standards: string[]; epaos: string[] };
+  /** The choices the filters offer: each value and its words. */
+  choices: { stages: Choice[]; standards: Choice[]; epaos: Choice[] };
 }
 
 /**
@@ -399,7 +414,11 @@ export async function findEpas(listings: EpaListings, raw: FindQuery, now: numbe
   };
   const sort = query.sort as EpaSort;
   const registry = rules();
-  const choices = { stages, standards: registry.standardIds, epaos: registry.epaoIds };
+  const choices = {
+    stages: stages.map((v) => ({ value: v, text: stageWords(v) })),
+    standards: registry.standardIds.map((v) => ({ value: v, text: standardWords(v) })),
+    epaos: registry.epaoIds.map((v) => ({ value: v, text: epaoWords(v) })),
+  };
   const found = await listings.page(filter, sort, page, PAGE_SIZE, now, query.dir as ListingDirection);
   const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
   return { rows: found.rows.map(foundRow), total: found.total, page, pages, pageSize: PAGE_SIZE, sort, query, choices };

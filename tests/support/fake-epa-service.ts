@@ -59,6 +59,8 @@ export class FakeEpaService implements EpaService {
   readonly logs = new Map<string, EpaStatus['log']>();
   /** The refusal the next recordEvent meets (as the workflow would answer), once. */
   refuseNext: Error | undefined;
+  /** The warnings the next recordEvent raises (as the core would), once. */
+  warnNext: EpaSummary['warnings'] = [];
   /**
    * Whether recordEvent keeps the event (the browser journeys: a void, a note, a withdrawal show on
    * the next page); off for the route tests, whose EPAs stay as each test file seeded them.
@@ -145,7 +147,9 @@ export class FakeEpaService implements EpaService {
       epa.events = events;
     }
     const status = this.statusOf(uln);
-    return summarise(status, { violations: [], warnings: [] });
+    const warnings = this.warnNext;
+    this.warnNext = [];
+    return summarise(status, { violations: [], warnings });
   }
 
   /** As the workflow's preview query: the event applied by the core to the EPA's events (a void: without its target); nothing kept. */

@@ -5,7 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createAssessmentActivities, createDeliveryActivities, createListingActivities, smtpTransport } from '../../activities';
+import {
+  createAssessmentActivities,
+  createDeliveryActivities,
+  createListingActivities,
+  smtpTransport,
+  type EpaActivities,
+} from '../../activities';
 import { SentStore } from '../../src/store/sent-record';
 import { startHarness, type Harness } from './lifecycle';
 import { startSmtp, type TestSmtp } from './smtp';
@@ -20,18 +26,19 @@ export interface MailHarness {
   teardown(): Promise<void>;
 }
 
+/** The real delivery, listing and assessment activities: mail over SMTP to `smtpUrl`, the sent record and the copies of what was sent (the message pages) kept in `sent`, as the worker keeps them. */
+export function mailActivities(smtpUrl: string, sent: SentStore): EpaActivities {
+  return {
+    ...createDeliveryActivities({ transport: smtpTransport(smtpUrl), from: MAIL_FROM, sent, copies: sent }),
+    ...createListingActivities(),
+    ...createAssessmentActivities({}),
+  };
+}
+
 export async function startMailHarness(name: string): Promise<MailHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `epa-${name}-`));
   const smtp = await startSmtp();
-  const h = await startHarness({
-    ...createDeliveryActivities({
-      transport: smtpTransport(smtp.url),
-      from: MAIL_FROM,
-      sent: new SentStore(path.join(dir, 'sent')),
-    }),
-    ...createListingActivities(),
-    ...createAssessmentActivities({}),
-  });
+  const h = await startHarness(mailActivities(smtp.url, new SentStore(path.join(dir, 'sent'))));
   return {
     h,
     smtp,

@@ -1,5 +1,8 @@
-/** The action pages' pure helpers (src/app/actions.ts): grades a component allows and the entries a void can take out. */
-import { allowedGrades, voidChoices } from '../../src/app/actions';
+/**
+ * The action pages' pure helpers (src/app/actions.ts): grades a component allows, the entries a void
+ * can take out, and the core's refusals and warnings in words.
+ */
+import { allowedGrades, findingInWords, refusalInWords, voidChoices } from '../../src/app/actions';
 
 const st0071 = { rules: { standard: 'ST0071', version: '1.1', epao: 'innovate', planHash: '', policyHash: '' } };
 
@@ -33,4 +36,21 @@ test('voidChoices: entries in words, newest first; a voided entry, a void and th
   expect(choices.map((c) => c.eventId)).toEqual(['b', 'a']);
   expect(choices[0]!.text).toMatch(/^[A-Z][a-z ]+, Wednesday 10 March 2027$/);
   expect(choices[0]!.hint).toContain('Practical observation with Q&A');
+});
+
+test("a refusal or warning in words: a component's id becomes its name, a name the core already wrote stays, dates in words", () => {
+  expect(refusalInWords('discussion was taken on 2027-03-01', st0071)).toBe(
+    'The professional discussion supported by portfolio evidence was taken on 2027-03-01',
+  );
+  // The core's booking warning already names the component: it is not named twice.
+  expect(findingInWords('Professional discussion supported by portfolio evidence booked for 2027-03-06, a weekend', st0071)).toBe(
+    'Professional discussion supported by portfolio evidence booked for Saturday 6 March 2027, a weekend',
+  );
+  expect(
+    findingInWords('project recommended before discussion: project 2027-04-02T10:00, discussion 2027-03-30T10:00', st0071),
+  ).toBe(
+    'The work-based project supported by an interview recommended before the professional discussion supported by portfolio evidence: ' +
+      'the work-based project supported by an interview Friday 2 April 2027 at 10:00am, ' +
+      'the professional discussion supported by portfolio evidence Tuesday 30 March 2027 at 10:00am',
+  );
 });

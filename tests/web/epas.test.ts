@@ -3,6 +3,9 @@
  * (src/web/routes/epas.ts, dashboard.ts, src/web/index.ts) on in-memory fakes, through app.inject.
  */
 import { ownerNames } from '../../src/app/epas';
+import { rules } from '../../src/plans';
+
+const nqualName = rules().policy('nqual')!.data.name;
 import { addDays } from '../../src/calendar';
 import { listingRow } from '../support/fake-epa-service';
 import { epaStart, UNKNOWN_ULN } from '../support/people';
@@ -32,15 +35,15 @@ beforeAll(async () => {
       stage: 'GatewayReview',
       overdue: true,
       mustAct: 'epaoAdmin',
-      missed: [{ key: 'gatewayReview', due: addDays(TODAY, -6) }],
-      nextDeadline: { key: 'gatewayReview', due: addDays(TODAY, -6) },
+      missed: [{ key: 'gatewayReviewDue', due: addDays(TODAY, -6) }],
+      nextDeadline: { key: 'gatewayReviewDue', due: addDays(TODAY, -6) },
     }),
     listingRow(cleo.uln, cleo.apprentice.name, {
       standard: 'ST0072',
       epao: 'nqual',
       stage: 'GatewayReview',
       provider: 'Elsewhere College',
-      nextDeadline: { key: 'gatewayReview', due: addDays(TODAY, 5) },
+      nextDeadline: { key: 'gatewayReviewDue', due: addDays(TODAY, 5) },
       bookings: [{ component: 'observation', at: `${addDays(TODAY, 3)}T10:00` }],
     }),
   );
@@ -80,6 +83,31 @@ test('the finder lists every EPA, searches by name or ULN, filters, and says pla
   expect(unknown.statusCode).toBe(400);
   expect(unknown.body).toContain('There is a problem');
   expect(unknown.body).toContain('unknown stage &quot;Sleeping&quot;');
+});
+
+test('the finder in words: stages, standards, EPAOs and the next deadline by their names; the filters and their tags too', async () => {
+  const page = await admin.get('/epas?stage=GatewayReview');
+  expect(page.statusCode).toBe(200);
+  const row = page.body.slice(page.body.indexOf(`data-uln="${bram.uln}"`)).split('</tr>')[0]!;
+  expect(row).toContain('>Gateway in review');
+  expect(row).toContain('Customer Service Specialist (ST0071)');
+  expect(row).toContain('Innovate Awarding');
+  expect(row).toContain(
+    '<br>Gateway review<br><span class="govuk-hint govuk-!-margin-bottom-0">was due Tuesday 9 March 2027</span>',
+  );
+  expect(row).not.toContain('Then: Gateway review');
+  expect(row).toContain('govuk-tag--red">\n  Overdue');
+  // The values stay the codes the query takes; what a person reads is the name.
+  expect(page.body).toContain('<option value="GatewayReview" selected>Gateway in review</option>');
+  expect(page.body).toContain('<option value="nqual">NQual</option>'.replace('NQual', nqualName));
+  expect(page.body).toMatch(
+    /moj-filter__tag[^>]*>[^<]*<span class="govuk-visually-hidden">Remove this filter<\/span> Gateway in review/,
+  );
+  // No stage key, EPAO id or deadline key as text between tags.
+  const text = page.body.replace(/<[^>]+>/g, ' ');
+  for (const code of ['GatewayReview', 'gatewayReview', ' innovate ', ' nqual ']) expect(text).not.toContain(code);
+  // Each cell carries its column's name for the stacked rows on a phone.
+  expect(row).toContain('data-label="Next deadline"');
 });
 
 test("one apprentice's EPA: the people and the pinned rules from the core's view; an admin gets the forms, ops does not", async () => {

@@ -99,6 +99,22 @@ test.each(direct.map((f) => [f.type, f]))(
   },
 );
 
+test("a warning the core raises is in the banner in words: the component's name once, the date in words", async () => {
+  p.epa.warnNext = [
+    {
+      rule: 'bookingOnNonWorkingDay',
+      message: 'Practical observation with Q&A booked for 2027-03-20, a weekend',
+      source: 'EPAO setting',
+      event: 3,
+      on: TODAY,
+    },
+  ];
+  const res = await post('AssessmentBooked', filled(eventForms.AssessmentBooked!));
+  expect(res.statusCode).toBe(302);
+  const page = await admin.get(`/epas/${bram.uln}`);
+  expect(page.body).toContain('Warning: Practical observation with Q&amp;A booked for Saturday 20 March 2027, a weekend');
+});
+
 test('a required field left empty: its error, linked; a time in the wrong shape: the time box', async () => {
   const rejected = eventForms.GatewayRejected!;
   const noReason = await post('GatewayRejected', { ...filled(rejected), reason: '' });

@@ -1,7 +1,7 @@
 /** The apprentice finder (/epas) and one apprentice's EPA (/epas/{uln}), for signed-in staff. */
 import type { FastifyInstance } from 'fastify';
 import { londonDateOf } from '../../calendar';
-import { epaMessage, epaoWords, epaPage, findEpas, stageWords, type EpaReader, type FindQuery } from '../../app/epas';
+import { epaMessage, epaPage, findEpas, type EpaReader, type FindQuery, type FoundEpas } from '../../app/epas';
 import type { SentCopies } from '../../../activities/sent-record';
 import type { EpaListings } from '../../app/listings';
 import { requireStaff } from '../middleware/session';
@@ -22,11 +22,17 @@ const FINDER_FILTERS: FilterField[] = [
   { name: 'employer', heading: 'Employer' },
   { name: 'provider', heading: 'Training provider' },
   { name: 'due', heading: 'Next deadline within', text: (v) => `${v} day${v === '1' ? '' : 's'}` },
-  { name: 'stage', heading: 'Stage', text: stageWords },
+  { name: 'stage', heading: 'Stage' },
   { name: 'standard', heading: 'Standard' },
-  { name: 'epao', heading: 'EPAO', text: epaoWords },
+  { name: 'epao', heading: 'EPAO' },
   { name: 'overdue', heading: 'Overdue', text: () => 'Only overdue EPAs' },
 ];
+
+/** A filter whose values are choices (stage, standard, EPAO): its tag shows the choice's words. */
+function withChoiceText(field: FilterField, choices: FoundEpas['choices']): FilterField {
+  const list = { stage: choices.stages, standard: choices.standards, epao: choices.epaos }[field.name];
+  return list ? { ...field, text: (v) => list.find((c) => c.value === v)?.text ?? v } : field;
+}
 
 export function epaRoutes(
   app: FastifyInstance,
@@ -62,20 +68,18 @@ export function epaRoutes(
       ).map(([id, label, values]) => ({
         id,
         label,
-        // Each choice in words (its value the code the address keeps).
-        items: [
-          { value: '', text: 'Any' },
-          ...values.map((v) => ({
-            value: v,
-            text: FINDER_FILTERS.find((f) => f.name === id)?.text?.(v) ?? v,
-            selected: v === found.query[id],
-          })),
-        ],
+        items: [{ value: '', text: 'Any' }, ...values.map((v) => ({ ...v, selected: v.value === found.query[id] }))],
       })),
-      selectedFilters: selectedFilters('/epas', filters, FINDER_FILTERS, {
-        sort: found.sort === 'apprentice' ? '' : found.sort,
-        dir: found.query.dir === 'desc' ? 'desc' : '',
-      }),
+      // A stage, standard or EPAO filter's tag reads as its choice does.
+      selectedFilters: selectedFilters(
+        '/epas',
+        filters,
+        FINDER_FILTERS.map((f) => withChoiceText(f, found.choices)),
+        {
+          sort: found.sort === 'apprentice' ? '' : found.sort,
+          dir: found.query.dir === 'desc' ? 'desc' : '',
+        },
+      ),
       sortNames: SORT_NAMES,
       // A heading links to the list sorted by its column; the sorted column's heading reverses it.
       sortColumns: Object.entries(SORT_NAMES).map(([sort, text]) => {

@@ -22,6 +22,7 @@ import {
   componentChoices,
   componentNames,
   effectsInWords,
+  findingInWords,
   refusalInWords,
 } from '../../app/actions';
 import { CHECKED_FIRST, eventFromForm } from '../../app/event-forms';
@@ -141,7 +142,12 @@ export function eventRoutes(
         });
       }
       const summary = await recordFromForm(epa, uln, form, posted, user.name);
-      req.session.flash = { title: `${form.title}: recorded`, warnings: summary.warnings.map((w) => w.message) };
+      // A warning the core raised (a recommended order not followed), in words.
+      const after = summary.warnings.length > 0 ? await epa.status(uln) : undefined;
+      req.session.flash = {
+        title: `${form.title}: recorded`,
+        warnings: summary.warnings.map((w) => findingInWords(w.message, after!)),
+      };
       return reply.redirect(`/epas/${uln}`);
     } catch (err) {
       const field = (name: string, text: string): FormState => {
