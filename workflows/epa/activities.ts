@@ -71,12 +71,14 @@ function indexActivities(): Pick<EpaActivities, 'indexEpa'> {
  * The listing index write for a change an Update made (patch 'epa-update-cost'): a local
  * activity holds the workflow task, and with it the Update's answer, until the database has
  * answered; as an ordinary activity the answer goes at once and the row follows a moment later.
- * Tried twice within a few seconds, as the local one; the workflow tries again later (publish.ts).
+ * Tried twice within 30 s; the workflow tries again later (publish.ts). An attempt has 10 s: with
+ * eager dispatch (the cluster's server hands it to the worker in the task's answer) its clock starts
+ * before the worker runs it, so on a busy worker 3 s timed some out that were on their way.
  */
 function indexBesideActivities(): Pick<EpaActivities, 'indexEpa'> {
   return proxyActivities<Pick<EpaActivities, 'indexEpa'>>({
     scheduleToCloseTimeout: '30 seconds',
-    startToCloseTimeout: '3 seconds',
+    startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '250 milliseconds', maximumAttempts: 2 },
   });
 }
