@@ -85,7 +85,7 @@ export interface EpaActivities {
   deliverMessage(request: MessageRequest): Promise<MessageResult>;
   /**
    * One notification to each of its recipients in turn, each message exactly once, in one
-   * activity (one task for the server, not one per recipient); never retried itself.
+   * activity (one task for the server, not one per recipient); what it cannot send now it hands back.
    */
   deliverMessages(request: DeliveryRequest): Promise<MessagesResult>;
   /**

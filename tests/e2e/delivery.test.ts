@@ -97,18 +97,16 @@ test('Temporal retries attempts that are still sending (timeout 2 s, server 3.5 
   const unexpected = smtp.received.slice(before).map((m) => String(m.parsed.headers.get('x-epa-key')));
   expect(unexpected.filter((k) => !expected.includes(k))).toEqual([]);
   expect(smtp.received.length - before).toBe(expected.length);
-  // Temporal did try again while the first attempt was still sending: an attempt timed out (its
-  // worker still waiting for the 250), and a later one was started for the same messages, either a
-  // retry of one recipient's delivery or, after a notification's one delivery for all timed out,
-  // each recipient's own (patch 'delivery-one-task').
+  // Temporal did try again while the first attempt was still sending: a later attempt of the same
+  // delivery (its started event says attempt 2 or more), or, after a notification's one delivery
+  // for all timed out for good, each recipient's own (patch 'delivery-one-task').
   const history = await stack.client.workflow.getHandle(`epa-${ulns[0]}`).fetchHistory();
   const events = history.events ?? [];
   const attempts = events.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
   const timedOut = events.findIndex((e) => e.activityTaskTimedOutEventAttributes);
-  expect(timedOut).toBeGreaterThan(0);
-  const singleAfter = events
-    .slice(timedOut)
-    .some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverMessage');
+  const singleAfter =
+    timedOut > 0 &&
+    events.slice(timedOut).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverMessage');
   expect(Math.max(...attempts) >= 2 || singleAfter).toBe(true);
   smtp.delayMs = 0;
 }, 200_000);

@@ -260,6 +260,10 @@ test('a worker killed after the SMTP server accepted a message, before the activ
     EPA_DATA_DIR: path.join(dir, 'crash-worker'),
     EPA_FROM_EMAIL: FROM.email,
     EPA_DELIVERY_LEASE_SECONDS: '10',
+    // One message in flight at a time, so the kill comes after that one's 250 and record with no
+    // other message between its 250 and its record (that window, the one left, resends the same
+    // Message-ID: activities/delivery.ts); the fault here is the activity not completing.
+    EPA_SMTP_MAX_CONNECTIONS: '1',
   };
   const startWorker = (extra: Record<string, string>): ChildProcess =>
     spawn(process.execPath, [path.resolve(__dirname, '../../dist/workers/main.js')], {
@@ -281,7 +285,7 @@ test('a worker killed after the SMTP server accepted a message, before the activ
     });
     const exit = await new Promise<NodeJS.Signals | null>((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
     expect(exit).toBe('SIGKILL'); // died right after the first message was accepted and recorded
-    // A message (the gateway outcome or an invite: each recipient's is its own activity, sent side by side) was accepted.
+    // A message (the first of the gateway outcome's) was accepted.
     expect(forEpa(input.uln).length).toBeGreaterThanOrEqual(1);
 
     // The activity's 5 s start-to-close timeout passes in real time (the test server does not skip

@@ -41,16 +41,18 @@ export function deliveryActivities(settings: EpaSettings): Pick<EpaActivities, '
 }
 
 /**
- * One notification to all its recipients (patch 'delivery-one-task'): one attempt, never retried,
- * as whatever it could not send goes on to each recipient's own `deliverMessage`, which retries.
- * It heartbeats while it sends, as that one does; it may wait for a worker as long.
+ * One notification to all its recipients (patch 'delivery-one-task'). A recipient it cannot send
+ * to now comes back in its answer and goes on to that recipient's own `deliverMessage`, which
+ * retries for a day; the activity itself is tried three times (a worker that died mid-send: the
+ * next attempt, on another worker, sends the rest, the sent record stopping a second send), then
+ * each recipient goes on to its own. It heartbeats while it sends, as that one does.
  */
 function togetherActivities(settings: EpaSettings): Pick<EpaActivities, 'deliverMessages'> {
   return proxyActivities<Pick<EpaActivities, 'deliverMessages'>>({
     startToCloseTimeout: settings.deliveryTimeout ?? '5 minutes',
     heartbeatTimeout: '30 seconds',
     scheduleToCloseTimeout: '1 day',
-    retry: { maximumAttempts: 1 },
+    retry: { initialInterval: settings.deliveryRetryInterval ?? '10 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
   });
 }
 
