@@ -121,13 +121,13 @@ afterAll(async () => {
 
 test('`epa-flow migrate` made the tables and the namespace, and is safe to run again', async () => {
   expect(output.join('\n')).toMatch(
-    /schema version 6 \(applied 1 sent messages and their claims; 2 the listing index; 3 staff accounts and sessions; 4 the audit list of changes to accounts; 5 copies of the messages sent; 6 who must act on every missed deadline\)/,
+    /schema version 7 \(applied 1 sent messages and their claims; 2 the listing index; 3 staff accounts and sessions; 4 the audit list of changes to accounts; 5 copies of the messages sent; 6 who must act on every missed deadline; 7 case owners and open tasks in the listing index\)/,
   );
   expect(output.join('\n')).toMatch(/listing index: 0 EPAs in visibility, 0 rows written or marked ended, 0 rows/);
   expect(output.join('\n')).toMatch(/namespace epa-cluster \(registered\): closed EPAs kept 90 days/);
   const again: string[] = [];
   await runMigrateProcess({ ...stack.env, EPA_DATA_DIR: path.join(dir, 'migrate') }, (line) => again.push(line));
-  expect(again.join('\n')).toMatch(/schema version 6 \(up to date\)/);
+  expect(again.join('\n')).toMatch(/schema version 7 \(up to date\)/);
   expect(again.join('\n')).toMatch(/search attributes present/);
 });
 
