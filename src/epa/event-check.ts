@@ -11,8 +11,7 @@ import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import type { EpaEvent, EpaEventType } from './events';
 import { NOTE_MAX } from './note';
-import { MESSAGE_KEY_MAX } from './events';
-import { CASE_OWNER_USERNAME, TASK_KEY } from './task-keys';
+import { CASE_OWNER_USERNAME, MESSAGE_KEY_MAX, TASK_KEY } from './task-keys';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 
 /** Where the workflow and its clients have long taken them from. */

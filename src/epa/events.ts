@@ -8,13 +8,11 @@ import { isAcceptedDate, isLondonDate, londonDateTimeProblem, outsideAcceptedDat
 import { EVENT_ID, EVENT_ID_MESSAGE } from './event-ids';
 import { nameProblem } from './names';
 import { NOTE_MAX } from './note';
-import { CASE_OWNER_USERNAME, TASK_KEY } from './task-keys';
+import { CASE_OWNER_USERNAME, MESSAGE_KEY_MAX, TASK_KEY } from './task-keys';
 import { SYSTEM_EVENT_TYPES } from './system-events';
 export { NOTE_MAX };
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
-/** The longest message key an event may name (MessageSentAgain, resend.ts). */
-export const MESSAGE_KEY_MAX = 300;
 
 export const LondonDateSchema = z
   .string()

@@ -16,8 +16,6 @@ import { instantInWords } from './display-names';
 import type { Role } from './deadlines';
 import type { Notification } from './notifications';
 
-export { MESSAGE_KEY_MAX } from './events';
-
 const AGAIN = /\/again-(\d+)$/;
 
 /** The key a message was first sent under: `k/again-2` → `k`. */
