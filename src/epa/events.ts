@@ -13,7 +13,6 @@ import { SYSTEM_EVENT_TYPES } from './system-events';
 export { NOTE_MAX };
 import { EnglishMathsLevel, Grade } from '../plans/schema';
 
-
 export const LondonDateSchema = z
   .string()
   .refine(isLondonDate, { message: 'must be a real calendar date written YYYY-MM-DD (London)', abort: true })
