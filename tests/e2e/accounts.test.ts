@@ -76,6 +76,8 @@ browserTest(
     await check(admin, 'new');
     await admin.fill('#username', 'Sam Okafor');
     await admin.click('button:has-text("Continue")');
+    // (allInnerTexts does not wait: the page with the summary must have loaded first.)
+    await admin.waitForSelector('.govuk-error-summary');
     expect(await admin.locator('.govuk-error-summary__list li').allInnerTexts()).toEqual([
       'Enter the person’s full name',
       expect.stringMatching(/^Enter a username of 2 to 40 characters/),

@@ -21,7 +21,10 @@ export interface DevStack {
   teardown(): Promise<void>;
 }
 
-export async function startDevStack(options: { taskQueue?: string; activities?: EpaActivities } = {}): Promise<DevStack> {
+/** `lateEntryQuietSeconds`: how long a late entry's summary waits after the last entry (default 1 s, not ten minutes). */
+export async function startDevStack(
+  options: { taskQueue?: string; activities?: EpaActivities; lateEntryQuietSeconds?: number } = {},
+): Promise<DevStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epa-e2e-'));
   const server = await startDevServer({ dbFile: path.join(dir, 'temporal.db') });
   const taskQueue = options.taskQueue ?? 'epa-e2e';
@@ -41,8 +44,8 @@ export async function startDevStack(options: { taskQueue?: string; activities?: 
     dir,
     server,
     client,
-    // A late entry's summary one second after the last entry (npm start: EPA_LATE_ENTRY_QUIET_SECONDS), not ten minutes.
-    epa: new EpaClient(client, taskQueue, { settings: { lateEntryQuietSeconds: 1 } }),
+    // npm start: EPA_LATE_ENTRY_QUIET_SECONDS.
+    epa: new EpaClient(client, taskQueue, { settings: { lateEntryQuietSeconds: options.lateEntryQuietSeconds ?? 1 } }),
     taskQueue,
     deliveries: recording.deliveries,
     async teardown() {

@@ -97,6 +97,27 @@ export async function settledHistoryLength(handle: {
   }, 30_000);
 }
 
+/** The server's own records of a workflow task: what a task it had to keep (a speculative one that ran long) writes. */
+const TASK_RECORDS = new Set([
+  'workflowTaskScheduledEventAttributes',
+  'workflowTaskStartedEventAttributes',
+  'workflowTaskCompletedEventAttributes',
+  'workflowTaskTimedOutEventAttributes',
+]);
+
+/**
+ * What the history gained after its first `from` events, by kind (`updateAccepted`, `activityTaskScheduled`...),
+ * leaving out the server's records of workflow tasks: a refused Update's speculative task is dropped,
+ * unless the server had to keep it (it timed out on a loaded machine), and then those are all it writes.
+ */
+export function eventsAddedSince(events: readonly object[], from: number): string[] {
+  return events
+    .slice(from)
+    .map((e) => Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v)?.[0] ?? 'unknown')
+    .filter((k) => !TASK_RECORDS.has(k))
+    .map((k) => k.replace(/EventAttributes$/, ''));
+}
+
 /**
  * Waits, in real time, until the EPA's workflow has completed. Unlike `handle.result()` it does not
  * let the time-skipping server skip ahead meanwhile (which it would do under a local activity the
