@@ -1,6 +1,7 @@
 /** A time-skipping test server, a real EPA worker on it, and helpers to walk an EPA through time. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import type { DeliveryRequest, EpaActivities } from '../../activities/types';
 import { londonInstant } from '../../src/calendar';
 import { createTimeSkippingEnv } from '../../src/temporal/test-env';
@@ -97,25 +98,26 @@ export async function settledHistoryLength(handle: {
   }, 30_000);
 }
 
+const { EventType } = temporal.api.enums.v1;
 /** The server's own records of a workflow task: what a task it had to keep (a speculative one that ran long) writes. */
 const TASK_RECORDS = new Set([
-  'workflowTaskScheduledEventAttributes',
-  'workflowTaskStartedEventAttributes',
-  'workflowTaskCompletedEventAttributes',
-  'workflowTaskTimedOutEventAttributes',
+  EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
 ]);
 
 /**
- * What the history gained after its first `from` events, by kind (`updateAccepted`, `activityTaskScheduled`...),
- * leaving out the server's records of workflow tasks: a refused Update's speculative task is dropped,
- * unless the server had to keep it (it timed out on a loaded machine), and then those are all it writes.
+ * What the history gained after its first `from` events, by type (`TIMER_FIRED`...), leaving out the
+ * server's records of workflow tasks: a refused Update's speculative task is dropped, unless the
+ * server had to keep it (it timed out on a loaded machine), and then those are all it writes.
  */
-export function eventsAddedSince(events: readonly object[], from: number): string[] {
+export function eventsAddedSince(events: readonly temporal.api.history.v1.IHistoryEvent[], from: number): string[] {
   return events
     .slice(from)
-    .map((e) => Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v)?.[0] ?? 'unknown')
-    .filter((k) => !TASK_RECORDS.has(k))
-    .map((k) => k.replace(/EventAttributes$/, ''));
+    .map((e) => e.eventType ?? EventType.EVENT_TYPE_UNSPECIFIED)
+    .filter((t) => !TASK_RECORDS.has(t))
+    .map((t) => String(EventType[t]).replace(/^EVENT_TYPE_/, ''));
 }
 
 /**
